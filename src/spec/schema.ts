@@ -1,0 +1,178 @@
+// The deployment spec: what onboarding staff write, one file per OpenG2P deployment.
+// It names every base URL, version and account, and holds secret *references* only:
+// the worker resolves them inside activities, so no secret value enters workflow history.
+import { z } from 'zod';
+
+/** `env:NAME` or `file:path` — never a secret value. */
+export const secretRefSchema = z
+  .string()
+  .regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$/, {
+    message:
+      'must be a secret reference such as env:MOSIP_CLIENT_SECRET or file:./secrets/odoo-password; ' +
+      'never put the secret value itself in the spec',
+  });
+export type SecretRef = z.infer<typeof secretRefSchema>;
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** An http(s) base URL; plain http is allowed on loopback only (the sandbox). */
+const baseUrl = z
+  .string()
+  .url({ message: 'must be an absolute URL such as https://api.example.org' })
+  .refine(
+    (value) => {
+      const url = new URL(value);
+      return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+    },
+    { message: 'must use https (plain http is accepted for localhost/127.0.0.1 only)' },
+  )
+  .transform((value) => value.replace(/\/+$/, ''));
+
+const durationSchema = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, { message: 'must be a duration such as 30s, 5m, 12h or 14d' });
+
+// PMS: partnerId ≤ 36 chars, no whitespace (PMS_PRT_052/PMS_PRT_066); contact ≤ 16 (PMS_PRT_013).
+const partnerIdSchema = z
+  .string()
+  .min(1)
+  .max(36, { message: 'must be at most 36 characters (MOSIP PMS rejects longer partner ids: PMS_PRT_052)' })
+  .regex(/^\S+$/, { message: 'must not contain whitespace (PMS_PRT_066)' });
+
+const partnerCommon = {
+  id: partnerIdSchema,
+  organisation: z.string().min(1).max(128),
+  address: z.string().min(1).max(2000),
+  contactNumber: z.string().min(1).max(16, { message: 'must be at most 16 characters (PMS_PRT_013)' }),
+  email: z
+    .string()
+    .max(254)
+    .regex(/^[\w+-]+(\.\w+)*@[\w-]+(\.\w+)*(\.[a-z]{2,})$/, { message: 'must be an e-mail address PMS accepts (PMS_PRT_012)' }),
+  /** PEM files of the partner's CA and certificate; when absent a sandbox-grade pair is generated. */
+  certificate: z
+    .object({ caCertificateFile: z.string().min(1), certificateFile: z.string().min(1) })
+    .strict()
+    .optional(),
+};
+
+export const deploymentSpecSchema = z
+  .object({
+    deploymentId: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, {
+        message: 'must be 2-63 lower-case letters, digits or dashes, starting with a letter or digit',
+      }),
+    mosip: z
+      .object({
+        /** MOSIP API gateway, e.g. https://api-internal.example.org; serves /v1/authmanager, /v1/partnermanager, /v1/policymanager, /v1/keymanager. */
+        apiBaseUrl: baseUrl,
+        /** The PMS release line the spec is written for. */
+        version: z.string().regex(/^1\.2\.\d+(\.\d+)?$/, { message: 'must be a MOSIP 1.2.x version such as 1.2.0.1' }),
+        authmanagerUrl: baseUrl.optional(),
+        pmsUrl: baseUrl.optional(),
+        keymanagerUrl: baseUrl.optional(),
+        /** authmanager appId (selects the Keycloak realm's client set); MOSIP's partner portal uses `partner`. */
+        appId: z.string().min(1).default('partner'),
+        clientId: z.string().min(1),
+        clientSecret: secretRefSchema,
+        /** An account holding PARTNER_ADMIN: registers partners, uploads certificates, approves mappings. */
+        partnerAdmin: z.object({ userName: z.string().min(1), password: secretRefSchema }).strict(),
+        /** Where the IDA partner certificate is served by keymanager. */
+        idaCertificate: z
+          .object({ applicationId: z.string().min(1), referenceId: z.string().min(1) })
+          .strict()
+          .default({ applicationId: 'IDA', referenceId: 'PARTNER' }),
+      })
+      .strict(),
+    esignet: z
+      .object({
+        /** e-Signet service URL including its servlet path, e.g. https://esignet.example.org/v1/esignet. */
+        baseUrl,
+        version: z.string().regex(/^1\.\d+\.\d+$/, { message: 'must be an e-Signet version such as 1.4.1 or 1.7.0' }),
+        /** Keycloak client-credentials login whose token carries the add_oidc_client / update_oidc_client scopes. */
+        clientManagement: z
+          .object({ tokenUrl: baseUrl, clientId: z.string().min(1), clientSecret: secretRefSchema })
+          .strict(),
+      })
+      .strict(),
+    openg2p: z
+      .object({
+        /** The portal's public URL; the OIDC redirect URI is derived from it. */
+        url: baseUrl,
+        database: z.string().min(1),
+        login: z.string().min(1),
+        password: secretRefSchema,
+        provider: z
+          .object({
+            name: z.string().min(1).default('e-Signet'),
+            buttonLabel: z.string().min(1).default('Login with e-Signet'),
+            scope: z.string().min(1).default('openid profile'),
+            tokenMap: z.string().min(1).default('sub:user_id'),
+            /** Name of the g2p.id.type the registrant's e-Signet id is stored as. */
+            idTypeName: z.string().min(1).optional(),
+            validateResponseMapping: z
+              .string()
+              .min(1)
+              .default('name:name email:email phone:phone_number birthdate:birthdate gender:gender address:address'),
+            /** xml-id of the group given to users created at first login ("User types / Portal"). */
+            userGroupXmlId: z.string().regex(/^[\w]+\.[\w]+$/).default('base.group_portal'),
+            loginAttribute: z.string().min(1).default('email'),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict(),
+    partners: z
+      .object({
+        auth: z
+          .object({
+            ...partnerCommon,
+            policyGroup: z.string().min(1).max(128),
+            policy: z.string().min(1).max(128),
+            /** The partner's own login (Keycloak username = partner id): PMS issues API keys only to the partner itself. */
+            password: secretRefSchema,
+            apiKeyLabel: z.string().min(1).max(64).optional(),
+          })
+          .strict(),
+        misp: z.object(partnerCommon).strict(),
+      })
+      .strict()
+      .refine((p) => p.auth.id !== p.misp.id, { message: 'auth and misp partner ids must differ', path: ['misp', 'id'] }),
+    oidcClient: z
+      .object({
+        name: z.string().min(1).max(256),
+        logoUri: z.string().url({ message: 'must be an absolute URL' }).max(2048),
+        claims: z
+          .array(z.string().min(1))
+          .max(30)
+          .default(['birthdate', 'address', 'gender', 'name', 'phone_number', 'email', 'picture']),
+        acrs: z
+          .array(z.string().min(1))
+          .min(1)
+          .max(30)
+          .default(['mosip:idp:acr:biometrics', 'mosip:idp:acr:generated-code']),
+        registration: z.enum(['esignet']).default('esignet'),
+        /** Redirect URIs besides the derived `<openg2p.url>/auth_oauth/signin` (at most 5 in all). */
+        extraRedirectUris: z.array(z.string().url()).max(4).default([]),
+      })
+      .strict(),
+    approval: z
+      .object({
+        approvers: z
+          .array(z.object({ name: z.string().min(1).regex(/^\S+$/), email: z.string().optional() }).strict())
+          .min(1, { message: 'name at least one approver (a MOSIP Partner Admin)' }),
+        /** How often PMS is checked for an approval given in its own portal. */
+        pollInterval: durationSchema.default('1m'),
+        deadline: durationSchema.default('14d'),
+      })
+      .strict(),
+    /** Optional end-to-end login check: a test identity the ID system knows. */
+    verification: z
+      .object({ individualId: z.string().min(1), otp: secretRefSchema })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type DeploymentSpec = z.infer<typeof deploymentSpecSchema>;
+export type DeploymentSpecInput = z.input<typeof deploymentSpecSchema>;

@@ -1,0 +1,92 @@
+// `npm run demo`: the main job on the embedded default. Starts the Temporal dev server, the
+// sandbox and a worker, onboards examples/sandbox.yaml, approves it as the sandbox's Partner
+// Admin through the same update a person sends, prints the summary and stops everything
+// (`--keep` leaves it all running to look at). Exit 0 only when the run completed.
+import { rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { loadSpecFile } from '../src/spec/load.js';
+import { ensureLocalCodecKeys, loadCodec } from '../src/security/codec-keys.js';
+import { startDevServer, PortInUseError, type DevServer } from '../src/temporal/dev-server.js';
+import { projectRoot } from '../src/temporal/binaries.js';
+import { temporalUiUrl } from '../src/temporal/connection.js';
+import { approveUpdate } from '../src/workflows/messages.js';
+import { renderResult, renderStep } from '../src/cli/render.js';
+import { sendUpdate, startOnboarding, watchRun } from '../src/cli/runs.js';
+import { startProcess, type ManagedProcess } from './processes.js';
+
+const { values } = parseArgs({ options: { keep: { type: 'boolean' }, spec: { type: 'string' } } });
+const specFile = resolve(values.spec ?? join(projectRoot, 'examples', 'sandbox.yaml'));
+const DEMO_APPROVER = 'sandbox-partner-admin';
+const TEMPORAL_ADDRESS = '127.0.0.1:7233';
+
+async function main(): Promise<number> {
+  process.chdir(projectRoot);
+  const spec = await loadSpecFile(specFile);
+  await ensureLocalCodecKeys();
+  const started: { stop(): Promise<void> }[] = [];
+  let keep = false;
+  try {
+    console.log('1/4 Temporal dev server (SQLite in .data/temporal, UI on :8233)');
+    let server: DevServer | undefined;
+    try {
+      server = await startDevServer({ dbFile: '.data/temporal/temporal.db', port: 7233, uiPort: 8233 });
+      started.push(server);
+    } catch (err) {
+      if (!(err instanceof PortInUseError)) throw err;
+      console.log('    a server already listens on 7233: using it');
+    }
+
+    console.log('2/4 sandbox: MOSIP, e-Signet and OpenG2P stand-ins');
+    const sandbox = await startProcess('sandbox', process.execPath, ['dist/src/sandbox/main.js'], { readyLine: /credentials written/ });
+    started.push(sandbox);
+
+    console.log('3/4 worker');
+    // The sandbox starts empty every time, so the demo's worker starts with an empty credential store too.
+    const credentialsDir = '.data/demo/credentials';
+    await rm(credentialsDir, { recursive: true, force: true });
+    const worker: ManagedProcess = await startProcess('worker', process.execPath, ['dist/src/worker.js'], {
+      readyLine: /g2p-onboard worker:/,
+      env: { ...process.env, TEMPORAL_ADDRESS, G2P_ONBOARD_CREDENTIALS_DIR: credentialsDir },
+      timeoutMs: 60_000,
+    });
+    started.push(worker);
+
+    console.log(`4/4 onboarding ${spec.deploymentId} from ${specFile}\n`);
+    const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
+    const client = new Client({ connection, dataConverter: { payloadCodecs: [await loadCodec()] } });
+    const handle = await startOnboarding(client, spec, process.env.USER ?? 'demo');
+    const link = temporalUiUrl('default', handle.workflowId, handle.firstExecutionRunId);
+    const result = await watchRun(handle, {
+      onStep: (name, status) => console.log(renderStep(status.steps.find((s) => s.name === name)!)),
+      onApprovalPending: () => {
+        console.log(`  … waiting for the Partner Admin; approving as ${DEMO_APPROVER}`);
+        void sendUpdate(() => handle.executeUpdate(approveUpdate, { args: [{ approver: DEMO_APPROVER, comment: 'approved by the sandbox Partner Admin (demo)' }] })).catch((err) =>
+          console.error(`  approval failed: ${(err as Error).message}`),
+        );
+      },
+      onBlocked: (status) => console.log(`  ✖ blocked at ${status.lastError!.step}: ${status.lastError!.message}`),
+    });
+    await connection.close();
+    console.log(`\n${renderResult(result, link)}`);
+    if (values.keep) {
+      keep = true;
+      console.log(`\nStill running (--keep): Temporal UI ${server?.uiUrl ?? 'http://localhost:8233'}, sandbox, worker.`);
+      console.log(`Stop them with Ctrl-C, or: kill ${started.map((s) => ('pid' in s ? s.pid : (s as ManagedProcess).child.pid)).join(' ')}`);
+      await new Promise<void>((r) => process.once('SIGINT', () => r()));
+      keep = false;
+    }
+    return result.outcome === 'completed' ? 0 : 1;
+  } finally {
+    if (!keep) for (const s of started.reverse()) await s.stop().catch(() => undefined);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`demo failed: ${(err as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,65 @@
+// `npm run temporal`: a local Temporal dev server whose runs survive restarts (SQLite under
+// .data/temporal/), on the standard ports, until Ctrl-C.
+import { join } from 'node:path';
+import { projectRoot } from '../src/temporal/binaries.js';
+import { PortInUseError, startDevServer } from '../src/temporal/dev-server.js';
+import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES } from '../src/temporal/search-attributes.js';
+
+const PORT = 7233;
+const UI_PORT = 8233;
+const dbFile = join(projectRoot, '.data', 'temporal', 'temporal.db');
+const CLI_BANNER = /^Temporal (CLI|Server|Persistence|UI|Metrics)\b/;
+
+let stopRequested = false;
+let server;
+try {
+  console.log('starting the Temporal dev server…');
+  server = await startDevServer({
+    dbFile,
+    port: PORT,
+    uiPort: UI_PORT,
+    codecEndpoint: process.env.TEMPORAL_CODEC_ENDPOINT,
+    log: (line) => {
+      // Our summary below replaces the CLI's banner; shutdown makes the server's internal
+      // workers log dropped connections, which is not news either.
+      if (!stopRequested && !CLI_BANNER.test(line)) console.error(line);
+    },
+  });
+} catch (err) {
+  if (err instanceof PortInUseError) {
+    console.error(`error: ${err.message}.`);
+    console.error(`Is \`npm run temporal\` already running? Check with: ss -ltnp 'sport = :${err.port}'`);
+  } else {
+    console.error(`error: ${(err as Error).message}`);
+  }
+  process.exit(1);
+}
+
+console.log(`Temporal server:   ${server.address}   (TEMPORAL_ADDRESS=${server.address})`);
+console.log(`Temporal UI:       ${server.uiUrl}`);
+console.log(`state:             ${dbFile}`);
+console.log(`search attributes: ${ONBOARDING_SEARCH_ATTRIBUTE_NAMES.join(', ')}`);
+console.log('press Ctrl-C to stop');
+
+const running = server;
+const shutDown = async (signal: string) => {
+  if (stopRequested) return;
+  stopRequested = true;
+  console.log(`\n${signal}: stopping the Temporal server…`);
+  await running.stop();
+  console.log('stopped');
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutDown('SIGINT'));
+process.on('SIGTERM', () => void shutDown('SIGTERM'));
+
+const { code, signal } = await running.exited;
+if (!stopRequested) {
+  // Ctrl-C in a terminal reaches the server too; it may exit before our own handler runs.
+  if (signal === 'SIGINT' || signal === 'SIGTERM' || code === 0) {
+    console.log('Temporal server stopped');
+    process.exit(0);
+  }
+  console.error(`error: the Temporal server exited unexpectedly (${signal ?? `code ${code}`})`);
+  process.exit(1);
+}

@@ -1,0 +1,23 @@
+// All activities the worker registers, built from the worker's dependencies. Workflows
+// import only the type `OnboardingActivities`.
+import type { ActivityDeps } from './context.js';
+import { clientKeyActivities } from './client-key.js';
+import { esignetActivities } from './esignet.js';
+import { openg2pActivities } from './openg2p.js';
+import { pmsActivities } from './pms.js';
+import { prerequisiteActivities } from './prerequisites.js';
+import { verificationActivities } from './verification.js';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...prerequisiteActivities(deps),
+    ...pmsActivities(deps),
+    ...clientKeyActivities(deps),
+    ...esignetActivities(deps),
+    ...openg2pActivities(deps),
+    ...verificationActivities(deps),
+  };
+}
+
+export type OnboardingActivities = ReturnType<typeof createActivities>;
+export type { ActivityDeps } from './context.js';

@@ -1,0 +1,199 @@
+// Side effects on MOSIP PMS: the Auth and MISP partners with their certificates, the policy
+// mapping and its decision, the MISP license and the API key. Every activity finds before it
+// creates, and treats PMS's "already exists" answers as "found", so a retry after a crash at
+// any line creates nothing twice.
+import { readFile } from 'node:fs/promises';
+import { RemoteRejection } from '../clients/errors.js';
+import { PmsClient, type PartnerType } from '../clients/pms.js';
+import { apiKeyLabel, mosipServiceUrls } from '../spec/derived.js';
+import type { DeploymentSpec } from '../spec/schema.js';
+import { sha256Hex } from '../security/fingerprint.js';
+import { generatePartnerCertificates } from '../security/partner-certificates.js';
+import { adminPms, authPartnerToken, guarded, keymanager, partnerAdminToken, type ActivityDeps } from './context.js';
+import { blockingFailure } from './failures.js';
+import type { PartnerKeyMaterial, StoredCredentials } from './credential-store.js';
+import type { ApprovalPoll, CredentialsResult, LicenseResult, MappingResult, PartnerResult } from './types.js';
+
+/** Partner certificates are for the AUTH domain for both Auth and MISP partners. */
+const PARTNER_DOMAIN = 'AUTH';
+
+type PartnerRole = 'authPartner' | 'mispPartner';
+
+function isCode(err: unknown, ...codes: string[]): boolean {
+  return err instanceof RemoteRejection && codes.includes(err.code);
+}
+
+export function pmsActivities(deps: ActivityDeps) {
+  /** The spec's PEM files, else a pair kept in the credential store (generated once, reused on retries). */
+  async function partnerKeyMaterial(spec: DeploymentSpec, role: PartnerRole): Promise<PartnerKeyMaterial> {
+    const partner = role === 'authPartner' ? spec.partners.auth : spec.partners.misp;
+    if (partner.certificate) {
+      return {
+        caCertificatePem: await readFile(partner.certificate.caCertificateFile, 'utf8'),
+        certificatePem: await readFile(partner.certificate.certificateFile, 'utf8'),
+      };
+    }
+    const stored = (await deps.credentials.read(spec.deploymentId))[role];
+    if (stored) return stored;
+    const generated = await generatePartnerCertificates(partner.organisation, partner.id);
+    const material: PartnerKeyMaterial = { ...generated };
+    await deps.credentials.update(spec.deploymentId, (c) => ({ ...c, [role]: c[role] ?? material }));
+    return (await deps.credentials.read(spec.deploymentId))[role]!;
+  }
+
+  async function ensurePartner(spec: DeploymentSpec, pms: PmsClient, role: PartnerRole): Promise<PartnerResult> {
+    const partner = role === 'authPartner' ? spec.partners.auth : spec.partners.misp;
+    const partnerType: PartnerType = role === 'authPartner' ? 'Auth_Partner' : 'MISP_Partner';
+    let created = false;
+    const existing = await pms.getPartner(partner.id);
+    if (existing) {
+      if (existing.partnerType.toLowerCase() !== partnerType.toLowerCase()) {
+        throw blockingFailure('PartnerConflict', `PMS already has partner ${partner.id} of type ${existing.partnerType}, not ${partnerType}`, {
+          system: 'pms',
+          hint: `choose another partners.${role === 'authPartner' ? 'auth' : 'misp'}.id in the spec, then retry`,
+        });
+      }
+    } else {
+      try {
+        await pms.registerPartner({
+          partnerId: partner.id,
+          organizationName: partner.organisation,
+          address: partner.address,
+          contactNumber: partner.contactNumber,
+          emailId: partner.email,
+          partnerType,
+          policyGroup: role === 'authPartner' ? spec.partners.auth.policyGroup : undefined,
+        });
+        created = true;
+      } catch (err) {
+        // Registered by an earlier attempt whose answer was lost: that is our partner.
+        if (!isCode(err, 'PMS_PRT_051')) throw err;
+      }
+    }
+
+    let signed = await pms.getPartnerCertificate(partner.id);
+    let certificateId: string | undefined;
+    if (!signed) {
+      const material = await partnerKeyMaterial(spec, role);
+      await pms.uploadCaCertificate(material.caCertificatePem, PARTNER_DOMAIN);
+      const upload = await pms.uploadPartnerCertificate({ partnerId: partner.id, certificateData: material.certificatePem, partnerDomain: PARTNER_DOMAIN });
+      signed = upload.signedCertificateData;
+      certificateId = upload.certificateId;
+      await deps.credentials.update(spec.deploymentId, (c) => ({ ...c, [role]: { ...(c[role] ?? material), signedCertificatePem: signed } }));
+    }
+    return { partnerId: partner.id, created, certificateId, signedCertificateFingerprint: sha256Hex(signed) };
+  }
+
+  return {
+    /** Find-or-create the Auth Partner, upload its CA and certificate, keep the MOSIP-signed certificate. */
+    async createAuthPartner(spec: DeploymentSpec): Promise<PartnerResult> {
+      return guarded(deps, async (secrets) => ensurePartner(spec, await adminPms(spec, secrets, deps.http), 'authPartner'));
+    },
+
+    async createMispPartner(spec: DeploymentSpec): Promise<PartnerResult> {
+      return guarded(deps, async (secrets) => ensurePartner(spec, await adminPms(spec, secrets, deps.http), 'mispPartner'));
+    },
+
+    /** Find-or-request the Auth Partner ↔ policy mapping; a rejected one is requested again. */
+    async requestAuthPolicyMapping(spec: DeploymentSpec): Promise<MappingResult> {
+      return guarded(deps, async (secrets) => {
+        const pms = await adminPms(spec, secrets, deps.http);
+        const { id, policy } = spec.partners.auth;
+        const existing = await pms.findPolicyMapping(id, policy);
+        if (existing && existing.status !== 'rejected') return { ...existing, created: false };
+        try {
+          const { mappingKey } = await pms.requestPolicyMapping(id, policy, `OpenG2P deployment ${spec.deploymentId} logs in with e-Signet`);
+          return { mappingKey, status: 'InProgress', created: true };
+        } catch (err) {
+          if (!isCode(err, 'PMS_PRT_053')) throw err;
+          const found = await pms.findPolicyMapping(id, policy);
+          if (!found) throw err;
+          return { ...found, created: false };
+        }
+      });
+    },
+
+    async requestMispLicense(spec: DeploymentSpec): Promise<LicenseResult> {
+      return guarded(deps, async (secrets) => {
+        const pms = await adminPms(spec, secrets, deps.http);
+        const mispId = spec.partners.misp.id;
+        let created = false;
+        let license = await pms.getMispLicense(mispId);
+        let expiry: string | undefined;
+        if (!license) {
+          try {
+            const issued = await pms.createMispLicense(mispId);
+            license = issued;
+            expiry = issued.licenseKeyExpiry;
+            created = true;
+          } catch (err) {
+            if (!isCode(err, 'PMS_MSP_416')) throw err;
+            license = await pms.getMispLicense(mispId);
+            if (!license) throw err;
+          }
+        }
+        const licenseKey = secrets.remember(license.licenseKey);
+        await deps.credentials.update(spec.deploymentId, (c) => ({ ...c, mispLicenseKey: licenseKey }));
+        return { mispPartnerId: mispId, licenseKeyFingerprint: sha256Hex(licenseKey), licenseKeyExpiry: expiry, created };
+      });
+    },
+
+    /** What PMS says of the mapping now (approval given in the PMS portal is seen here). */
+    async checkPolicyMapping(spec: DeploymentSpec, mappingKey: string): Promise<ApprovalPoll> {
+      return guarded(deps, async (secrets) => {
+        const pms = await adminPms(spec, secrets, deps.http);
+        const found = await pms.findPolicyMapping(spec.partners.auth.id, spec.partners.auth.policy);
+        if (!found || found.mappingKey !== mappingKey) {
+          throw blockingFailure('MappingMissing', `PMS no longer shows policy mapping ${mappingKey} for ${spec.partners.auth.id}`, { system: 'pms' });
+        }
+        return { status: found.status };
+      });
+    },
+
+    /** Records the Partner Admin's decision on PMS (idempotent: the same decision twice is fine). */
+    async decidePolicyMapping(spec: DeploymentSpec, mappingKey: string, decision: 'Approved' | 'Rejected'): Promise<void> {
+      return guarded(deps, async (secrets) => {
+        const pms = await adminPms(spec, secrets, deps.http);
+        await pms.decidePolicyMapping(mappingKey, decision);
+      });
+    },
+
+    /** API key (as the partner itself), MISP license, signed and IDA certificates → the worker's credential store. */
+    async collectCredentials(spec: DeploymentSpec): Promise<CredentialsResult> {
+      return guarded(deps, async (secrets) => {
+        const label = apiKeyLabel(spec);
+        let stored: StoredCredentials = await deps.credentials.read(spec.deploymentId);
+        if (!stored.apiKey || stored.apiKey.label !== label) {
+          const partnerPms = new PmsClient(mosipServiceUrls(spec.mosip).pms, await authPartnerToken(spec, secrets, deps.http), deps.http);
+          try {
+            const key = await partnerPms.generateApiKey(spec.partners.auth.id, spec.partners.auth.policy, label);
+            secrets.remember(key.apiKey);
+            stored = await deps.credentials.update(spec.deploymentId, (c) => ({ ...c, apiKey: { label, value: key.apiKey, policyId: key.policyId } }));
+          } catch (err) {
+            if (!isCode(err, 'PMS_PRT_110')) throw err;
+            throw blockingFailure(
+              'ApiKeyLost',
+              `PMS already issued an API key labelled "${label}" for ${spec.partners.auth.id}, but this worker holds no copy of it`,
+              { system: 'pms', code: 'PMS_PRT_110', hint: 'deactivate that key in PMS and set partners.auth.apiKeyLabel to a new label, then retry' },
+            );
+          }
+        }
+        const token = await partnerAdminToken(spec, secrets, deps.http);
+        const ida = await keymanager(spec, token, deps.http).getCertificate(spec.mosip.idaCertificate.applicationId, spec.mosip.idaCertificate.referenceId);
+        const pms = new PmsClient(mosipServiceUrls(spec.mosip).pms, token, deps.http);
+        const signed = await pms.getPartnerCertificate(spec.partners.auth.id);
+        if (!signed) throw blockingFailure('CertificateMissing', `PMS has no certificate for ${spec.partners.auth.id}`, { system: 'pms', code: 'PMS_PRT_108' });
+        stored = await deps.credentials.update(spec.deploymentId, (c) => ({ ...c, idaCertificatePem: ida.certificate }));
+        const licenseKey = stored.mispLicenseKey ?? (await pms.getMispLicense(spec.partners.misp.id))?.licenseKey;
+        if (!licenseKey) throw blockingFailure('LicenseMissing', `PMS shows no MISP license for ${spec.partners.misp.id}`, { system: 'pms' });
+        return {
+          apiKeyFingerprint: sha256Hex(stored.apiKey!.value),
+          mispLicenseFingerprint: sha256Hex(licenseKey),
+          signedPartnerCertificateFingerprint: sha256Hex(signed),
+          idaCertificateFingerprint: sha256Hex(ida.certificate),
+          storedAt: deps.credentials.fileFor(spec.deploymentId),
+        };
+      });
+    },
+  };
+}

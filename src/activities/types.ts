@@ -1,0 +1,90 @@
+// What each activity takes and returns. Workflows import these types only; results carry
+// ids and fingerprints, never secret values, except `GeneratedClientKey.privateKeyPem`, which
+// travels to the OpenG2P step and is encrypted by the payload codec on its way through history.
+import type { DeploymentSpec } from '../spec/schema.js';
+
+export interface PrerequisiteCheck {
+  name: string;
+  ok: boolean;
+  /** What was observed, e.g. `discovery advertises private_key_jwt`. */
+  evidence: string;
+}
+
+export interface PrerequisiteReport {
+  checks: PrerequisiteCheck[];
+  /** Endpoints e-Signet advertises; the OpenG2P step writes these, not values guessed from URLs. */
+  endpoints: EsignetEndpoints;
+  /** OpenG2P generation found: 15 = OpenG2P 1.x (Odoo 15), 17 = OpenG2P 1.2+. */
+  openg2pGeneration: 15 | 17;
+}
+
+export interface EsignetEndpoints {
+  issuer: string;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  userinfoEndpoint: string;
+  jwksUri: string;
+}
+
+export interface PartnerResult {
+  partnerId: string;
+  /** Whether this run created the partner or found it already registered. */
+  created: boolean;
+  certificateId?: string;
+  /** SHA-256 fingerprint (hex) of the MOSIP-signed partner certificate. */
+  signedCertificateFingerprint: string;
+}
+
+export interface MappingResult {
+  mappingKey: string;
+  status: 'InProgress' | 'approved' | 'rejected';
+  created: boolean;
+}
+
+export interface LicenseResult {
+  mispPartnerId: string;
+  licenseKeyFingerprint: string;
+  licenseKeyExpiry?: string;
+  created: boolean;
+}
+
+export interface CredentialsResult {
+  apiKeyFingerprint: string;
+  mispLicenseFingerprint: string;
+  signedPartnerCertificateFingerprint: string;
+  idaCertificateFingerprint: string;
+  /** Where the worker stored the credential bundle (owner-only file), for the operator. */
+  storedAt: string;
+}
+
+export interface GeneratedClientKey {
+  publicJwk: Record<string, unknown>;
+  /** RFC 7638 thumbprint; also the JWK's `kid`. */
+  thumbprint: string;
+  /** PKCS#8 PEM: OpenG2P's `client_private_key` field wants the key file's bytes. Codec-encrypted in history. */
+  privateKeyPem: string;
+}
+
+export interface OidcClientResult {
+  clientId: string;
+  status: string;
+  /** True when a client with the same key already existed and was taken over instead of created. */
+  adopted: boolean;
+}
+
+export interface OpenG2PResult {
+  providerId: number;
+  providerName: string;
+  generation: 15 | 17;
+  created: boolean;
+}
+
+export interface VerificationReport {
+  checks: PrerequisiteCheck[];
+}
+
+export interface ApprovalPoll {
+  status: 'InProgress' | 'approved' | 'rejected';
+}
+
+export type Spec = DeploymentSpec;

@@ -1,0 +1,73 @@
+// verifyIntegration: read back what the run configured and, where the spec names a test
+// identity, log in end to end: OpenG2P's login button → e-Signet → OpenG2P's callback, which
+// exchanges the code with a private-key-JWT assertion signed by the key we registered.
+import { TransientRemoteError } from '../clients/errors.js';
+import { loginWithOtp } from '../clients/esignet-login.js';
+import { completeOAuthSignin } from '../clients/odoo-web.js';
+import { openg2pRedirectUri } from '../spec/derived.js';
+import type { DeploymentSpec } from '../spec/schema.js';
+import { guarded, type ActivityDeps } from './context.js';
+import { blockingFailure } from './failures.js';
+import { odooSession } from './openg2p.js';
+import { VERIFIED_FIELDS } from './openg2p-provider.js';
+import type { EsignetEndpoints, PrerequisiteCheck, VerificationReport } from './types.js';
+
+export interface VerificationInput {
+  clientId: string;
+  providerId: number;
+  endpoints: EsignetEndpoints;
+}
+
+export function verificationActivities(deps: ActivityDeps) {
+  return {
+    async verifyIntegration(spec: DeploymentSpec, input: VerificationInput): Promise<VerificationReport> {
+      return guarded(deps, async (secrets) => {
+        const checks: PrerequisiteCheck[] = [];
+        const fail = (name: string, evidence: string) => checks.push({ name, ok: false, evidence });
+        const pass = (name: string, evidence: string) => checks.push({ name, ok: true, evidence });
+
+        const password = await secrets.get(spec.openg2p.password);
+        const { odoo, uid } = await odooSession(spec, password, deps);
+        const [record] = await odoo.searchRead(uid, password, 'auth.oauth.provider', [['id', '=', input.providerId]], [...VERIFIED_FIELDS, 'client_private_key'], 1);
+        if (!record) fail('openg2p.provider', `provider #${input.providerId} is gone`);
+        else {
+          const wrong: string[] = [];
+          if (record.client_id !== input.clientId) wrong.push(`client_id is ${String(record.client_id)}`);
+          if (record.enabled !== true) wrong.push('not enabled');
+          if (record.token_endpoint !== input.endpoints.tokenEndpoint) wrong.push('token_endpoint differs from e-Signet discovery');
+          if (record.jwks_uri !== input.endpoints.jwksUri) wrong.push('jwks_uri differs from e-Signet discovery');
+          if (!record.client_private_key) wrong.push('client_private_key is empty');
+          if (wrong.length) fail('openg2p.provider', wrong.join('; '));
+          else pass('openg2p.provider', `provider #${input.providerId} holds client ${input.clientId} and discovery's endpoints`);
+        }
+
+        const links = await odoo.loginPageProviders();
+        const button = links.find((l) => l.label.trim() === spec.openg2p.provider.buttonLabel && l.authLink.includes(encodeURIComponent(input.clientId)));
+        if (!button) fail('openg2p.loginPage', `/web/login shows no "${spec.openg2p.provider.buttonLabel}" button for client ${input.clientId}`);
+        else pass('openg2p.loginPage', `/web/login shows "${spec.openg2p.provider.buttonLabel}"`);
+
+        if (button && spec.verification) {
+          try {
+            const otp = await secrets.get(spec.verification.otp);
+            const code = await loginWithOtp(spec.esignet.baseUrl, button.authLink, spec.verification.individualId, otp, deps.http);
+            secrets.remember(code.code);
+            const outcome = await completeOAuthSignin(spec.openg2p.url, openg2pRedirectUri(spec), { code: code.code, state: code.state }, deps.http);
+            if (outcome.ok) pass('login.endToEnd', `test identity logged in to OpenG2P through e-Signet (private-key-JWT accepted)`);
+            else fail('login.endToEnd', `OpenG2P's callback refused the login (redirected to ${outcome.location})`);
+          } catch (err) {
+            if (err instanceof TransientRemoteError) throw err;
+            fail('login.endToEnd', (err as Error).message);
+          }
+        }
+
+        const failed = checks.filter((c) => !c.ok);
+        if (failed.length) {
+          throw blockingFailure('VerificationFailed', failed.map((c) => `${c.name}: ${c.evidence}`).join('; '), {
+            hint: 'inspect the named records, fix them (or the spec), then `g2p-onboard retry`',
+          });
+        }
+        return { checks };
+      });
+    },
+  };
+}

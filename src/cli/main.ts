@@ -1,0 +1,295 @@
+#!/usr/bin/env node
+// g2p-onboard: one command, verbs per role — staff start and watch runs, approvers decide,
+// ops retry, abort and inspect. Talks to Temporal through the standard environment
+// configuration (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS, API key, TOML profile).
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { userInfo } from 'node:os';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { formatProblem, loadSpecFile, SpecError } from '../spec/load.js';
+import { connectClient, temporalUiUrl, loadConnectionConfig } from '../temporal/connection.js';
+import { ensureLocalCodecKeys, loadCodec } from '../security/codec-keys.js';
+import { OnboardingDeploymentId } from '../temporal/search-attributes.js';
+import {
+  abortUpdate,
+  approveUpdate,
+  auditTrailQuery,
+  ONBOARDING_WORKFLOW_TYPE,
+  rejectUpdate,
+  retryUpdate,
+  statusQuery,
+} from '../workflows/messages.js';
+import { renderResult, renderStatus, renderStep } from './render.js';
+import { Refused, sendUpdate, startOnboarding, watchRun, workflowIdFor } from './runs.js';
+
+/** Exit codes scripts can rely on. */
+export const EXIT = { ok: 0, failed: 1, invalidInput: 2, refused: 3, notFound: 4 } as const;
+
+class UsageError extends Error {}
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  positionals: string[];
+  run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }): Promise<number>;
+}
+
+const output = { output: { type: 'string' as const, short: 'o', default: 'text' } };
+const json = (v: Record<string, unknown>) => v.output === 'json';
+const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+const whoami = () => process.env.G2P_ONBOARD_USER ?? userInfo().username;
+
+async function client(): Promise<Client> {
+  await ensureLocalCodecKeys();
+  return connectClient({ client: { dataConverter: { payloadCodecs: [await loadCodec()] } } });
+}
+
+async function withClient<T>(body: (c: Client) => Promise<T>): Promise<T> {
+  const c = await client();
+  try {
+    return await body(c);
+  } finally {
+    await c.connection.close();
+  }
+}
+
+const commands: Record<string, Command> = {
+  validate: {
+    summary: 'check a deployment spec offline and list every problem',
+    usage: 'g2p-onboard validate <spec.yaml> [--output json]',
+    options: { ...output },
+    positionals: ['spec'],
+    async run({ values, positionals }) {
+      const spec = await loadSpecFile(positionals[0]!);
+      if (json(values)) print({ valid: true, deploymentId: spec.deploymentId });
+      else console.log(`${positionals[0]}: valid (deployment ${spec.deploymentId})`);
+      return EXIT.ok;
+    },
+  },
+  start: {
+    summary: 'start the onboarding of the deployment a spec describes',
+    usage: 'g2p-onboard start <spec.yaml> [--wait] [--output json]',
+    options: { ...output, wait: { type: 'boolean', short: 'w' } },
+    positionals: ['spec'],
+    async run({ values, positionals }) {
+      const spec = await loadSpecFile(positionals[0]!);
+      return withClient(async (c) => {
+        const handle = await startOnboarding(c, spec, whoami());
+        const link = temporalUiUrl(c.options.namespace, handle.workflowId);
+        if (!values.wait) {
+          if (json(values)) print({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId, ui: link });
+          else console.log(`started ${handle.workflowId}\n  follow:      g2p-onboard status ${spec.deploymentId}\n  Temporal UI: ${link}`);
+          return EXIT.ok;
+        }
+        if (!json(values)) console.log(`started ${handle.workflowId} — ${link}`);
+        const result = await watchRun(handle, json(values) ? {} : progressPrinter(spec.deploymentId));
+        if (json(values)) print(result);
+        else console.log(`\n${renderResult(result, link)}`);
+        return result.outcome === 'completed' ? EXIT.ok : EXIT.failed;
+      });
+    },
+  },
+  status: {
+    summary: "show a run's phase, steps with timings, pending approval and last error",
+    usage: 'g2p-onboard status <deploymentId|workflowId> [--output json]',
+    options: { ...output },
+    positionals: ['id'],
+    async run({ values, positionals }) {
+      return withClient(async (c) => {
+        const status = await c.workflow.getHandle(workflowIdFor(positionals[0]!)).query(statusQuery);
+        if (json(values)) print(status);
+        else console.log(renderStatus(status));
+        return EXIT.ok;
+      });
+    },
+  },
+  watch: {
+    summary: 'follow a run until it ends, printing each step as it finishes',
+    usage: 'g2p-onboard watch <deploymentId|workflowId>',
+    options: {},
+    positionals: ['id'],
+    async run({ positionals }) {
+      return withClient(async (c) => {
+        const handle = c.workflow.getHandle(workflowIdFor(positionals[0]!));
+        const result = await watchRun(handle, progressPrinter(positionals[0]!));
+        console.log(`\n${renderResult(result, temporalUiUrl(c.options.namespace, handle.workflowId))}`);
+        return result.outcome === 'completed' ? EXIT.ok : EXIT.failed;
+      });
+    },
+  },
+  approve: decisionCommand('approve'),
+  reject: decisionCommand('reject'),
+  retry: {
+    summary: 'resume a blocked run from the step that failed (after fixing the cause)',
+    usage: 'g2p-onboard retry <deploymentId|workflowId> [--comment "what was fixed"]',
+    options: { comment: { type: 'string', short: 'm' } },
+    positionals: ['id'],
+    async run({ values, positionals }) {
+      return withClient(async (c) => {
+        const handle = c.workflow.getHandle(workflowIdFor(positionals[0]!));
+        await sendUpdate(() => handle.executeUpdate(retryUpdate, { args: [{ operator: whoami(), comment: values.comment as string | undefined }] }));
+        console.log(`${handle.workflowId}: resumed by ${whoami()}`);
+        return EXIT.ok;
+      });
+    },
+  },
+  abort: {
+    summary: 'end a blocked run (recorded with who and why)',
+    usage: 'g2p-onboard abort <deploymentId|workflowId> --comment "why"',
+    options: { comment: { type: 'string', short: 'm' } },
+    positionals: ['id'],
+    async run({ values, positionals }) {
+      if (!values.comment) throw new UsageError('abort needs --comment "why"');
+      return withClient(async (c) => {
+        const handle = c.workflow.getHandle(workflowIdFor(positionals[0]!));
+        await sendUpdate(() => handle.executeUpdate(abortUpdate, { args: [{ operator: whoami(), comment: values.comment as string }] }));
+        console.log(`${handle.workflowId}: aborted by ${whoami()}`);
+        return EXIT.ok;
+      });
+    },
+  },
+  audit: {
+    summary: "print a run's audit trail: steps, decisions, retries and aborts with who and when",
+    usage: 'g2p-onboard audit <deploymentId|workflowId> [--output json]',
+    options: { ...output },
+    positionals: ['id'],
+    async run({ values, positionals }) {
+      return withClient(async (c) => {
+        const trail = await c.workflow.getHandle(workflowIdFor(positionals[0]!)).query(auditTrailQuery);
+        if (json(values)) print(trail);
+        else for (const e of trail) console.log(`${e.at}  ${e.event.padEnd(18)} ${e.step ?? ''}${e.actor ? ` by ${e.actor}` : ''}${e.detail ? ` — ${e.detail}` : ''}`);
+        return EXIT.ok;
+      });
+    },
+  },
+  list: {
+    summary: 'list onboarding runs (newest first)',
+    usage: 'g2p-onboard list [--deployment <id>] [--output json]',
+    options: { ...output, deployment: { type: 'string' } },
+    positionals: [],
+    async run({ values }) {
+      return withClient(async (c) => {
+        let query = `WorkflowType = '${ONBOARDING_WORKFLOW_TYPE}'`;
+        if (values.deployment) query += ` AND ${OnboardingDeploymentId.name} = '${String(values.deployment).replaceAll("'", '')}'`;
+        const rows = [];
+        for await (const wf of c.workflow.list({ query })) {
+          rows.push({ workflowId: wf.workflowId, runId: wf.runId, status: wf.status.name, startTime: wf.startTime.toISOString(), closeTime: wf.closeTime?.toISOString() });
+          if (rows.length >= 200) break;
+        }
+        if (json(values)) print(rows);
+        else if (rows.length === 0) console.log('no onboarding runs');
+        else for (const r of rows) console.log(`${r.workflowId.padEnd(40)} ${r.status.padEnd(11)} started ${r.startTime}${r.closeTime ? `  closed ${r.closeTime}` : ''}`);
+        return EXIT.ok;
+      });
+    },
+  },
+};
+
+function decisionCommand(decision: 'approve' | 'reject'): Command {
+  return {
+    summary: decision === 'approve' ? "approve a run's pending Partner Admin approval" : "reject a run's pending approval (ends the run)",
+    usage: `g2p-onboard ${decision} <deploymentId|workflowId> --as <approver> ${decision === 'reject' ? '--comment "why"' : '[--comment "…"]'}`,
+    options: { as: { type: 'string' }, comment: { type: 'string', short: 'm' } },
+    positionals: ['id'],
+    async run({ values, positionals }) {
+      if (!values.as) throw new UsageError(`${decision} needs --as <approver> (a name listed in the spec's approval.approvers)`);
+      if (decision === 'reject' && !values.comment) throw new UsageError('reject needs --comment "why"');
+      return withClient(async (c) => {
+        const handle = c.workflow.getHandle(workflowIdFor(positionals[0]!));
+        const update = decision === 'approve' ? approveUpdate : rejectUpdate;
+        const record = await sendUpdate(() => handle.executeUpdate(update, { args: [{ approver: values.as as string, comment: values.comment as string | undefined }] }));
+        console.log(`${handle.workflowId}: ${decision === 'approve' ? 'approved' : 'rejected'} by ${record.approver} at ${record.at}`);
+        return EXIT.ok;
+      });
+    },
+  };
+}
+
+function progressPrinter(deploymentId: string) {
+  return {
+    onStep: (name: string, status: import('../workflows/messages.js').StatusView) => {
+      const step = status.steps.find((s) => s.name === name);
+      if (step) console.log(renderStep(step));
+    },
+    onApprovalPending: (status: import('../workflows/messages.js').StatusView) => {
+      const p = status.pendingApproval!;
+      console.log(`  … waiting for approval by ${p.approvers.join(' or ')} (deadline ${p.deadline})\n    g2p-onboard approve ${deploymentId} --as <approver>`);
+    },
+    onBlocked: (status: import('../workflows/messages.js').StatusView) => {
+      const e = status.lastError!;
+      console.log(`  ✖ BLOCKED at ${e.step}: ${e.type}${e.code ? ` ${e.code}` : ''} — ${e.message}\n    what to do: ${e.hint}\n    then: g2p-onboard retry ${deploymentId}  |  g2p-onboard abort ${deploymentId} --comment "why"`);
+    },
+  };
+}
+
+function help(): string {
+  const width = Math.max(...Object.keys(commands).map((k) => k.length));
+  return [
+    'g2p-onboard — onboard an OpenG2P deployment to MOSIP e-Signet as a durable Temporal workflow',
+    '',
+    'usage: g2p-onboard <command> [arguments] [--help]',
+    '',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Temporal connection: TEMPORAL_ADDRESS (default localhost:7233), TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,',
+    'TEMPORAL_TLS_* or a TOML profile (TEMPORAL_PROFILE). Payloads are encrypted with the keys in',
+    'G2P_ONBOARD_CODEC_KEYS (a secret reference; default file:.data/codec-keys).',
+    'Your identity for approvals, retries and aborts: --as, else G2P_ONBOARD_USER, else your login name.',
+    '',
+    'exit codes: 0 ok, 1 run failed or server error, 2 invalid input, 3 refused, 4 not found',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return name ? EXIT.ok : EXIT.invalidInput;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`g2p-onboard: unknown command "${name}"\n\n${help()}`);
+    return EXIT.invalidInput;
+  }
+  try {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      console.log(`${command.summary}\n\nusage: ${command.usage}`);
+      return EXIT.ok;
+    }
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    if (parsed.positionals.length !== command.positionals.length) {
+      throw new UsageError(`expected ${command.positionals.map((p) => `<${p}>`).join(' ') || 'no arguments'}, got ${parsed.positionals.length}`);
+    }
+    if (parsed.values.output && !['text', 'json'].includes(String(parsed.values.output))) throw new UsageError('--output must be text or json');
+    return await command.run(parsed as never);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`g2p-onboard ${name}: ${err.message}\nusage: ${command.usage}`);
+      return EXIT.invalidInput;
+    }
+    if (err instanceof SpecError) {
+      console.error(`${err.file}: ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}; nothing was started`);
+      for (const p of err.problems) console.error(`  ${formatProblem(p)}`);
+      return EXIT.invalidInput;
+    }
+    if (err instanceof Refused) {
+      console.error(`g2p-onboard ${name}: refused: ${err.message}`);
+      return EXIT.refused;
+    }
+    if (err instanceof WorkflowNotFoundError || (err as Error)?.name === 'WorkflowNotFoundError') {
+      console.error(`g2p-onboard ${name}: no onboarding run ${rest[0]} in namespace ${loadConnectionConfig().namespace}`);
+      return EXIT.notFound;
+    }
+    console.error(`g2p-onboard ${name}: ${(err as Error)?.message ?? err}`);
+    return EXIT.failed;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

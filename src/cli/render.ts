@@ -1,0 +1,81 @@
+// Human-readable views of a run for the terminal. Scripts use `--output json` instead.
+import type { OnboardingResult, StatusView, StepView } from '../workflows/messages.js';
+
+const MARK: Record<StepView['status'], string> = {
+  pending: '·',
+  running: '▶',
+  completed: '✔',
+  blocked: '✖',
+  skipped: '–',
+};
+
+export function durationText(startedAt?: string, endedAt?: string): string {
+  if (!startedAt) return '';
+  const ms = (endedAt ? Date.parse(endedAt) : Date.now()) - Date.parse(startedAt);
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+
+export function renderStep(step: StepView): string {
+  const time = step.status === 'completed' || step.status === 'running' || step.status === 'blocked' ? durationText(step.startedAt, step.endedAt) : '';
+  const retries = step.retries ? ` (resumed ${step.retries}×)` : '';
+  return `  ${MARK[step.status]} ${step.name.padEnd(26)} ${time.padStart(9)}  ${step.summary ?? ''}${retries}`.trimEnd();
+}
+
+export function renderStatus(status: StatusView): string {
+  const lines = [
+    `${status.workflowId}  deployment ${status.deploymentId}`,
+    `phase: ${status.phase}${status.currentStep ? `   current step: ${status.currentStep}` : ''}   started ${status.startedAt}${status.endedAt ? `, ended ${status.endedAt}` : ''}`,
+    '',
+    ...status.steps.map(renderStep),
+  ];
+  if (status.pendingApproval) {
+    const p = status.pendingApproval;
+    lines.push(
+      '',
+      `waiting for approval of policy mapping ${p.mappingKey} since ${p.since} (deadline ${p.deadline})`,
+      `  approvers: ${p.approvers.join(', ')}`,
+      `  approve:   g2p-onboard approve ${status.deploymentId} --as <approver> [--comment "…"]`,
+      `  reject:    g2p-onboard reject ${status.deploymentId} --as <approver> --comment "why"`,
+    );
+  }
+  if (status.lastError) {
+    const e = status.lastError;
+    lines.push(
+      '',
+      `BLOCKED at ${e.step}: ${e.type}${e.code ? ` ${e.code}` : ''}`,
+      `  ${e.message}`,
+      `  what to do: ${e.hint}`,
+      `  then:       g2p-onboard retry ${status.deploymentId}   or   g2p-onboard abort ${status.deploymentId} --comment "why"`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function renderResult(result: OnboardingResult, uiLink: string): string {
+  const ids = result.ids;
+  const rows: [string, string | number | undefined][] = [
+    ['workflow id', result.workflowId],
+    ['outcome', result.outcome],
+    ['Auth Partner', ids.authPartnerId],
+    ['MISP Partner', ids.mispPartnerId],
+    ['policy mapping', ids.policyMappingKey],
+    ['OIDC client id', ids.oidcClientId],
+    ['client key (JWK thumbprint)', ids.clientKeyThumbprint],
+    ['OpenG2P provider id', ids.openg2pProviderId],
+    ['API key (sha256)', ids.apiKeyFingerprint?.slice(0, 16)],
+    ['MISP license (sha256)', ids.mispLicenseFingerprint?.slice(0, 16)],
+    ['approved by', result.approvals.map((a) => `${a.approver} (${a.decision}, ${a.at}${a.comment ? `: ${a.comment}` : ''})`).join('; ') || undefined],
+    ['total time', durationText(result.startedAt, result.endedAt)],
+    ['Temporal UI', uiLink],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return [
+    ...rows.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${k.padEnd(width)}  ${v}`),
+    '',
+    'step timings:',
+    ...result.steps.map(renderStep),
+  ].join('\n');
+}

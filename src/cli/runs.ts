@@ -1,0 +1,101 @@
+// Client-side operations on onboarding runs, shared by the CLI and the demo script.
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { onboardingWorkflowId } from '../spec/derived.js';
+import type { DeploymentSpec } from '../spec/schema.js';
+import { OnboardingDeploymentId } from '../temporal/search-attributes.js';
+import {
+  ONBOARDING_WORKFLOW_TYPE,
+  TASK_QUEUE,
+  statusQuery,
+  type OnboardingResult,
+  type StatusView,
+  type StepName,
+} from '../workflows/messages.js';
+
+/** A refusal the user can act on (exit code 3 in the CLI). */
+export class Refused extends Error {
+  override name = 'Refused';
+}
+
+/** Accepts a deployment id or the workflow id `onboard-<deploymentId>`. */
+export function workflowIdFor(idOrDeployment: string): string {
+  return idOrDeployment.startsWith('onboard-') ? idOrDeployment : onboardingWorkflowId(idOrDeployment);
+}
+
+export async function startOnboarding(client: Client, spec: DeploymentSpec, initiator: string): Promise<WorkflowHandleWithFirstExecutionRunId> {
+  const workflowId = onboardingWorkflowId(spec.deploymentId);
+  try {
+    return await client.workflow.start(ONBOARDING_WORKFLOW_TYPE, {
+      workflowId,
+      taskQueue: TASK_QUEUE,
+      args: [spec],
+      // One live run per deployment; a finished deployment may be onboarded again.
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      typedSearchAttributes: [{ key: OnboardingDeploymentId, value: spec.deploymentId }],
+      memo: { initiator },
+      staticSummary: `Onboard OpenG2P deployment ${spec.deploymentId} to e-Signet`,
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      throw new Refused(
+        `an onboarding of deployment ${spec.deploymentId} is already running (workflow ${workflowId}); ` +
+          `follow it with \`g2p-onboard status ${spec.deploymentId}\` — a second run is not started`,
+      );
+    }
+    throw err;
+  }
+}
+
+/** Runs an update and turns a validator's refusal into a Refused with its message. */
+export async function sendUpdate<R>(run: () => Promise<R>): Promise<R> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new Refused(err.cause?.message ?? err.message);
+    throw err;
+  }
+}
+
+export interface WatchCallbacks {
+  onStep?(step: StepName, status: StatusView): void;
+  onApprovalPending?(status: StatusView): void;
+  onBlocked?(status: StatusView): void;
+}
+
+/** Follows a run, reporting each finished step, until it closes; returns its result. */
+export async function watchRun(handle: WorkflowHandle, cb: WatchCallbacks, pollMs = 500): Promise<OnboardingResult> {
+  const reported = new Set<string>();
+  let approvalShown = false;
+  let blockedShown: string | undefined;
+  let done = false;
+  const result = handle.result().finally(() => (done = true)) as Promise<OnboardingResult>;
+  const report = (status: StatusView) => {
+    for (const step of status.steps) {
+      if (step.status === 'completed' && !reported.has(step.name)) {
+        reported.add(step.name);
+        cb.onStep?.(step.name, status);
+      }
+    }
+    if (status.pendingApproval && !approvalShown) {
+      approvalShown = true;
+      cb.onApprovalPending?.(status);
+    }
+    const blockedKey = status.lastError ? `${status.lastError.step}@${status.lastError.at}` : undefined;
+    if (blockedKey && blockedKey !== blockedShown) {
+      blockedShown = blockedKey;
+      cb.onBlocked?.(status);
+    }
+  };
+  while (!done) {
+    try {
+      report(await handle.query(statusQuery));
+    } catch {
+      // The run may close between checks; the result below tells how.
+    }
+    await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, pollMs))]);
+  }
+  const final = await result;
+  report({ ...(await handle.query(statusQuery).catch(() => ({ steps: final.steps }) as StatusView)) });
+  return final;
+}

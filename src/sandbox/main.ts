@@ -1,0 +1,74 @@
+// `npm run sandbox`: serves the stand-ins on fixed loopback ports (those examples/sandbox.yaml
+// names) and writes the credentials it generated to owner-only files the example spec references.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startSandbox, type SandboxOptions } from './index.js';
+import { DEFAULT_PORTS, DEFAULT_SECRETS_DIR, writeSandboxSecrets } from './local.js';
+
+const USAGE = `usage: npm run sandbox -- [options]
+  --mosip-port N        MOSIP API gateway (authmanager, PMS, policy manager, keymanager, Keycloak) [${DEFAULT_PORTS.mosip}]
+  --esignet-port N      e-Signet [${DEFAULT_PORTS.esignet}]
+  --odoo-port N         OpenG2P / Odoo [${DEFAULT_PORTS.odoo}]
+  --control-port N      control API for tests and demos [${DEFAULT_PORTS.control}]
+  --esignet-version V   1.4.1 (default) or 1.7.0
+  --odoo-version N      15 (OpenG2P 1.x, default) or 17 (OpenG2P 1.2+)
+  --auto-approve-ms N   demo mode: the Partner Admin approves policy mappings in the "portal" after N ms
+  --partner-user ID     create a partner login (repeatable)
+  --secrets-dir DIR     where to write the generated credentials [${DEFAULT_SECRETS_DIR}]`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'mosip-port': { type: 'string' },
+      'esignet-port': { type: 'string' },
+      'odoo-port': { type: 'string' },
+      'control-port': { type: 'string' },
+      'esignet-version': { type: 'string' },
+      'odoo-version': { type: 'string' },
+      'auto-approve-ms': { type: 'string' },
+      'partner-user': { type: 'string', multiple: true },
+      'secrets-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
+  const esignetVersion = (values['esignet-version'] ?? '1.4.1') as SandboxOptions['esignetVersion'];
+  if (!['1.4.1', '1.7.0'].includes(esignetVersion!)) throw new Error('--esignet-version must be 1.4.1 or 1.7.0');
+  const odooVersion = Number(values['odoo-version'] ?? 15);
+  if (odooVersion !== 15 && odooVersion !== 17) throw new Error('--odoo-version must be 15 or 17');
+  const sandbox = await startSandbox({
+    ports: {
+      mosip: port(values['mosip-port'], DEFAULT_PORTS.mosip),
+      esignet: port(values['esignet-port'], DEFAULT_PORTS.esignet),
+      odoo: port(values['odoo-port'], DEFAULT_PORTS.odoo),
+      control: port(values['control-port'], DEFAULT_PORTS.control),
+    },
+    esignetVersion,
+    odooVersion,
+    autoApproveMappingsAfterMs: values['auto-approve-ms'] ? Number(values['auto-approve-ms']) : undefined,
+    partnerUsers: values['partner-user'] ?? ['openg2p-sandbox-auth'],
+  });
+  const secretsDir = resolve(values['secrets-dir'] ?? DEFAULT_SECRETS_DIR);
+  await writeSandboxSecrets(sandbox, secretsDir);
+  console.log(`sandbox ready (e-Signet ${esignetVersion}, OpenG2P on Odoo ${odooVersion})`);
+  console.log(`  MOSIP   ${sandbox.urls.mosip}`);
+  console.log(`  e-Signet ${sandbox.urls.esignet}/v1/esignet`);
+  console.log(`  OpenG2P ${sandbox.urls.odoo}`);
+  console.log(`  control ${sandbox.urls.control}`);
+  console.log(`  credentials written to ${secretsDir}`);
+  const stop = async () => {
+    await sandbox.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(`sandbox: ${(err as Error).message}\n${USAGE}`);
+  process.exit(1);
+});

@@ -1,0 +1,143 @@
+// The onboarding workflow's contract with the outside world: its name, task queue, the
+// queries, updates and signals it handles, and the shapes they carry. The CLI imports this
+// module too, so callers send exactly what the workflow handles.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
+export const TASK_QUEUE = 'g2p-onboard';
+export const ONBOARDING_WORKFLOW_TYPE = 'onboardDeployment';
+
+/** The runbook's steps, in order. */
+export const STEP_NAMES = [
+  'verifyPrerequisites',
+  'createAuthPartner',
+  'requestAuthPolicyMapping',
+  'createMispPartner',
+  'requestMispLicense',
+  'awaitApproval',
+  'collectCredentials',
+  'generateClientKey',
+  'registerOidcClient',
+  'configureOpenG2P',
+  'verifyIntegration',
+] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+
+export type StepStatus = 'pending' | 'running' | 'completed' | 'blocked' | 'skipped';
+
+/**
+ * running → awaiting_approval → running → completed; blocked while a person must fix a cause;
+ * rejected / timed_out / aborted are the other ends.
+ */
+export type Phase = 'running' | 'awaiting_approval' | 'blocked' | 'completed' | 'rejected' | 'timed_out' | 'aborted';
+
+export interface StepView {
+  name: StepName;
+  status: StepStatus;
+  startedAt?: string;
+  endedAt?: string;
+  /** Times this step was resumed after being blocked. */
+  retries: number;
+  /** One line on what the step produced (ids, fingerprints — never secret values). */
+  summary?: string;
+}
+
+/** A failure retrying cannot fix, as shown to ops. */
+export interface BlockingError {
+  step: StepName;
+  /** `RemoteRejection`, `PrerequisiteFailed`, `SecretUnavailable`, `ContractViolation`… */
+  type: string;
+  /** The remote system's own error code when there is one (`PMS_PRT_098`, `invalid_redirect_uri`). */
+  code?: string;
+  message: string;
+  at: string;
+  /** What to do about it. */
+  hint: string;
+}
+
+export interface PendingApproval {
+  since: string;
+  deadline: string;
+  mappingKey: string;
+  approvers: string[];
+  required: number;
+  decisions: ApprovalRecord[];
+}
+
+export interface ApprovalRecord {
+  approver: string;
+  decision: 'approve' | 'reject';
+  comment?: string;
+  at: string;
+  /** `update` when a person decided through the CLI/API, `pms` when seen in the PMS portal. */
+  via: 'update' | 'signal' | 'pms';
+}
+
+export interface StatusView {
+  workflowId: string;
+  deploymentId: string;
+  phase: Phase;
+  currentStep?: StepName;
+  steps: StepView[];
+  pendingApproval?: PendingApproval;
+  lastError?: BlockingError;
+  /** Remote ids created so far. */
+  ids: OnboardingIds;
+  startedAt: string;
+  endedAt?: string;
+}
+
+export interface OnboardingIds {
+  authPartnerId?: string;
+  mispPartnerId?: string;
+  policyMappingKey?: string;
+  oidcClientId?: string;
+  openg2pProviderId?: number;
+  clientKeyThumbprint?: string;
+  apiKeyFingerprint?: string;
+  mispLicenseFingerprint?: string;
+}
+
+export interface AuditEntry {
+  at: string;
+  /** `step.started`, `step.completed`, `step.blocked`, `approval.approve`, `approval.refused`, `run.retry`, `run.abort`… */
+  event: string;
+  step?: StepName;
+  actor?: string;
+  detail?: string;
+}
+
+export interface OnboardingResult {
+  outcome: 'completed' | 'rejected' | 'timed_out' | 'aborted';
+  workflowId: string;
+  deploymentId: string;
+  ids: OnboardingIds;
+  approvals: ApprovalRecord[];
+  steps: StepView[];
+  startedAt: string;
+  endedAt: string;
+}
+
+export interface DecisionInput {
+  approver: string;
+  comment?: string;
+}
+
+export interface RetryInput {
+  operator: string;
+  comment?: string;
+}
+
+export interface AbortInput {
+  operator: string;
+  comment: string;
+}
+
+export const statusQuery = defineQuery<StatusView>('status');
+export const auditTrailQuery = defineQuery<AuditEntry[]>('auditTrail');
+export const approveUpdate = defineUpdate<ApprovalRecord, [DecisionInput]>('approve');
+export const rejectUpdate = defineUpdate<ApprovalRecord, [DecisionInput]>('reject');
+export const retryUpdate = defineUpdate<StatusView, [RetryInput]>('retry');
+export const abortUpdate = defineUpdate<StatusView, [AbortInput]>('abort');
+/** For tools that can only signal; the same rules apply and refusals are audited. */
+export const approveSignal = defineSignal<[DecisionInput]>('approveSignal');
+export const rejectSignal = defineSignal<[DecisionInput]>('rejectSignal');

@@ -1,0 +1,169 @@
+// The onboarding run's durable state: step list with timings, audit trail, phase, approvals
+// and the blocked/retry/abort cycle. One place keeps these consistent so each step of the
+// workflow is a single call to `runStep`.
+import { ActivityFailure, ApplicationFailure, condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  STEP_NAMES,
+  type ApprovalRecord,
+  type AuditEntry,
+  type BlockingError,
+  type OnboardingIds,
+  type PendingApproval,
+  type Phase,
+  type StatusView,
+  type StepName,
+  type StepView,
+} from './messages.js';
+import { OnboardingApprover, OnboardingStep } from '../temporal/search-attributes.js';
+
+/** Thrown out of `runStep` when ops abort a blocked run. */
+export class RunAborted extends Error {
+  constructor(readonly operator: string, readonly comment: string) {
+    super(`aborted by ${operator}: ${comment}`);
+  }
+}
+
+const now = (): string => new Date(Date.now()).toISOString();
+
+const HINTS: Record<string, string> = {
+  RemoteRejection: 'fix the cause named by the remote error code (spec value or remote configuration), then `g2p-onboard retry`',
+  PrerequisiteFailed: 'fix the failed checks listed above, then `g2p-onboard retry`',
+  SecretUnavailable: "make the named secret reference resolvable on the worker's machine, then `g2p-onboard retry`",
+  ContractViolation: 'the remote system answered in an unexpected shape: check the base URL and version in the spec, then `g2p-onboard retry`',
+};
+
+export class OnboardingRun {
+  phase: Phase = 'running';
+  currentStep?: StepName;
+  readonly steps: StepView[] = STEP_NAMES.map((name) => ({ name, status: 'pending', retries: 0 }));
+  readonly audit: AuditEntry[] = [];
+  readonly ids: OnboardingIds = {};
+  readonly approvals: ApprovalRecord[] = [];
+  pendingApproval?: PendingApproval;
+  lastError?: BlockingError;
+  readonly startedAt = now();
+  endedAt?: string;
+  /** Set by the retry/abort updates while blocked. */
+  private resolution?: { kind: 'retry'; operator: string } | { kind: 'abort'; operator: string; comment: string };
+
+  constructor(readonly deploymentId: string) {}
+
+  record(entry: Omit<AuditEntry, 'at'>): void {
+    this.audit.push({ at: now(), ...entry });
+  }
+
+  private view(name: StepName): StepView {
+    return this.steps.find((s) => s.name === name)!;
+  }
+
+  status(): StatusView {
+    return {
+      workflowId: workflowInfo().workflowId,
+      deploymentId: this.deploymentId,
+      phase: this.phase,
+      currentStep: this.currentStep,
+      steps: this.steps.map((s) => ({ ...s })),
+      pendingApproval: this.pendingApproval && { ...this.pendingApproval, decisions: [...this.pendingApproval.decisions] },
+      lastError: this.lastError,
+      ids: { ...this.ids },
+      startedAt: this.startedAt,
+      endedAt: this.endedAt,
+    };
+  }
+
+  startStep(name: StepName): void {
+    const step = this.view(name);
+    this.currentStep = name;
+    step.status = 'running';
+    step.startedAt ??= now();
+    upsertSearchAttributes([{ key: OnboardingStep, value: name }]);
+    this.record({ event: 'step.started', step: name });
+  }
+
+  completeStep(name: StepName, summary?: string): void {
+    const step = this.view(name);
+    step.status = 'completed';
+    step.endedAt = now();
+    step.summary = summary;
+    this.record({ event: 'step.completed', step: name, detail: summary });
+  }
+
+  recordApprover(approver: string): void {
+    upsertSearchAttributes([{ key: OnboardingApprover, value: approver }]);
+  }
+
+  /**
+   * Runs one step. A non-retryable failure parks the run as `blocked` until ops send
+   * `retry` (the step runs again; finished steps are kept) or `abort`.
+   */
+  async runStep<T>(name: StepName, body: () => Promise<T>, summarize?: (result: T) => string): Promise<T> {
+    this.startStep(name);
+    for (;;) {
+      try {
+        const result = await body();
+        this.completeStep(name, summarize?.(result));
+        return result;
+      } catch (err) {
+        const blocking = toBlockingError(name, err);
+        if (!blocking) throw err;
+        await this.block(blocking);
+      }
+    }
+  }
+
+  private async block(error: BlockingError): Promise<void> {
+    const step = this.view(error.step);
+    step.status = 'blocked';
+    this.phase = 'blocked';
+    this.lastError = error;
+    this.record({ event: 'step.blocked', step: error.step, detail: `${error.type}${error.code ? ` ${error.code}` : ''}: ${error.message}` });
+    await condition(() => this.resolution !== undefined);
+    const resolution = this.resolution!;
+    this.resolution = undefined;
+    if (resolution.kind === 'abort') {
+      throw new RunAborted(resolution.operator, resolution.comment);
+    }
+    step.status = 'running';
+    step.retries += 1;
+    this.phase = 'running';
+    this.lastError = undefined;
+  }
+
+  isBlocked(): boolean {
+    return this.phase === 'blocked';
+  }
+
+  requestRetry(operator: string, comment?: string): void {
+    this.record({ event: 'run.retry', step: this.currentStep, actor: operator, detail: comment });
+    this.resolution = { kind: 'retry', operator };
+  }
+
+  requestAbort(operator: string, comment: string): void {
+    this.record({ event: 'run.abort', step: this.currentStep, actor: operator, detail: comment });
+    this.resolution = { kind: 'abort', operator, comment };
+  }
+
+  finish(phase: Extract<Phase, 'completed' | 'rejected' | 'timed_out' | 'aborted'>, detail?: string): void {
+    this.phase = phase;
+    this.endedAt = now();
+    this.currentStep = undefined;
+    for (const s of this.steps) if (s.status === 'pending') s.status = 'skipped';
+    this.record({ event: `run.${phase}`, detail });
+  }
+}
+
+/** A failure that retrying cannot fix becomes a BlockingError; anything else is rethrown. */
+function toBlockingError(step: StepName, err: unknown): BlockingError | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (!(cause instanceof ApplicationFailure) || !cause.nonRetryable) return undefined;
+  const type = cause.type ?? 'Error';
+  const details = (cause.details?.[0] ?? {}) as { code?: string; hint?: string };
+  return {
+    step,
+    type,
+    code: details.code,
+    message: cause.message,
+    at: now(),
+    hint: details.hint ?? HINTS[type] ?? 'fix the cause, then `g2p-onboard retry`',
+  };
+}

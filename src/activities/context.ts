@@ -61,6 +61,14 @@ export async function adminPms(spec: DeploymentSpec, secrets: SecretScope, http?
   return new PmsClient(mosipServiceUrls(spec.mosip).pms, await partnerAdminToken(spec, secrets, http), http);
 }
 
-export function keymanager(spec: DeploymentSpec, token: string, http?: HttpOptions): KeymanagerClient {
-  return new KeymanagerClient(mosipServiceUrls(spec.mosip).keymanager, token, http);
+/** Keymanager, logged in as the spec's certificate-reader service account. */
+export async function keymanager(spec: DeploymentSpec, secrets: SecretScope, http?: HttpOptions): Promise<KeymanagerClient> {
+  const urls = mosipServiceUrls(spec.mosip);
+  const reader = spec.mosip.certificateReader;
+  const token = await new AuthmanagerClient(urls.authmanager, http).loginWithClientSecret({
+    clientId: reader.clientId,
+    secretKey: await secrets.get(reader.clientSecret),
+    appId: reader.appId,
+  });
+  return new KeymanagerClient(urls.keymanager, secrets.remember(token), http);
 }

@@ -9,7 +9,7 @@ import { apiKeyLabel, mosipServiceUrls } from '../spec/derived.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { sha256Hex } from '../security/fingerprint.js';
 import { generatePartnerCertificates } from '../security/partner-certificates.js';
-import { adminPms, authPartnerToken, guarded, keymanager, partnerAdminToken, type ActivityDeps } from './context.js';
+import { adminPms, authPartnerToken, guarded, keymanager, type ActivityDeps } from './context.js';
 import { blockingFailure } from './failures.js';
 import type { PartnerKeyMaterial, StoredCredentials } from './credential-store.js';
 import type { ApprovalPoll, CredentialsResult, LicenseResult, MappingResult, PartnerResult } from './types.js';
@@ -178,9 +178,8 @@ export function pmsActivities(deps: ActivityDeps) {
             );
           }
         }
-        const token = await partnerAdminToken(spec, secrets, deps.http);
-        const ida = await keymanager(spec, token, deps.http).getCertificate(spec.mosip.idaCertificate.applicationId, spec.mosip.idaCertificate.referenceId);
-        const pms = new PmsClient(mosipServiceUrls(spec.mosip).pms, token, deps.http);
+        const ida = await (await keymanager(spec, secrets, deps.http)).getCertificate(spec.mosip.idaCertificate.applicationId, spec.mosip.idaCertificate.referenceId);
+        const pms = await adminPms(spec, secrets, deps.http);
         const signed = await pms.getPartnerCertificate(spec.partners.auth.id);
         if (!signed) throw blockingFailure('CertificateMissing', `PMS has no certificate for ${spec.partners.auth.id}`, { system: 'pms', code: 'PMS_PRT_108' });
         stored = await deps.credentials.update(spec.deploymentId, (c) => ({ ...c, idaCertificatePem: ida.certificate }));

@@ -41,17 +41,15 @@ export function prerequisiteActivities(deps: ActivityDeps) {
           });
         }
         await check('esignet.clientManagementToken', () => checkClientManagementToken(spec, secrets, deps));
-        const token = await check<string>('mosip.login', async () => ({
-          evidence: `partner admin ${spec.mosip.partnerAdmin.userName} logged in through authmanager`,
-          value: await partnerAdminToken(spec, secrets, deps.http),
-        }));
-        if (token) {
-          await check('mosip.idaCertificate', async () => {
-            const { applicationId, referenceId } = spec.mosip.idaCertificate;
-            const cert = await keymanager(spec, token, deps.http).getCertificate(applicationId, referenceId);
-            return { evidence: `keymanager serves the ${applicationId}/${referenceId} certificate, valid until ${cert.expiryAt}` };
-          });
-        }
+        await check('mosip.login', async () => {
+          await partnerAdminToken(spec, secrets, deps.http);
+          return { evidence: `partner admin ${spec.mosip.partnerAdmin.userName} logged in through authmanager` };
+        });
+        await check('mosip.idaCertificate', async () => {
+          const { applicationId, referenceId } = spec.mosip.idaCertificate;
+          const cert = await (await keymanager(spec, secrets, deps.http)).getCertificate(applicationId, referenceId);
+          return { evidence: `keymanager serves the ${applicationId}/${referenceId} certificate, valid until ${cert.expiryAt}` };
+        });
         await check('secrets.authPartner', async () => {
           await secrets.get(spec.partners.auth.password);
           return { evidence: `${spec.partners.auth.password} resolves on the worker` };

@@ -40,6 +40,9 @@ export interface SandboxCredentials {
   partnerAdminPassword: string;
   /** Password of every partner user the sandbox creates. */
   partnerPassword: string;
+  /** Service account keymanager lets read certificates (role ID_AUTHENTICATION), as mosip-ida-client in MOSIP. */
+  idaClientId: string;
+  idaClientSecret: string;
   esignetClientMgmtClientId: string;
   esignetClientMgmtSecret: string;
   odooDatabase: string;
@@ -76,6 +79,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     partnerAdminUser: 'partneradmin',
     partnerAdminPassword: randomSecret(),
     partnerPassword: randomSecret(),
+    idaClientId: 'mosip-ida-client',
+    idaClientSecret: randomSecret(),
     esignetClientMgmtClientId: 'mosip-pms-client',
     esignetClientMgmtSecret: '',
     odooDatabase: 'openg2p',
@@ -95,6 +100,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     roles: ['PARTNER_ADMIN', 'PARTNERMANAGER'],
     scopes: ['add_oidc_client', 'update_oidc_client'],
   });
+  realm.addClient({ clientId: credentials.idaClientId, secret: credentials.idaClientSecret, roles: ['ID_AUTHENTICATION'], scopes: [] });
   realm.addUser({
     userName: credentials.partnerAdminUser,
     password: credentials.partnerAdminPassword,

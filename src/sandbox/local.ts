@@ -13,6 +13,7 @@ export async function writeSandboxSecrets(sandbox: Sandbox, dir: string): Promis
   const files: Record<string, string> = {
     'mosip-client-secret': c.mosipClientSecret,
     'partner-admin-password': c.partnerAdminPassword,
+    'ida-client-secret': c.idaClientSecret,
     'partner-password': c.partnerPassword,
     'esignet-client-secret': c.esignetClientMgmtSecret,
     'odoo-password': c.odooPassword,

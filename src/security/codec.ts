@@ -4,7 +4,10 @@
 // older ones stay readable while their key is kept in the key ring.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
+
+// CommonJS package: its namespaces come through the default export under ESM.
+const { temporal } = proto;
 
 export const ENCODING = 'binary/encrypted';
 const METADATA_ENCODING_KEY = 'encoding';

@@ -77,6 +77,13 @@ export const deploymentSpecSchema = z
         clientSecret: secretRefSchema,
         /** An account holding PARTNER_ADMIN: registers partners, uploads certificates, approves mappings. */
         partnerAdmin: z.object({ userName: z.string().min(1), password: secretRefSchema }).strict(),
+        /**
+         * A service account keymanager lets read certificates (its getCertificate is open to
+         * ID_AUTHENTICATION and admin roles, not PARTNER_ADMIN), e.g. mosip-ida-client of app `ida`.
+         */
+        certificateReader: z
+          .object({ appId: z.string().min(1).default('ida'), clientId: z.string().min(1), clientSecret: secretRefSchema })
+          .strict(),
         /** Where the IDA partner certificate is served by keymanager. */
         idaCertificate: z
           .object({ applicationId: z.string().min(1), referenceId: z.string().min(1) })

@@ -1,0 +1,16 @@
+// The custom search attributes ops filter onboarding runs by in the Temporal UI and CLI.
+// Workflow code imports this module, so it must stay deterministic: @temporalio/common only.
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** The deployment a run onboards (also in the workflow id, but filterable on its own). */
+export const OnboardingDeploymentId = defineSearchAttributeKey('OnboardingDeploymentId', SearchAttributeType.KEYWORD);
+/** The runbook step the run is in, upserted as each step starts. */
+export const OnboardingStep = defineSearchAttributeKey('OnboardingStep', SearchAttributeType.KEYWORD);
+/** Who approved (or rejected) the run's partner mapping. */
+export const OnboardingApprover = defineSearchAttributeKey('OnboardingApprover', SearchAttributeType.KEYWORD);
+
+/** Every key a server must have registered before an onboarding run starts. */
+export const ONBOARDING_SEARCH_ATTRIBUTES = [OnboardingDeploymentId, OnboardingStep, OnboardingApprover] as const;
+
+/** Names only, for `--search-attribute Name=Keyword` flags and `temporal operator search-attribute create`. */
+export const ONBOARDING_SEARCH_ATTRIBUTE_NAMES: readonly string[] = ONBOARDING_SEARCH_ATTRIBUTES.map((key) => key.name);

@@ -1,0 +1,131 @@
+// End to end: the CLI, the worker and the sandbox as separate processes, as a user runs them.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { stringify } from 'yaml';
+import { startDevServer, claimPort, type DevServer } from '../../src/temporal/dev-server.js';
+import { projectRoot } from '../../src/temporal/binaries.js';
+import { startProcess, type ManagedProcess } from '../../scripts/processes.js';
+
+const run = promisify(execFile);
+const CLI = join(projectRoot, 'dist', 'src', 'cli', 'main.js');
+
+let dir: string;
+let server: DevServer;
+let sandbox: ManagedProcess;
+let worker: ManagedProcess;
+let env: NodeJS.ProcessEnv;
+let specFile: string;
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env, cwd: dir });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'g2p-onboard-e2e-'));
+  server = await startDevServer({ ui: false });
+  const ports = { mosip: await claimPort(0, '127.0.0.1', 'mosip'), esignet: await claimPort(0, '127.0.0.1', 'esignet'), odoo: await claimPort(0, '127.0.0.1', 'odoo'), control: await claimPort(0, '127.0.0.1', 'control') };
+  const secrets = join(dir, 'secrets');
+  sandbox = await startProcess('sandbox', process.execPath, [join(projectRoot, 'dist/src/sandbox/main.js'),
+    '--mosip-port', String(ports.mosip), '--esignet-port', String(ports.esignet), '--odoo-port', String(ports.odoo), '--control-port', String(ports.control),
+    '--secrets-dir', secrets, '--partner-user', 'e2e-auth'], { readyLine: /credentials written/ });
+  await writeFile(join(dir, 'codec-keys'), `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_NAMESPACE: 'default',
+    G2P_ONBOARD_CODEC_KEYS: `file:${join(dir, 'codec-keys')}`,
+    G2P_ONBOARD_CREDENTIALS_DIR: join(dir, 'credentials'),
+    G2P_ONBOARD_USER: 'e2e-staff',
+  };
+  worker = await startProcess('worker', process.execPath, [join(projectRoot, 'dist/src/worker.js')], { env, cwd: dir, readyLine: /g2p-onboard worker:/, timeoutMs: 60_000 });
+  const m = `http://127.0.0.1:${ports.mosip}`;
+  const spec = {
+    deploymentId: 'e2e',
+    mosip: { apiBaseUrl: m, version: '1.2.0.1', clientId: 'mosip-pms-client', clientSecret: 'file:secrets/mosip-client-secret',
+      partnerAdmin: { userName: 'partneradmin', password: 'file:secrets/partner-admin-password' },
+      certificateReader: { clientId: 'mosip-ida-client', clientSecret: 'file:secrets/ida-client-secret' } },
+    esignet: { baseUrl: `http://127.0.0.1:${ports.esignet}/v1/esignet`, version: '1.4.1',
+      clientManagement: { tokenUrl: `${m}/auth/realms/mosip/protocol/openid-connect/token`, clientId: 'mosip-pms-client', clientSecret: 'file:secrets/esignet-client-secret' } },
+    openg2p: { url: `http://127.0.0.1:${ports.odoo}`, database: 'openg2p', login: 'admin', password: 'file:secrets/odoo-password' },
+    partners: {
+      auth: { id: 'e2e-auth', organisation: 'E2E Org', address: 'Street 1', contactNumber: '+1000', email: 'auth@e2e.example', policyGroup: 'openg2p-policy-group', policy: 'openg2p-auth-policy', password: 'file:secrets/partner-password' },
+      misp: { id: 'e2e-misp', organisation: 'E2E Org', address: 'Street 1', contactNumber: '+1001', email: 'misp@e2e.example' },
+    },
+    oidcClient: { name: 'OpenG2P E2E', logoUri: 'https://openg2p.org/logo.png' },
+    approval: { approvers: [{ name: 'alice' }], pollInterval: '1s' },
+    verification: { individualId: '8267411571', otp: 'file:secrets/verification-otp' },
+  };
+  specFile = join(dir, 'e2e.yaml');
+  await writeFile(specFile, stringify(spec));
+});
+
+after(async () => {
+  await worker?.stop();
+  await sandbox?.stop();
+  await server?.stop();
+});
+
+test('validate lists every problem of a bad spec with exit code 2', async () => {
+  const bad = join(dir, 'bad.yaml');
+  await writeFile(bad, 'deploymentId: Bad Id\nmosip: {}\n');
+  const res = await cli('validate', bad);
+  assert.equal(res.code, 2);
+  assert.match(res.stderr, /deploymentId \(line 1\)/);
+  assert.match(res.stderr, /mosip\.apiBaseUrl/);
+  assert.match(res.stderr, /nothing was started/);
+  assert.equal((await cli('validate', specFile)).code, 0);
+});
+
+test('a user starts, is refused a second start, approves and watches a run to completion', async () => {
+  const started = await cli('start', specFile);
+  assert.equal(started.code, 0, started.stderr);
+  assert.match(started.stdout, /started onboard-e2e/);
+
+  const again = await cli('start', specFile);
+  assert.equal(again.code, 3);
+  assert.match(again.stderr, /already running/);
+
+  let status: { phase: string } | undefined;
+  for (let i = 0; i < 100 && status?.phase !== 'awaiting_approval'; i++) {
+    const res = await cli('status', 'e2e', '--output', 'json');
+    assert.equal(res.code, 0, res.stderr);
+    status = JSON.parse(res.stdout);
+    if (status?.phase !== 'awaiting_approval') await new Promise((r) => setTimeout(r, 300));
+  }
+  assert.equal(status?.phase, 'awaiting_approval');
+  const text = await cli('status', 'e2e');
+  assert.match(text.stdout, /g2p-onboard approve e2e --as <approver>/);
+
+  const intruder = await cli('approve', 'e2e', '--as', 'mallory');
+  assert.equal(intruder.code, 3);
+  assert.match(intruder.stderr, /mallory is not an approver/);
+
+  const approved = await cli('approve', 'e2e', '--as', 'alice', '--comment', 'ok');
+  assert.equal(approved.code, 0, approved.stderr);
+
+  const watched = await cli('watch', 'e2e');
+  assert.equal(watched.code, 0, watched.stderr + watched.stdout);
+  assert.match(watched.stdout, /outcome\s+completed/);
+  assert.match(watched.stdout, /OIDC client id\s+e2e-/);
+
+  const list = await cli('list', '--output', 'json');
+  const rows = JSON.parse(list.stdout) as { workflowId: string; status: string }[];
+  assert.ok(rows.some((r) => r.workflowId === 'onboard-e2e' && r.status === 'COMPLETED'));
+});
+
+test('an unknown run is reported with exit code 4', async () => {
+  const res = await cli('status', 'no-such-deployment');
+  assert.equal(res.code, 4, res.stderr);
+});

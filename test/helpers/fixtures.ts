@@ -1,0 +1,99 @@
+// A sandbox, a spec that points at it and the worker-side secrets that spec references.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+import { validateSpec } from '../../src/spec/load.js';
+import type { DeploymentSpec, DeploymentSpecInput } from '../../src/spec/schema.js';
+import { CredentialStore } from '../../src/activities/credential-store.js';
+import type { ActivityDeps } from '../../src/activities/index.js';
+import { AesGcmCodec, keyRingFromKeys } from '../../src/security/codec.js';
+
+/** Secret references of the test spec → the sandbox's generated values, as the worker's environment. */
+export function secretEnv(sandbox: Sandbox): NodeJS.ProcessEnv {
+  const c = sandbox.credentials;
+  return {
+    T_MOSIP_CLIENT_SECRET: c.mosipClientSecret,
+    T_PARTNER_ADMIN_PASSWORD: c.partnerAdminPassword,
+    T_PARTNER_PASSWORD: c.partnerPassword,
+    T_IDA_CLIENT_SECRET: c.idaClientSecret,
+    T_ESIGNET_CLIENT_SECRET: c.esignetClientMgmtSecret,
+    T_ODOO_PASSWORD: c.odooPassword,
+    T_VERIFICATION_OTP: c.verificationOtp,
+  };
+}
+
+export function sandboxSpecInput(sandbox: Sandbox, deploymentId: string): DeploymentSpecInput {
+  const u = sandbox.urls;
+  return {
+    deploymentId,
+    mosip: {
+      apiBaseUrl: u.mosip,
+      version: '1.2.0.1',
+      clientId: sandbox.credentials.mosipClientId,
+      clientSecret: 'env:T_MOSIP_CLIENT_SECRET',
+      partnerAdmin: { userName: sandbox.credentials.partnerAdminUser, password: 'env:T_PARTNER_ADMIN_PASSWORD' },
+      certificateReader: { clientId: sandbox.credentials.idaClientId, clientSecret: 'env:T_IDA_CLIENT_SECRET' },
+    },
+    esignet: {
+      baseUrl: `${u.esignet}/v1/esignet`,
+      version: '1.4.1',
+      clientManagement: {
+        tokenUrl: `${u.mosip}/auth/realms/mosip/protocol/openid-connect/token`,
+        clientId: sandbox.credentials.esignetClientMgmtClientId,
+        clientSecret: 'env:T_ESIGNET_CLIENT_SECRET',
+      },
+    },
+    openg2p: {
+      url: u.odoo,
+      database: sandbox.credentials.odooDatabase,
+      login: sandbox.credentials.odooLogin,
+      password: 'env:T_ODOO_PASSWORD',
+      provider: { idTypeName: 'NATIONAL ID' },
+    },
+    partners: {
+      auth: {
+        id: `${deploymentId}-auth`,
+        organisation: `Org ${deploymentId}`,
+        address: '1 Registry Road',
+        contactNumber: '+10000000001',
+        email: `auth@${deploymentId}.example`,
+        policyGroup: 'openg2p-policy-group',
+        policy: 'openg2p-auth-policy',
+        password: 'env:T_PARTNER_PASSWORD',
+      },
+      misp: {
+        id: `${deploymentId}-misp`,
+        organisation: `Org ${deploymentId}`,
+        address: '1 Registry Road',
+        contactNumber: '+10000000002',
+        email: `misp@${deploymentId}.example`,
+      },
+    },
+    oidcClient: { name: `OpenG2P ${deploymentId}`, logoUri: 'https://openg2p.org/logo.png' },
+    approval: { approvers: [{ name: 'alice' }, { name: 'bob' }], pollInterval: '1s', deadline: '14d' },
+    verification: { individualId: sandbox.credentials.verificationIndividualId, otp: 'env:T_VERIFICATION_OTP' },
+  };
+}
+
+/** A valid spec for `deploymentId`; the sandbox gets the partner's login. */
+export function sandboxSpec(sandbox: Sandbox, deploymentId: string, change?: (s: DeploymentSpecInput) => void): DeploymentSpec {
+  const input = sandboxSpecInput(sandbox, deploymentId);
+  change?.(input);
+  sandbox.addPartnerUser(input.partners.auth.id);
+  return validateSpec(input, `test spec ${deploymentId}`);
+}
+
+export async function testDeps(sandbox: Sandbox): Promise<ActivityDeps> {
+  const dir = await mkdtemp(join(tmpdir(), 'g2p-onboard-test-'));
+  return { secrets: { env: secretEnv(sandbox), baseDir: dir }, credentials: new CredentialStore(join(dir, 'credentials')) };
+}
+
+export function testCodec(): AesGcmCodec {
+  return new AesGcmCodec(keyRingFromKeys(randomBytes(32)));
+}
+
+export async function startTestSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  return startSandbox(options);
+}

@@ -1,0 +1,77 @@
+// The deployment spec: what onboarding staff see when a spec is right or wrong.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { parseSpec, SpecError } from '../../src/spec/load.js';
+import { durationMs, mosipServiceUrls, onboardingWorkflowId, redirectUris } from '../../src/spec/derived.js';
+import { projectRoot } from '../../src/temporal/binaries.js';
+
+const exampleText = () => readFile(join(projectRoot, 'examples', 'sandbox.yaml'), 'utf8');
+
+function problemsOf(text: string): SpecError['problems'] {
+  try {
+    parseSpec(text, 'bad.yaml');
+  } catch (err) {
+    assert.ok(err instanceof SpecError, `expected SpecError, got ${String(err)}`);
+    return err.problems;
+  }
+  assert.fail('the spec was accepted');
+}
+
+test('the sandbox example is valid and fills in the guide defaults', async () => {
+  const spec = parseSpec(await exampleText(), 'examples/sandbox.yaml');
+  assert.equal(spec.deploymentId, 'openg2p-sandbox');
+  assert.deepEqual(spec.oidcClient.acrs, ['mosip:idp:acr:biometrics', 'mosip:idp:acr:generated-code']);
+  assert.deepEqual(spec.oidcClient.claims, ['birthdate', 'address', 'gender', 'name', 'phone_number', 'email', 'picture']);
+  assert.equal(spec.openg2p.provider.tokenMap, 'sub:user_id');
+  assert.equal(spec.openg2p.provider.userGroupXmlId, 'base.group_portal');
+  assert.equal(onboardingWorkflowId(spec.deploymentId), 'onboard-openg2p-sandbox');
+  assert.deepEqual(redirectUris(spec), ['http://127.0.0.1:18082/auth_oauth/signin']);
+  assert.equal(mosipServiceUrls(spec.mosip).pms, 'http://127.0.0.1:18080/v1/partnermanager');
+});
+
+test('every problem is listed with its path and line, not just the first', async () => {
+  const doc = parse(await exampleText());
+  doc.partners.auth.email = 'not-an-email';
+  doc.mosip.clientSecret = 'hunter2';
+  doc.esignet.baseUrl = 'http://esignet.example.org/v1/esignet';
+  delete doc.openg2p.database;
+  doc.partners.auth.id = 'has space';
+  const problems = problemsOf(stringify(doc));
+  const byPath = new Map(problems.map((p) => [p.path, p]));
+  assert.ok(byPath.get('partners.auth.email')?.message.includes('PMS_PRT_012'));
+  assert.ok(byPath.get('mosip.clientSecret')?.message.includes('secret reference'));
+  assert.ok(byPath.get('esignet.baseUrl')?.message.includes('https'));
+  assert.ok(byPath.get('openg2p.database')?.message.startsWith('required'));
+  assert.ok(byPath.get('partners.auth.id')?.message.includes('whitespace'));
+  assert.equal(problems.length, 5);
+  for (const p of problems) assert.ok(typeof p.line === 'number' && p.line > 0, `${p.path} has a line`);
+});
+
+test('a secret value pasted into the spec is refused, and the message does not repeat it', async () => {
+  const doc = parse(await exampleText());
+  doc.openg2p.password = 'S3cret-odoo-pw';
+  const problems = problemsOf(stringify(doc));
+  assert.equal(problems.length, 1);
+  assert.equal(problems[0]!.path, 'openg2p.password');
+  assert.ok(!problems[0]!.message.includes('S3cret-odoo-pw'));
+});
+
+test('misspelled fields are named, and broken YAML is reported with its line', async () => {
+  const doc = parse(await exampleText());
+  doc.oidcClient.logoUrl = doc.oidcClient.logoUri;
+  delete doc.oidcClient.logoUri;
+  const problems = problemsOf(stringify(doc));
+  assert.ok(problems.some((p) => p.path === 'oidcClient' && p.message.includes('logoUrl')));
+  assert.ok(problems.some((p) => p.path === 'oidcClient.logoUri'));
+  const yamlProblems = problemsOf('deploymentId: x\n  bad: [indent\n');
+  assert.ok(yamlProblems[0]!.message.startsWith('not valid YAML'));
+});
+
+test('durations use human units', () => {
+  assert.equal(durationMs('14d'), 14 * 86_400_000);
+  assert.equal(durationMs('12h'), 43_200_000);
+  assert.equal(durationMs('30s'), 30_000);
+});

@@ -16,10 +16,10 @@ export function oidcClientId(deploymentId: string, thumbprint: string): string {
   return `${deploymentId}-${thumbprint.slice(0, 16)}`;
 }
 
-/** e-Signet ≥ 1.5 serves the current `/client-mgmt/client` API; older ones only `/oidc-client`. */
+/** e-Signet ≥ 1.6.0 serves the current `/client-mgmt/client` API (absent at v1.5.x); older ones only `/oidc-client`. */
 export function clientManagementApi(esignetVersion: string): 'oidc-client' | 'client' {
   const [major = 0, minor = 0] = esignetVersion.split('.').map(Number);
-  return major > 1 || (major === 1 && minor >= 5) ? 'client' : 'oidc-client';
+  return major > 1 || (major === 1 && minor >= 6) ? 'client' : 'oidc-client';
 }
 
 export function esignetActivities(deps: ActivityDeps) {

@@ -204,10 +204,15 @@ for (const version of ['1.4.1', '1.7.0'] as const) {
       if (version === '1.4.1') {
         const err = await client.createOidcClient(adminToken, req, 'client').catch((e: unknown) => e);
         assert.ok(err instanceof ContractViolation);
+        // The V2 API of 1.4.1 requires the language map.
+        const { body } = await rawCall(sandbox, 'POST', '/client-mgmt/oauth-client', adminToken, wrap(req));
+        assert.deepEqual(body.errors.map((e) => e.errorCode), ['invalid_client_name']);
         return;
       }
       const { body } = await rawCall(sandbox, 'POST', '/client-mgmt/client', adminToken, wrap({ ...req, additionalConfig: { consent_expire_in_mins: 5 } }));
       assert.deepEqual(body.errors.map((e) => e.errorCode), ['invalid_additional_config']);
+      const names = await rawCall(sandbox, 'POST', '/client-mgmt/client', adminToken, wrap({ ...req, clientNameLangMap: { xx: 'Nom', fra: ' ', eng: 'n'.repeat(51) } }));
+      assert.deepEqual(names.body.errors.map((e) => e.errorCode).sort(), ['invalid_client_name_length', 'invalid_client_name_value', 'invalid_language_code']);
       assert.equal((await client.createOidcClient(adminToken, req, 'client')).status, 'ACTIVE');
       assert.equal(sandbox.esignet.clients.get(req.clientId)!.clientNameLangMap?.['@none'], req.clientName);
     });

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Route, SandboxRequest, SandboxResponse } from '../router.js';
 import { acrFactors } from './discovery.js';
-import { businessError, fieldError, readWrapper, success, type EsignetError } from './envelope.js';
+import { asString as str, businessError, fieldError, readWrapper, success, type EsignetError } from './envelope.js';
 import { mockIdentity, pairwiseSubject } from './identity.js';
 import { csrfRefusal } from './oidc-flow.js';
 import { SERVLET_PATH, type EsignetState, type OidcTransaction } from './state.js';
@@ -14,7 +14,6 @@ const OTP_CHANNELS = ['email', 'phone'];
 /** Lifetime of the `authcodegenerated` cache: 60 s in 1.4.1's config, 300 s in 1.7.0's defaults. */
 const codeTtlMs = (state: EsignetState) => (state.version === '1.7.0' ? 300_000 : 60_000);
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 const blank = (v: unknown) => !str(v)?.trim();
 
 type Phase = OidcTransaction['phase'];

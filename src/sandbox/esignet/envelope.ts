@@ -10,6 +10,9 @@ export interface EsignetError {
 
 const now = (): string => new Date().toISOString();
 
+/** A JSON scalar as Jackson binds it to a String field; anything else is absent. */
+export const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+
 export function success(response: unknown): SandboxResponse {
   return json({ responseTime: now(), response, errors: [] });
 }

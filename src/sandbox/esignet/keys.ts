@@ -1,7 +1,7 @@
 // e-Signet's own signing key (keymanager app id OIDC_SERVICE) and the checks it applies to
 // relying parties' public keys at registration.
 import { createHash, webcrypto } from 'node:crypto';
-import { CompactSign, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { CompactSign, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { randomSerial, x509 } from '../../security/x509.js';
 import type { EsignetVersion } from './state.js';
 
@@ -9,7 +9,6 @@ export interface SigningKeys {
   kid: string;
   /** The JWKS entry: public RSA parameters plus the certificate, as keymanager publishes it. */
   jwk: Record<string, unknown>;
-  publicKey: CryptoKey;
   /** Compact JWS (RS256) over the JSON payload, header `{alg, kid}`. */
   sign(payload: Record<string, unknown>): Promise<string>;
 }
@@ -44,7 +43,6 @@ export async function createSigningKeys(): Promise<SigningKeys> {
   return {
     kid,
     jwk,
-    publicKey: keys.publicKey,
     sign: (payload) =>
       new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
         .setProtectedHeader({ alg: 'RS256', kid })

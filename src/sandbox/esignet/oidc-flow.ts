@@ -3,7 +3,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Route, SandboxRequest, SandboxResponse } from '../router.js';
 import { AUTHORIZE_SCOPES, OPENID_SCOPES, SCOPE_CLAIMS, acrFactors } from './discovery.js';
-import { UnreadableField, businessError, fieldError, readWrapper, springError, success, type EsignetError } from './envelope.js';
+import { UnreadableField, asString as str, businessError, fieldError, readWrapper, springError, success, type EsignetError } from './envelope.js';
 import { SERVLET_PATH, type AuthFactor, type EsignetClientRecord, type EsignetState, type OidcTransaction } from './state.js';
 import { isValidRedirectUrl, matchesRegisteredRedirectUri } from './urls.js';
 
@@ -36,7 +36,6 @@ function authorizePage(): SandboxResponse {
   return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: html };
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 const split = (v: string | undefined) => (v ?? '').split(' ').map((s) => s.trim()).filter(Boolean);
 
 /** `@OIDCScope`: some known scope; openid scopes need `openid`. */

@@ -71,8 +71,8 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const host = options.host ?? '127.0.0.1';
+/** Fresh random credentials for one sandbox; nothing here is fixed in code. */
+export function newSandboxCredentials(): SandboxCredentials {
   const credentials: SandboxCredentials = {
     mosipClientId: 'mosip-pms-client',
     mosipClientSecret: randomSecret(),
@@ -91,6 +91,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   // One Keycloak client serves both the authmanager login and e-Signet client management, as in MOSIP deployments.
   credentials.esignetClientMgmtSecret = credentials.mosipClientSecret;
+  return credentials;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? '127.0.0.1';
+  const credentials = newSandboxCredentials();
 
   const urls: SandboxUrls = { mosip: '', esignet: '', odoo: '', control: '' };
   const realm = await Realm.create();

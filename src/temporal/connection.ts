@@ -5,7 +5,7 @@
 // setup that works for the `temporal` CLI works here too.
 import { Client, Connection, type ClientOptions } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import type { NativeConnection, NativeConnectionOptions } from '@temporalio/worker';
 
 export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
 export const DEFAULT_TEMPORAL_NAMESPACE = 'default';
@@ -91,6 +91,8 @@ export interface WorkerConnection {
 /** The worker's native (Rust core) connection, from the same configuration as `connectClient`. */
 export async function connectWorkerConnection(settings: ConnectionSettings = {}): Promise<WorkerConnection> {
   const config = loadConnectionConfig(settings);
+  // Loaded here, not at the top: the CLI imports this module and needs no native worker runtime.
+  const { NativeConnection } = await import('@temporalio/worker');
   try {
     const connection = await NativeConnection.connect(config.connectionOptions);
     return { connection, namespace: config.namespace, address: config.address };

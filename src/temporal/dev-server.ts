@@ -150,7 +150,8 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
 
   const stop = async (graceMs = 10_000): Promise<void> => {
     process.removeListener('exit', killOnExit);
-    if (hasExited || child.exitCode !== null || child.signalCode !== null) return;
+    // No pid: the binary never started (spawn error), so there is nothing to stop or wait for.
+    if (child.pid === undefined || hasExited || child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     await exited;

@@ -2,7 +2,7 @@
 // SQLite file across restarts, our search attributes usable, a clear error on a busy port.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -78,5 +78,19 @@ test('starting a second server on a port that is in use fails with PortInUseErro
     });
   } finally {
     await running.stop();
+  }
+});
+
+test('a server that dies during start-up is reported with its exit code and last output, not waited on until the timeout', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'g2p-dev-server-'));
+  try {
+    const fakeCli = join(dir, 'temporal');
+    writeFileSync(fakeCli, '#!/bin/sh\necho "unknown flag: --search-attribute" >&2\nexit 3\n');
+    chmodSync(fakeCli, 0o755);
+    const started = Date.now();
+    await assert.rejects(startDevServer({ executable: fakeCli, ui: false, startTimeoutMs: 30_000 }), /exited during start-up \(code 3\)[\s\S]*unknown flag: --search-attribute/);
+    assert.ok(Date.now() - started < 10_000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,6 +1,6 @@
 // e-Signet alone on a loopback port with its own Keycloak realm: for tests of the e-Signet client
 // and login flow that need neither MOSIP nor OpenG2P.
-import type { SandboxContext, SandboxCredentials, SandboxOptions } from '../index.js';
+import { newSandboxCredentials, type SandboxContext, type SandboxCredentials, type SandboxOptions } from '../index.js';
 import { Realm, randomSecret } from '../realm.js';
 import { SandboxService, type RecordedRequest } from '../router.js';
 import { createEsignet, type EsignetSandbox } from './index.js';
@@ -22,23 +22,7 @@ export interface StandaloneEsignet {
 
 export async function startStandaloneEsignet(options: Pick<SandboxOptions, 'esignetVersion' | 'host'> = {}): Promise<StandaloneEsignet> {
   const realm = await Realm.create();
-  const credentials: SandboxCredentials = {
-    mosipClientId: 'mosip-pms-client',
-    mosipClientSecret: randomSecret(),
-    partnerAdminUser: 'partneradmin',
-    partnerAdminPassword: randomSecret(),
-    partnerPassword: randomSecret(),
-    idaClientId: 'mosip-ida-client',
-    idaClientSecret: 'unused',
-    esignetClientMgmtClientId: 'mosip-pms-client',
-    esignetClientMgmtSecret: '',
-    odooDatabase: 'openg2p',
-    odooLogin: 'admin',
-    odooPassword: randomSecret(),
-    verificationIndividualId: '8267411571',
-    verificationOtp: String(100000 + Math.floor(Math.random() * 900000)),
-  };
-  credentials.esignetClientMgmtSecret = credentials.mosipClientSecret;
+  const credentials = newSandboxCredentials();
   realm.addClient({ clientId: credentials.mosipClientId, secret: credentials.mosipClientSecret, roles: [], scopes: ['add_oidc_client', 'update_oidc_client'] });
   const ctx: SandboxContext = { realm, urls: { mosip: '', esignet: '', odoo: '', control: '' }, options, credentials };
   const esignet = await createEsignet(ctx);

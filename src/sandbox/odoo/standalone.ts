@@ -1,7 +1,7 @@
 // Serves only the OpenG2P stand-in, for tests of the Odoo client and activities that need
 // no MOSIP or e-Signet: same module as the full sandbox, its own loopback port.
-import type { SandboxContext, SandboxCredentials, SandboxOptions } from '../index.js';
-import { Realm, randomSecret } from '../realm.js';
+import { newSandboxCredentials, type SandboxContext, type SandboxCredentials, type SandboxOptions } from '../index.js';
+import { Realm } from '../realm.js';
 import { SandboxService, type RecordedRequest } from '../router.js';
 import { createOdoo, type OdooSandbox } from './index.js';
 
@@ -15,22 +15,7 @@ export interface StandaloneOdoo {
 }
 
 export async function startOdooSandbox(options: Pick<SandboxOptions, 'odooVersion'> = {}): Promise<StandaloneOdoo> {
-  const credentials: SandboxCredentials = {
-    mosipClientId: 'mosip-pms-client',
-    mosipClientSecret: randomSecret(),
-    partnerAdminUser: 'partneradmin',
-    partnerAdminPassword: randomSecret(),
-    partnerPassword: randomSecret(),
-    idaClientId: 'mosip-ida-client',
-    idaClientSecret: 'unused',
-    esignetClientMgmtClientId: 'mosip-pms-client',
-    esignetClientMgmtSecret: randomSecret(),
-    odooDatabase: 'openg2p',
-    odooLogin: 'admin',
-    odooPassword: randomSecret(),
-    verificationIndividualId: '8267411571',
-    verificationOtp: '111111',
-  };
+  const credentials = newSandboxCredentials();
   const ctx: SandboxContext = {
     realm: await Realm.create(),
     urls: { mosip: '', esignet: '', odoo: '', control: '' },

@@ -12,17 +12,22 @@ import { startDevServer, PortInUseError, type DevServer } from '../src/temporal/
 import { projectRoot } from '../src/temporal/binaries.js';
 import { temporalUiUrl } from '../src/temporal/connection.js';
 import { approveUpdate } from '../src/workflows/messages.js';
+import { ensureSandboxApproverKey, SANDBOX_APPROVER } from '../src/sandbox/approver-key.js';
+import { loadApproverPrivateKey } from '../src/approvals/keys.js';
+import { signDecision } from '../src/approvals/sign.js';
+import { readFile } from 'node:fs/promises';
 import { renderResult, renderStep } from '../src/cli/render.js';
 import { sendUpdate, startOnboarding, watchRun } from '../src/cli/runs.js';
 import { startProcess, type ManagedProcess } from './processes.js';
 
 const { values } = parseArgs({ options: { keep: { type: 'boolean' }, spec: { type: 'string' } } });
 const specFile = resolve(values.spec ?? join(projectRoot, 'examples', 'sandbox.yaml'));
-const DEMO_APPROVER = 'sandbox-partner-admin';
 const TEMPORAL_ADDRESS = '127.0.0.1:7233';
 
 async function main(): Promise<number> {
   process.chdir(projectRoot);
+  // The sandbox Partner Admin's signing key; the example spec lists its public half.
+  const approverKey = await ensureSandboxApproverKey();
   const spec = await loadSpecFile(specFile);
   await ensureLocalCodecKeys();
   const started: { stop(): Promise<void> }[] = [];
@@ -60,11 +65,14 @@ async function main(): Promise<number> {
     const link = temporalUiUrl('default', handle.workflowId, handle.firstExecutionRunId);
     const result = await watchRun(handle, {
       onStep: (name, status) => console.log(renderStep(status.steps.find((s) => s.name === name)!)),
-      onApprovalPending: () => {
-        console.log(`  … waiting for the Partner Admin; approving as ${DEMO_APPROVER}`);
-        void sendUpdate(() => handle.executeUpdate(approveUpdate, { args: [{ approver: DEMO_APPROVER, comment: 'approved by the sandbox Partner Admin (demo)' }] })).catch((err) =>
-          console.error(`  approval failed: ${(err as Error).message}`),
-        );
+      onApprovalPending: (status) => {
+        console.log(`  … waiting for the Partner Admin; approving as ${SANDBOX_APPROVER} with a signed decision`);
+        const approve = async () => {
+          const key = loadApproverPrivateKey(await readFile(approverKey.privateKeyFile, 'utf8'));
+          const token = signDecision(key, { wid: status.workflowId, rid: status.firstRunId, decision: 'approve', approver: SANDBOX_APPROVER, comment: 'approved by the sandbox Partner Admin (demo)' });
+          await sendUpdate(() => handle.executeUpdate(approveUpdate, { args: [{ token }] }));
+        };
+        approve().catch((err) => console.error(`  approval failed: ${(err as Error).message}`));
       },
       onBlocked: (status) => console.log(`  ✖ blocked at ${status.lastError!.step}: ${status.lastError!.message}`),
     });

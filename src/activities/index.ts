@@ -7,6 +7,7 @@ import { openg2pActivities } from './openg2p.js';
 import { pmsActivities } from './pms.js';
 import { prerequisiteActivities } from './prerequisites.js';
 import { verificationActivities } from './verification.js';
+import { notificationActivities } from './notifications.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...esignetActivities(deps),
     ...openg2pActivities(deps),
     ...verificationActivities(deps),
+    ...notificationActivities(deps),
   };
 }
 

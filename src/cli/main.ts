@@ -11,13 +11,14 @@ import { ensureLocalCodecKeys, loadCodec } from '../security/codec-keys.js';
 import { OnboardingDeploymentId } from '../temporal/search-attributes.js';
 import {
   abortUpdate,
-  approveUpdate,
-  auditTrailQuery,
   ONBOARDING_WORKFLOW_TYPE,
-  rejectUpdate,
   retryUpdate,
   statusQuery,
+  type StatusView,
 } from '../workflows/messages.js';
+import { OnboardingApprover, OnboardingStep } from '../temporal/search-attributes.js';
+import { decide, KeyRefError } from './decide.js';
+import { loadAudit, renderAuditMarkdown, renderAuditText } from './audit.js';
 import { renderResult, renderStatus, renderStep } from './render.js';
 import { Refused, sendUpdate, startOnboarding, watchRun, workflowIdFor } from './runs.js';
 
@@ -121,14 +122,16 @@ const commands: Record<string, Command> = {
   reject: decisionCommand('reject'),
   retry: {
     summary: 'resume a blocked run from the step that failed (after fixing the cause)',
-    usage: 'g2p-onboard retry <deploymentId|workflowId> [--comment "what was fixed"]',
-    options: { comment: { type: 'string', short: 'm' } },
+    usage: 'g2p-onboard retry <deploymentId|workflowId> [--spec fixed.yaml] [--comment "what was fixed"]',
+    options: { comment: { type: 'string', short: 'm' }, spec: { type: 'string' } },
     positionals: ['id'],
     async run({ values, positionals }) {
+      // A corrected spec is validated here first: a bad one is refused before the run sees it.
+      const spec = values.spec ? await loadSpecFile(String(values.spec)) : undefined;
       return withClient(async (c) => {
         const handle = c.workflow.getHandle(workflowIdFor(positionals[0]!));
-        await sendUpdate(() => handle.executeUpdate(retryUpdate, { args: [{ operator: whoami(), comment: values.comment as string | undefined }] }));
-        console.log(`${handle.workflowId}: resumed by ${whoami()}`);
+        const status = await sendUpdate(() => handle.executeUpdate(retryUpdate, { args: [{ operator: whoami(), comment: values.comment as string | undefined, spec }] }));
+        console.log(`${handle.workflowId}: ${status.currentStep ?? 'run'} resumed by ${whoami()}${spec ? ` with the corrected spec from ${values.spec}` : ''}`);
         return EXIT.ok;
       });
     },
@@ -149,28 +152,33 @@ const commands: Record<string, Command> = {
     },
   },
   audit: {
-    summary: "print a run's audit trail: steps, decisions, retries and aborts with who and when",
-    usage: 'g2p-onboard audit <deploymentId|workflowId> [--output json]',
-    options: { ...output },
+    summary: "export a run's audit trail: steps, signed decisions, refusals, retries and aborts with who and when",
+    usage: 'g2p-onboard audit <deploymentId|workflowId> [--format text|json|md] [--verify]',
+    options: { format: { type: 'string', short: 'f', default: 'text' }, verify: { type: 'boolean' } },
     positionals: ['id'],
     async run({ values, positionals }) {
+      const format = String(values.format);
+      if (!['text', 'json', 'md'].includes(format)) throw new UsageError('--format must be text, json or md');
       return withClient(async (c) => {
-        const trail = await c.workflow.getHandle(workflowIdFor(positionals[0]!)).query(auditTrailQuery);
-        if (json(values)) print(trail);
-        else for (const e of trail) console.log(`${e.at}  ${e.event.padEnd(18)} ${e.step ?? ''}${e.actor ? ` by ${e.actor}` : ''}${e.detail ? ` — ${e.detail}` : ''}`);
-        return EXIT.ok;
+        const audit = await loadAudit(c, positionals[0]!, Boolean(values.verify));
+        if (format === 'json') print(audit);
+        else console.log(format === 'md' ? renderAuditMarkdown(audit) : renderAuditText(audit));
+        return audit.entries.some((e) => e.verified === false) ? EXIT.failed : EXIT.ok;
       });
     },
   },
   list: {
     summary: 'list onboarding runs (newest first)',
-    usage: 'g2p-onboard list [--deployment <id>] [--output json]',
-    options: { ...output, deployment: { type: 'string' } },
+    usage: 'g2p-onboard list [--deployment <id>] [--pending-approval] [--approver <name>] [--output json]',
+    options: { ...output, deployment: { type: 'string' }, 'pending-approval': { type: 'boolean' }, approver: { type: 'string' } },
     positionals: [],
     async run({ values }) {
       return withClient(async (c) => {
         let query = `WorkflowType = '${ONBOARDING_WORKFLOW_TYPE}'`;
-        if (values.deployment) query += ` AND ${OnboardingDeploymentId.name} = '${String(values.deployment).replaceAll("'", '')}'`;
+        const quoted = (v: unknown) => `'${String(v).replaceAll("'", '')}'`;
+        if (values.deployment) query += ` AND ${OnboardingDeploymentId.name} = ${quoted(values.deployment)}`;
+        if (values['pending-approval']) query += ` AND ${OnboardingStep.name} = 'awaitApproval' AND ExecutionStatus = 'Running'`;
+        if (values.approver) query += ` AND ${OnboardingApprover.name} = ${quoted(values.approver)}`;
         const rows = [];
         for await (const wf of c.workflow.list({ query })) {
           rows.push({ workflowId: wf.workflowId, runId: wf.runId, status: wf.status.name, startTime: wf.startTime.toISOString(), closeTime: wf.closeTime?.toISOString() });
@@ -187,18 +195,18 @@ const commands: Record<string, Command> = {
 
 function decisionCommand(decision: 'approve' | 'reject'): Command {
   return {
-    summary: decision === 'approve' ? "approve a run's pending Partner Admin approval" : "reject a run's pending approval (ends the run)",
-    usage: `g2p-onboard ${decision} <deploymentId|workflowId> --as <approver> ${decision === 'reject' ? '--comment "why"' : '[--comment "…"]'}`,
-    options: { as: { type: 'string' }, comment: { type: 'string', short: 'm' } },
+    summary: decision === 'approve' ? "approve a run's pending Partner Admin approval (signed with your key)" : "reject a run's pending approval (ends the run; signed with your key)",
+    usage: `g2p-onboard ${decision} <deploymentId|workflowId> --as <approver> --key <private key file|env:NAME> ${decision === 'reject' ? '--comment "why"' : '[--comment "…"]'}`,
+    options: { as: { type: 'string' }, key: { type: 'string', short: 'k' }, comment: { type: 'string', short: 'm' } },
     positionals: ['id'],
     async run({ values, positionals }) {
       if (!values.as) throw new UsageError(`${decision} needs --as <approver> (a name listed in the spec's approval.approvers)`);
+      const keyRef = (values.key as string | undefined) ?? process.env.G2P_ONBOARD_APPROVER_KEY;
+      if (!keyRef) throw new UsageError(`${decision} needs --key <private key file> (or env:NAME, or G2P_ONBOARD_APPROVER_KEY): decisions are signed`);
       if (decision === 'reject' && !values.comment) throw new UsageError('reject needs --comment "why"');
       return withClient(async (c) => {
-        const handle = c.workflow.getHandle(workflowIdFor(positionals[0]!));
-        const update = decision === 'approve' ? approveUpdate : rejectUpdate;
-        const record = await sendUpdate(() => handle.executeUpdate(update, { args: [{ approver: values.as as string, comment: values.comment as string | undefined }] }));
-        console.log(`${handle.workflowId}: ${decision === 'approve' ? 'approved' : 'rejected'} by ${record.approver} at ${record.at}`);
+        const record = await decide(c, positionals[0]!, decision, values.as as string, keyRef, values.comment as string | undefined);
+        console.log(`${workflowIdFor(positionals[0]!)}: ${decision === 'approve' ? 'approved' : 'rejected'} by ${record.approver} at ${record.at} (signed decision recorded)`);
         return EXIT.ok;
       });
     },
@@ -207,15 +215,15 @@ function decisionCommand(decision: 'approve' | 'reject'): Command {
 
 function progressPrinter(deploymentId: string) {
   return {
-    onStep: (name: string, status: import('../workflows/messages.js').StatusView) => {
+    onStep: (name: string, status: StatusView) => {
       const step = status.steps.find((s) => s.name === name);
       if (step) console.log(renderStep(step));
     },
-    onApprovalPending: (status: import('../workflows/messages.js').StatusView) => {
+    onApprovalPending: (status: StatusView) => {
       const p = status.pendingApproval!;
-      console.log(`  … waiting for approval by ${p.approvers.join(' or ')} (deadline ${p.deadline})\n    g2p-onboard approve ${deploymentId} --as <approver>`);
+      console.log(`  … waiting for ${p.required} approval(s) from ${p.awaiting.join(', ')} (deadline ${p.deadline})\n    g2p-onboard approve ${deploymentId} --as <approver> --key <private key file>`);
     },
-    onBlocked: (status: import('../workflows/messages.js').StatusView) => {
+    onBlocked: (status: StatusView) => {
       const e = status.lastError!;
       console.log(`  ✖ BLOCKED at ${e.step}: ${e.type}${e.code ? ` ${e.code}` : ''} — ${e.message}\n    what to do: ${e.hint}\n    then: g2p-onboard retry ${deploymentId}  |  g2p-onboard abort ${deploymentId} --comment "why"`);
     },
@@ -268,7 +276,7 @@ export async function main(argv: string[]): Promise<number> {
     if (parsed.values.output && !['text', 'json'].includes(String(parsed.values.output))) throw new UsageError('--output must be text or json');
     return await command.run(parsed as never);
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof KeyRefError) {
       console.error(`g2p-onboard ${name}: ${err.message}\nusage: ${command.usage}`);
       return EXIT.invalidInput;
     }

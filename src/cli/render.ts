@@ -36,9 +36,9 @@ export function renderStatus(status: StatusView): string {
     lines.push(
       '',
       `waiting for approval of policy mapping ${p.mappingKey} since ${p.since} (deadline ${p.deadline})`,
-      `  approvers: ${p.approvers.join(', ')}`,
-      `  approve:   g2p-onboard approve ${status.deploymentId} --as <approver> [--comment "…"]`,
-      `  reject:    g2p-onboard reject ${status.deploymentId} --as <approver> --comment "why"`,
+      `  approvals: ${p.decisions.filter((d) => d.decision === 'approve' && d.via !== 'pms').length} of ${p.required} required; awaiting ${p.awaiting.join(', ') || 'nobody'} (started by ${status.initiator}, who may not approve)`,
+      `  approve:   g2p-onboard approve ${status.deploymentId} --as <approver> --key <private key file> [--comment "…"]`,
+      `  reject:    g2p-onboard reject ${status.deploymentId} --as <approver> --key <private key file> --comment "why"`,
     );
   }
   if (status.lastError) {

@@ -28,6 +28,12 @@ const baseUrl = z
   )
   .transform((value) => value.replace(/\/+$/, ''));
 
+/** What the workflow verifies signed decisions with (see src/approvals/decision.ts). */
+export const approverJwkSchema = z.union([
+  z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string().min(43) }).strip(),
+  z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string().min(43), y: z.string().min(43) }).strip(),
+], { message: 'must be an Ed25519 or P-256 public key (JWK, PEM or ssh-ed25519 line)' });
+
 const durationSchema = z
   .string()
   .regex(/^\d+(ms|s|m|h|d)$/, { message: 'must be a duration such as 30s, 5m, 12h or 14d' });
@@ -158,21 +164,53 @@ export const deploymentSpecSchema = z
           .min(1)
           .max(30)
           .default(['mosip:idp:acr:biometrics', 'mosip:idp:acr:generated-code']),
-        registration: z.enum(['esignet']).default('esignet'),
+        /**
+         * `pms`: the MOSIP Partner Admin's PMS OIDC API (claims and ACRs then come from the Auth policy);
+         * `esignet`: e-Signet's own client-management API, where PMS is not available.
+         */
+        registration: z.enum(['pms', 'esignet']).default('esignet'),
         /** Redirect URIs besides the derived `<openg2p.url>/auth_oauth/signin` (at most 5 in all). */
         extraRedirectUris: z.array(z.string().url()).max(4).default([]),
       })
       .strict(),
     approval: z
       .object({
+        /** Partner Admins who may decide; each proves a decision by signing it with their key. */
         approvers: z
-          .array(z.object({ name: z.string().min(1).regex(/^\S+$/), email: z.string().optional() }).strict())
-          .min(1, { message: 'name at least one approver (a MOSIP Partner Admin)' }),
+          .array(
+            z
+              .object({
+                name: z.string().min(1).regex(/^\S+$/, { message: 'must be one word (it is typed as --as <name>)' }),
+                email: z.string().optional(),
+                /** Ed25519 or P-256 public key as a JWK (the loader also takes PEM, `ssh-ed25519 …` or `publicKeyFile`). */
+                publicKey: approverJwkSchema,
+              })
+              .strict(),
+          )
+          .min(1, { message: 'name at least one approver (a MOSIP Partner Admin)' })
+          .refine((list) => new Set(list.map((a) => a.name)).size === list.length, { message: 'approver names must be unique' }),
+        /** Distinct approvals needed (N of the M approvers); any one rejection ends the run. */
+        required: z.number().int().min(1).default(1),
         /** How often PMS is checked for an approval given in its own portal. */
         pollInterval: durationSchema.default('1m'),
+        /** Reminders to the approvers while the decision is pending. */
+        reminderInterval: durationSchema.optional(),
+        /** One escalation message once the wait is this long. */
+        escalateAfter: durationSchema.optional(),
+        /** The run ends as timed_out when no decision arrives by then. */
         deadline: durationSchema.default('14d'),
+        /** Where reminders, escalations and the timeout notice are POSTed (JSON). */
+        webhookUrl: z.string().url().optional(),
+        /** Oldest signed decision accepted (replays of old signatures are refused). */
+        maxDecisionAge: durationSchema.default('5m'),
+        /**
+         * true: the spec's Partner Admin account records the people's decision on PMS.
+         * false: PMS approval is given only in the PMS portal; the run proceeds once PMS shows it.
+         */
+        recordInPms: z.boolean().default(true),
       })
-      .strict(),
+      .strict()
+      .refine((a) => a.required <= a.approvers.length, { message: 'required approvals exceed the number of approvers', path: ['required'] }),
     /** Optional end-to-end login check: a test identity the ID system knows. */
     verification: z
       .object({ individualId: z.string().min(1), otp: secretRefSchema })

@@ -2,6 +2,7 @@
 // queries, updates and signals it handles, and the shapes they carry. The CLI imports this
 // module too, so callers send exactly what the workflow handles.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { DeploymentSpec } from '../spec/schema.js';
 
 export const TASK_QUEUE = 'g2p-onboard';
 export const ONBOARDING_WORKFLOW_TYPE = 'onboardDeployment';
@@ -59,6 +60,8 @@ export interface PendingApproval {
   deadline: string;
   mappingKey: string;
   approvers: string[];
+  /** Approvers who have not decided yet (the initiator excluded). */
+  awaiting: string[];
   required: number;
   decisions: ApprovalRecord[];
 }
@@ -68,13 +71,19 @@ export interface ApprovalRecord {
   decision: 'approve' | 'reject';
   comment?: string;
   at: string;
+  /** When the approver signed it (absent for decisions seen in PMS). */
+  signedAt?: string;
   /** `update` when a person decided through the CLI/API, `pms` when seen in the PMS portal. */
   via: 'update' | 'signal' | 'pms';
 }
 
 export interface StatusView {
   workflowId: string;
+  /** Signed decisions name this run id; it stays the same across continue-as-new. */
+  firstRunId: string;
   deploymentId: string;
+  /** Who started the run (may not approve it). */
+  initiator: string;
   phase: Phase;
   currentStep?: StepName;
   steps: StepView[];
@@ -104,6 +113,8 @@ export interface AuditEntry {
   step?: StepName;
   actor?: string;
   detail?: string;
+  /** The signed decision (compact JWS), kept so anyone can re-verify it with the spec's keys. */
+  token?: string;
 }
 
 export interface OnboardingResult {
@@ -113,18 +124,25 @@ export interface OnboardingResult {
   ids: OnboardingIds;
   approvals: ApprovalRecord[];
   steps: StepView[];
+  /** The whole audit trail, so it can be read from history alone after the run closed. */
+  audit: AuditEntry[];
+  /** The spec the run ended with (secret references only): the approver keys decisions verify against. */
+  spec: DeploymentSpec;
+  initiator: string;
   startedAt: string;
   endedAt: string;
 }
 
+/** A decision signed by the approver (see src/approvals/decision.ts): approver, decision and comment are inside. */
 export interface DecisionInput {
-  approver: string;
-  comment?: string;
+  token: string;
 }
 
 export interface RetryInput {
   operator: string;
   comment?: string;
+  /** A corrected spec for the same deployment (secret references only); validated before it is used. */
+  spec?: DeploymentSpec;
 }
 
 export interface AbortInput {
@@ -134,6 +152,8 @@ export interface AbortInput {
 
 export const statusQuery = defineQuery<StatusView>('status');
 export const auditTrailQuery = defineQuery<AuditEntry[]>('auditTrail');
+/** The spec the run works with now (after any corrections sent with `retry`). */
+export const specQuery = defineQuery<DeploymentSpec>('spec');
 export const approveUpdate = defineUpdate<ApprovalRecord, [DecisionInput]>('approve');
 export const rejectUpdate = defineUpdate<ApprovalRecord, [DecisionInput]>('reject');
 export const retryUpdate = defineUpdate<StatusView, [RetryInput]>('retry');

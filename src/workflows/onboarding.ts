@@ -2,11 +2,20 @@
 // Reads top to bottom like the guide: prerequisites, Auth Partner, policy mapping, MISP,
 // approval, credentials, client key, OIDC client, OpenG2P provider, verification.
 // Deterministic code only: every side effect is an activity (src/activities/).
-import { allHandlersFinished, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { OnboardingActivities } from '../activities/index.js';
-import type { MappingResult, PrerequisiteReport, GeneratedClientKey, OidcClientResult } from '../activities/types.js';
-import type { DeploymentSpec } from '../spec/schema.js';
+import type { ApprovalNotice } from '../activities/notifications.js';
+import type { GeneratedClientKey, MappingResult, OidcClientResult, PrerequisiteReport } from '../activities/types.js';
+import { deploymentSpecSchema, type DeploymentSpec } from '../spec/schema.js';
 import { durationMs } from '../spec/derived.js';
+import { ApprovalBook, type ApprovalSnapshot } from './approval.js';
 import {
   abortUpdate,
   approveSignal,
@@ -15,12 +24,11 @@ import {
   rejectSignal,
   rejectUpdate,
   retryUpdate,
+  specQuery,
   statusQuery,
-  type ApprovalRecord,
-  type DecisionInput,
   type OnboardingResult,
 } from './messages.js';
-import { OnboardingRun, RunAborted } from './run-state.js';
+import { OnboardingRun, RunAborted, type RunSnapshot } from './run-state.js';
 
 // Remote calls answer in seconds; transient failures (network, 5xx, 429) retry with backoff
 // without limit — they never block the run. Non-retryable failures come back typed.
@@ -33,28 +41,56 @@ const verification = proxyActivities<OnboardingActivities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+// A reminder that cannot be delivered is not worth blocking an approval for.
+const notices = proxyActivities<OnboardingActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
+});
 
-export async function onboardDeployment(spec: DeploymentSpec): Promise<OnboardingResult> {
-  const run = new OnboardingRun(spec.deploymentId);
-  const approvals = new ApprovalBook(run, spec);
+/** A run continued while waiting for approval, so history stays bounded however long the wait. */
+export interface ContinuedRun {
+  run: RunSnapshot;
+  approval: ApprovalSnapshot;
+  prerequisites: PrerequisiteReport;
+  mapping: MappingResult;
+  /** Counts notices across continued runs, for stable notice ids. */
+  noticesSent: number;
+}
+
+/** Events after which a waiting run continues as new (Temporal suggests it at ~4k; polling adds ~10 per check). */
+const HISTORY_LIMIT = 2_000;
+
+export async function onboardDeployment(spec: DeploymentSpec, continued?: ContinuedRun): Promise<OnboardingResult> {
+  const info = workflowInfo();
+  const initiator = continued?.run.initiator ?? String(info.memo?.initiator ?? 'unknown');
+  const run = new OnboardingRun(spec, initiator);
+  const approvals = new ApprovalBook(run, () => ({ workflowId: info.workflowId, firstRunId: workflowInfo().firstExecutionRunId, initiator: run.initiator }));
   installHandlers(run, approvals);
-  run.record({ event: 'run.started', detail: `deployment ${spec.deploymentId}` });
 
   try {
-    const prerequisites = await verifyPrerequisites(run, spec);
-    await createAuthPartner(run, spec);
-    const mapping = await requestAuthPolicyMapping(run, spec);
-    await createMispPartner(run, spec);
-    await requestMispLicense(run, spec);
-    const decision = await awaitApproval(run, approvals, spec, mapping);
-    if (decision !== 'approved') {
-      return await finish(run, decision);
+    let prerequisites: PrerequisiteReport;
+    let mapping: MappingResult;
+    let noticesSent = 0;
+    if (continued) {
+      run.restore(continued.run);
+      approvals.restore(continued.approval);
+      ({ prerequisites, mapping, noticesSent } = continued);
+      run.record({ event: 'run.continued', step: 'awaitApproval', detail: `history continued in run ${info.runId}` });
+    } else {
+      run.record({ event: 'run.started', actor: initiator, detail: `deployment ${spec.deploymentId}` });
+      prerequisites = await verifyPrerequisites(run);
+      await createAuthPartner(run);
+      mapping = await requestAuthPolicyMapping(run);
+      await createMispPartner(run);
+      await requestMispLicense(run);
     }
-    await collectCredentials(run, spec);
-    const clientKey = await generateClientKey(run, spec);
-    const client = await registerOidcClient(run, spec, clientKey);
-    await configureOpenG2P(run, spec, prerequisites, client, clientKey);
-    await verifyIntegration(run, spec, prerequisites, client.clientId);
+    const decision = await awaitApproval(run, approvals, mapping, { prerequisites, mapping, noticesSent });
+    if (decision !== 'approved') return await finish(run, decision);
+    await collectCredentials(run);
+    const clientKey = await generateClientKey(run);
+    const client = await registerOidcClient(run, clientKey);
+    await configureOpenG2P(run, prerequisites, client, clientKey);
+    await verifyIntegration(run, prerequisites, client.clientId);
     return await finish(run, 'completed');
   } catch (err) {
     if (err instanceof RunAborted) return await finish(run, 'aborted', err.message);
@@ -63,40 +99,38 @@ export async function onboardDeployment(spec: DeploymentSpec): Promise<Onboardin
 }
 
 /** verifyPrerequisites checks every system answers and offers what the spec needs. */
-async function verifyPrerequisites(run: OnboardingRun, spec: DeploymentSpec): Promise<PrerequisiteReport> {
-  return run.runStep('verifyPrerequisites', () => remote.verifyPrerequisites(spec), (r) =>
+async function verifyPrerequisites(run: OnboardingRun): Promise<PrerequisiteReport> {
+  return run.runStep('verifyPrerequisites', () => remote.verifyPrerequisites(run.spec), (r) =>
     `${r.checks.length} checks passed; OpenG2P generation ${r.openg2pGeneration === 15 ? '1.x (Odoo 15)' : '1.2+ (Odoo 17)'}`,
   );
 }
 
 /** createAuthPartner registers the Auth Partner and its certificates on PMS (or finds them). */
-async function createAuthPartner(run: OnboardingRun, spec: DeploymentSpec): Promise<void> {
-  const partner = await run.runStep('createAuthPartner', () => remote.createAuthPartner(spec), (r) =>
+async function createAuthPartner(run: OnboardingRun): Promise<void> {
+  const partner = await run.runStep('createAuthPartner', () => remote.createAuthPartner(run.spec), (r) =>
     `${r.partnerId} ${r.created ? 'created' : 'found'}; signed certificate sha256:${r.signedCertificateFingerprint.slice(0, 16)}…`,
   );
   run.ids.authPartnerId = partner.partnerId;
 }
 
 /** requestAuthPolicyMapping asks PMS to map the Auth Partner to its policy (the request the Partner Admin approves). */
-async function requestAuthPolicyMapping(run: OnboardingRun, spec: DeploymentSpec): Promise<MappingResult> {
-  const mapping = await run.runStep('requestAuthPolicyMapping', () => remote.requestAuthPolicyMapping(spec), (r) =>
-    `mapping ${r.mappingKey} (${r.status}) for policy ${spec.partners.auth.policy}`,
+async function requestAuthPolicyMapping(run: OnboardingRun): Promise<MappingResult> {
+  const mapping = await run.runStep('requestAuthPolicyMapping', () => remote.requestAuthPolicyMapping(run.spec), (r) =>
+    `mapping ${r.mappingKey} (${r.status}) for policy ${run.spec.partners.auth.policy}`,
   );
   run.ids.policyMappingKey = mapping.mappingKey;
   return mapping;
 }
 
 /** createMispPartner registers the MISP Partner and its certificates. */
-async function createMispPartner(run: OnboardingRun, spec: DeploymentSpec): Promise<void> {
-  const partner = await run.runStep('createMispPartner', () => remote.createMispPartner(spec), (r) =>
-    `${r.partnerId} ${r.created ? 'created' : 'found'}`,
-  );
+async function createMispPartner(run: OnboardingRun): Promise<void> {
+  const partner = await run.runStep('createMispPartner', () => remote.createMispPartner(run.spec), (r) => `${r.partnerId} ${r.created ? 'created' : 'found'}`);
   run.ids.mispPartnerId = partner.partnerId;
 }
 
 /** requestMispLicense obtains the MISP license key (kept on the worker, reported by fingerprint). */
-async function requestMispLicense(run: OnboardingRun, spec: DeploymentSpec): Promise<void> {
-  const license = await run.runStep('requestMispLicense', () => remote.requestMispLicense(spec), (r) =>
+async function requestMispLicense(run: OnboardingRun): Promise<void> {
+  const license = await run.runStep('requestMispLicense', () => remote.requestMispLicense(run.spec), (r) =>
     `license sha256:${r.licenseKeyFingerprint.slice(0, 16)}… ${r.created ? 'issued' : 'already issued'}`,
   );
   run.ids.mispLicenseFingerprint = license.licenseKeyFingerprint;
@@ -105,58 +139,108 @@ async function requestMispLicense(run: OnboardingRun, spec: DeploymentSpec): Pro
 type ApprovalOutcome = 'approved' | 'rejected' | 'timed_out';
 
 /**
- * awaitApproval waits for the Partner Admin: a decision sent to this run (update or signal),
- * or an approval given in the PMS portal, noticed by polling. Ends as timed_out at the deadline.
+ * awaitApproval waits for the Partner Admins: signed decisions sent to this run (N of M, any
+ * rejection ends it), or a decision given in the PMS portal, noticed by polling. Reminds at
+ * the spec's interval, escalates once, and ends as timed_out at the deadline. Continues as a
+ * new run when history grows, carrying everything over.
  */
-async function awaitApproval(run: OnboardingRun, approvals: ApprovalBook, spec: DeploymentSpec, mapping: MappingResult): Promise<ApprovalOutcome> {
+async function awaitApproval(run: OnboardingRun, approvals: ApprovalBook, mapping: MappingResult, carry: Omit<ContinuedRun, 'run' | 'approval'>): Promise<ApprovalOutcome> {
+  let noticesSent = carry.noticesSent;
+  const notify = async (kind: ApprovalNotice['kind']) => {
+    const s = approvals.state;
+    const p = run.pendingApproval!;
+    noticesSent += 1;
+    const notice: ApprovalNotice = {
+      noticeId: `${workflowInfo().workflowId}/${workflowInfo().firstExecutionRunId}/${kind}/${noticesSent}`,
+      kind,
+      workflowId: workflowInfo().workflowId,
+      deploymentId: run.deploymentId,
+      mappingKey: s.mappingKey!,
+      waitingSince: s.openedAt!,
+      deadline: p.deadline,
+      awaiting: p.awaiting,
+      approvalsSoFar: s.decisions.filter((d) => d.decision === 'approve' && d.via !== 'pms').length,
+      required: p.required,
+      howToApprove: `g2p-onboard approve ${run.deploymentId} --as <approver> --key <private key file>`,
+    };
+    const delivery = await notices.notifyApprovers(run.spec, notice).catch(() => 'failed' as const);
+    run.record({ event: `approval.${kind}`, step: 'awaitApproval', detail: `${kind} ${delivery}: awaiting ${notice.awaiting.join(', ') || 'PMS'}` });
+  };
+
   return run.runStep('awaitApproval', async () => {
-    const deadlineAt = Date.now() + durationMs(spec.approval.deadline);
-    const pollMs = durationMs(spec.approval.pollInterval);
-    approvals.open(mapping.mappingKey, deadlineAt);
+    approvals.open(mapping.mappingKey);
+    if (mapping.status !== 'InProgress' && !approvals.state.pmsStatus) approvals.recordPms(mapping.status === 'approved' ? 'approved' : 'rejected');
     run.phase = 'awaiting_approval';
-    try {
-      let status = mapping.status;
-      while (status === 'InProgress' && !approvals.decided()) {
-        const remaining = deadlineAt - Date.now();
-        if (remaining <= 0) return 'timed_out';
-        if (await condition(() => approvals.decided(), Math.min(pollMs, remaining))) break;
-        status = (await remote.checkPolicyMapping(spec, mapping.mappingKey)).status;
+    const a = () => run.spec.approval;
+    const done = () => {
+      const people = approvals.verdict();
+      const pms = approvals.state.pmsStatus;
+      if (people === 'rejected' || pms) return true;
+      // Without the right to record it on PMS, an approval must also be seen there.
+      return people === 'approved' && a().recordInPms;
+    };
+    while (!done()) {
+      const s = approvals.state;
+      const now = Date.now();
+      if (now >= s.deadlineAt!) {
+        await notify('timeout');
+        approvals.close();
+        return 'timed_out' as const;
       }
-      if (!approvals.decided()) approvals.recordPortalDecision(status === 'approved' ? 'approve' : 'reject');
-      const decision = approvals.outcome()!;
-      // Mirror a decision made here onto PMS, so the mapping's status there matches the record.
-      if (decision.via !== 'pms') {
-        await remote.decidePolicyMapping(spec, mapping.mappingKey, decision.decision === 'approve' ? 'Approved' : 'Rejected');
+      const escalateAt = a().escalateAfter && !s.escalated ? Date.parse(s.openedAt!) + durationMs(a().escalateAfter!) : Infinity;
+      const wake = Math.min(s.lastPollAt! + durationMs(a().pollInterval), s.nextReminderAt ?? Infinity, escalateAt, s.deadlineAt!);
+      if (await condition(done, Math.max(wake - now, 1))) break;
+      const t = Date.now();
+      if (t >= s.deadlineAt!) continue;
+      if (t >= escalateAt) {
+        s.escalated = true;
+        await notify('escalation');
       }
-      return decision.decision === 'approve' ? 'approved' : 'rejected';
-    } finally {
-      approvals.close();
-      run.phase = 'running';
+      if (s.nextReminderAt !== undefined && t >= s.nextReminderAt) {
+        s.nextReminderAt += durationMs(a().reminderInterval!);
+        if (s.nextReminderAt < s.deadlineAt!) await notify('reminder');
+      }
+      if (t >= s.lastPollAt! + durationMs(a().pollInterval)) {
+        s.lastPollAt = t;
+        const { status } = await remote.checkPolicyMapping(run.spec, mapping.mappingKey);
+        if (status !== 'InProgress' && !done()) approvals.recordPms(status);
+      }
+      if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT) {
+        await condition(allHandlersFinished);
+        if (!done()) {
+          await continueAsNew<typeof onboardDeployment>(run.spec, { run: run.snapshot(), approval: approvals.state, prerequisites: carry.prerequisites, mapping, noticesSent });
+        }
+      }
     }
-  }, (outcome) => {
-    const last = approvals.outcome();
-    return last ? `${outcome} by ${last.approver}${last.via === 'pms' ? ' (in PMS)' : ''}` : outcome;
-  });
+    const people = approvals.verdict();
+    const pms = approvals.state.pmsStatus;
+    const outcome: ApprovalOutcome = people === 'rejected' || pms === 'rejected' ? 'rejected' : 'approved';
+    // Mirror the people's decision onto PMS so the mapping there matches the record.
+    if (!pms && a().recordInPms) await remote.decidePolicyMapping(run.spec, mapping.mappingKey, outcome === 'approved' ? 'Approved' : 'Rejected');
+    approvals.close();
+    run.phase = 'running';
+    return outcome;
+  }, (outcome) => `${outcome}${run.approvals.length ? ` by ${run.approvals.map((d) => d.approver).join(', ')}` : ''}`);
 }
 
 /** collectCredentials generates the API key and gathers license and certificates into the worker's credential store. */
-async function collectCredentials(run: OnboardingRun, spec: DeploymentSpec): Promise<void> {
-  const creds = await run.runStep('collectCredentials', () => remote.collectCredentials(spec), (r) =>
+async function collectCredentials(run: OnboardingRun): Promise<void> {
+  const creds = await run.runStep('collectCredentials', () => remote.collectCredentials(run.spec), (r) =>
     `API key sha256:${r.apiKeyFingerprint.slice(0, 16)}…, IDA certificate sha256:${r.idaCertificateFingerprint.slice(0, 16)}…`,
   );
   run.ids.apiKeyFingerprint = creds.apiKeyFingerprint;
 }
 
 /** generateClientKey makes the OIDC client's RSA key pair; only its thumbprint is shown. */
-async function generateClientKey(run: OnboardingRun, spec: DeploymentSpec): Promise<GeneratedClientKey> {
-  const key = await run.runStep('generateClientKey', () => remote.generateClientKey(spec.deploymentId), (r) => `RSA key ${r.thumbprint}`);
+async function generateClientKey(run: OnboardingRun): Promise<GeneratedClientKey> {
+  const key = await run.runStep('generateClientKey', () => remote.generateClientKey(run.deploymentId), (r) => `RSA key ${r.thumbprint}`);
   run.ids.clientKeyThumbprint = key.thumbprint;
   return key;
 }
 
 /** registerOidcClient registers OpenG2P as an e-Signet relying party with the public key. */
-async function registerOidcClient(run: OnboardingRun, spec: DeploymentSpec, key: GeneratedClientKey): Promise<OidcClientResult> {
-  const client = await run.runStep('registerOidcClient', () => remote.registerOidcClient(spec, key.publicJwk), (r) =>
+async function registerOidcClient(run: OnboardingRun, key: GeneratedClientKey): Promise<OidcClientResult> {
+  const client = await run.runStep('registerOidcClient', () => remote.registerOidcClient(run.spec, key.publicJwk), (r) =>
     `client ${r.clientId} ${r.status}${r.adopted ? ' (existing client adopted)' : ''}`,
   );
   run.ids.oidcClientId = client.clientId;
@@ -164,17 +248,11 @@ async function registerOidcClient(run: OnboardingRun, spec: DeploymentSpec, key:
 }
 
 /** configureOpenG2P writes the e-Signet OAuth provider into OpenG2P with every field of the admin guide. */
-async function configureOpenG2P(
-  run: OnboardingRun,
-  spec: DeploymentSpec,
-  prerequisites: PrerequisiteReport,
-  client: OidcClientResult,
-  key: GeneratedClientKey,
-): Promise<void> {
+async function configureOpenG2P(run: OnboardingRun, prerequisites: PrerequisiteReport, client: OidcClientResult, key: GeneratedClientKey): Promise<void> {
   const provider = await run.runStep(
     'configureOpenG2P',
     () =>
-      remote.configureOpenG2P(spec, {
+      remote.configureOpenG2P(run.spec, {
         clientId: client.clientId,
         privateKeyPem: key.privateKeyPem,
         endpoints: prerequisites.endpoints,
@@ -186,10 +264,10 @@ async function configureOpenG2P(
 }
 
 /** verifyIntegration reads everything back and, where a test identity is given, logs in end to end. */
-async function verifyIntegration(run: OnboardingRun, spec: DeploymentSpec, prerequisites: PrerequisiteReport, clientId: string): Promise<void> {
+async function verifyIntegration(run: OnboardingRun, prerequisites: PrerequisiteReport, clientId: string): Promise<void> {
   await run.runStep(
     'verifyIntegration',
-    () => verification.verifyIntegration(spec, { clientId, providerId: run.ids.openg2pProviderId!, endpoints: prerequisites.endpoints }),
+    () => verification.verifyIntegration(run.spec, { clientId, providerId: run.ids.openg2pProviderId!, endpoints: prerequisites.endpoints }),
     (r) => r.checks.map((c) => c.name).join(', '),
   );
 }
@@ -205,103 +283,82 @@ async function finish(run: OnboardingRun, outcome: OnboardingResult['outcome'], 
     ids: { ...run.ids },
     approvals: [...run.approvals],
     steps: run.status().steps,
+    audit: [...run.audit],
+    spec: run.spec,
+    initiator: run.initiator,
     startedAt: run.startedAt,
     endedAt: run.endedAt!,
   };
 }
 
-/** Who may decide, and what has been decided, while an approval is pending. */
-class ApprovalBook {
-  private pending = false;
-  private decision?: ApprovalRecord;
-
-  constructor(
-    private readonly run: OnboardingRun,
-    private readonly spec: DeploymentSpec,
-  ) {}
-
-  open(mappingKey: string, deadlineAt: number): void {
-    this.pending = true;
-    this.run.pendingApproval = {
-      since: new Date(Date.now()).toISOString(),
-      deadline: new Date(deadlineAt).toISOString(),
-      mappingKey,
-      approvers: this.spec.approval.approvers.map((a) => a.name),
-      required: 1,
-      decisions: [],
-    };
-  }
-
-  close(): void {
-    this.pending = false;
-    this.run.pendingApproval = undefined;
-  }
-
-  decided(): boolean {
-    return this.decision !== undefined;
-  }
-
-  outcome(): ApprovalRecord | undefined {
-    return this.decision;
-  }
-
-  /** Why a decision is refused, or undefined when it may be applied. */
-  refusal(input: DecisionInput): string | undefined {
-    if (!this.pending) return 'no approval is pending for this run';
-    if (this.decision) return `a decision was already recorded (${this.decision.decision} by ${this.decision.approver})`;
-    const names = this.spec.approval.approvers.map((a) => a.name);
-    if (!names.includes(input.approver)) {
-      return `${input.approver} is not an approver of this deployment (spec approval.approvers: ${names.join(', ')})`;
-    }
-    return undefined;
-  }
-
-  apply(decision: 'approve' | 'reject', input: DecisionInput, via: ApprovalRecord['via']): ApprovalRecord {
-    const record: ApprovalRecord = { approver: input.approver, decision, comment: input.comment, at: new Date(Date.now()).toISOString(), via };
-    this.decision = record;
-    this.run.approvals.push(record);
-    this.run.pendingApproval?.decisions.push(record);
-    this.run.record({ event: `approval.${decision}`, step: 'awaitApproval', actor: input.approver, detail: input.comment });
-    this.run.recordApprover(input.approver);
-    return record;
-  }
-
-  recordPortalDecision(decision: 'approve' | 'reject'): void {
-    this.apply(decision, { approver: 'pms-portal', comment: `${decision === 'approve' ? 'approved' : 'rejected'} in PMS` }, 'pms');
-  }
-}
-
 function installHandlers(run: OnboardingRun, approvals: ApprovalBook): void {
   setHandler(statusQuery, () => run.status());
   setHandler(auditTrailQuery, () => [...run.audit]);
+  setHandler(specQuery, () => run.spec);
 
-  for (const [update, decision] of [[approveUpdate, 'approve'], [rejectUpdate, 'reject']] as const) {
-    setHandler(update, (input) => approvals.apply(decision, input, 'update'), {
-      validator: (input) => {
-        const refusal = approvals.refusal(input);
-        if (refusal) throw new Error(refusal);
-        if (decision === 'reject' && !input.comment?.trim()) throw new Error('a rejection needs a --comment saying why');
+  for (const update of [approveUpdate, rejectUpdate]) {
+    const expected = update === approveUpdate ? 'approve' : 'reject';
+    setHandler(
+      update,
+      (input) => {
+        const checked = approvals.check(input);
+        if (!checked.ok) throw new Error(checked.reason);
+        return approvals.apply(checked.claims, input.token, 'update');
       },
-    });
+      {
+        // Refusals happen here, so a refused decision leaves no event in history.
+        validator: (input) => {
+          const checked = approvals.check(input);
+          if (!checked.ok) throw new Error(checked.reason);
+          if (checked.claims.decision !== expected) throw new Error(`this decision is signed as "${checked.claims.decision}", sent as "${expected}"`);
+        },
+      },
+    );
   }
   // Signals cannot be refused before they reach history: refused ones are audited, not applied.
-  for (const [signal, decision] of [[approveSignal, 'approve'], [rejectSignal, 'reject']] as const) {
+  for (const signal of [approveSignal, rejectSignal]) {
+    const expected = signal === approveSignal ? 'approve' : 'reject';
     setHandler(signal, (input) => {
-      const refusal = approvals.refusal(input);
-      if (refusal) run.record({ event: 'approval.refused', step: 'awaitApproval', actor: input.approver, detail: refusal });
-      else approvals.apply(decision, input, 'signal');
+      const checked = approvals.check(input);
+      if (!checked.ok) return approvals.refuse(checked.reason, input?.token, 'signal');
+      if (checked.claims.decision !== expected) return approvals.refuse(`signed as ${checked.claims.decision}, sent as ${expected}`, input.token, 'signal');
+      approvals.apply(checked.claims, input.token, 'signal');
     });
   }
 
-  setHandler(retryUpdate, (input) => { run.requestRetry(input.operator, input.comment); return run.status(); }, {
-    validator: (_input) => {
-      if (!run.isBlocked()) throw new Error(`the run is ${run.phase}, not blocked: nothing to retry`);
+  setHandler(
+    retryUpdate,
+    (input) => {
+      const corrected = input.spec ? deploymentSpecSchema.parse(input.spec) : undefined;
+      run.requestRetry(input.operator, input.comment, corrected);
+      return run.status();
     },
-  });
-  setHandler(abortUpdate, (input) => { run.requestAbort(input.operator, input.comment); return run.status(); }, {
-    validator: (input) => {
-      if (!run.isBlocked()) throw new Error(`the run is ${run.phase}; only a blocked run can be aborted (cancel it in Temporal otherwise)`);
-      if (!input.comment?.trim()) throw new Error('abort needs a --comment saying why');
+    {
+      validator: (input) => {
+        if (!run.isBlocked()) throw new Error(`the run is ${run.phase}, not blocked: nothing to retry`);
+        if (input.spec) {
+          const parsed = deploymentSpecSchema.safeParse(input.spec);
+          if (!parsed.success) {
+            throw new Error(`the corrected spec is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+          }
+          if (parsed.data.deploymentId !== run.deploymentId) {
+            throw new Error(`the corrected spec is for deployment ${parsed.data.deploymentId}, this run onboards ${run.deploymentId}`);
+          }
+        }
+      },
     },
-  });
+  );
+  setHandler(
+    abortUpdate,
+    (input) => {
+      run.requestAbort(input.operator, input.comment);
+      return run.status();
+    },
+    {
+      validator: (input) => {
+        if (!run.isBlocked()) throw new Error(`the run is ${run.phase}; only a blocked run can be aborted (cancel it in Temporal otherwise)`);
+        if (!input.comment?.trim()) throw new Error('abort needs a --comment saying why');
+      },
+    },
+  );
 }

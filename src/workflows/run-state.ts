@@ -15,6 +15,18 @@ import {
   type StepView,
 } from './messages.js';
 import { OnboardingApprover, OnboardingStep } from '../temporal/search-attributes.js';
+import type { DeploymentSpec } from '../spec/schema.js';
+
+/** Everything a continued run needs to go on where the previous one stopped. */
+export interface RunSnapshot {
+  phase: Phase;
+  steps: StepView[];
+  audit: AuditEntry[];
+  ids: OnboardingIds;
+  approvals: ApprovalRecord[];
+  startedAt: string;
+  initiator: string;
+}
 
 /** Thrown out of `runStep` when ops abort a blocked run. */
 export class RunAborted extends Error {
@@ -34,19 +46,37 @@ const HINTS: Record<string, string> = {
 
 export class OnboardingRun {
   phase: Phase = 'running';
+  /** The spec in force: a `retry` may bring a corrected one. */
+  spec: DeploymentSpec;
+  initiator: string;
   currentStep?: StepName;
-  readonly steps: StepView[] = STEP_NAMES.map((name) => ({ name, status: 'pending', retries: 0 }));
-  readonly audit: AuditEntry[] = [];
-  readonly ids: OnboardingIds = {};
-  readonly approvals: ApprovalRecord[] = [];
+  steps: StepView[] = STEP_NAMES.map((name) => ({ name, status: 'pending', retries: 0 }));
+  audit: AuditEntry[] = [];
+  ids: OnboardingIds = {};
+  approvals: ApprovalRecord[] = [];
   pendingApproval?: PendingApproval;
   lastError?: BlockingError;
-  readonly startedAt = now();
+  startedAt = now();
   endedAt?: string;
   /** Set by the retry/abort updates while blocked. */
   private resolution?: { kind: 'retry'; operator: string } | { kind: 'abort'; operator: string; comment: string };
 
-  constructor(readonly deploymentId: string) {}
+  constructor(spec: DeploymentSpec, initiator: string) {
+    this.spec = spec;
+    this.initiator = initiator;
+  }
+
+  get deploymentId(): string {
+    return this.spec.deploymentId;
+  }
+
+  snapshot(): RunSnapshot {
+    return { phase: this.phase, steps: this.steps, audit: this.audit, ids: this.ids, approvals: this.approvals, startedAt: this.startedAt, initiator: this.initiator };
+  }
+
+  restore(s: RunSnapshot): void {
+    Object.assign(this, { phase: s.phase, steps: s.steps, audit: s.audit, ids: s.ids, approvals: s.approvals, startedAt: s.startedAt, initiator: s.initiator });
+  }
 
   record(entry: Omit<AuditEntry, 'at'>): void {
     this.audit.push({ at: now(), ...entry });
@@ -59,7 +89,9 @@ export class OnboardingRun {
   status(): StatusView {
     return {
       workflowId: workflowInfo().workflowId,
+      firstRunId: workflowInfo().firstExecutionRunId,
       deploymentId: this.deploymentId,
+      initiator: this.initiator,
       phase: this.phase,
       currentStep: this.currentStep,
       steps: this.steps.map((s) => ({ ...s })),
@@ -133,8 +165,11 @@ export class OnboardingRun {
     return this.phase === 'blocked';
   }
 
-  requestRetry(operator: string, comment?: string): void {
-    this.record({ event: 'run.retry', step: this.currentStep, actor: operator, detail: comment });
+  requestRetry(operator: string, comment?: string, correctedSpec?: DeploymentSpec): void {
+    const changed = correctedSpec ? changedSections(this.spec, correctedSpec) : [];
+    const detail = [comment, changed.length ? `spec corrected: ${changed.join(', ')}` : undefined].filter(Boolean).join('; ');
+    this.record({ event: 'run.retry', step: this.currentStep, actor: operator, detail: detail || undefined });
+    if (correctedSpec) this.spec = correctedSpec;
     this.resolution = { kind: 'retry', operator };
   }
 
@@ -150,6 +185,26 @@ export class OnboardingRun {
     for (const s of this.steps) if (s.status === 'pending') s.status = 'skipped';
     this.record({ event: `run.${phase}`, detail });
   }
+}
+
+/** Dotted paths (two levels deep) whose values differ between two specs, for the audit trail. */
+export function changedSections(before: DeploymentSpec, after: DeploymentSpec): string[] {
+  const changed: string[] = [];
+  const a = before as unknown as Record<string, unknown>;
+  const b = after as unknown as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const x = a[key];
+    const y = b[key];
+    if (JSON.stringify(x) === JSON.stringify(y)) continue;
+    if (x && y && typeof x === 'object' && typeof y === 'object' && !Array.isArray(x)) {
+      const xo = x as Record<string, unknown>;
+      const yo = y as Record<string, unknown>;
+      for (const sub of new Set([...Object.keys(xo), ...Object.keys(yo)])) {
+        if (JSON.stringify(xo[sub]) !== JSON.stringify(yo[sub])) changed.push(`${key}.${sub}`);
+      }
+    } else changed.push(key);
+  }
+  return changed;
 }
 
 /** A failure that retrying cannot fix becomes a BlockingError; anything else is rethrown. */

@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,9 +64,14 @@ before(async () => {
       misp: { id: 'e2e-misp', organisation: 'E2E Org', address: 'Street 1', contactNumber: '+1001', email: 'misp@e2e.example' },
     },
     oidcClient: { name: 'OpenG2P E2E', logoUri: 'https://openg2p.org/logo.png' },
-    approval: { approvers: [{ name: 'alice' }], pollInterval: '1s' },
+    approval: { approvers: [{ name: 'alice', publicKeyFile: 'alice.pub' }], pollInterval: '1s' },
     verification: { individualId: '8267411571', otp: 'file:secrets/verification-otp' },
   };
+  const alice = generateKeyPairSync('ed25519');
+  await writeFile(join(dir, 'alice.pem'), alice.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  await writeFile(join(dir, 'alice.pub'), alice.publicKey.export({ type: 'spki', format: 'pem' }));
+  const mallory = generateKeyPairSync('ed25519');
+  await writeFile(join(dir, 'mallory.pem'), mallory.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   specFile = join(dir, 'e2e.yaml');
   await writeFile(specFile, stringify(spec));
 });
@@ -108,17 +113,33 @@ test('a user starts, is refused a second start, approves and watches a run to co
   const text = await cli('status', 'e2e');
   assert.match(text.stdout, /g2p-onboard approve e2e --as <approver>/);
 
-  const intruder = await cli('approve', 'e2e', '--as', 'mallory');
+  const intruder = await cli('approve', 'e2e', '--as', 'mallory', '--key', join(dir, 'mallory.pem'));
   assert.equal(intruder.code, 3);
   assert.match(intruder.stderr, /mallory is not an approver/);
 
-  const approved = await cli('approve', 'e2e', '--as', 'alice', '--comment', 'ok');
+  const forged = await cli('approve', 'e2e', '--as', 'alice', '--key', join(dir, 'mallory.pem'));
+  assert.equal(forged.code, 3);
+  assert.match(forged.stderr, /signature does not verify with alice's public key/);
+
+  const unsigned = await cli('approve', 'e2e', '--as', 'alice');
+  assert.equal(unsigned.code, 2);
+  assert.match(unsigned.stderr, /needs --key/);
+
+  const approved = await cli('approve', 'e2e', '--as', 'alice', '--key', join(dir, 'alice.pem'), '--comment', 'ok');
   assert.equal(approved.code, 0, approved.stderr);
 
   const watched = await cli('watch', 'e2e');
   assert.equal(watched.code, 0, watched.stderr + watched.stdout);
   assert.match(watched.stdout, /outcome\s+completed/);
   assert.match(watched.stdout, /OIDC client id\s+e2e-/);
+
+  const audit = await cli('audit', 'e2e', '--verify', '--format', 'json');
+  assert.equal(audit.code, 0, audit.stderr);
+  const exported = JSON.parse(audit.stdout) as { source: string; entries: { event: string; actor?: string; verified?: boolean }[] };
+  assert.equal(exported.source, 'history');
+  const decision = exported.entries.find((e) => e.event === 'approval.approve');
+  assert.equal(decision?.actor, 'alice');
+  assert.equal(decision?.verified, true);
 
   const list = await cli('list', '--output', 'json');
   const rows = JSON.parse(list.stdout) as { workflowId: string; status: string }[];

@@ -9,6 +9,7 @@ import type { DeploymentSpec, DeploymentSpecInput } from '../../src/spec/schema.
 import { CredentialStore } from '../../src/activities/credential-store.js';
 import type { ActivityDeps } from '../../src/activities/index.js';
 import { AesGcmCodec, keyRingFromKeys } from '../../src/security/codec.js';
+import { approver } from './approvers.js';
 
 /** Secret references of the test spec → the sandbox's generated values, as the worker's environment. */
 export function secretEnv(sandbox: Sandbox): NodeJS.ProcessEnv {
@@ -72,7 +73,7 @@ export function sandboxSpecInput(sandbox: Sandbox, deploymentId: string): Deploy
       },
     },
     oidcClient: { name: `OpenG2P ${deploymentId}`, logoUri: 'https://openg2p.org/logo.png' },
-    approval: { approvers: [{ name: 'alice' }, { name: 'bob' }], pollInterval: '1s', deadline: '14d' },
+    approval: { approvers: [approver('alice'), approver('bob')], pollInterval: '1s', deadline: '14d' },
     verification: { individualId: sandbox.credentials.verificationIndividualId, otp: 'env:T_VERIFICATION_OTP' },
   };
 }

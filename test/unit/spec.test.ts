@@ -7,12 +7,19 @@ import { parse, stringify } from 'yaml';
 import { parseSpec, SpecError } from '../../src/spec/load.js';
 import { durationMs, mosipServiceUrls, onboardingWorkflowId, redirectUris } from '../../src/spec/derived.js';
 import { projectRoot } from '../../src/temporal/binaries.js';
+import { ensureSandboxApproverKey, SANDBOX_APPROVER_DIR } from '../../src/sandbox/approver-key.js';
+import { approverPublicJwk } from '../helpers/approvers.js';
 
-const exampleText = () => readFile(join(projectRoot, 'examples', 'sandbox.yaml'), 'utf8');
+const examplesDir = join(projectRoot, 'examples');
+// The example names the sandbox Partner Admin's public key file, which the sandbox creates.
+const exampleText = async () => {
+  await ensureSandboxApproverKey(join(projectRoot, SANDBOX_APPROVER_DIR));
+  return readFile(join(examplesDir, 'sandbox.yaml'), 'utf8');
+};
 
 function problemsOf(text: string): SpecError['problems'] {
   try {
-    parseSpec(text, 'bad.yaml');
+    parseSpec(text, 'bad.yaml', examplesDir);
   } catch (err) {
     assert.ok(err instanceof SpecError, `expected SpecError, got ${String(err)}`);
     return err.problems;
@@ -21,7 +28,8 @@ function problemsOf(text: string): SpecError['problems'] {
 }
 
 test('the sandbox example is valid and fills in the guide defaults', async () => {
-  const spec = parseSpec(await exampleText(), 'examples/sandbox.yaml');
+  const spec = parseSpec(await exampleText(), 'examples/sandbox.yaml', examplesDir);
+  assert.equal(spec.approval.approvers[0]!.publicKey.kty, 'OKP', 'the PEM public key file became a JWK');
   assert.equal(spec.deploymentId, 'openg2p-sandbox');
   assert.deepEqual(spec.oidcClient.acrs, ['mosip:idp:acr:biometrics', 'mosip:idp:acr:generated-code']);
   assert.deepEqual(spec.oidcClient.claims, ['birthdate', 'address', 'gender', 'name', 'phone_number', 'email', 'picture']);
@@ -74,4 +82,22 @@ test('durations use human units', () => {
   assert.equal(durationMs('14d'), 14 * 86_400_000);
   assert.equal(durationMs('12h'), 43_200_000);
   assert.equal(durationMs('30s'), 30_000);
+});
+
+test('approver keys are taken as PEM, ssh-ed25519 or JWK, and anything else is named', async () => {
+  const doc = parse(await exampleText());
+  const jwk = approverPublicJwk('carol');
+  const raw = Buffer.from(jwk.x, 'base64url');
+  const blob = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 32]), raw]);
+  doc.approval.approvers = [
+    { name: 'carol', publicKey: `ssh-ed25519 ${blob.toString('base64')} carol@laptop` },
+    { name: 'dave', publicKey: jwk },
+    { name: 'erin', publicKey: 'not a key' },
+    { name: 'frank', publicKeyFile: 'missing.pub' },
+  ];
+  const problems = problemsOf(stringify(doc));
+  assert.deepEqual(problems.map((p) => p.path).sort(), ['approval.approvers[2].publicKey', 'approval.approvers[3].publicKeyFile']);
+  doc.approval.approvers = doc.approval.approvers.slice(0, 2);
+  const spec = parseSpec(stringify(doc), 'ok.yaml', examplesDir);
+  assert.deepEqual(spec.approval.approvers[0]!.publicKey, jwk, 'the OpenSSH line and the JWK name the same key');
 });

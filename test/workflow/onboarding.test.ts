@@ -9,7 +9,8 @@ import { sandboxSpec, startTestSandbox, testCodec, testDeps } from '../helpers/f
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { createOnboardingWorker } from '../../src/worker.js';
 import { Refused, startOnboarding } from '../../src/cli/runs.js';
-import { approveUpdate, rejectUpdate, statusQuery, type OnboardingResult, type StatusView } from '../../src/workflows/messages.js';
+import { statusQuery, type OnboardingResult, type StatusView } from '../../src/workflows/messages.js';
+import { approveAs, rejectAs } from '../helpers/approve.js';
 import type { ActivityDeps } from '../../src/activities/index.js';
 
 async function waitForStatus(handle: WorkflowHandle, until: (s: StatusView) => boolean, timeoutMs = 30_000): Promise<StatusView> {
@@ -52,7 +53,8 @@ describe('onboardDeployment on a real Temporal server', () => {
     const handle = await startOnboarding(client, spec, 'staff-1');
     const pending = await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     assert.deepEqual(pending.pendingApproval?.approvers, ['alice', 'bob']);
-    await handle.executeUpdate(approveUpdate, { args: [{ approver: 'alice', comment: 'looks right' }] });
+    assert.equal(pending.initiator, 'staff-1');
+    await approveAs(handle, 'alice', 'looks right');
     const result = (await handle.result()) as OnboardingResult;
 
     assert.equal(result.outcome, 'completed');
@@ -93,7 +95,7 @@ describe('onboardDeployment on a real Temporal server', () => {
     const providersBefore = sandbox.odoo.providers.size;
     const handle = await startOnboarding(client, spec, 'staff-1');
     await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
-    await handle.executeUpdate(rejectUpdate, { args: [{ approver: 'bob', comment: 'wrong organisation' }] });
+    await rejectAs(handle, 'bob', 'wrong organisation');
     const result = (await handle.result()) as OnboardingResult;
     assert.equal(result.outcome, 'rejected');
     assert.equal(result.ids.oidcClientId, undefined);
@@ -109,7 +111,7 @@ describe('onboardDeployment on a real Temporal server', () => {
     await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     const before = (await handle.fetchHistory()).events?.length ?? 0;
     await assert.rejects(
-      handle.executeUpdate(approveUpdate, { args: [{ approver: 'mallory' }] }),
+      approveAs(handle, 'mallory'),
       (err: unknown) => err instanceof WorkflowUpdateFailedError && /mallory is not an approver/.test(String(err.cause?.message)),
     );
     const history = await handle.fetchHistory();

@@ -1,0 +1,79 @@
+// Approver keys as people have them — a JWK, a PEM public key, an OpenSSH `ssh-ed25519` line —
+// normalised to the JWK the workflow verifies with (Ed25519 or P-256). Runs on the CLI side
+// when a spec is loaded; the workflow only ever sees JWKs.
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import type { ApproverJwk } from './decision.js';
+
+export class ApproverKeyError extends Error {}
+
+function toApproverJwk(key: KeyObject): ApproverJwk {
+  const jwk = key.export({ format: 'jwk' }) as Record<string, string>;
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return { kty: 'OKP', crv: 'Ed25519', x: jwk.x! };
+  if (jwk.kty === 'EC' && jwk.crv === 'P-256') return { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y! };
+  throw new ApproverKeyError(`approver keys must be Ed25519 or ECDSA P-256 (got ${jwk.kty}${jwk.crv ? ` ${jwk.crv}` : ''}); generate one with: ssh-keygen -t ed25519`);
+}
+
+/** Reads an OpenSSH string field: 4-byte length, then bytes. */
+function sshField(buf: Buffer, offset: number): [Buffer, number] {
+  const len = buf.readUInt32BE(offset);
+  return [buf.subarray(offset + 4, offset + 4 + len), offset + 4 + len];
+}
+
+function fromOpenSshPublic(line: string): ApproverJwk {
+  const [type, blob] = line.trim().split(/\s+/);
+  if (type !== 'ssh-ed25519' || !blob) throw new ApproverKeyError('only ssh-ed25519 OpenSSH keys are supported');
+  const buf = Buffer.from(blob, 'base64');
+  const [name, next] = sshField(buf, 0);
+  const [raw] = sshField(buf, next);
+  if (name.toString() !== 'ssh-ed25519' || raw.length !== 32) throw new ApproverKeyError('malformed ssh-ed25519 key');
+  return { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') };
+}
+
+/** JWK object, PEM text or OpenSSH line → the JWK the workflow verifies decisions with. */
+export function normaliseApproverKey(value: unknown): ApproverJwk {
+  try {
+    if (typeof value === 'string') {
+      if (value.trim().startsWith('ssh-')) return fromOpenSshPublic(value);
+      return toApproverJwk(createPublicKey(value));
+    }
+    if (value && typeof value === 'object') {
+      const { d: _private, ...publicPart } = value as Record<string, unknown>;
+      return toApproverJwk(createPublicKey({ key: publicPart as never, format: 'jwk' }));
+    }
+  } catch (err) {
+    if (err instanceof ApproverKeyError) throw err;
+    throw new ApproverKeyError(`not a public key: ${(err as Error).message}`);
+  }
+  throw new ApproverKeyError('give a JWK object, a PEM public key or an ssh-ed25519 line');
+}
+
+/** An approver's private key from PEM (PKCS#8), a JWK JSON or an unencrypted OpenSSH ed25519 key. */
+export function loadApproverPrivateKey(text: string): KeyObject {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('-----BEGIN OPENSSH PRIVATE KEY-----')) return fromOpenSshPrivate(trimmed);
+  if (trimmed.startsWith('{')) return createPrivateKey({ key: JSON.parse(trimmed), format: 'jwk' });
+  return createPrivateKey(trimmed);
+}
+
+function fromOpenSshPrivate(pem: string): KeyObject {
+  const body = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  const magic = 'openssh-key-v1\0';
+  if (body.subarray(0, magic.length).toString('latin1') !== magic) throw new ApproverKeyError('not an OpenSSH private key');
+  let at = magic.length;
+  let cipher: Buffer;
+  [cipher, at] = sshField(body, at);
+  if (cipher.toString() !== 'none') throw new ApproverKeyError('the OpenSSH key is passphrase-protected: export it without a passphrase to a protected file, or use PEM');
+  [, at] = sshField(body, at); // kdf name
+  [, at] = sshField(body, at); // kdf options
+  at += 4; // number of keys
+  [, at] = sshField(body, at); // public key blob
+  const [priv] = sshField(body, at);
+  let p = 8; // two check integers
+  let type: Buffer;
+  [type, p] = sshField(priv, p);
+  if (type.toString() !== 'ssh-ed25519') throw new ApproverKeyError('only ssh-ed25519 OpenSSH keys are supported');
+  let pub: Buffer;
+  [pub, p] = sshField(priv, p);
+  const [secret] = sshField(priv, p);
+  return createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', x: pub.toString('base64url'), d: secret.subarray(0, 32).toString('base64url') }, format: 'jwk' });
+}

@@ -1,0 +1,143 @@
+// Who may decide a pending approval, and what has been decided: signed decisions verified
+// against the spec's approver keys, four eyes (never the initiator), one decision per
+// approver, N of M approvals, any rejection ends it. State is plain data so it survives
+// continue-as-new.
+import { fromBase64Url, verifyDecision, type DecisionClaims } from '../approvals/decision.js';
+import type { DeploymentSpec } from '../spec/schema.js';
+import { durationMs } from '../spec/derived.js';
+import type { ApprovalRecord, DecisionInput, PendingApproval } from './messages.js';
+import type { OnboardingRun } from './run-state.js';
+
+export interface ApprovalSnapshot {
+  open: boolean;
+  mappingKey?: string;
+  openedAt?: string;
+  deadlineAt?: number;
+  nextReminderAt?: number;
+  escalated: boolean;
+  lastPollAt?: number;
+  decisions: ApprovalRecord[];
+  usedNonces: string[];
+  /** PMS's own view, once seen: the portal can approve or reject too. */
+  pmsStatus?: 'approved' | 'rejected';
+}
+
+export type ApprovalVerdict = 'approved' | 'rejected' | undefined;
+
+export class ApprovalBook {
+  state: ApprovalSnapshot = { open: false, escalated: false, decisions: [], usedNonces: [] };
+
+  constructor(
+    private readonly run: OnboardingRun,
+    private readonly context: () => { workflowId: string; firstRunId: string; initiator: string },
+  ) {}
+
+  private get spec(): DeploymentSpec {
+    return this.run.spec;
+  }
+
+  restore(snapshot: ApprovalSnapshot): void {
+    this.state = snapshot;
+    this.syncPending();
+  }
+
+  open(mappingKey: string): void {
+    if (this.state.open) return;
+    const now = Date.now();
+    const a = this.spec.approval;
+    this.state = {
+      ...this.state,
+      open: true,
+      mappingKey,
+      openedAt: new Date(now).toISOString(),
+      deadlineAt: now + durationMs(a.deadline),
+      nextReminderAt: a.reminderInterval ? now + durationMs(a.reminderInterval) : undefined,
+      escalated: false,
+      lastPollAt: now,
+    };
+    this.syncPending();
+  }
+
+  close(): void {
+    this.state.open = false;
+    this.run.pendingApproval = undefined;
+  }
+
+  /** The people's verdict: N distinct approvals, or any rejection. */
+  verdict(): ApprovalVerdict {
+    const d = this.state.decisions.filter((r) => r.via !== 'pms');
+    if (d.some((r) => r.decision === 'reject')) return 'rejected';
+    if (d.filter((r) => r.decision === 'approve').length >= this.spec.approval.required) return 'approved';
+    return undefined;
+  }
+
+  /** Why a signed decision is refused, or the verified claims. */
+  check(input: DecisionInput): { ok: true; claims: DecisionClaims } | { ok: false; reason: string } {
+    if (!this.state.open) return { ok: false, reason: 'no approval is pending for this run' };
+    if (this.verdict()) return { ok: false, reason: `the approval is already decided (${this.verdict()})` };
+    const ctx = this.context();
+    const verified = verifyDecision(input?.token, {
+      workflowId: ctx.workflowId,
+      firstRunId: ctx.firstRunId,
+      nowMs: Date.now(),
+      maxAgeMs: durationMs(this.spec.approval.maxDecisionAge),
+      approvers: this.spec.approval.approvers,
+      usedNonces: new Set(this.state.usedNonces),
+    });
+    if (!verified.ok) return verified;
+    const { approver } = verified.claims;
+    if (approver === ctx.initiator) return { ok: false, reason: `${approver} started this run and cannot also decide it (four eyes)` };
+    if (this.state.decisions.some((r) => r.approver === approver)) return { ok: false, reason: `${approver} has already decided on this run` };
+    if (verified.claims.decision === 'reject' && !verified.claims.comment?.trim()) return { ok: false, reason: 'a rejection needs a comment saying why' };
+    return verified;
+  }
+
+  apply(claims: DecisionClaims, token: string, via: ApprovalRecord['via']): ApprovalRecord {
+    const record: ApprovalRecord = { approver: claims.approver, decision: claims.decision, comment: claims.comment, at: new Date(Date.now()).toISOString(), via, signedAt: new Date(claims.iat * 1000).toISOString() };
+    this.state.decisions.push(record);
+    this.state.usedNonces.push(claims.nonce);
+    this.run.approvals.push(record);
+    this.run.record({ event: `approval.${claims.decision}`, step: 'awaitApproval', actor: claims.approver, detail: claims.comment, token });
+    this.run.recordApprover(claims.approver);
+    this.syncPending();
+    return record;
+  }
+
+  refuse(reason: string, token: unknown, via: ApprovalRecord['via']): void {
+    const claimed = typeof token === 'string' ? claimedApprover(token) : undefined;
+    this.run.record({ event: 'approval.refused', step: 'awaitApproval', actor: claimed, detail: `${via}: ${reason}` });
+  }
+
+  recordPms(status: 'approved' | 'rejected'): void {
+    this.state.pmsStatus = status;
+    const record: ApprovalRecord = { approver: 'pms-portal', decision: status === 'approved' ? 'approve' : 'reject', comment: `${status} in PMS`, at: new Date(Date.now()).toISOString(), via: 'pms' };
+    this.state.decisions.push(record);
+    this.run.approvals.push(record);
+    this.run.record({ event: `approval.pms.${status}`, step: 'awaitApproval', detail: `mapping ${this.state.mappingKey} ${status} in PMS` });
+  }
+
+  private syncPending(): void {
+    if (!this.state.open) return;
+    const decided = new Set(this.state.decisions.map((d) => d.approver));
+    const pending: PendingApproval = {
+      since: this.state.openedAt!,
+      deadline: new Date(this.state.deadlineAt!).toISOString(),
+      mappingKey: this.state.mappingKey!,
+      approvers: this.spec.approval.approvers.map((a) => a.name),
+      awaiting: this.spec.approval.approvers.map((a) => a.name).filter((n) => !decided.has(n) && n !== this.context().initiator),
+      required: this.spec.approval.required,
+      decisions: [...this.state.decisions],
+    };
+    this.run.pendingApproval = pending;
+  }
+}
+
+/** The approver a token claims to be from, for auditing refusals (unverified). */
+function claimedApprover(token: string): string | undefined {
+  try {
+    const payload = JSON.parse(new TextDecoder().decode(fromBase64Url(token.split('.')[1] ?? ''))) as { approver?: unknown };
+    return typeof payload.approver === 'string' ? `${payload.approver.slice(0, 64)} (claimed)` : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,24 @@
+// Fixture approvers with real key pairs, generated once per test process.
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { normaliseApproverKey } from '../../src/approvals/keys.js';
+import type { ApproverJwk } from '../../src/approvals/decision.js';
+
+const keys = new Map<string, KeyObject>();
+
+/** The private key of a fixture approver (Ed25519; `ec-` names get P-256). */
+export function approverPrivateKey(name: string): KeyObject {
+  let key = keys.get(name);
+  if (!key) {
+    key = name.startsWith('ec-') ? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey : generateKeyPairSync('ed25519').privateKey;
+    keys.set(name, key);
+  }
+  return key;
+}
+
+export function approverPublicJwk(name: string): ApproverJwk {
+  return normaliseApproverKey(approverPrivateKey(name).export({ format: 'jwk' }));
+}
+
+export function approver(name: string): { name: string; publicKey: ApproverJwk } {
+  return { name, publicKey: approverPublicJwk(name) };
+}

@@ -51,7 +51,8 @@ export function sandboxSpecInput(sandbox: Sandbox, deploymentId: string): Deploy
       database: sandbox.credentials.odooDatabase,
       login: sandbox.credentials.odooLogin,
       password: 'env:T_ODOO_PASSWORD',
-      provider: { idTypeName: 'NATIONAL ID' },
+      // One OpenG2P serves every test deployment: each gets its own provider record.
+      provider: { name: `e-Signet ${deploymentId}`, idTypeName: 'NATIONAL ID' },
     },
     partners: {
       auth: {
@@ -74,7 +75,16 @@ export function sandboxSpecInput(sandbox: Sandbox, deploymentId: string): Deploy
     },
     oidcClient: { name: `OpenG2P ${deploymentId}`, logoUri: 'https://openg2p.org/logo.png' },
     approval: { approvers: [approver('alice'), approver('bob')], pollInterval: '1s', deadline: '14d' },
-    verification: { individualId: sandbox.credentials.verificationIndividualId, otp: 'env:T_VERIFICATION_OTP' },
+  };
+}
+
+/**
+ * The end-to-end login check, for the test that wants it: the sandbox has one test identity,
+ * and OpenG2P creates one user per e-mail, so only the first deployment's login can create it.
+ */
+export function withLoginCheck(sandbox: Sandbox): (s: DeploymentSpecInput) => void {
+  return (s) => {
+    s.verification = { individualId: sandbox.credentials.verificationIndividualId, otp: 'env:T_VERIFICATION_OTP' };
   };
 }
 

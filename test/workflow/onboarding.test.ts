@@ -5,7 +5,7 @@ import { Client, WorkflowUpdateFailedError, type WorkflowHandle } from '@tempora
 import type { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestEnv } from '../helpers/temporal.js';
-import { sandboxSpec, startTestSandbox, testCodec, testDeps } from '../helpers/fixtures.js';
+import { sandboxSpec, startTestSandbox, testCodec, testDeps, withLoginCheck } from '../helpers/fixtures.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { createOnboardingWorker } from '../../src/worker.js';
 import { Refused, startOnboarding } from '../../src/cli/runs.js';
@@ -49,7 +49,7 @@ describe('onboardDeployment on a real Temporal server', () => {
   });
 
   test('an approved run registers exactly one of everything and a user can log in', async () => {
-    const spec = sandboxSpec(sandbox, 'happy');
+    const spec = sandboxSpec(sandbox, 'happy', withLoginCheck(sandbox));
     const handle = await startOnboarding(client, spec, 'staff-1');
     const pending = await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     assert.deepEqual(pending.pendingApproval?.approvers, ['alice', 'bob']);

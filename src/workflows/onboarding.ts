@@ -197,8 +197,10 @@ async function awaitApproval(run: OnboardingRun, approvals: ApprovalBook, mappin
         await notify('escalation');
       }
       if (s.nextReminderAt !== undefined && t >= s.nextReminderAt) {
+        const due = s.nextReminderAt;
         s.nextReminderAt += durationMs(a().reminderInterval!);
-        if (s.nextReminderAt < s.deadlineAt!) await notify('reminder');
+        // The deadline itself gets the timeout notice, not a reminder.
+        if (due < s.deadlineAt!) await notify('reminder');
       }
       if (t >= s.lastPollAt! + durationMs(a().pollInterval)) {
         s.lastPollAt = t;

@@ -1,8 +1,12 @@
 // Temporal servers for tests, always from the binaries the project provisions (never a
 // download at test time: our machines reach package registries only).
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import proto from '@temporalio/proto';
+import type { PayloadCodec } from '@temporalio/common';
 import { temporalCliPath, temporalTestServerPath } from '../../src/temporal/binaries.js';
 import { ONBOARDING_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes.js';
+
+const { temporal } = proto;
 
 /** A real dev server (in-memory, headless, free port) with our search attributes registered. */
 export function createTestEnv(): Promise<TestWorkflowEnvironment> {
@@ -16,8 +20,16 @@ export function createTestEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 /** The time-skipping test server, for workflows that wait days (approval deadlines, reminders). */
-export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({
+/** `env.client` skips time while it waits on a result; give it the run's codec (payload codecs only). */
+export async function createTimeSkippingEnv(codec?: PayloadCodec): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+    client: codec ? { dataConverter: { payloadCodecs: [codec] } } : undefined,
   });
+  // The test server takes no flags for them, but accepts the operator API call.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(ONBOARDING_SEARCH_ATTRIBUTES.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+  });
+  return env;
 }

@@ -1,0 +1,87 @@
+// Long waits on the time-skipping test server: fourteen days of daily reminders in seconds,
+// one escalation, the timeout, and a wait long enough to continue the run as new.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createTimeSkippingEnv } from '../helpers/temporal.js';
+import { sandboxSpec, startTestSandbox, testCodec, testDeps } from '../helpers/fixtures.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook.js';
+import { decisionToken } from '../helpers/approve.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { createOnboardingWorker } from '../../src/worker.js';
+import { startOnboarding } from '../../src/cli/runs.js';
+import { approveUpdate, statusQuery, type OnboardingResult } from '../../src/workflows/messages.js';
+
+describe('approval timing (time-skipping server)', () => {
+  let env: TestWorkflowEnvironment;
+  let sandbox: Sandbox;
+  let worker: Worker;
+  let running: Promise<void>;
+  let client: Client;
+  let webhook: WebhookReceiver;
+
+  before(async () => {
+    const codec = testCodec();
+    env = await createTimeSkippingEnv(codec);
+    sandbox = await startTestSandbox();
+    webhook = await startWebhookReceiver();
+    worker = await createOnboardingWorker({ connection: env.nativeConnection, namespace: 'default', codec, deps: await testDeps(sandbox) });
+    running = worker.run();
+    client = env.client;
+  });
+
+  after(async () => {
+    worker?.shutdown();
+    await running;
+    await webhook?.close();
+    await sandbox?.close();
+    await env?.teardown();
+  });
+
+  test('a 14-day wait with daily reminders sends 13 reminders, one escalation at day 7, then times out', async () => {
+    const spec = sandboxSpec(sandbox, 'slow-admins', (s) => {
+      s.approval.deadline = '14d';
+      s.approval.reminderInterval = '1d';
+      s.approval.escalateAfter = '7d';
+      s.approval.pollInterval = '12h';
+      s.approval.webhookUrl = webhook.url;
+    });
+    const handle = await startOnboarding(client, spec, 'staff-1');
+    const result = (await handle.result()) as OnboardingResult;
+    assert.equal(result.outcome, 'timed_out');
+    const mine = webhook.notices.filter((n) => n.deploymentId === 'slow-admins');
+    assert.equal(mine.filter((n) => n.kind === 'reminder').length, 13);
+    assert.equal(mine.filter((n) => n.kind === 'escalation').length, 1);
+    assert.equal(mine.filter((n) => n.kind === 'timeout').length, 1);
+    const opened = Date.parse(mine[0]!.waitingSince);
+    const escalation = result.audit.find((e) => e.event === 'approval.escalation')!;
+    assert.equal(Math.round((Date.parse(escalation.at) - opened) / 86_400_000), 7);
+    assert.deepEqual(mine[0]!.awaiting, ['alice', 'bob']);
+    assert.match(mine[0]!.howToApprove, /g2p-onboard approve slow-admins/);
+    assert.equal(result.steps.find((s) => s.name === 'awaitApproval')?.status, 'completed');
+    assert.ok(result.steps.filter((s) => s.status === 'skipped').length === 5, 'nothing after the approval ran');
+  });
+
+  test('a wait of many polls continues as new, keeps its state, and completes on approval', async () => {
+    const spec = sandboxSpec(sandbox, 'long-wait', (s) => {
+      s.approval.pollInterval = '1m';
+      s.approval.deadline = '14d';
+    });
+    const handle = await startOnboarding(client, spec, 'staff-1');
+    await env.sleep('6h');
+    const status = await handle.query(statusQuery);
+    assert.equal(status.phase, 'awaiting_approval');
+    assert.ok(status.steps.slice(0, 5).every((s) => s.status === 'completed'), 'steps before the wait are kept');
+    // Decisions are signed "now" — the server's skipped-ahead clock, not this machine's.
+    const token = await decisionToken(handle, 'bob', 'approve', 'after six hours', { iat: Math.floor((await env.currentTimeMs()) / 1000) });
+    await handle.executeUpdate(approveUpdate, { args: [{ token }] });
+    const result = (await handle.result()) as OnboardingResult;
+    assert.equal(result.outcome, 'completed');
+    const continued = result.audit.filter((e) => e.event === 'run.continued').length;
+    assert.ok(continued >= 1, `expected the run to continue as new at least once, saw ${continued}`);
+    const history = await client.workflow.getHandle(handle.workflowId).fetchHistory();
+    assert.ok((history.events?.length ?? 0) < 2_500, `the last run's history stays bounded (${history.events?.length} events)`);
+  });
+});

@@ -9,6 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadSpecFile } from '../src/spec/load.js';
 import { ensureLocalCodecKeys, loadCodec } from '../src/security/codec-keys.js';
 import { startDevServer, PortInUseError, type DevServer } from '../src/temporal/dev-server.js';
+import { codecServerSettingsFromEnv, localUiOrigins, startCodecServerFromEnv } from '../src/security/codec-server-setup.js';
 import { projectRoot } from '../src/temporal/binaries.js';
 import { temporalUiUrl } from '../src/temporal/connection.js';
 import { approveUpdate } from '../src/workflows/messages.js';
@@ -35,8 +36,16 @@ async function main(): Promise<number> {
   try {
     console.log('1/4 Temporal dev server (SQLite in .data/temporal, UI on :8233)');
     let server: DevServer | undefined;
+    // The UI decodes the run through the codec server, for a browser signed in there (README).
+    const codecServer = await startCodecServerFromEnv({ ...codecServerSettingsFromEnv(), uiOrigins: localUiOrigins(8233) }, () => undefined).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EADDRINUSE') throw err;
+      console.log('    the codec server port is in use (`npm run temporal` running?): the UI keeps using that one');
+      return undefined;
+    });
+    // In this process: its pid is the demo's own.
+    if (codecServer) started.push({ pid: process.pid, stop: () => codecServer.close() } as { stop(): Promise<void> });
     try {
-      server = await startDevServer({ dbFile: '.data/temporal/temporal.db', port: 7233, uiPort: 8233 });
+      server = await startDevServer({ dbFile: '.data/temporal/temporal.db', port: 7233, uiPort: 8233, codecEndpoint: codecServer?.url });
       started.push(server);
     } catch (err) {
       if (!(err instanceof PortInUseError)) throw err;
@@ -81,6 +90,7 @@ async function main(): Promise<number> {
     if (values.keep) {
       keep = true;
       console.log(`\nStill running (--keep): Temporal UI ${server?.uiUrl ?? 'http://localhost:8233'}, sandbox, worker.`);
+      if (codecServer) console.log(`Codec server ${codecServer.url}: sign in there with the token in .data/codec-server-token to see decoded payloads in the UI (README, "Reading encrypted runs").`);
       console.log(`Stop them with Ctrl-C, or: kill ${started.map((s) => ('pid' in s ? s.pid : (s as ManagedProcess).child.pid)).join(' ')}`);
       await new Promise<void>((r) => process.once('SIGINT', () => r()));
       keep = false;

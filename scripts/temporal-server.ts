@@ -1,9 +1,11 @@
 // `npm run temporal`: a local Temporal dev server whose runs survive restarts (SQLite under
-// .data/temporal/), on the standard ports, until Ctrl-C.
+// .data/temporal/), on the standard ports, until Ctrl-C; beside it the codec server its UI
+// decodes our encrypted payloads through (a browser signs in there once).
 import { join } from 'node:path';
 import { projectRoot } from '../src/temporal/binaries.js';
 import { PortInUseError, startDevServer } from '../src/temporal/dev-server.js';
 import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES } from '../src/temporal/search-attributes.js';
+import { codecServerSettingsFromEnv, localUiOrigins, startCodecServerFromEnv } from '../src/security/codec-server-setup.js';
 
 const PORT = 7233;
 const UI_PORT = 8233;
@@ -12,13 +14,21 @@ const CLI_BANNER = /^Temporal (CLI|Server|Persistence|UI|Metrics)\b/;
 
 let stopRequested = false;
 let server;
+let codecServer: Awaited<ReturnType<typeof startCodecServerFromEnv>> | undefined;
 try {
+  codecServer = await startCodecServerFromEnv(
+    { ...codecServerSettingsFromEnv(), uiOrigins: localUiOrigins(UI_PORT) },
+    (line) => console.error(`codec-server: ${line}`),
+  ).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EADDRINUSE') throw err;
+    throw new Error(`the codec server's port is in use (${err.message}): is \`npm run codec-server\` running? stop it, or set G2P_ONBOARD_CODEC_SERVER_PORT`);
+  });
   console.log('starting the Temporal dev server…');
   server = await startDevServer({
     dbFile,
     port: PORT,
     uiPort: UI_PORT,
-    codecEndpoint: process.env.TEMPORAL_CODEC_ENDPOINT,
+    codecEndpoint: codecServer.url,
     log: (line) => {
       // Our summary below replaces the CLI's banner; shutdown makes the server's internal
       // workers log dropped connections, which is not news either.
@@ -32,11 +42,16 @@ try {
   } else {
     console.error(`error: ${(err as Error).message}`);
   }
+  await codecServer?.close();
   process.exit(1);
 }
 
 console.log(`Temporal server:   ${server.address}   (TEMPORAL_ADDRESS=${server.address})`);
 console.log(`Temporal UI:       ${server.uiUrl}`);
+// A browser's session cookie belongs to the host name it signed in under: localhost, as the CLI's links use.
+const codecUrl = codecServer.url.replace('127.0.0.1', 'localhost');
+console.log(`codec server:      ${codecUrl}   (once per browser: sign in there with the token in ${codecServer.tokenRef.replace(/^file:/, '')},`);
+console.log(`                   then in the UI's Codec Server settings: my browser setting, ${codecUrl}, include cross-origin credentials)`);
 console.log(`state:             ${dbFile}`);
 console.log(`search attributes: ${ONBOARDING_SEARCH_ATTRIBUTE_NAMES.join(', ')}`);
 console.log('press Ctrl-C to stop');
@@ -47,6 +62,7 @@ const shutDown = async (signal: string) => {
   stopRequested = true;
   console.log(`\n${signal}: stopping the Temporal server…`);
   await running.stop();
+  await codecServer?.close();
   console.log('stopped');
   process.exit(0);
 };

@@ -19,12 +19,15 @@ export function clientKeyActivities(deps: ActivityDeps) {
   return {
     /** RSA-2048 JWK pair, `kid` = RFC 7638 thumbprint; reused when this deployment already has one. */
     async generateClientKey(deploymentId: string): Promise<GeneratedClientKey> {
-      return guarded(deps, async () => {
-        const existing = (await deps.credentials.read(deploymentId)).clientKey;
-        if (existing) return existing;
-        const key = await newClientKey();
-        const stored = await deps.credentials.update(deploymentId, (c) => ({ ...c, clientKey: c.clientKey ?? key }));
-        return stored.clientKey!;
+      return guarded(deps, async (secrets) => {
+        let key = (await deps.credentials.read(deploymentId)).clientKey;
+        if (!key) {
+          const generated = await newClientKey();
+          key = (await deps.credentials.update(deploymentId, (c) => ({ ...c, clientKey: c.clientKey ?? generated }))).clientKey!;
+        }
+        // It leaves the worker only as this (codec-encrypted) result: redaction must know it.
+        secrets.remember(key.privateKeyPem);
+        return key;
       });
     },
   };

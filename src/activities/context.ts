@@ -1,5 +1,6 @@
 // What activities need from the worker's machine (secrets, a credential store, HTTP options),
 // and the sessions every MOSIP-facing activity opens the same way.
+import { Context } from '@temporalio/activity';
 import { AuthmanagerClient } from '../clients/authmanager.js';
 import { PmsClient } from '../clients/pms.js';
 import { KeymanagerClient } from '../clients/keymanager.js';
@@ -9,6 +10,7 @@ import type { DeploymentSpec } from '../spec/schema.js';
 import { SecretScope, type SecretSource } from '../security/secrets.js';
 import { toFailure } from './failures.js';
 import { CredentialStore } from './credential-store.js';
+import { specHttpOptions } from './spec-tls.js';
 
 export interface ActivityDeps {
   secrets: SecretSource;
@@ -16,17 +18,48 @@ export interface ActivityDeps {
   http?: HttpOptions;
 }
 
+/** How often a running activity tells Temporal it is alive (the SDK throttles what it sends). */
+const HEARTBEAT_EVERY_MS = 2_000;
+
 /**
- * Runs an activity body with a fresh secret scope and converts whatever it throws into a
- * classified, redacted Temporal failure.
+ * Heartbeats while `body` runs, so that with a `heartbeatTimeout` on the activity a worker that
+ * died mid-call is noticed in seconds instead of at the start-to-close timeout. Outside an
+ * activity (unit tests) it just runs the body.
+ */
+async function withHeartbeat<T>(body: () => Promise<T>): Promise<T> {
+  let context: Context;
+  try {
+    context = Context.current();
+  } catch {
+    return body();
+  }
+  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  try {
+    return await body();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * Runs an activity body with a fresh secret scope, heartbeating, and converts whatever it
+ * throws into a classified, redacted Temporal failure.
  */
 export async function guarded<T>(deps: ActivityDeps, body: (secrets: SecretScope) => Promise<T>): Promise<T> {
   const secrets = new SecretScope(deps.secrets);
   try {
-    return await body(secrets);
+    return await withHeartbeat(() => body(secrets));
   } catch (err) {
     throw toFailure(err, secrets);
   }
+}
+
+/**
+ * guarded() for a step that talks to the spec's systems: the body gets deps whose HTTP options
+ * trust the spec's CA bundle (`tls.caFile`), so every client it builds from `deps.http` does.
+ */
+export async function guardedFor<T>(spec: DeploymentSpec, deps: ActivityDeps, body: (secrets: SecretScope, deps: ActivityDeps) => Promise<T>): Promise<T> {
+  return guarded(deps, async (secrets) => body(secrets, { ...deps, http: await specHttpOptions(spec, deps.secrets, deps.http) }));
 }
 
 /** Logs in to MOSIP as the Partner Admin account of the spec. */

@@ -8,10 +8,15 @@ import { join } from 'node:path';
 export interface StoredCredentials {
   authPartner?: PartnerKeyMaterial;
   mispPartner?: PartnerKeyMaterial;
-  apiKey?: { label: string; value: string; policyId: string };
+  /** `requestedLabel` is the spec's label; `label` differs when a key had to be re-issued (see collectCredentials). */
+  apiKey?: { label: string; value: string; policyId: string; requestedLabel?: string };
+  /** Written before asking PMS for a key: on a retry, PMS_PRT_110 for this label means "issued, answer lost". */
+  apiKeyRequest?: { requestedLabel: string; label: string };
   mispLicenseKey?: string;
   idaCertificatePem?: string;
   clientKey?: { publicJwk: Record<string, unknown>; privateKeyPem: string; thumbprint: string };
+  /** The registered OIDC client (PMS derives its id from the key): where re-runs look first. */
+  oidcClient?: { clientId: string; keyThumbprint: string; via: 'pms' | 'esignet' };
 }
 
 export interface PartnerKeyMaterial {

@@ -1,65 +1,27 @@
-// Side effects on e-Signet: registering OpenG2P as an OIDC client through client management.
-import { RemoteRejection } from '../clients/errors.js';
-import { EsignetClient, type OidcClientRegistration } from '../clients/esignet.js';
-import { clientCredentialsToken } from '../clients/keycloak.js';
-import { redirectUris } from '../spec/derived.js';
+// registerOidcClient: OpenG2P becomes an e-Signet relying party, through the path the spec
+// chooses — the PMS OIDC API (run by the MOSIP Partner Admin) or e-Signet's client management.
+// Either way the client id follows from the key, so a re-run updates the client it made before.
 import type { DeploymentSpec } from '../spec/schema.js';
-import { guarded, type ActivityDeps } from './context.js';
-import { blockingFailure } from './failures.js';
+import { guardedFor, type ActivityDeps } from './context.js';
+import { registerWithEsignet } from './oidc-client-esignet.js';
+import { registerWithPms } from './oidc-client-pms.js';
 import type { OidcClientResult } from './types.js';
 
-/**
- * The client id is derived from the deployment and the key, so the same key always maps to the
- * same id: `duplicate_client_id` then means "ours, already registered" and is adopted.
- */
-export function oidcClientId(deploymentId: string, thumbprint: string): string {
-  return `${deploymentId}-${thumbprint.slice(0, 16)}`;
-}
-
-/** e-Signet ≥ 1.6.0 serves the current `/client-mgmt/client` API (absent at v1.5.x); older ones only `/oidc-client`. */
-export function clientManagementApi(esignetVersion: string): 'oidc-client' | 'client' {
-  const [major = 0, minor = 0] = esignetVersion.split('.').map(Number);
-  return major > 1 || (major === 1 && minor >= 6) ? 'client' : 'oidc-client';
-}
+export { clientManagementApi, oidcClientId } from './oidc-client-esignet.js';
+export { pmsOidcClientId } from './oidc-client-pms.js';
 
 export function esignetActivities(deps: ActivityDeps) {
   return {
     async registerOidcClient(spec: DeploymentSpec, publicJwk: Record<string, unknown>): Promise<OidcClientResult> {
-      return guarded(deps, async (secrets) => {
-        const cm = spec.esignet.clientManagement;
-        const token = await clientCredentialsToken(cm.tokenUrl, cm.clientId, await secrets.get(cm.clientSecret), deps.http);
-        secrets.remember(token.accessToken);
-        const esignet = new EsignetClient(spec.esignet.baseUrl, deps.http);
-        const api = clientManagementApi(spec.esignet.version);
-        const registration: OidcClientRegistration = {
-          clientId: oidcClientId(spec.deploymentId, String(publicJwk.kid)),
-          clientName: spec.oidcClient.name,
-          publicKey: publicJwk,
-          relyingPartyId: spec.partners.auth.id,
-          userClaims: spec.oidcClient.claims,
-          authContextRefs: spec.oidcClient.acrs,
-          logoUri: spec.oidcClient.logoUri,
-          redirectUris: redirectUris(spec),
-          grantTypes: ['authorization_code'],
-          clientAuthMethods: ['private_key_jwt'],
-        };
-        try {
-          const created = await esignet.createOidcClient(token.accessToken, registration, api);
-          return { clientId: created.clientId, status: created.status, adopted: false };
-        } catch (err) {
-          if (err instanceof RemoteRejection && err.code === 'duplicate_public_key') {
-            throw blockingFailure('ClientKeyConflict', `e-Signet already has this public key under another client id than ${registration.clientId}`, {
-              system: 'esignet',
-              code: err.code,
-              hint: 'rotate the client key (or remove the other client), then retry',
-            });
-          }
-          if (!(err instanceof RemoteRejection && err.code === 'duplicate_client_id')) throw err;
-        }
-        // Same id ⇒ same key (the id embeds its thumbprint): adopt it and bring its settings up to date.
-        const { clientId: _id, publicKey: _key, relyingPartyId: _rp, ...settings } = registration;
-        const updated = await esignet.updateOidcClient(token.accessToken, registration.clientId, { ...settings, status: 'ACTIVE' }, api);
-        return { clientId: updated.clientId, status: updated.status, adopted: true };
+      return guardedFor(spec, deps, async (secrets, deps) => {
+        const result = spec.oidcClient.registration === 'pms'
+          ? await registerWithPms(spec, publicJwk, secrets, deps)
+          : await registerWithEsignet(spec, publicJwk, secrets, deps);
+        await deps.credentials.update(spec.deploymentId, (c) => ({
+          ...c,
+          oidcClient: { clientId: result.clientId, keyThumbprint: String(publicJwk.kid), via: result.via ?? spec.oidcClient.registration },
+        }));
+        return result;
       });
     },
   };

@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { ContractViolation, RemoteRejection, TransientRemoteError } from '../clients/errors.js';
 import { SecretUnavailable, type SecretScope } from '../security/secrets.js';
 import { redact } from '../security/redact.js';
+import { knownSecretValues } from '../security/known-secrets.js';
 
 export interface FailureDetails {
   system?: string;
@@ -17,9 +18,27 @@ export function blockingFailure(type: string, message: string, details: FailureD
   return ApplicationFailure.create({ type, message, nonRetryable: true, details: [details] });
 }
 
+/** Strings anywhere in failure details (a check's evidence may quote a remote answer). */
+function scrubDetail(value: unknown, scrub: (text: string) => string): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (Array.isArray(value)) return value.map((v) => scrubDetail(v, scrub));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDetail(v, scrub)]));
+  return value;
+}
+
+/** Failures an activity built itself can still quote a remote message: scrubbed like any other. */
+function scrubApplicationFailure(err: ApplicationFailure, scrub: (text: string) => string): ApplicationFailure {
+  const message = scrub(err.message);
+  const details = err.details?.map((d) => scrubDetail(d, scrub));
+  if (message === err.message && JSON.stringify(details) === JSON.stringify(err.details)) return err;
+  return new ApplicationFailure(message, err.type, err.nonRetryable, details, undefined, err.nextRetryDelay, err.category);
+}
+
 export function toFailure(err: unknown, secrets: SecretScope): unknown {
-  const scrub = (text: string) => redact(text, secrets.known());
-  if (err instanceof ApplicationFailure) return err;
+  // The scope's values, and every other value this worker knows (a token another step obtained).
+  const known = [...secrets.known(), ...knownSecretValues()];
+  const scrub = (text: string) => redact(text, known);
+  if (err instanceof ApplicationFailure) return scrubApplicationFailure(err, scrub);
   if (err instanceof TransientRemoteError) {
     return ApplicationFailure.create({
       type: 'TransientRemoteError',

@@ -1,12 +1,14 @@
 // Side effects on OpenG2P (Odoo JSON-RPC): the e-Signet OAuth provider record.
 import { OdooClient } from '../clients/odoo.js';
 import type { DeploymentSpec } from '../spec/schema.js';
-import { guarded, type ActivityDeps } from './context.js';
+import { guardedFor, type ActivityDeps } from './context.js';
 import { blockingFailure } from './failures.js';
 import { providerValues, type OpenG2PGeneration } from './openg2p-provider.js';
 import type { EsignetEndpoints, OpenG2PResult } from './types.js';
 
 const PROVIDER_MODEL = 'auth.oauth.provider';
+/** `ir.config_parameter` read by `res.users._auth_oauth_rpc` (auth_oauth 15/17, g2p_auth_id_oidc, g2p_auth_oidc). */
+export const AUTHORIZATION_HEADER_PARAM = 'auth_oauth.authorization_header';
 
 export interface OpenG2PInput {
   clientId: string;
@@ -25,7 +27,7 @@ export function openg2pActivities(deps: ActivityDeps) {
   return {
     /** Create the provider, or update the one with the same name: never a second record. */
     async configureOpenG2P(spec: DeploymentSpec, input: OpenG2PInput): Promise<OpenG2PResult> {
-      return guarded(deps, async (secrets) => {
+      return guardedFor(spec, deps, async (secrets, deps) => {
         secrets.remember(input.privateKeyPem);
         const password = await secrets.get(spec.openg2p.password);
         const { odoo, uid } = await odooSession(spec, password, deps);
@@ -43,6 +45,9 @@ export function openg2pActivities(deps: ActivityDeps) {
           }
           idTypeId = idType.id;
         }
+        // Odoo's auth_oauth (and both OpenG2P OIDC modules) send the userinfo token as `?access_token=`
+        // unless this system parameter is set; e-Signet reads only the Authorization header.
+        await odoo.executeKw(uid, password, 'ir.config_parameter', 'set_param', [AUTHORIZATION_HEADER_PARAM, 'True']);
         const values = providerValues(input.generation, { spec, clientId: input.clientId, privateKeyPem: input.privateKeyPem, endpoints: input.endpoints, portalGroupId, idTypeId });
         const name = spec.openg2p.provider.name;
         const [existing] = await odoo.searchRead(uid, password, PROVIDER_MODEL, [['name', '=', name]], ['id'], 1);

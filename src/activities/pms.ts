@@ -1,17 +1,17 @@
 // Side effects on MOSIP PMS: the Auth and MISP partners with their certificates, the policy
-// mapping and its decision, the MISP license and the API key. Every activity finds before it
+// mapping and its decision, the MISP license and the API key (api-key.ts). Every activity finds before it
 // creates, and treats PMS's "already exists" answers as "found", so a retry after a crash at
 // any line creates nothing twice.
 import { readFile } from 'node:fs/promises';
 import { RemoteRejection } from '../clients/errors.js';
 import { PmsClient, type PartnerType } from '../clients/pms.js';
-import { apiKeyLabel, mosipServiceUrls } from '../spec/derived.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { sha256Hex } from '../security/fingerprint.js';
 import { generatePartnerCertificates } from '../security/partner-certificates.js';
-import { adminPms, authPartnerToken, guarded, keymanager, type ActivityDeps } from './context.js';
+import { guardedFor, adminPms, keymanager, type ActivityDeps } from './context.js';
 import { blockingFailure } from './failures.js';
-import type { PartnerKeyMaterial, StoredCredentials } from './credential-store.js';
+import { ensureApiKey } from './api-key.js';
+import type { PartnerKeyMaterial } from './credential-store.js';
 import type { ApprovalPoll, CredentialsResult, LicenseResult, MappingResult, PartnerResult } from './types.js';
 
 /** Partner certificates are for the AUTH domain for both Auth and MISP partners. */
@@ -45,15 +45,8 @@ export function pmsActivities(deps: ActivityDeps) {
     const partner = role === 'authPartner' ? spec.partners.auth : spec.partners.misp;
     const partnerType: PartnerType = role === 'authPartner' ? 'Auth_Partner' : 'MISP_Partner';
     let created = false;
-    const existing = await pms.getPartner(partner.id);
-    if (existing) {
-      if (existing.partnerType.toLowerCase() !== partnerType.toLowerCase()) {
-        throw blockingFailure('PartnerConflict', `PMS already has partner ${partner.id} of type ${existing.partnerType}, not ${partnerType}`, {
-          system: 'pms',
-          hint: `choose another partners.${role === 'authPartner' ? 'auth' : 'misp'}.id in the spec, then retry`,
-        });
-      }
-    } else {
+    let existing = await pms.getPartner(partner.id);
+    if (!existing) {
       try {
         await pms.registerPartner({
           partnerId: partner.id,
@@ -66,9 +59,18 @@ export function pmsActivities(deps: ActivityDeps) {
         });
         created = true;
       } catch (err) {
-        // Registered by an earlier attempt whose answer was lost: that is our partner.
-        if (!isCode(err, 'PMS_PRT_051')) throw err;
+        // An earlier attempt registered it and its answer was lost (PMS_PRT_051), or its request
+        // landed while this one was on its way (PMS checks the e-mail first: PMS_PRT_011): look again.
+        if (!(err instanceof RemoteRejection)) throw err;
+        existing = await pms.getPartner(partner.id);
+        if (!existing) throw err;
       }
+    }
+    if (existing && existing.partnerType.toLowerCase() !== partnerType.toLowerCase()) {
+      throw blockingFailure('PartnerConflict', `PMS already has partner ${partner.id} of type ${existing.partnerType}, not ${partnerType}`, {
+        system: 'pms',
+        hint: `choose another partners.${role === 'authPartner' ? 'auth' : 'misp'}.id in the spec, then retry`,
+      });
     }
 
     let signed = await pms.getPartnerCertificate(partner.id);
@@ -87,16 +89,16 @@ export function pmsActivities(deps: ActivityDeps) {
   return {
     /** Find-or-create the Auth Partner, upload its CA and certificate, keep the MOSIP-signed certificate. */
     async createAuthPartner(spec: DeploymentSpec): Promise<PartnerResult> {
-      return guarded(deps, async (secrets) => ensurePartner(spec, await adminPms(spec, secrets, deps.http), 'authPartner'));
+      return guardedFor(spec, deps, async (secrets, deps) => ensurePartner(spec, await adminPms(spec, secrets, deps.http), 'authPartner'));
     },
 
     async createMispPartner(spec: DeploymentSpec): Promise<PartnerResult> {
-      return guarded(deps, async (secrets) => ensurePartner(spec, await adminPms(spec, secrets, deps.http), 'mispPartner'));
+      return guardedFor(spec, deps, async (secrets, deps) => ensurePartner(spec, await adminPms(spec, secrets, deps.http), 'mispPartner'));
     },
 
     /** Find-or-request the Auth Partner ↔ policy mapping; a rejected one is requested again. */
     async requestAuthPolicyMapping(spec: DeploymentSpec): Promise<MappingResult> {
-      return guarded(deps, async (secrets) => {
+      return guardedFor(spec, deps, async (secrets, deps) => {
         const pms = await adminPms(spec, secrets, deps.http);
         const { id, policy } = spec.partners.auth;
         const existing = await pms.findPolicyMapping(id, policy);
@@ -114,7 +116,7 @@ export function pmsActivities(deps: ActivityDeps) {
     },
 
     async requestMispLicense(spec: DeploymentSpec): Promise<LicenseResult> {
-      return guarded(deps, async (secrets) => {
+      return guardedFor(spec, deps, async (secrets, deps) => {
         const pms = await adminPms(spec, secrets, deps.http);
         const mispId = spec.partners.misp.id;
         let created = false;
@@ -140,7 +142,7 @@ export function pmsActivities(deps: ActivityDeps) {
 
     /** What PMS says of the mapping now (approval given in the PMS portal is seen here). */
     async checkPolicyMapping(spec: DeploymentSpec, mappingKey: string): Promise<ApprovalPoll> {
-      return guarded(deps, async (secrets) => {
+      return guardedFor(spec, deps, async (secrets, deps) => {
         const pms = await adminPms(spec, secrets, deps.http);
         const found = await pms.findPolicyMapping(spec.partners.auth.id, spec.partners.auth.policy);
         if (!found || found.mappingKey !== mappingKey) {
@@ -152,7 +154,7 @@ export function pmsActivities(deps: ActivityDeps) {
 
     /** Records the Partner Admin's decision on PMS (idempotent: the same decision twice is fine). */
     async decidePolicyMapping(spec: DeploymentSpec, mappingKey: string, decision: 'Approved' | 'Rejected'): Promise<void> {
-      return guarded(deps, async (secrets) => {
+      return guardedFor(spec, deps, async (secrets, deps) => {
         const pms = await adminPms(spec, secrets, deps.http);
         await pms.decidePolicyMapping(mappingKey, decision);
       });
@@ -160,33 +162,19 @@ export function pmsActivities(deps: ActivityDeps) {
 
     /** API key (as the partner itself), MISP license, signed and IDA certificates → the worker's credential store. */
     async collectCredentials(spec: DeploymentSpec): Promise<CredentialsResult> {
-      return guarded(deps, async (secrets) => {
-        const label = apiKeyLabel(spec);
-        let stored: StoredCredentials = await deps.credentials.read(spec.deploymentId);
-        if (!stored.apiKey || stored.apiKey.label !== label) {
-          const partnerPms = new PmsClient(mosipServiceUrls(spec.mosip).pms, await authPartnerToken(spec, secrets, deps.http), deps.http);
-          try {
-            const key = await partnerPms.generateApiKey(spec.partners.auth.id, spec.partners.auth.policy, label);
-            secrets.remember(key.apiKey);
-            stored = await deps.credentials.update(spec.deploymentId, (c) => ({ ...c, apiKey: { label, value: key.apiKey, policyId: key.policyId } }));
-          } catch (err) {
-            if (!isCode(err, 'PMS_PRT_110')) throw err;
-            throw blockingFailure(
-              'ApiKeyLost',
-              `PMS already issued an API key labelled "${label}" for ${spec.partners.auth.id}, but this worker holds no copy of it`,
-              { system: 'pms', code: 'PMS_PRT_110', hint: 'deactivate that key in PMS and set partners.auth.apiKeyLabel to a new label, then retry' },
-            );
-          }
-        }
+      return guardedFor(spec, deps, async (secrets, deps) => {
+        const { key: apiKey, deactivatedLabels } = await ensureApiKey(spec, secrets, deps);
         const ida = await (await keymanager(spec, secrets, deps.http)).getCertificate(spec.mosip.idaCertificate.applicationId, spec.mosip.idaCertificate.referenceId);
         const pms = await adminPms(spec, secrets, deps.http);
         const signed = await pms.getPartnerCertificate(spec.partners.auth.id);
         if (!signed) throw blockingFailure('CertificateMissing', `PMS has no certificate for ${spec.partners.auth.id}`, { system: 'pms', code: 'PMS_PRT_108' });
-        stored = await deps.credentials.update(spec.deploymentId, (c) => ({ ...c, idaCertificatePem: ida.certificate }));
+        const stored = await deps.credentials.update(spec.deploymentId, (c) => ({ ...c, idaCertificatePem: ida.certificate }));
         const licenseKey = stored.mispLicenseKey ?? (await pms.getMispLicense(spec.partners.misp.id))?.licenseKey;
         if (!licenseKey) throw blockingFailure('LicenseMissing', `PMS shows no MISP license for ${spec.partners.misp.id}`, { system: 'pms' });
         return {
-          apiKeyFingerprint: sha256Hex(stored.apiKey!.value),
+          apiKeyFingerprint: sha256Hex(apiKey.value),
+          apiKeyLabel: apiKey.label,
+          ...(deactivatedLabels.length ? { deactivatedApiKeyLabels: deactivatedLabels } : {}),
           mispLicenseFingerprint: sha256Hex(licenseKey),
           signedPartnerCertificateFingerprint: sha256Hex(signed),
           idaCertificateFingerprint: sha256Hex(ida.certificate),

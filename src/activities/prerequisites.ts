@@ -1,12 +1,14 @@
 // verifyPrerequisites: before anything is created, check every system answers and offers
 // what the spec needs. All checks run; transient errors retry the whole activity, failed
 // checks park the run as blocked with the full report.
-import { TransientRemoteError } from '../clients/errors.js';
+import { RemoteRejection, TransientRemoteError } from '../clients/errors.js';
 import { EsignetClient } from '../clients/esignet.js';
 import { clientCredentialsToken } from '../clients/keycloak.js';
+import { PolicyManagerClient } from '../clients/policymanager.js';
+import { mosipServiceUrls } from '../spec/derived.js';
 import type { DeploymentSpec } from '../spec/schema.js';
-import type { SecretScope } from '../security/secrets.js';
-import { guarded, keymanager, partnerAdminToken, type ActivityDeps } from './context.js';
+import { SecretUnavailable, type SecretScope } from '../security/secrets.js';
+import { guardedFor, keymanager, partnerAdminToken, type ActivityDeps } from './context.js';
 import { blockingFailure } from './failures.js';
 import { odooSession } from './openg2p.js';
 import { detectGeneration, type OpenG2PGeneration } from './openg2p-provider.js';
@@ -17,8 +19,10 @@ const missingFrom = (wanted: string[], offered: string[] | undefined) => wanted.
 export function prerequisiteActivities(deps: ActivityDeps) {
   return {
     async verifyPrerequisites(spec: DeploymentSpec): Promise<PrerequisiteReport> {
-      return guarded(deps, async (secrets) => {
+      return guardedFor(spec, deps, async (secrets, deps) => {
         const checks: PrerequisiteCheck[] = [];
+        /** References that did not resolve: when they are the only trouble, the run is blocked as SecretUnavailable. */
+        const unresolvedRefs: string[] = [];
         /** Runs one check; only transient errors escape (the activity is retried), anything else fails the check. */
         const check = async <T>(name: string, body: () => Promise<{ evidence: string; value?: T }>): Promise<T | undefined> => {
           try {
@@ -27,6 +31,7 @@ export function prerequisiteActivities(deps: ActivityDeps) {
             return value;
           } catch (err) {
             if (err instanceof TransientRemoteError) throw err;
+            if (err instanceof SecretUnavailable) unresolvedRefs.push(err.ref);
             checks.push({ name, ok: false, evidence: (err as Error).message });
             return undefined;
           }
@@ -41,10 +46,11 @@ export function prerequisiteActivities(deps: ActivityDeps) {
           });
         }
         await check('esignet.clientManagementToken', () => checkClientManagementToken(spec, secrets, deps));
-        await check('mosip.login', async () => {
-          await partnerAdminToken(spec, secrets, deps.http);
-          return { evidence: `partner admin ${spec.mosip.partnerAdmin.userName} logged in through authmanager` };
-        });
+        const adminToken = await check<string>('mosip.login', async () => ({
+          evidence: `partner admin ${spec.mosip.partnerAdmin.userName} logged in through authmanager`,
+          value: await partnerAdminToken(spec, secrets, deps.http),
+        }));
+        if (adminToken) await check('mosip.policy', () => checkPolicy(spec, adminToken, deps));
         await check('mosip.idaCertificate', async () => {
           const { applicationId, referenceId } = spec.mosip.idaCertificate;
           const cert = await (await keymanager(spec, secrets, deps.http)).getCertificate(applicationId, referenceId);
@@ -54,9 +60,22 @@ export function prerequisiteActivities(deps: ActivityDeps) {
           await secrets.get(spec.partners.auth.password);
           return { evidence: `${spec.partners.auth.password} resolves on the worker` };
         });
+        const verification = spec.verification;
+        if (verification) {
+          await check('secrets.verificationOtp', async () => {
+            await secrets.get(verification.otp);
+            return { evidence: `${verification.otp} resolves on the worker` };
+          });
+        }
         const generation = await check<OpenG2PGeneration>('openg2p.providerModel', () => checkOpenG2P(spec, secrets, deps));
 
         const failed = checks.filter((c) => !c.ok);
+        if (failed.length > 0 && failed.length === unresolvedRefs.length) {
+          throw blockingFailure('SecretUnavailable', `${failed.length} secret reference(s) cannot be resolved on the worker: ${failed.map((c) => `${c.name}: ${c.evidence}`).join('; ')}`, {
+            code: unresolvedRefs.join(', '),
+            hint: `make ${unresolvedRefs.join(', ')} resolvable on the worker's machine (its environment or secrets folder), then \`g2p-onboard retry\``,
+          });
+        }
         if (failed.length > 0 || !endpoints || !generation) {
           throw blockingFailure('PrerequisiteFailed', `${failed.length} prerequisite check(s) failed: ${failed.map((c) => `${c.name}: ${c.evidence}`).join('; ')}`, {
             hint: 'fix the failed checks, then `g2p-onboard retry`',
@@ -99,11 +118,47 @@ async function checkClientManagementToken(spec: DeploymentSpec, secrets: SecretS
   return { evidence: `client ${cm.clientId} obtains a token with add_oidc_client and update_oidc_client` };
 }
 
+const DAY_MS = 24 * 3600 * 1000;
+/** The policy manager writes LocalDateTime without a zone; MOSIP services run in UTC. */
+const utc = (localDateTime: string) => new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(localDateTime) ? localDateTime : `${localDateTime}Z`);
+
+/**
+ * The named policy is published (the policy manager lists only active policies of a group), of
+ * type Auth and not expired — what PMS checks at mapping time (PMS_PMP_019, PMS_PMP_018) and at
+ * OIDC client creation (PMS_PRT_057, and no mandatory auth type: PMS_IDP_003).
+ */
+async function checkPolicy(spec: DeploymentSpec, adminToken: string, deps: ActivityDeps) {
+  const { policyGroup, policy } = spec.partners.auth;
+  const policies = new PolicyManagerClient(mosipServiceUrls(spec.mosip).policymanager, adminToken, deps.http);
+  const listed = (await policies.activePoliciesOfGroup(policyGroup)).find((p) => p.name === policy);
+  if (!listed) throw new Error(`policy group ${policyGroup} has no active policy named "${policy}" (absent, or drafted and not published)`);
+  const detail = await policies.getPolicy(listed.id);
+  if (!detail) throw new Error(`policy ${listed.id} ("${policy}") is listed but cannot be read`);
+  const problems: string[] = [];
+  if (detail.policyType !== 'Auth') problems.push(`its type is ${detail.policyType ?? 'unset'}, not Auth`);
+  if (detail.validTill && utc(detail.validTill).getTime() < Date.now()) problems.push(`it expired on ${detail.validTill}`);
+  const authTypes = Array.isArray(detail.policies?.allowedAuthTypes) ? (detail.policies.allowedAuthTypes as { authType?: string; mandatory?: boolean }[]) : [];
+  const mandatory = authTypes.filter((t) => t.mandatory === true).map((t) => t.authType);
+  if (spec.oidcClient.registration === 'pms' && mandatory.length) problems.push(`PMS refuses OIDC clients for it: mandatory auth types ${mandatory.join(', ')} (PMS_IDP_003)`);
+  if (problems.length) throw new Error(`policy "${policy}" (${listed.id}): ${problems.join('; ')}`);
+  const until = detail.validTill ? `, valid until ${detail.validTill.slice(0, 10)}` : '';
+  const days = detail.validTill ? ` (${Math.floor((utc(detail.validTill).getTime() - Date.now()) / DAY_MS)} days left)` : '';
+  return { evidence: `policy "${policy}" (${listed.id}, Auth) is published in group ${policyGroup}${until}${days}` };
+}
+
 async function checkOpenG2P(spec: DeploymentSpec, secrets: SecretScope, deps: ActivityDeps) {
   const password = await secrets.get(spec.openg2p.password);
   const { odoo, uid } = await odooSession(spec, password, deps);
-  const found = detectGeneration(await odoo.fieldsGet(uid, password, 'auth.oauth.provider'));
+  const fields = await odoo.fieldsGet(uid, password, 'auth.oauth.provider').catch((err: unknown) => {
+    // Odoo answers UserError "Object auth.oauth.provider doesn't exist" when auth_oauth itself is missing.
+    if (err instanceof RemoteRejection && err.code === 'odoo.exceptions.UserError') throw new Error('auth.oauth.provider does not exist: install Odoo\'s auth_oauth and OpenG2P\'s OIDC module');
+    throw err;
+  });
+  const found = detectGeneration(fields);
   if ('missing' in found) throw new Error(found.missing);
+  if (spec.openg2p.provider.idTypeName && !('g2p_id_type' in fields)) {
+    throw new Error('auth.oauth.provider has no g2p_id_type: install g2p_auth_id_oidc (needed for openg2p.provider.idTypeName)');
+  }
   const label = found.generation === 15 ? 'OpenG2P 1.x (auth_oidc + g2p_auth_id_oidc)' : 'OpenG2P 1.2+ (g2p_auth_oidc)';
   return { evidence: `${spec.openg2p.login} logged in to ${spec.openg2p.database}; provider model is ${label}`, value: found.generation };
 }

@@ -50,6 +50,10 @@ export interface LicenseResult {
 
 export interface CredentialsResult {
   apiKeyFingerprint: string;
+  /** The label the key was issued under: the spec's, or `<label>-rN` when an earlier key's answer was lost. */
+  apiKeyLabel?: string;
+  /** Keys PMS issued whose answer never arrived, deactivated so that no unusable key stays active. */
+  deactivatedApiKeyLabels?: string[];
   mispLicenseFingerprint: string;
   signedPartnerCertificateFingerprint: string;
   idaCertificateFingerprint: string;
@@ -70,6 +74,8 @@ export interface OidcClientResult {
   status: string;
   /** True when a client with the same key already existed and was taken over instead of created. */
   adopted: boolean;
+  /** Which API registered it: the PMS OIDC API or e-Signet's client management. */
+  via?: 'pms' | 'esignet';
 }
 
 export interface OpenG2PResult {

@@ -138,6 +138,7 @@ export class EsignetClient {
       method: 'POST',
       headers: { authorization: `Bearer ${bearerToken}` },
       json: { requestTime: mosipTime(), request: req },
+      write: true,
     });
     return unwrapEsignet(this.http, res, `POST ${path}`, clientStatusSchema);
   }
@@ -154,6 +155,7 @@ export class EsignetClient {
       method: 'PUT',
       headers: { authorization: `Bearer ${bearerToken}` },
       json: { requestTime: mosipTime(), request: req },
+      write: true,
     });
     return unwrapEsignet(this.http, res, `PUT /client-mgmt/${api}/{client_id}`, clientStatusSchema);
   }

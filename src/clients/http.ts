@@ -1,12 +1,16 @@
 // One place where every client sends HTTP: timeouts, error classification and response
 // validation. Bodies and headers are never logged here: they carry credentials.
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { ContractViolation, RemoteRejection, TransientRemoteError, type RemoteSystem } from './errors.js';
 
 export interface HttpOptions {
-  /** Per-request timeout for headers and body. */
+  /** Timeout (headers, then body) of a read or login; default 10 s. */
   timeoutMs?: number;
+  /** Timeout of a call that changes remote state; default 25 s. */
+  writeTimeoutMs?: number;
   /** Extra CA certificates (PEM) to trust, for private MOSIP PKI. */
   ca?: string;
 }
@@ -23,24 +27,60 @@ export interface SendOptions {
   json?: unknown;
   form?: Record<string, string>;
   query?: Record<string, string | undefined>;
+  /** The call changes remote state: it gets the longer write timeout. */
+  write?: boolean;
 }
+
+/**
+ * A call that gets no answer must fail well inside the activity's 2-minute start-to-close
+ * timeout, so Temporal retries it: reads give up after 10 s (retrying them is free), writes
+ * after 25 s (a slow but working server is not sent the same write again too early).
+ */
+export const DEFAULT_READ_TIMEOUT_MS = 10_000;
+export const DEFAULT_WRITE_TIMEOUT_MS = 25_000;
 
 const TRANSIENT_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
   'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
 ]);
 
+/** Node's certificate verification failures: permanent until the trust store or the server changes. */
+const TLS_VERIFICATION_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+const agentsByCa = new Map<string, Agent>();
+
+/**
+ * An agent that verifies servers against the public roots plus `ca`: Node's `ca` option
+ * replaces the default trust store, so the public roots (and NODE_EXTRA_CA_CERTS) are added back.
+ * One agent per bundle, so clients share its connections.
+ */
+function agentTrusting(ca: string): Agent {
+  let agent = agentsByCa.get(ca);
+  if (!agent) {
+    const extra = process.env.NODE_EXTRA_CA_CERTS ? [readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8')] : [];
+    agent = new Agent({ connect: { ca: [...rootCertificates, ...extra, ca], rejectUnauthorized: true } });
+    agentsByCa.set(ca, agent);
+  }
+  return agent;
+}
+
 export class HttpClient {
   private readonly dispatcher: Dispatcher | undefined;
   private readonly timeoutMs: number;
+  private readonly writeTimeoutMs: number;
 
   constructor(
     readonly system: RemoteSystem,
     readonly baseUrl: string,
     opts: HttpOptions = {},
   ) {
-    this.timeoutMs = opts.timeoutMs ?? 30_000;
-    this.dispatcher = opts.ca ? new Agent({ connect: { ca: opts.ca } }) : undefined;
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+    this.writeTimeoutMs = opts.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
+    this.dispatcher = opts.ca ? agentTrusting(opts.ca) : undefined;
   }
 
   url(path: string, query?: Record<string, string | undefined>): string {
@@ -60,14 +100,15 @@ export class HttpClient {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(opts.form).toString();
     }
+    const timeoutMs = opts.write ? this.writeTimeoutMs : this.timeoutMs;
     try {
       const res = await request(this.url(path, opts.query), {
         method: opts.method,
         headers,
         body,
         dispatcher: this.dispatcher,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
       });
       const text = await res.body.text();
       return { status: res.statusCode, headers: res.headers, text };
@@ -75,6 +116,14 @@ export class HttpClient {
       const code = (err as { code?: string }).code ?? '';
       if (TRANSIENT_CODES.has(code) || code.startsWith('UND_ERR')) {
         throw new TransientRemoteError(this.system, `${opts.method} ${path}: ${code}`);
+      }
+      if (TLS_VERIFICATION_CODES.has(code)) {
+        // Retrying cannot make a certificate trusted: a person must supply the CA or fix the server.
+        throw new RemoteRejection(
+          this.system,
+          code,
+          `${opts.method} ${path}: the server's TLS certificate is not trusted (${(err as Error).message}); if ${new URL(this.baseUrl).host} uses a private CA, name its PEM bundle in the spec's tls.caFile, else fix the server's certificate`,
+        );
       }
       throw err;
     }

@@ -5,6 +5,8 @@ import { ContractViolation, RemoteRejection, TransientRemoteError } from './erro
 import { HttpClient, parseResponse, type HttpOptions } from './http.js';
 
 const JSONRPC_ENDPOINT = '/jsonrpc';
+/** ORM methods that change records: their calls get the longer write timeout. */
+const WRITING_METHODS = new Set(['create', 'write', 'unlink']);
 const LOGIN_PAGE = '/web/login';
 
 const rpcErrorSchema = z.object({
@@ -73,12 +75,13 @@ export class OdooClient {
   }
 
   /** One JSON-RPC call; Odoo's error envelope (HTTP 200) becomes a typed error. */
-  private async call(service: 'common' | 'object', method: string, args: unknown[]): Promise<unknown> {
+  private async call(service: 'common' | 'object', method: string, args: unknown[], write = false): Promise<unknown> {
     const requestId = this.nextRequestId++;
     const endpoint = `${JSONRPC_ENDPOINT} ${service}.${method}`;
     const res = await this.http.send(JSONRPC_ENDPOINT, {
       method: 'POST',
       json: { jsonrpc: '2.0', method: 'call', params: { service, method, args }, id: requestId },
+      write,
     });
     this.http.failOnTransientStatus(res, endpoint);
     if (res.status !== 200) {
@@ -119,7 +122,7 @@ export class OdooClient {
   }
 
   executeKw(uid: number, password: string, model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}): Promise<unknown> {
-    return this.call('object', 'execute_kw', [this.database, uid, password, model, method, args, kwargs]);
+    return this.call('object', 'execute_kw', [this.database, uid, password, model, method, args, kwargs], WRITING_METHODS.has(method));
   }
 
   async fieldsGet(uid: number, password: string, model: string): Promise<Record<string, OdooFieldInfo>> {

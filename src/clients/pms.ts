@@ -70,6 +70,7 @@ const mappingSearch = z.object({
     .array(
       z.object({
         apikeyRequestId: z.string(),
+        policyId: z.string().nullish(),
         partnerId: z.string(),
         policyName: z.string().nullish(),
         statusCode: z.string(),
@@ -78,6 +79,47 @@ const mappingSearch = z.object({
     )
     .nullish(),
 });
+
+/** PMS `ClientDetailCreateRequest` (release-1.2.0.1). The field is `authPartnerId`: the guide's `authParnterId` is a typo the real DTO does not accept. */
+export interface PmsOidcClientCreate {
+  name: string;
+  policyId: string;
+  publicKey: Record<string, unknown>;
+  authPartnerId: string;
+  logoUri: string;
+  redirectUris: string[];
+  grantTypes: string[];
+  clientAuthMethods: string[];
+}
+
+/** `ClientDetailUpdateRequest`: no key, no policy; PMS re-sends claims and ACRs from its own record. */
+export interface PmsOidcClientUpdate {
+  clientName: string;
+  logoUri: string;
+  redirectUris: string[];
+  status: 'ACTIVE' | 'INACTIVE';
+  grantTypes: string[];
+  clientAuthMethods: string[];
+}
+
+const oidcClientStatus = z.object({ clientId: z.string().min(1), status: z.string().min(1) });
+/** `ClientDetail` of GET /oidc/client/{id}: `publicKey` is the stored JWK as a JSON string. */
+const oidcClientDetail = z.object({
+  id: z.string().min(1),
+  name: z.string().nullish(),
+  policyId: z.string().nullish(),
+  policyName: z.string().nullish(),
+  relyingPartyId: z.string().nullish(),
+  logoUri: z.string().nullish(),
+  redirectUris: z.array(z.string()).nullish(),
+  publicKey: z.string().nullish(),
+  claims: z.array(z.string()).nullish(),
+  acrValues: z.array(z.string()).nullish(),
+  status: z.string(),
+  grantTypes: z.array(z.string()).nullish(),
+  clientAuthMethods: z.array(z.string()).nullish(),
+});
+export type PmsOidcClientDetail = z.infer<typeof oidcClientDetail>;
 
 function mappingStatus(statusCode: string): MappingStatus {
   const lower = statusCode.toLowerCase();
@@ -95,11 +137,19 @@ export class PmsClient {
     this.http = new HttpClient('pms', baseUrl, opts);
   }
 
-  private async call<S extends z.ZodType>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, schema: S, request?: unknown): Promise<z.infer<S>> {
+  /** Every PMS call but GET and the search POSTs changes state (`readOnly` marks the searches): it gets the write timeout. */
+  private async call<S extends z.ZodType>(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+    path: string,
+    schema: S,
+    request?: unknown,
+    readOnly = method === 'GET',
+  ): Promise<z.infer<S>> {
     const res = await this.http.send(path, {
       method,
       headers: authCookie(this.token),
       json: request === undefined ? undefined : mosipRequest(request),
+      write: !readOnly,
     });
     return unwrapMosip(this.http, res, `${method} ${path}`, schema);
   }
@@ -173,20 +223,30 @@ export class PmsClient {
    * policy and, in 1.2.0.1, fails with a NullPointerException once a request is approved.
    */
   async findPolicyMapping(partnerId: string, policyName: string): Promise<{ mappingKey: string; status: MappingStatus } | undefined> {
-    const page = await this.call('POST', '/partners/apikey/request/search', mappingSearch, {
+    const rows = await this.searchMappings(partnerId, policyName);
+    const live = rows.find((r) => r.status === 'approved') ?? rows.find((r) => r.status === 'InProgress');
+    const chosen = live ?? rows.sort((a, b) => b.at.localeCompare(a.at))[0];
+    return chosen && { mappingKey: chosen.mappingKey, status: chosen.status };
+  }
+
+  /** The id of the policy named `policyName` as PMS shows it on the partner's mapping requests (API key status calls need it). */
+  async mappedPolicyId(partnerId: string, policyName: string): Promise<string | undefined> {
+    return (await this.searchMappings(partnerId, policyName)).find((r) => r.policyId)?.policyId;
+  }
+
+  private async searchMappings(partnerId: string, policyName: string) {
+    const searched = {
       filters: [
         { columnName: 'partnerId', type: 'equals', value: partnerId },
         { columnName: 'policyName', type: 'equals', value: policyName },
       ],
       sort: [],
       pagination: { pageStart: 0, pageFetch: 1000 },
-    });
-    const rows = (page.data ?? [])
+    };
+    const page = await this.call('POST', '/partners/apikey/request/search', mappingSearch, searched, true);
+    return (page.data ?? [])
       .filter((r) => r.partnerId === partnerId && (r.policyName ?? '').toLowerCase() === policyName.toLowerCase())
-      .map((r) => ({ mappingKey: r.apikeyRequestId, status: mappingStatus(r.statusCode), at: String(r.requestDatetimes ?? '') }));
-    const live = rows.find((r) => r.status === 'approved') ?? rows.find((r) => r.status === 'InProgress');
-    const chosen = live ?? rows.sort((a, b) => b.at.localeCompare(a.at))[0];
-    return chosen && { mappingKey: chosen.mappingKey, status: chosen.status };
+      .map((r) => ({ mappingKey: r.apikeyRequestId, status: mappingStatus(r.statusCode), policyId: r.policyId ?? undefined, at: String(r.requestDatetimes ?? '') }));
   }
 
   /** Partner Admin decision. Repeating the decision already recorded (PMS_PM_034 / PMS_PM_035) is success. */
@@ -203,6 +263,41 @@ export class PmsClient {
   /** Needs the partner's own token (AUTH_PARTNER); PMS_PRT_109 before approval, PMS_PRT_110 for a used label. */
   async generateApiKey(partnerId: string, policyName: string, label: string): Promise<{ apiKey: string; label: string; policyId: string; partnerId: string }> {
     return this.call('PATCH', `/partners/${encodeURIComponent(partnerId)}/generate/apikey`, apiKey, { policyName, label });
+  }
+
+  /** PMS derives the client id from the key and forwards to e-Signet; PMS_IDP_001 when the key is registered already. */
+  async createOidcClient(req: PmsOidcClientCreate): Promise<{ clientId: string; status: string }> {
+    return this.call('POST', '/oidc/client', oidcClientStatus, req);
+  }
+
+  /** Full replacement of the updatable fields; PMS_IDP_004 for an unknown id. */
+  async updateOidcClient(clientId: string, req: PmsOidcClientUpdate): Promise<{ clientId: string; status: string }> {
+    return this.call('PUT', `/oidc/client/${encodeURIComponent(clientId)}`, oidcClientStatus, req);
+  }
+
+  /** undefined when PMS has no such client (PMS_IDP_004). */
+  async getOidcClient(clientId: string): Promise<PmsOidcClientDetail | undefined> {
+    try {
+      return await this.call('GET', `/oidc/client/${encodeURIComponent(clientId)}`, oidcClientDetail);
+    } catch (err) {
+      if (isMosipCode(err, 'PMS_IDP_004')) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * `PATCH /partners/{id}/policy/{policyId}/apiKey/status` (PartnerManagementController): (de)activates
+   * the key with this label; 'absent' when PMS has none (PMS_PRT_111). PMS never shows a key's value
+   * again, so deactivating is all that can be done with a key whose answer was lost.
+   */
+  async setApiKeyStatus(partnerId: string, policyId: string, label: string, status: 'Active' | 'De-Active'): Promise<'done' | 'absent'> {
+    try {
+      await this.call('PATCH', `/partners/${encodeURIComponent(partnerId)}/policy/${encodeURIComponent(policyId)}/apiKey/status`, decision, { status, label });
+      return 'done';
+    } catch (err) {
+      if (isMosipCode(err, 'PMS_PRT_111')) return 'absent';
+      throw err;
+    }
   }
 
   /** One license per MISP: PMS_MSP_416 when one exists. */

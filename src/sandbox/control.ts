@@ -1,6 +1,8 @@
 // The sandbox's control API, on its own port so it never mixes with the real paths: the
-// request log, creation counts (duplicate detection), partner users and portal approvals.
+// request log, creation counts (duplicate detection), partner users, portal approvals and
+// fault injection.
 import type { Sandbox } from './index.js';
+import { faultsRequestSchema } from './faults.js';
 import { json, type Route } from './router.js';
 
 export function createControl(sandbox: Sandbox): Route[] {
@@ -21,7 +23,36 @@ export function createControl(sandbox: Sandbox): Route[] {
           ...sandbox.mosip.counts(),
           oidcClients: sandbox.esignet.createCounts,
           openg2pProviders: sandbox.odoo.providerCreateCounts,
+          activeApiKeys: activeApiKeys(sandbox),
         }),
+    },
+    {
+      method: 'GET',
+      path: '/faults',
+      handler: () => json({ ...sandbox.faults.list(), injected: sandbox.faults.injected.length }),
+    },
+    {
+      method: 'POST',
+      path: '/faults',
+      handler: (req) => {
+        const parsed = faultsRequestSchema.safeParse(req.json ?? {});
+        if (!parsed.success) return json({ error: 'invalid faults request', issues: parsed.error.issues }, 400);
+        try {
+          const ids = parsed.data.rules.map((rule) => sandbox.faults.add(rule).id);
+          if (parsed.data.global) sandbox.faults.setGlobal(parsed.data.global);
+          return json({ ids, ...sandbox.faults.list() }, 201);
+        } catch (err) {
+          return json({ error: (err as Error).message }, 400);
+        }
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/faults',
+      handler: () => {
+        sandbox.faults.clear();
+        return json(sandbox.faults.list());
+      },
     },
     {
       method: 'POST',
@@ -42,4 +73,15 @@ export function createControl(sandbox: Sandbox): Route[] {
       },
     },
   ];
+}
+
+/** Active API keys per `<partnerId>/<policyName>`: a key re-issued after a lost answer leaves the lost one deactivated. */
+function activeApiKeys(sandbox: Sandbox): Record<string, number> {
+  const active: Record<string, number> = {};
+  for (const key of sandbox.mosip.state.apiKeys) {
+    if (!key.isActive) continue;
+    const name = `${key.partnerId}/${sandbox.mosip.state.policies.get(key.policyId)?.name ?? key.policyId}`;
+    active[name] = (active[name] ?? 0) + 1;
+  }
+  return active;
 }

@@ -7,6 +7,7 @@ import { createMosip, type MosipSandbox } from './mosip/index.js';
 import { createEsignet, type EsignetSandbox } from './esignet/index.js';
 import { createOdoo, type OdooSandbox } from './odoo/index.js';
 import { createControl } from './control.js';
+import { FaultInjector, type FaultRuleInput, type GlobalFaultsInput } from './faults.js';
 
 export interface SandboxOptions {
   ports?: Partial<Record<keyof SandboxUrls, number>>;
@@ -15,10 +16,14 @@ export interface SandboxOptions {
   esignetVersion?: '1.4.1' | '1.7.0';
   /** OpenG2P generation served: 15 = OpenG2P 1.x (auth_oidc fork + g2p_auth_id_oidc). */
   odooVersion?: 15 | 17;
+  /** false serves a plain Odoo: auth_oauth without OpenG2P's OIDC modules (auth_oidc/g2p_auth_oidc, g2p_auth_id_oidc). */
+  openg2pModules?: boolean;
   /** Demo mode: the sandbox's Partner Admin approves policy mappings in the "portal" after this delay. */
   autoApproveMappingsAfterMs?: number;
   /** Partner users (Keycloak username = partner id) to create with role AUTH_PARTNER, password = credentials.partnerPassword. */
   partnerUsers?: string[];
+  /** Faults injected from the start (the command line's --fault, --fault-rate, --latency-ms). */
+  faults?: { rules?: (string | FaultRuleInput)[]; global?: GlobalFaultsInput };
 }
 
 export interface SandboxUrls {
@@ -67,6 +72,8 @@ export interface Sandbox {
   mosip: MosipSandbox;
   esignet: EsignetSandbox;
   odoo: OdooSandbox;
+  /** Fault injection on the MOSIP, e-Signet and OpenG2P ports (never the control port). */
+  faults: FaultInjector;
   addPartnerUser(partnerId: string): void;
   close(): Promise<void>;
 }
@@ -127,7 +134,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     esignet: new SandboxService('esignet', esignet.routes, requests),
     odoo: new SandboxService('odoo', odoo.routes, requests),
   };
-  const sandbox: Omit<Sandbox, 'close'> = { urls, credentials, realm, requests, mosip, esignet, odoo, addPartnerUser };
+  const faults = new FaultInjector();
+  for (const rule of options.faults?.rules ?? []) faults.add(rule);
+  if (options.faults?.global) faults.setGlobal(options.faults.global);
+  for (const service of Object.values(services)) service.interceptor = faults.interceptorFor(service.system);
+  const sandbox: Omit<Sandbox, 'close'> = { urls, credentials, realm, requests, mosip, esignet, odoo, faults, addPartnerUser };
   const control = new SandboxService('control', createControl(sandbox as Sandbox), []);
   const all = [...Object.values(services), control];
   try {

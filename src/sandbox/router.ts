@@ -45,6 +45,15 @@ export interface RecordedRequest {
   at: string;
   /** The parsed request body (tests assert on what was sent). */
   body: unknown;
+  /** The fault injected into this request, if any (see faults.ts). */
+  fault?: string;
+  /** For contract checks: the request's content type, its credentials' shape (never their values) and the query. */
+  contentType?: string;
+  authorizationScheme?: string;
+  cookieNames?: string[];
+  query?: Record<string, string>;
+  /** The body the route answered (objects as sent, text as a string). */
+  response?: unknown;
 }
 
 export const json = (body: unknown, status = 200, headers: Record<string, string | string[]> = {}): SandboxResponse => ({
@@ -77,8 +86,17 @@ export function parseCookies(header: string | undefined): Record<string, string>
   return cookies;
 }
 
-/** A hook run before each matched route; it may answer instead of the handler (fault injection). */
-export type Interceptor = (system: string, route: Route, req: SandboxRequest, res: ServerResponse) => Promise<'handled' | 'continue'>;
+/**
+ * A hook run before each matched route (fault injection): `handled` when it answered (or
+ * dropped the connection) instead of the route, `continue` to run the route as usual; the
+ * object form also names the fault, for the request log.
+ */
+export type Interceptor = (
+  system: string,
+  route: Route,
+  req: SandboxRequest,
+  res: ServerResponse,
+) => Promise<'handled' | 'continue' | { outcome: 'handled' | 'continue'; fault?: string }>;
 
 export class SandboxService {
   private readonly compiled: { route: Route; regex: RegExp; names: string[] }[];
@@ -152,6 +170,10 @@ export class SandboxService {
       status: 0,
       at: new Date().toISOString(),
       body: parsed ?? (sreq.form.size ? Object.fromEntries(sreq.form) : undefined),
+      contentType: req.headers['content-type'],
+      authorizationScheme: typeof req.headers.authorization === 'string' ? req.headers.authorization.split(' ')[0] : undefined,
+      cookieNames: Object.keys(sreq.cookies),
+      query: Object.fromEntries(sreq.query),
     };
     this.log.push(record);
 
@@ -177,12 +199,19 @@ export class SandboxService {
     }
     record.route = match.route.path;
     sreq.params = match.params;
-    if (this.interceptor && (await this.interceptor(this.system, match.route, sreq, res)) === 'handled') {
-      record.status = res.statusCode || -1;
-      return;
+    if (this.interceptor) {
+      const answer = await this.interceptor(this.system, match.route, sreq, res);
+      const verdict = typeof answer === 'string' ? { outcome: answer } : answer;
+      if ('fault' in verdict && verdict.fault) record.fault = verdict.fault;
+      if (verdict.outcome === 'handled') {
+        // -1: no answer was sent (reset, hang, dropped).
+        record.status = res.headersSent ? res.statusCode : -1;
+        return;
+      }
     }
     const out = await match.route.handler(sreq);
     record.status = out.status;
+    record.response = out.body;
     this.write(res, out);
   }
 

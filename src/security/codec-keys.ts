@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { resolveSecretRef } from './secrets.js';
+import { rememberSecretValue } from './known-secrets.js';
 import { AesGcmCodec, keyRingFromKeys, type KeyRing } from './codec.js';
 
 export const DEFAULT_CODEC_KEYS_REF = 'file:.data/codec-keys';
@@ -16,11 +17,12 @@ export function codecKeysRef(env: NodeJS.ProcessEnv = process.env): string {
 
 export async function loadKeyRing(env: NodeJS.ProcessEnv = process.env, baseDir = process.cwd()): Promise<KeyRing> {
   const text = await resolveSecretRef(codecKeysRef(env), { env, baseDir });
-  const keys = text
+  const lines = text
     .split(/\r?\n/)
     .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'))
-    .map((l) => Buffer.from(l, 'base64'));
+    .filter((l) => l && !l.startsWith('#'));
+  for (const line of lines) rememberSecretValue(line);
+  const keys = lines.map((l) => Buffer.from(l, 'base64'));
   if (keys.length === 0) throw new Error(`${codecKeysRef(env)} holds no codec key`);
   return keyRingFromKeys(keys[0]!, keys.slice(1));
 }

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { SecretRef } from '../spec/schema.js';
+import { rememberSecretValue } from './known-secrets.js';
 
 /** A reference could not be resolved; the message names the reference, never a value. */
 export class SecretUnavailable extends Error {
@@ -41,7 +42,10 @@ export async function resolveSecretRef(ref: SecretRef, source: SecretSource): Pr
   throw new SecretUnavailable(ref, 'unknown reference kind (use env:NAME or file:path)');
 }
 
-/** Resolves references and remembers the values, so anything leaving the activity can be scrubbed. */
+/**
+ * Resolves references and remembers the values, so anything leaving the activity can be scrubbed;
+ * the values are also registered process-wide, for the worker's log redaction.
+ */
 export class SecretScope {
   private readonly values = new Set<string>();
 
@@ -50,12 +54,14 @@ export class SecretScope {
   async get(ref: SecretRef): Promise<string> {
     const value = await resolveSecretRef(ref, this.source);
     this.values.add(value);
+    rememberSecretValue(value);
     return value;
   }
 
   /** Registers a value obtained at run time (an issued API key, a token) as secret. */
   remember(value: string): string {
     if (value) this.values.add(value);
+    rememberSecretValue(value);
     return value;
   }
 

@@ -216,6 +216,11 @@ export const deploymentSpecSchema = z
       .object({ individualId: z.string().min(1), otp: secretRefSchema })
       .strict()
       .optional(),
+    /**
+     * TLS to the spec's systems, always verified. `caFile`: a PEM CA bundle trusted besides the
+     * public roots (private MOSIP PKI), read by the worker (relative to its secrets folder).
+     */
+    tls: z.object({ caFile: z.string().min(1) }).strict().optional(),
   })
   .strict();
 

@@ -33,6 +33,8 @@ for (const odooVersion of [15, 17] as const) {
       odoo = new OdooClient(sandbox.url, sandbox.credentials.odooDatabase);
       password = sandbox.credentials.odooPassword;
       uid = await odoo.authenticate(sandbox.credentials.odooLogin, password);
+      // As configureOpenG2P does: e-Signet's userinfo reads the bearer header only.
+      await odoo.executeKw(uid, password, 'ir.config_parameter', 'set_param', ['auth_oauth.authorization_header', 'True']);
     });
     after(async () => {
       await sandbox.close();

@@ -130,6 +130,8 @@ describe('OpenG2P 1.x completes an e-Signet login at /auth_oauth/signin', () => 
     password = sandbox.credentials.odooPassword;
     uid = await odoo.authenticate(sandbox.credentials.odooLogin, password);
     portalGroupId = (await odoo.xmlIdToResId(uid, password, 'base.group_portal'))!;
+    // As configureOpenG2P does: without it Odoo sends the userinfo token as a query parameter.
+    await odoo.executeKw(uid, password, 'ir.config_parameter', 'set_param', ['auth_oauth.authorization_header', 'True']);
   });
   after(async () => {
     await sandbox.close();

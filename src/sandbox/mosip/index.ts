@@ -1,5 +1,5 @@
 // The MOSIP API gateway of the sandbox: authmanager, the Keycloak realm's token endpoint,
-// PMS (partner manager), seeded policy manager data and keymanager, all on one port.
+// PMS (partner manager, with its OIDC clients), the policy manager and keymanager, all on one port.
 // Faithful to PMS release-1.2.0.1 / keymanager 1.2.0.x / kernel auth 1.2.0.x (see
 // /work/shared/reference/mosip-pms.md); the Partner Admin's portal is `approveMapping`.
 import type { Route } from '../router.js';
@@ -10,7 +10,10 @@ import { keymanagerRoutes } from './keymanager.js';
 import { mappingSearchRoutes } from './mapping-search.js';
 import { decideMapping, mappingRoutes } from './mappings.js';
 import { mispRoutes } from './misp.js';
+import { apiKeyStatusRoutes } from './api-key-status.js';
 import { partnerRoutes } from './partners.js';
+import { pmsOidcClientRoutes, type PmsOidcClients } from './oidc-clients.js';
+import { policyManagerRoutes } from './policymanager.js';
 import { createMosipPki } from './pki.js';
 import { createSeededState } from './seed.js';
 import type { MappingRecord, MosipState } from './state.js';
@@ -22,6 +25,8 @@ export interface MosipSandbox {
   /** All served on one port, as the MOSIP API gateway does. */
   routes: Route[];
   state: MosipState;
+  /** PMS's OIDC clients (`/oidc/client`), each forwarded to the sandbox's e-Signet. */
+  oidcClients: PmsOidcClients;
   /**
    * Portal approval by the Partner Admin (demo mode / tests). Approving an approved mapping is a
    * no-op; an unknown, rejected or no longer approvable one throws (with the PMS error code).
@@ -72,20 +77,25 @@ export function createMosip(ctx: SandboxContext): MosipSandbox {
     timers.add(timer);
   };
 
+  const oidc = pmsOidcClientRoutes(ctx, state);
   const routes: Route[] = [
     ...authRoutes(ctx.realm),
     // Literal paths before `/partners/:partnerId…` patterns.
     ...certificateRoutes(ctx.realm, state, pki),
     ...mappingSearchRoutes(ctx.realm, state),
     ...mappingRoutes(ctx.realm, state, onMappingCreated),
+    ...apiKeyStatusRoutes(ctx.realm, state),
     ...partnerRoutes(ctx.realm, state),
     ...mispRoutes(ctx.realm, state),
+    ...oidc.routes,
+    ...policyManagerRoutes(ctx.realm, state),
     ...keymanagerRoutes(ctx.realm, state, pki),
   ];
 
   return {
     routes,
     state,
+    oidcClients: oidc.clients,
     approveMapping,
     counts: () => structuredClone(state.created),
     ready: pki.then(() => undefined),

@@ -29,7 +29,11 @@ const DAY_MS = 24 * 3600 * 1000;
 
 /** Auth policy JSON in the shape of mosip-onboarding's `default-auth-policy.json`. */
 function authPolicyDocument(): Record<string, unknown> {
-  const kycAttributes = ['fullName', 'name', 'email', 'phone', 'gender', 'birthdate', 'dateOfBirth', 'address', 'picture', 'individual_id'];
+  // ID-schema attribute names, as in mosip-onboarding's default-demo-oidc-policy.json: PMS maps them to
+  // OIDC claims through e-Signet's identity mapping (fullName → name, face → picture, addressLine1 → address…).
+  const kycAttributes = [
+    'fullName', 'name', 'email', 'phone', 'gender', 'birthdate', 'dateOfBirth', 'address', 'addressLine1', 'city', 'face', 'picture', 'individual_id',
+  ];
   return {
     allowedAuthTypes: [
       { authType: 'otp', authSubType: '', mandatory: false },

@@ -54,7 +54,7 @@ export function createOdoo(ctx: SandboxContext): OdooSandbox {
     adminPassword: ctx.credentials.odooPassword,
     nonAdminLogin,
     nonAdminPassword,
-  });
+  }, { openg2p: ctx.options.openg2pModules ?? true });
   const state: RpcState = { seeded, sessions: new Map() };
   const logins: OdooLogin[] = [];
   const signinErrors: OdooSigninError[] = [];

@@ -89,6 +89,35 @@ const METHODS: Record<string, MethodSpec> = {
       return ids.map((id) => [id, c.db.displayName(c.model.name, id)]);
     },
   },
+  // ir.config_parameter (odoo/addons/base/models/ir_config_parameter.py, 15 and 17): values are strings.
+  get_param: {
+    onRecords: false,
+    params: () => [req('key'), opt('default')],
+    run: (c, b) => {
+      if (c.model.name !== 'ir.config_parameter') throw noAttribute(c.model.name, 'get_param');
+      c.model.checkAccess(c.uid, 'read');
+      const [id] = c.model.search(c.uid, [['key', '=', b.key]], { limit: 1 });
+      const value = id === undefined ? undefined : c.model.records.get(id)!.value;
+      return value || (b.default ?? false);
+    },
+  },
+  set_param: {
+    onRecords: false,
+    params: () => [req('key'), req('value')],
+    run: (c, b) => {
+      if (c.model.name !== 'ir.config_parameter') throw noAttribute(c.model.name, 'set_param');
+      const [id] = c.model.search(c.uid, [['key', '=', b.key]], { limit: 1 });
+      const unset = b.value === false || b.value === null || b.value === undefined;
+      if (id === undefined) {
+        if (!unset) c.model.create(c.uid, { key: b.key, value: b.value });
+        return false;
+      }
+      const old = c.model.records.get(id)!.value;
+      if (unset) c.model.unlink(c.uid, [id]);
+      else if (String(b.value) !== old) c.model.write(c.uid, [id], { value: b.value });
+      return old;
+    },
+  },
   check_object_reference: {
     onRecords: false,
     params: () => [req('module'), req('xml_id'), opt('raise_on_access_error')],
@@ -138,7 +167,8 @@ export function callKw(db: OdooDatabase, uid: number, model: Model, method: stri
   const context = (kw.context && typeof kw.context === 'object' ? kw.context : {}) as Record<string, unknown>;
   delete kw.context;
   const spec = METHODS[method];
-  if (!spec || (method === 'check_object_reference' && model.name !== 'ir.model.data')) throw noAttribute(model.name, method);
+  const modelOnly: Record<string, string> = { check_object_reference: 'ir.model.data', get_param: 'ir.config_parameter', set_param: 'ir.config_parameter' };
+  if (!spec || (modelOnly[method] !== undefined && model.name !== modelOnly[method])) throw noAttribute(model.name, method);
   let positional = args;
   let ids: unknown;
   if (spec.onRecords) {

@@ -1,5 +1,6 @@
 // The models the onboarding touches, with the ACL lines Odoo ships, and the seed data of a
 // fresh OpenG2P database: companies, user-type groups with their xml ids, ID types, users.
+import { randomUUID } from 'node:crypto';
 import { validationError } from './errors.js';
 import { OdooDatabase, type Model } from './orm.js';
 import { providerFields } from './provider-fields.js';
@@ -25,7 +26,12 @@ export interface SeededDatabase {
   providerCreateCounts: Record<string, number>;
 }
 
-function defineModels(db: OdooDatabase, providerCreateCounts: Record<string, number>): void {
+/** Which add-ons the database has: OpenG2P's (registry base, OIDC modules) or plain Odoo's auth_oauth only. */
+export interface InstalledModules {
+  openg2p: boolean;
+}
+
+function defineModels(db: OdooDatabase, providerCreateCounts: Record<string, number>, modules: InstalledModules): void {
   db.define({
     name: 'res.company',
     description: 'Companies',
@@ -91,29 +97,49 @@ function defineModels(db: OdooDatabase, providerCreateCounts: Record<string, num
     readGroups: INTERNAL,
     writeGroups: SYSTEM,
   });
-  const idTypeFields: Record<string, FieldDef> = { name: { type: 'char', string: 'ID Type', required: true } };
-  if (db.odooVersion === 17) {
-    idTypeFields.auth_oauth_provider_id = { type: 'many2one', string: 'Auth Oauth Provider', relation: 'auth.oauth.provider' };
-  }
-  db.define({
-    name: 'g2p.id.type',
-    description: 'ID Type',
-    order: 'id',
-    fields: idTypeFields,
-    readGroups: INTERNAL,
-    writeGroups: SYSTEM,
-  });
+  defineConfigParameters(db);
+  if (modules.openg2p) defineIdTypes(db);
   db.define({
     name: 'auth.oauth.provider',
     description: 'OAuth2 provider',
     order: 'sequence, name',
-    fields: providerFields(db.odooVersion),
+    fields: providerFields(db.odooVersion, modules.openg2p),
     // auth_oauth/security/ir.model.access.csv: one line, base.group_system, all rights.
     readGroups: SYSTEM,
     writeGroups: SYSTEM,
     onCreate: (row) => {
       const name = String(row.name);
       providerCreateCounts[name] = (providerCreateCounts[name] ?? 0) + 1;
+    },
+  });
+}
+
+/** g2p_registry_base's registrant ID types. */
+function defineIdTypes(db: OdooDatabase): void {
+  const idTypeFields: Record<string, FieldDef> = { name: { type: 'char', string: 'ID Type', required: true } };
+  if (db.odooVersion === 17) {
+    idTypeFields.auth_oauth_provider_id = { type: 'many2one', string: 'Auth Oauth Provider', relation: 'auth.oauth.provider' };
+  }
+  db.define({ name: 'g2p.id.type', description: 'ID Type', order: 'id', fields: idTypeFields, readGroups: INTERNAL, writeGroups: SYSTEM });
+}
+
+/** `ir.config_parameter` (base): system parameters, Settings administrators only; `key` is unique. */
+function defineConfigParameters(db: OdooDatabase): void {
+  db.define({
+    name: 'ir.config_parameter',
+    description: 'System Parameter',
+    order: 'key',
+    recName: 'key',
+    fields: {
+      key: { type: 'char', string: 'Key', required: true },
+      value: { type: 'text', string: 'Value', required: true },
+    },
+    readGroups: SYSTEM,
+    writeGroups: SYSTEM,
+    onCreate: (row, model) => {
+      if ([...model.records.values()].some((param) => param.key === row.key)) {
+        throw validationError('The operation cannot be completed: Key must be unique.');
+      }
     },
   });
 }
@@ -144,10 +170,10 @@ function seedGroup(db: OdooDatabase, groups: Model, xmlId: string, name: string,
 }
 
 /** A database as OpenG2P's installer leaves it, plus one non-admin registrar account. */
-export function seedDatabase(name: string, odooVersion: 15 | 17, users: SeedUsers): SeededDatabase {
+export function seedDatabase(name: string, odooVersion: 15 | 17, users: SeedUsers, modules: InstalledModules = { openg2p: true }): SeededDatabase {
   const db = new OdooDatabase(name, odooVersion);
   const providerCreateCounts: Record<string, number> = {};
-  defineModels(db, providerCreateCounts);
+  defineModels(db, providerCreateCounts, modules);
   const root = 1;
   const company = db.model('res.company').create(root, { name: odooVersion === 15 ? 'YourCompany' : 'My Company', sequence: 10 });
   addXmlId(db, 'base.main_company', 'res.company', company, root);
@@ -163,7 +189,8 @@ export function seedDatabase(name: string, odooVersion: 15 | 17, users: SeedUser
   addXmlId(db, 'base.user_admin', 'res.users', adminUid, root);
   const nonAdminUid = userModel.create(root, { name: 'Registrar', login: users.nonAdminLogin, groups_id: [[6, 0, [internal]]] });
 
-  for (const idType of ['NATIONAL ID', 'MOSIP UIN', 'MOSIP PSUT']) db.model('g2p.id.type').create(root, { name: idType });
+  if (modules.openg2p) for (const idType of ['NATIONAL ID', 'MOSIP UIN', 'MOSIP PSUT']) db.model('g2p.id.type').create(root, { name: idType });
+  db.model('ir.config_parameter').create(root, { key: 'database.uuid', value: randomUUID() });
 
   const passwords = new Map<number, string>([
     [adminUid, users.adminPassword],

@@ -165,14 +165,24 @@ export function unverifiedClaims(token: string, what: string): Record<string, un
 }
 
 /**
- * `_auth_oauth_rpc` with `auth_oauth.authorization_header` set (e-Signet accepts the bearer
- * header only): JSON or `application/jwt` bodies; the JWS is verified against the JWKS.
+ * `_auth_oauth_rpc`: the token goes as `Authorization: Bearer` only when the system parameter
+ * `auth_oauth.authorization_header` is set, else as `?access_token=` (which e-Signet refuses).
+ * JSON or `application/jwt` bodies; the JWS is verified against the JWKS.
  */
-export async function fetchUserinfo(endpoint: unknown, accessToken: string, jwksUri: unknown): Promise<Record<string, unknown>> {
+export async function fetchUserinfo(endpoint: unknown, accessToken: string, jwksUri: unknown, authorizationHeader: boolean): Promise<Record<string, unknown>> {
   if (typeof endpoint !== 'string' || !endpoint) throw failed('validation_endpoint (Userinfo URL) is not set');
-  const res = await send(endpoint, { method: 'GET', headers: { authorization: `Bearer ${accessToken}`, accept: '*/*' } });
+  let url = endpoint;
+  const headers: Record<string, string> = { accept: '*/*' };
+  if (authorizationHeader) headers.authorization = `Bearer ${accessToken}`;
+  else {
+    const withToken = new URL(endpoint);
+    withToken.searchParams.set('access_token', accessToken);
+    url = withToken.toString();
+  }
+  const res = await send(url, { method: 'GET', headers });
   if (res.status >= 400) {
-    throw failed(`userinfo ${endpoint} answered HTTP ${res.status}${res.wwwAuthenticate ? ` (WWW-Authenticate: ${res.wwwAuthenticate})` : ''}`);
+    const how = authorizationHeader ? '' : '; the token was sent as ?access_token= because ir.config_parameter auth_oauth.authorization_header is not set';
+    throw failed(`userinfo ${endpoint} answered HTTP ${res.status}${res.wwwAuthenticate ? ` (WWW-Authenticate: ${res.wwwAuthenticate})` : ''}${how}`);
   }
   if (res.contentType.includes('application/jwt')) {
     const token = res.text.trim();

@@ -179,7 +179,9 @@ const g2pAuthOidc17: Record<string, FieldDef> = {
 };
 
 /** A fresh copy each call: models keep their own definitions. */
-export function providerFields(odooVersion: 15 | 17): Record<string, FieldDef> {
+export function providerFields(odooVersion: 15 | 17, openg2p = true): Record<string, FieldDef> {
+  // Plain Odoo's auth_oauth requires the userinfo URL; the OIDC layers relax it.
+  if (!openg2p) return { ...structuredCloneFields(base), validation_endpoint: { type: 'char', string: 'UserInfo URL', required: true } };
   const layers = odooVersion === 15 ? [base, oidcFork15, g2pAuthIdOidc15, portal15] : [base, g2pAuthOidc17];
   return Object.assign({}, ...layers.map((layer) => structuredCloneFields(layer)));
 }

@@ -107,7 +107,7 @@ async function signin15(input: SigninInput): Promise<SigninOutcome> {
   if (p.g2p_oidc_id_to_use !== true) throw denied('Signup is not allowed for uninvited users');
 
   if (p.partner_creation_call_validate_url === true) {
-    const userinfo = await fetchUserinfo(p.validation_endpoint, accessToken, p.jwks_uri);
+    const userinfo = await fetchUserinfo(p.validation_endpoint, accessToken, p.jwks_uri, authorizationHeader(db));
     const mapping = typeof p.partner_creation_validate_response_mapping === 'string' ? p.partner_creation_validate_response_mapping : '';
     for (const [from, to] of mapping ? pairs(mapping, false) : []) validation[to] = userinfo[from] ?? '';
   }
@@ -144,8 +144,9 @@ async function signin17(input: SigninInput): Promise<SigninOutcome> {
   await verifyWithJwks(accessToken, keys, { selectByKid: false, what: 'access_token' });
   if (idToken) await verifyWithJwks(idToken, keys, { selectByKid: false, what: 'id_token', atHashOf: p.verify_at_hash === true ? accessToken : undefined });
 
-  const userinfo = await fetchUserinfo(p.validation_endpoint, accessToken, p.jwks_uri);
-  if (typeof p.data_endpoint === 'string' && p.data_endpoint) Object.assign(userinfo, await fetchUserinfo(p.data_endpoint, accessToken, p.jwks_uri));
+  const header = authorizationHeader(db);
+  const userinfo = await fetchUserinfo(p.validation_endpoint, accessToken, p.jwks_uri, header);
+  if (typeof p.data_endpoint === 'string' && p.data_endpoint) Object.assign(userinfo, await fetchUserinfo(p.data_endpoint, accessToken, p.jwks_uri, header));
   const subject = [userinfo.sub, userinfo.id, userinfo.user_id].find(Boolean);
   delete userinfo.sub;
   delete userinfo.id;
@@ -171,6 +172,12 @@ async function signin17(input: SigninInput): Promise<SigninOutcome> {
   const groupIds = Array.isArray(p.signup_default_groups) ? (p.signup_default_groups as number[]) : [];
   const groups = groupIds.length ? groupIds.map((id) => [4, id]) : undefined;
   return createUser(db, p.id, oauthUid, login, validation.name ?? validation.email, groups, accessToken, denied);
+}
+
+/** `get_param('auth_oauth.authorization_header')` read as Python truth: any non-empty string. */
+function authorizationHeader(db: OdooDatabase): boolean {
+  const params = db.models.get('ir.config_parameter');
+  return [...(params?.records.values() ?? [])].some((param) => param.key === 'auth_oauth.authorization_header' && Boolean(param.value));
 }
 
 function findOauthUser(db: OdooDatabase, providerId: number, oauthUid: string): StoredRecord | undefined {

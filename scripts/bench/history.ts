@@ -1,0 +1,101 @@
+// 2b. History while waiting for approval: one run parked on Temporal's time-skipping test
+// server, its clock moved forward `hours`; the events added (across continue-as-new, if the
+// workflow uses it), the PMS polls made, and the longest single history in the chain — the
+// figure that must stay bounded however long the wait.
+import { Client } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES } from '../../src/temporal/search-attributes.js';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { createOnboardingWorker, depsFromEnv } from '../../src/worker.js';
+import { secretEnv, testCodec } from '../../test/helpers/fixtures.js';
+import { createTimeSkippingEnv } from '../../test/helpers/temporal.js';
+import type { RemoteSandbox } from './stack.js';
+import { benchSpecs, deploymentIds, historyEvents, startRun, untilAwaitingApproval } from './runs.js';
+import { round } from './stats.js';
+
+export interface WaitFigures {
+  pollInterval: string;
+  waitedHours: number;
+  eventsPerWaitHour: number;
+  pollsPerHour: number;
+  eventsPerPoll: number;
+  /** Longest single run's history in the chain at the end of the wait. */
+  longestHistory: number;
+  /** Runs in the chain (1 = no continue-as-new happened). */
+  chainRuns: number;
+}
+
+const POLL_INTERVAL = '1m';
+
+/** This in-process worker's INFO lines would drown the bench's own output. */
+function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, console: {} } } });
+  } catch {
+    // Already installed (a second call in one process): keep it.
+  }
+}
+
+export async function measureWaitGrowth(sandbox: RemoteSandbox, hours: number, log: (line: string) => void): Promise<WaitFigures> {
+  await sandbox.configure({ latencyMs: 0, autoApproveMs: null });
+  quietRuntime();
+  const env = await createTimeSkippingEnv();
+  const namespace = env.namespace ?? 'default';
+  // The test server starts without our search attributes; a run's start sets one.
+  const keyword = proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+  await env.connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(ONBOARDING_SEARCH_ATTRIBUTE_NAMES.map((name) => [name, keyword])),
+  });
+  const codec = testCodec();
+  const deps = depsFromEnv({ ...secretEnv(sandbox.view), G2P_ONBOARD_CREDENTIALS_DIR: `${process.env.TMPDIR ?? '/tmp'}/g2p-onboard-bench-history-${process.pid}` });
+  const worker = await createOnboardingWorker({ connection: env.nativeConnection, namespace, codec, deps });
+  const running = worker.run();
+  try {
+    const client = new Client({ connection: env.connection, namespace, dataConverter: { payloadCodecs: [codec] } });
+    const [spec] = await benchSpecs(sandbox, deploymentIds('hist', 1), (s) => {
+      s.approval.pollInterval = POLL_INTERVAL;
+    });
+    const handle = await startRun(client, spec!);
+    await untilAwaitingApproval(handle, 50);
+    const before = await historyEvents(client, handle.workflowId, handle.firstExecutionRunId);
+    const started = performance.now();
+    await env.sleep(`${hours}h`);
+    const after = await historyEvents(client, handle.workflowId, handle.firstExecutionRunId);
+    log(`  ${hours} h of waiting (${((performance.now() - started) / 1000).toFixed(1)} s real): +${after.events - before.events} events, ${after.runs} run(s), longest history ${after.longestRun}`);
+    await handle.terminate('benchmark done');
+    const added = after.events - before.events;
+    const pollCount = await pollsMade(client, handle.workflowId, handle.firstExecutionRunId);
+    return {
+      pollInterval: POLL_INTERVAL,
+      waitedHours: hours,
+      eventsPerWaitHour: round(added / hours),
+      pollsPerHour: round(pollCount / hours, 1),
+      eventsPerPoll: round(added / Math.max(pollCount, 1), 1),
+      longestHistory: after.longestRun,
+      chainRuns: after.runs,
+    };
+  } finally {
+    worker.shutdown();
+    await running.catch(() => undefined);
+    await env.teardown();
+  }
+}
+
+interface HistoryEventView {
+  activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null;
+  workflowExecutionContinuedAsNewEventAttributes?: { newExecutionRunId?: string | null } | null;
+}
+
+/** PMS polls: checkPolicyMapping activities scheduled across the chain. */
+async function pollsMade(client: Client, workflowId: string, firstRunId: string): Promise<number> {
+  let runId: string | undefined = firstRunId;
+  let polls = 0;
+  while (runId) {
+    const history = await client.workflow.getHandle(workflowId, runId, { followRuns: false }).fetchHistory();
+    const events: HistoryEventView[] = history.events ?? [];
+    for (const e of events) if (e.activityTaskScheduledEventAttributes?.activityType?.name === 'checkPolicyMapping') polls += 1;
+    runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+  return polls;
+}

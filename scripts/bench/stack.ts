@@ -1,0 +1,199 @@
+// What a benchmark section runs against: a Temporal dev server (in memory), the sandbox as
+// its own process with a fixed per-call latency, and the real worker (`dist/src/worker.js`)
+// as its own process — so each one's memory is its own and start-up is measured as users see it.
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
+import { projectRoot } from '../../src/temporal/binaries.js';
+import { loadCodec } from '../../src/security/codec-keys.js';
+import { sandboxSpec, secretEnv } from '../../test/helpers/fixtures.js';
+import type { DeploymentSpec, DeploymentSpecInput } from '../../src/spec/schema.js';
+import { startProcess, type ManagedProcess } from '../processes.js';
+import type { CallRecord, HostReply, HostRequest } from './sandbox-host.js';
+
+export interface Temporal {
+  server: DevServer;
+  client: Client;
+  /** Environment that points a worker or the CLI at this server with the bench's codec key. */
+  env: NodeJS.ProcessEnv;
+  workDir: string;
+  stop(): Promise<void>;
+}
+
+/** The parent's environment without Temporal or g2p-onboard settings meant for another setup. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_') && !k.startsWith('G2P_ONBOARD_')));
+}
+
+export async function startTemporal(): Promise<Temporal> {
+  const workDir = await mkdtemp(join(tmpdir(), 'g2p-onboard-bench-'));
+  await writeFile(join(workDir, 'codec-keys'), `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  const server = await startDevServer({ ui: false });
+  const env: NodeJS.ProcessEnv = {
+    ...cleanEnv(),
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_NAMESPACE: 'default',
+    G2P_ONBOARD_CODEC_KEYS: `file:${join(workDir, 'codec-keys')}`,
+    G2P_ONBOARD_SECRETS_DIR: workDir,
+  };
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: 'default', dataConverter: { payloadCodecs: [await loadCodec(env)] } });
+  return {
+    server,
+    client,
+    env,
+    workDir,
+    stop: async () => {
+      await connection.close().catch(() => undefined);
+      await server.stop();
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
+
+export interface RemoteSandbox {
+  pid: number;
+  /** Enough of a Sandbox for the test fixtures (urls, credentials, addPartnerUser). */
+  view: Sandbox;
+  /** A spec for `deploymentId` whose partner login exists in the sandbox. */
+  spec(deploymentId: string, change?: (s: DeploymentSpecInput) => void): Promise<DeploymentSpec>;
+  configure(settings: SandboxSettings): Promise<void>;
+  calls(): Promise<CallRecord[]>;
+  clearCalls(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface SandboxSettings {
+  /** Added before every request to MOSIP, e-Signet and OpenG2P. */
+  latencyMs?: number;
+  /** The sandbox's Partner Admin approves each new mapping in the "portal" after this long; null = never. */
+  autoApproveMs?: number | null;
+}
+
+export async function startSandboxHost(settings: SandboxSettings): Promise<RemoteSandbox> {
+  const env: NodeJS.ProcessEnv = cleanEnv();
+  const child: ChildProcess = fork(join(import.meta.dirname, 'sandbox-host.js'), [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const waiting = new Map<number, (value: unknown) => void>();
+  let seq = 0;
+  const ready = new Promise<Extract<HostReply, { type: 'ready' }>>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bench sandbox exited (${code}) before it was ready`)));
+    child.on('message', (msg: HostReply) => {
+      if (msg.type === 'ready') resolve(msg);
+      else waiting.get(msg.seq)?.(msg.value);
+    });
+  });
+  const ask = <T>(request: WithoutSeq<HostRequest>): Promise<T> =>
+    new Promise((resolve) => {
+      const id = ++seq;
+      waiting.set(id, (value) => {
+        waiting.delete(id);
+        resolve(value as T);
+      });
+      child.send({ ...request, seq: id });
+    });
+  const { urls, credentials } = await ready;
+  const pendingUsers: string[] = [];
+  const view = { urls, credentials, addPartnerUser: (id: string) => pendingUsers.push(id) } as unknown as Sandbox;
+  const configure = (settings: SandboxSettings) => ask<void>({ type: 'configure', ...settings });
+  await configure(settings);
+  return {
+    pid: child.pid!,
+    view,
+    configure,
+    spec: async (deploymentId, change) => {
+      const spec = sandboxSpec(view, deploymentId, change);
+      await ask({ type: 'addPartnerUsers', ids: pendingUsers.splice(0) });
+      return spec;
+    },
+    calls: () => ask<CallRecord[]>({ type: 'requests' }),
+    clearCalls: () => ask<void>({ type: 'clearRequests' }),
+    stop: async () => {
+      process.removeListener('exit', killOnExit);
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.disconnect();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export interface WorkerProcess {
+  pid: number;
+  /** Spawn → the worker's ready line (connected, workflow code loaded, about to poll). */
+  readyMs: number;
+  process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+export interface WorkerSettings {
+  /** Where the worker looks for the prepared workflow bundle; a missing path makes it bundle at start. */
+  workflowBundlePath?: string;
+  /** Extra environment (tuning knobs). */
+  env?: NodeJS.ProcessEnv;
+}
+
+let workers = 0;
+
+/** The real worker entry point as a child process, with the sandbox's secrets in its environment. */
+export async function startWorkerProcess(temporal: Temporal, sandbox: RemoteSandbox, settings: WorkerSettings = {}): Promise<WorkerProcess> {
+  const env: NodeJS.ProcessEnv = {
+    ...temporal.env,
+    ...secretEnv(sandbox.view),
+    G2P_ONBOARD_CREDENTIALS_DIR: join(temporal.workDir, `credentials-${++workers}`),
+    ...settings.env,
+  };
+  if (settings.workflowBundlePath) env.G2P_ONBOARD_WORKFLOW_BUNDLE = settings.workflowBundlePath;
+  const started = performance.now();
+  const worker = await startProcess('worker', process.execPath, [join(projectRoot, 'dist', 'src', 'worker.js')], {
+    env,
+    cwd: temporal.workDir,
+    readyLine: /g2p-onboard worker:/,
+    timeoutMs: 60_000,
+  });
+  const readyMs = performance.now() - started;
+  return { pid: worker.child.pid!, readyMs, process: worker, stop: () => worker.stop(15_000) };
+}
+
+/** A server, a sandbox and (once started) the one worker, stopped together. */
+export interface Stack {
+  temporal: Temporal;
+  sandbox: RemoteSandbox;
+  worker?: WorkerProcess;
+  /** Starts the stack's worker (replacing a running one). */
+  startWorker(settings?: WorkerSettings): Promise<WorkerProcess>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(latencyMs: number, workerEnv: NodeJS.ProcessEnv = {}): Promise<Stack> {
+  const temporal = await startTemporal();
+  const sandbox = await startSandboxHost({ latencyMs }).catch(async (err) => {
+    await temporal.stop();
+    throw err;
+  });
+  const stack: Stack = {
+    temporal,
+    sandbox,
+    startWorker: async (settings) => {
+      await stack.worker?.stop();
+      stack.worker = await startWorkerProcess(temporal, sandbox, { ...settings, env: { ...workerEnv, ...settings?.env } });
+      return stack.worker;
+    },
+    stop: async () => {
+      await stack.worker?.stop().catch(() => undefined);
+      await sandbox.stop().catch(() => undefined);
+      await temporal.stop();
+    },
+  };
+  return stack;
+}

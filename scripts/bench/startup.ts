@@ -1,0 +1,69 @@
+// 5. Start-up: the real worker from spawn to its ready line, with the bundle `npm run build`
+// prepares and without it (bundling at start, as before), alternated; then the CLI's
+// `status` from spawn to exit against a run waiting for approval.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { projectRoot } from '../../src/temporal/binaries.js';
+import type { Stack } from './stack.js';
+import { approve, benchSpecs, completed, deploymentIds, startRun, untilAwaitingApproval } from './runs.js';
+import { median, round } from './stats.js';
+
+export interface StartupFigures {
+  workerReadyMs: number;
+  workerReadyNoBundleMs: number;
+  /** Time saved per worker start by the prepared bundle, as a ratio. */
+  workerReadySpeedup: number;
+  cliStatusMs: number;
+  /** `node -e 0`: the floor any Node CLI pays. */
+  nodeStartMs: number;
+}
+
+function timeProcess(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code === 0) resolve(performance.now() - started);
+      else reject(new Error(`node ${args.join(' ')} exited ${code}: ${stderr.trim()}`));
+    });
+  });
+}
+
+/** Leaves the stack's worker running (the last one started, with the bundle). */
+export async function measureStartup(stack: Stack, samples: number, log: (line: string) => void): Promise<StartupFigures> {
+  const withBundle: number[] = [];
+  const withoutBundle: number[] = [];
+  const missingBundle = join(stack.temporal.workDir, 'no-such-bundle.js');
+  for (let i = 0; i < samples; i++) {
+    withoutBundle.push((await stack.startWorker({ workflowBundlePath: missingBundle })).readyMs);
+    withBundle.push((await stack.startWorker()).readyMs);
+    log(`  worker ready: ${Math.round(withBundle.at(-1)!)} ms with the bundle, ${Math.round(withoutBundle.at(-1)!)} ms bundling at start`);
+  }
+
+  const [spec] = await benchSpecs(stack.sandbox, deploymentIds('cli', 1));
+  const handle = await startRun(stack.temporal.client, spec!);
+  await untilAwaitingApproval(handle, 100);
+  const cli = join(projectRoot, 'dist', 'src', 'cli', 'main.js');
+  const cliMs: number[] = [];
+  const nodeMs: number[] = [];
+  for (let i = 0; i < Math.max(samples, 3); i++) {
+    nodeMs.push(await timeProcess(['-e', '0'], stack.temporal.env, stack.temporal.workDir));
+    cliMs.push(await timeProcess([cli, 'status', spec!.deploymentId], stack.temporal.env, stack.temporal.workDir));
+  }
+  log(`  CLI status: ${cliMs.map((ms) => Math.round(ms)).join(', ')} ms (node alone ${Math.round(median(nodeMs))} ms)`);
+  await approve(handle);
+  await completed(handle);
+
+  const workerReadyMs = median(withBundle);
+  const workerReadyNoBundleMs = median(withoutBundle);
+  return {
+    workerReadyMs: round(workerReadyMs),
+    workerReadyNoBundleMs: round(workerReadyNoBundleMs),
+    workerReadySpeedup: round(workerReadyNoBundleMs / workerReadyMs, 2),
+    cliStatusMs: round(median(cliMs)),
+    nodeStartMs: round(median(nodeMs)),
+  };
+}

@@ -1,0 +1,48 @@
+// The baseline the orchestration is measured against: the same activity functions the worker
+// registers (same clients, same deps from the same environment), called one after another
+// in the workflow's order with no Temporal in between. Runs as its own process, like the
+// worker, and takes one onboarding per IPC message.
+import { createActivities } from '../../src/activities/index.js';
+import { depsFromEnv } from '../../src/worker.js';
+import type { DeploymentSpec } from '../../src/spec/schema.js';
+
+type Activities = ReturnType<typeof createActivities>;
+
+export type StraightRequest = { type: 'run'; seq: number; spec: DeploymentSpec };
+export type StraightReply = { type: 'done'; seq: number; ms: number } | { type: 'failed'; seq: number; error: string };
+
+/**
+ * The onboarding workflow's remote calls in its order, with the approval given at once by the
+ * person's update: the workflow then mirrors it to PMS (decidePolicyMapping), so this does too.
+ */
+export async function onboardStraight(activities: Activities, spec: DeploymentSpec): Promise<void> {
+  const prerequisites = await activities.verifyPrerequisites(spec);
+  await activities.createAuthPartner(spec);
+  const mapping = await activities.requestAuthPolicyMapping(spec);
+  await activities.createMispPartner(spec);
+  await activities.requestMispLicense(spec);
+  await activities.decidePolicyMapping(spec, mapping.mappingKey, 'Approved');
+  await activities.collectCredentials(spec);
+  const key = await activities.generateClientKey(spec.deploymentId);
+  const client = await activities.registerOidcClient(spec, key.publicJwk);
+  const provider = await activities.configureOpenG2P(spec, {
+    clientId: client.clientId,
+    privateKeyPem: key.privateKeyPem,
+    endpoints: prerequisites.endpoints,
+    generation: prerequisites.openg2pGeneration,
+  });
+  await activities.verifyIntegration(spec, { clientId: client.clientId, providerId: provider.providerId, endpoints: prerequisites.endpoints });
+}
+
+if (process.send) {
+  const activities = createActivities(depsFromEnv());
+  process.on('message', (msg: StraightRequest) => {
+    const started = performance.now();
+    onboardStraight(activities, msg.spec).then(
+      () => process.send!({ type: 'done', seq: msg.seq, ms: performance.now() - started } satisfies StraightReply),
+      (err: Error) => process.send!({ type: 'failed', seq: msg.seq, error: err.message } satisfies StraightReply),
+    );
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send({ type: 'ready' });
+}

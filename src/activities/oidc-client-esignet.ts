@@ -1,0 +1,63 @@
+// Registering OpenG2P through e-Signet's own client-management API (where PMS is not used):
+// a deterministic client id, create, and on `duplicate_client_id` an update of the same client.
+import { RemoteRejection } from '../clients/errors.js';
+import { EsignetClient, type OidcClientRegistration } from '../clients/esignet.js';
+import { clientCredentialsToken } from '../clients/keycloak.js';
+import { redirectUris } from '../spec/derived.js';
+import type { DeploymentSpec } from '../spec/schema.js';
+import type { SecretScope } from '../security/secrets.js';
+import type { ActivityDeps } from './context.js';
+import { blockingFailure } from './failures.js';
+import type { OidcClientResult } from './types.js';
+
+/**
+ * The client id is derived from the deployment and the key, so the same key always maps to the
+ * same id: `duplicate_client_id` then means "ours, already registered" and is adopted.
+ */
+export function oidcClientId(deploymentId: string, thumbprint: string): string {
+  return `${deploymentId}-${thumbprint.slice(0, 16)}`;
+}
+
+/** e-Signet ≥ 1.6.0 serves the current `/client-mgmt/client` API (absent at v1.5.x); older ones only `/oidc-client`. */
+export function clientManagementApi(esignetVersion: string): 'oidc-client' | 'client' {
+  const [major = 0, minor = 0] = esignetVersion.split('.').map(Number);
+  return major > 1 || (major === 1 && minor >= 6) ? 'client' : 'oidc-client';
+}
+
+export async function registerWithEsignet(spec: DeploymentSpec, publicJwk: Record<string, unknown>, secrets: SecretScope, deps: ActivityDeps): Promise<OidcClientResult> {
+  const cm = spec.esignet.clientManagement;
+  // A Keycloak client-credentials token whose scope carries add_oidc_client / update_oidc_client.
+  const token = await clientCredentialsToken(cm.tokenUrl, cm.clientId, await secrets.get(cm.clientSecret), deps.http);
+  secrets.remember(token.accessToken);
+  const esignet = new EsignetClient(spec.esignet.baseUrl, deps.http);
+  const api = clientManagementApi(spec.esignet.version);
+  const registration: OidcClientRegistration = {
+    clientId: oidcClientId(spec.deploymentId, String(publicJwk.kid)),
+    clientName: spec.oidcClient.name,
+    publicKey: publicJwk,
+    relyingPartyId: spec.partners.auth.id,
+    userClaims: spec.oidcClient.claims,
+    authContextRefs: spec.oidcClient.acrs,
+    logoUri: spec.oidcClient.logoUri,
+    redirectUris: redirectUris(spec),
+    grantTypes: ['authorization_code'],
+    clientAuthMethods: ['private_key_jwt'],
+  };
+  try {
+    const created = await esignet.createOidcClient(token.accessToken, registration, api);
+    return { clientId: created.clientId, status: created.status, adopted: false, via: 'esignet' };
+  } catch (err) {
+    if (err instanceof RemoteRejection && err.code === 'duplicate_public_key') {
+      throw blockingFailure('ClientKeyConflict', `e-Signet already has this public key under another client id than ${registration.clientId}`, {
+        system: 'esignet',
+        code: err.code,
+        hint: 'rotate the client key (or remove the other client), then retry',
+      });
+    }
+    if (!(err instanceof RemoteRejection && err.code === 'duplicate_client_id')) throw err;
+  }
+  // Same id ⇒ same key (the id embeds its thumbprint): adopt it and bring its settings up to date.
+  const { clientId: _id, publicKey: _key, relyingPartyId: _rp, ...settings } = registration;
+  const updated = await esignet.updateOidcClient(token.accessToken, registration.clientId, { ...settings, status: 'ACTIVE' }, api);
+  return { clientId: updated.clientId, status: updated.status, adopted: true, via: 'esignet' };
+}

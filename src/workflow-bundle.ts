@@ -1,0 +1,64 @@
+// The workflow bundle prepared at build time (`npm run build` → dist/workflow-bundle.js), so a
+// worker starts without running webpack. A manifest beside it holds a hash of every compiled
+// file the bundle was made from: a bundle older than the code (someone ran `tsc` alone) is
+// never used, because it would run yesterday's workflow code.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, relative, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** dist/workflow-bundle.js, next to dist/src/ where this module is compiled. */
+export const DEFAULT_WORKFLOW_BUNDLE_PATH = resolve(import.meta.dirname, '..', 'workflow-bundle.js');
+
+const manifestSchema = z.object({
+  /** @temporalio/workflow version bundled; the worker's SDK must match it. */
+  sdkVersion: z.string(),
+  /** Compiled project files in the bundle (relative to the manifest) → sha256 of their content. */
+  inputs: z.record(z.string(), z.string()),
+});
+export type WorkflowBundleManifest = z.infer<typeof manifestSchema>;
+
+export function manifestPathFor(codePath: string): string {
+  return codePath.replace(/\.js$/, '.json');
+}
+
+export function bundledSdkVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require('@temporalio/workflow/package.json') as { version: string }).version;
+}
+
+function sha256(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+/** The manifest for a bundle built from `inputFiles` (absolute paths of our compiled modules). */
+export function manifestFor(codePath: string, inputFiles: Iterable<string>): WorkflowBundleManifest {
+  const base = dirname(codePath);
+  const inputs: Record<string, string> = {};
+  for (const file of [...inputFiles].sort()) inputs[relative(base, file)] = sha256(file);
+  return { sdkVersion: bundledSdkVersion(), inputs };
+}
+
+export type BundleLookup = { codePath: string } | { reason: string };
+
+/** The prepared bundle when it exists and matches the compiled code and SDK; otherwise why not. */
+export function findWorkflowBundle(codePath = DEFAULT_WORKFLOW_BUNDLE_PATH): BundleLookup {
+  const manifestPath = manifestPathFor(codePath);
+  if (!existsSync(codePath) || !existsSync(manifestPath)) return { reason: `no prepared bundle at ${codePath}` };
+  let manifest: WorkflowBundleManifest;
+  try {
+    manifest = manifestSchema.parse(JSON.parse(readFileSync(manifestPath, 'utf8')));
+  } catch (err) {
+    return { reason: `${manifestPath} is unreadable (${(err as Error).message.split('\n')[0]})` };
+  }
+  if (manifest.sdkVersion !== bundledSdkVersion()) {
+    return { reason: `${codePath} was built with @temporalio/workflow ${manifest.sdkVersion}, this worker has ${bundledSdkVersion()}` };
+  }
+  const base = dirname(codePath);
+  for (const [file, hash] of Object.entries(manifest.inputs)) {
+    const path = resolve(base, file);
+    if (!existsSync(path) || sha256(path) !== hash) return { reason: `${codePath} is older than ${path}` };
+  }
+  return { codePath };
+}

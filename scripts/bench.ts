@@ -46,8 +46,8 @@ const config = {
   warmUp: !quick,
   startupSamples: quick ? 1 : 5,
   waitHours: Number(values['wait-hours'] ?? (quick ? 4 : 24)),
-  throughputSizes: list(values.throughput, quick ? [5] : [10, 50, 100]),
-  parkedSizes: list(values.parked, quick ? [10] : [100, 300, 1000]),
+  throughputSizes: list(values.throughput, quick ? [3] : [10, 50, 100]),
+  parkedSizes: list(values.parked, quick ? [5] : [100, 300, 1000]),
   // Each parked size on a fresh server, sandbox and worker, so memory is that size's alone.
   freshStackPerParkedSize: !quick,
   workerEnv: Object.fromEntries((values['worker-env'] ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
@@ -92,7 +92,7 @@ async function main(): Promise<number> {
   await withStack(async (stack) => {
     if (only.has('startup')) {
       log('5. start-up: worker ready time, CLI status');
-      figures.startup = await measureStartup(stack, config.startupSamples, log);
+      figures.startup = await measureStartup(stack, config.startupSamples, !quick, log);
     } else {
       await stack.startWorker();
     }

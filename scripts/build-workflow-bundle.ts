@@ -6,7 +6,7 @@ import { resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { workflowsPath } from '../src/worker.js';
-import { DEFAULT_WORKFLOW_BUNDLE_PATH, manifestFor, manifestPathFor } from '../src/workflow-bundle.js';
+import { DEFAULT_WORKFLOW_BUNDLE_PATH, manifestFor, manifestPathFor, SHARED_WORKFLOW_MODULES } from '../src/workflow-bundle.js';
 import { projectRoot } from '../src/temporal/binaries.js';
 
 interface WebpackDone {
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   const inputs = new Set<string>();
   const { code } = await bundleWorkflowCode({
     workflowsPath,
+    preloadModules: [...SHARED_WORKFLOW_MODULES],
     logger: new DefaultLogger('WARN'),
     webpackConfigHook: (config) => {
       // Line mappings only, without the sources' text: stack traces still name the .ts file and

@@ -28,7 +28,8 @@ try {
     dbFile,
     port: PORT,
     uiPort: UI_PORT,
-    codecEndpoint: codecServer.url,
+    // localhost, as the CLI's links and the README use: a browser's session cookie belongs to the name it signed in under.
+    codecEndpoint: codecServer.url.replace('127.0.0.1', 'localhost'),
     log: (line) => {
       // Our summary below replaces the CLI's banner; shutdown makes the server's internal
       // workers log dropped connections, which is not news either.
@@ -48,7 +49,6 @@ try {
 
 console.log(`Temporal server:   ${server.address}   (TEMPORAL_ADDRESS=${server.address})`);
 console.log(`Temporal UI:       ${server.uiUrl}`);
-// A browser's session cookie belongs to the host name it signed in under: localhost, as the CLI's links use.
 const codecUrl = codecServer.url.replace('127.0.0.1', 'localhost');
 console.log(`codec server:      ${codecUrl}   (once per browser: sign in there with the token in ${codecServer.tokenRef.replace(/^file:/, '')},`);
 console.log(`                   then in the UI's Codec Server settings: my browser setting, ${codecUrl}, include cross-origin credentials)`);

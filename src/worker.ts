@@ -12,7 +12,7 @@ import { ensureLocalCodecKeys, loadCodec } from './security/codec-keys.js';
 import { installRedactingWorkerLogger } from './security/redacting-logger.js';
 import { redact } from './security/redact.js';
 import { knownSecretValues } from './security/known-secrets.js';
-import { findWorkflowBundle } from './workflow-bundle.js';
+import { findWorkflowBundle, SHARED_WORKFLOW_MODULES } from './workflow-bundle.js';
 
 export const workflowsPath = resolve(import.meta.dirname, 'workflows', 'index.js');
 
@@ -29,11 +29,11 @@ export interface OnboardingWorkerOptions {
 }
 
 /** The prepared bundle when it matches the compiled code; else bundle at start (~2 s more) and say why. */
-function workflowSource(bundlePath: string | undefined): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+function workflowSource(bundlePath: string | undefined): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
   const bundle = findWorkflowBundle(bundlePath);
   if ('codePath' in bundle) return { workflowBundle: { codePath: bundle.codePath } };
   console.warn(`g2p-onboard worker: ${bundle.reason}; bundling the workflows at start instead (run \`npm run build\` to prepare it)`);
-  return { workflowsPath };
+  return { workflowsPath, bundlerOptions: { preloadModules: [...SHARED_WORKFLOW_MODULES] } };
 }
 
 export async function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<Worker> {

@@ -11,6 +11,20 @@ import { z } from 'zod';
 /** dist/workflow-bundle.js, next to dist/src/ where this module is compiled. */
 export const DEFAULT_WORKFLOW_BUNDLE_PATH = resolve(import.meta.dirname, '..', 'workflow-bundle.js');
 
+/**
+ * Modules every cached workflow shares instead of evaluating its own copy: pure code with no
+ * workflow state. Without this each parked run held ~2 MB, mostly its own copy of the spec's
+ * zod schemas and the decision verifier (`npm run bench`, parked runs). The SDK freezes them.
+ */
+export const SHARED_WORKFLOW_MODULES: readonly string[] = [
+  'zod',
+  '@noble/curves/ed25519.js',
+  '@noble/curves/nist.js',
+  resolve(import.meta.dirname, 'spec', 'schema.js'),
+  resolve(import.meta.dirname, 'spec', 'derived.js'),
+  resolve(import.meta.dirname, 'approvals', 'decision.js'),
+];
+
 const manifestSchema = z.object({
   /** @temporalio/workflow version bundled; the worker's SDK must match it. */
   sdkVersion: z.string(),

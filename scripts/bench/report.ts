@@ -91,7 +91,10 @@ export function summary(f: Figures, missed: string[]): string {
       `load average ${f.loadAvgStart} at start, ${f.loadAvgEnd ?? '?'} at end`,
   ];
   const s = f.startup;
-  if (s) lines.push(`  start-up      worker ready ${s.workerReadyMs} ms (bundling at start: ${s.workerReadyNoBundleMs} ms); CLI status ${s.cliStatusMs} ms (node alone ${s.nodeStartMs} ms)`);
+  if (s) {
+    const before = s.workerReadyNoBundleMs === undefined ? '' : ` (bundling at start: ${s.workerReadyNoBundleMs} ms)`;
+    lines.push(`  start-up      worker ready ${s.workerReadyMs} ms${before}; CLI status ${s.cliStatusMs} ms (node alone ${s.nodeStartMs} ms)`);
+  }
   const o = f.overhead;
   if (o) {
     lines.push(`  overhead      Temporal ${o.temporalMedianMs} ms vs straight ${o.straightMedianMs} ms (median of ${o.runs}): ×${o.overheadRatio}, +${o.overheadMs} ms; ${o.remoteCallsPerRun} remote calls, same calls: ${o.sameCalls}`);

@@ -38,6 +38,9 @@ export interface SendOptions {
  */
 export const DEFAULT_READ_TIMEOUT_MS = 10_000;
 export const DEFAULT_WRITE_TIMEOUT_MS = 25_000;
+/** Tries of a read that meets a passing failure, and the pause before the next (× the try number). */
+const READ_ATTEMPTS = 3;
+const READ_RETRY_DELAY_MS = 200;
 
 const TRANSIENT_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
@@ -89,8 +92,28 @@ export class HttpClient {
     return url.toString();
   }
 
-  /** Sends a request; network failures become TransientRemoteError. Any status is returned. */
+  /**
+   * Sends a request; network failures become TransientRemoteError. Any status is returned.
+   * A read that meets a passing failure (connection error, 5xx, 429) is tried again at once, up
+   * to twice: one activity makes many calls, and failing all of them for one lost read makes a
+   * step fragile on a flaky network. Writes are never re-sent here — a write whose answer was
+   * lost may have happened, and only the activity's find-before-create may decide that.
+   * A read that timed out is not re-sent either (the server may be stuck; the activity retries).
+   */
   async send(path: string, opts: SendOptions): Promise<HttpResponse> {
+    for (let attempt = 1; ; attempt++) {
+      const last = opts.write || attempt >= READ_ATTEMPTS;
+      try {
+        const res = await this.sendOnce(path, opts);
+        if (last || !(res.status >= 500 || res.status === 429)) return res;
+      } catch (err) {
+        if (last || !(err instanceof TransientRemoteError) || /TIMEOUT/.test(err.message)) throw err;
+      }
+      await new Promise((r) => setTimeout(r, READ_RETRY_DELAY_MS * attempt));
+    }
+  }
+
+  private async sendOnce(path: string, opts: SendOptions): Promise<HttpResponse> {
     const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
     let body: string | undefined;
     if (opts.json !== undefined) {

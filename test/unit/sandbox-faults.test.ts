@@ -67,12 +67,15 @@ describe('sandbox fault injection', () => {
     await register('narrow-b');
   });
 
-  test('reset drops the connection; commit-then-reset drops it after the write', async () => {
-    sandbox.faults.add(`GET ${DISCOVERY}=reset:once`);
+  test('reset drops the connection; commit-then-reset drops it after the write, which is not sent again', async () => {
+    // A read is tried three times before its error reaches the caller.
+    const resets = sandbox.faults.add(`GET ${DISCOVERY}=reset:x3`);
     await assert.rejects(esignet.discovery(), (err) => err instanceof TransientRemoteError && /UND_ERR_SOCKET|ECONNRESET/.test(err.message));
+    assert.equal(resets.injected, 3);
     sandbox.faults.add('POST /v1/partnermanager/partners ~"ctr-1"=commit-then-reset:once');
     await assert.rejects(register('ctr-1'), TransientRemoteError);
     assert.equal(sandbox.mosip.counts().partners['ctr-1'], 1);
+    assert.equal(sandbox.requests.filter((r) => r.path === '/v1/partnermanager/partners' && JSON.stringify(r.body).includes('ctr-1')).length, 1);
   });
 
   test('hang never answers, so the client gives up at its own timeout', async () => {
@@ -103,6 +106,12 @@ describe('sandbox fault injection', () => {
     const started = Date.now();
     await esignet.discovery();
     assert.ok(Date.now() - started >= 190);
+  });
+
+  test('a read that meets a 5xx is tried again at once and succeeds', async () => {
+    const rule = sandbox.faults.add(`GET ${DISCOVERY}=error:x2`);
+    assert.ok((await esignet.discovery()).issuer);
+    assert.equal(rule.injected, 2);
   });
 
   test('the control API sets and clears faults, and is never faulted itself', async () => {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestEnv } from '../helpers/temporal.js';
-import { sandboxSpec, secretEnv, startTestSandbox } from '../helpers/fixtures.js';
+import { sandboxSpec, secretEnv, startTestSandbox, withLoginCheck } from '../helpers/fixtures.js';
 import { approveAs } from '../helpers/approve.js';
 import { sharedCodec, startWorkerProcess, type WorkerLaunch } from '../helpers/worker-launch.js';
 import type { ManagedProcess } from '../../scripts/processes.js';
@@ -45,6 +45,10 @@ interface StepTargets {
   mid?: (d: Deployment, mappingKey: string) => Target;
   after?: (d: Deployment, mappingKey: string) => Target;
   atApproval?: boolean;
+  /** This moment's hold is not narrowed to one deployment: its run is approved before any other reaches the step. */
+  approvedFirst?: Moment;
+  /** This moment's run logs in end to end (the sandbox's one test identity serves one deployment only). */
+  loginCheck?: Moment;
 }
 
 const quoted = (text: string) => JSON.stringify(text);
@@ -97,8 +101,11 @@ const STEP_TARGETS: StepTargets[] = [
   },
   {
     step: 'verifyIntegration',
-    mid: (d) => ({ method: 'POST', path: '/v1/esignet/authorization/oauth-details', match: [`"clientId":"${d.id}-`] }),
-    after: (d) => ({ method: 'POST', path: '/v1/esignet/authorization/oauth-details', match: [`"clientId":"${d.id}-`] }),
+    // mid: reading OpenG2P's login page; after: OpenG2P's callback, which signs the test identity in (and creates its user).
+    mid: () => ({ method: 'GET', path: '/web/login' }),
+    after: () => ({ method: 'GET', path: '/auth_oauth/signin' }),
+    approvedFirst: 'mid',
+    loginCheck: 'after',
   },
 ];
 
@@ -109,6 +116,7 @@ interface Scenario {
   spec: DeploymentSpec;
   target: (mappingKey: string) => Target;
   atApproval: boolean;
+  approvedFirst: boolean;
   rule?: InstalledFault;
   handle?: WorkflowHandle;
   approved: boolean;
@@ -174,8 +182,18 @@ describe('durability: nothing lost, nothing twice', () => {
         const deployment: Deployment = { id, auth: `${id}-auth`, misp: `${id}-misp`, provider: `e-Signet ${id}` };
         const spec = sandboxSpec(sandbox, id, (s) => {
           s.openg2p.provider = { ...s.openg2p.provider, name: deployment.provider };
+          if (targets.loginCheck === moment) withLoginCheck(sandbox)(s);
         });
-        scenarios.push({ step: targets.step, moment, deployment, spec, target: (key) => target(deployment, key), atApproval: targets.atApproval ?? false, approved: false });
+        scenarios.push({
+          step: targets.step,
+          moment,
+          deployment,
+          spec,
+          target: (key) => target(deployment, key),
+          atApproval: targets.atApproval ?? false,
+          approvedFirst: targets.approvedFirst === moment,
+          approved: false,
+        });
       }
     }
     const hold = (s: Scenario, mappingKey = '') => {
@@ -192,8 +210,9 @@ describe('durability: nothing lost, nothing twice', () => {
 
     /** Approves runs that wait, holding approval-time calls first; true once every hold has caught its call. */
     const drive = async (): Promise<boolean> => {
+      const othersWait = scenarios.some((s) => s.approvedFirst && !s.rule?.injected);
       for (const s of scenarios) {
-        if (s.approved) continue;
+        if (s.approved || (othersWait && !s.approvedFirst)) continue;
         const status: StatusView = await s.handle!.query(statusQuery);
         if (status.phase !== 'awaiting_approval') continue;
         if (s.atApproval && !s.rule) hold(s, status.pendingApproval!.mappingKey);

@@ -65,6 +65,22 @@ export function createControl(sandbox: Sandbox): Route[] {
       },
     },
     {
+      // Receives the approval notices (reminders, escalations, timeouts) a spec's webhookUrl sends.
+      method: 'POST',
+      path: '/approval-notices',
+      handler: (req) => {
+        const notice = req.json as { noticeId?: unknown } | undefined;
+        if (!notice || typeof notice.noticeId !== 'string') return json({ error: 'body must be an approval notice with a noticeId' }, 400);
+        if (!sandbox.approvalNotices.some((n) => n.noticeId === notice.noticeId)) sandbox.approvalNotices.push(notice as { noticeId: string });
+        return { status: 204 };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/approval-notices',
+      handler: () => json(sandbox.approvalNotices),
+    },
+    {
       method: 'POST',
       path: '/mappings/:mappingKey/approve',
       handler: (req) => {

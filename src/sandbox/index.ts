@@ -74,6 +74,8 @@ export interface Sandbox {
   odoo: OdooSandbox;
   /** Fault injection on the MOSIP, e-Signet and OpenG2P ports (never the control port). */
   faults: FaultInjector;
+  /** Approval notices received on the control port's /approval-notices (a webhook receiver). */
+  approvalNotices: { noticeId: string }[];
   addPartnerUser(partnerId: string): void;
   close(): Promise<void>;
 }
@@ -138,7 +140,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   for (const rule of options.faults?.rules ?? []) faults.add(rule);
   if (options.faults?.global) faults.setGlobal(options.faults.global);
   for (const service of Object.values(services)) service.interceptor = faults.interceptorFor(service.system);
-  const sandbox: Omit<Sandbox, 'close'> = { urls, credentials, realm, requests, mosip, esignet, odoo, faults, addPartnerUser };
+  const sandbox: Omit<Sandbox, 'close'> = { urls, credentials, realm, requests, mosip, esignet, odoo, faults, approvalNotices: [], addPartnerUser };
   const control = new SandboxService('control', createControl(sandbox as Sandbox), []);
   const all = [...Object.values(services), control];
   try {

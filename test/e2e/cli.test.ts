@@ -110,6 +110,16 @@ test('a user starts, is refused a second start, approves and watches a run to co
     if (status?.phase !== 'awaiting_approval') await new Promise((r) => setTimeout(r, 300));
   }
   assert.equal(status?.phase, 'awaiting_approval');
+  // Visibility is eventually consistent: give the search attributes a moment to be indexed.
+  const listed = async (...args: string[]) => {
+    for (let i = 0; i < 30; i++) {
+      const rows = JSON.parse((await cli('list', ...args, '--output', 'json')).stdout) as { workflowId: string }[];
+      if (rows.some((r) => r.workflowId === 'onboard-e2e')) return true;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    return false;
+  };
+  assert.ok(await listed('--pending-approval'), 'list --pending-approval shows the waiting run');
   const text = await cli('status', 'e2e');
   assert.match(text.stdout, /g2p-onboard approve e2e --as <approver>/);
 
@@ -141,6 +151,7 @@ test('a user starts, is refused a second start, approves and watches a run to co
   assert.equal(decision?.actor, 'alice');
   assert.equal(decision?.verified, true);
 
+  assert.ok(await listed('--approver', 'alice'), 'list --approver alice finds the run she approved');
   const list = await cli('list', '--output', 'json');
   const rows = JSON.parse(list.stdout) as { workflowId: string; status: string }[];
   assert.ok(rows.some((r) => r.workflowId === 'onboard-e2e' && r.status === 'COMPLETED'));

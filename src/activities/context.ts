@@ -6,7 +6,7 @@ import { PmsClient } from '../clients/pms.js';
 import { KeymanagerClient } from '../clients/keymanager.js';
 import type { HttpOptions } from '../clients/http.js';
 import { mosipServiceUrls } from '../spec/derived.js';
-import type { DeploymentSpec } from '../spec/schema.js';
+import type { DeploymentSpec, SecretRef } from '../spec/schema.js';
 import { SecretScope, type SecretSource } from '../security/secrets.js';
 import { toFailure } from './failures.js';
 import { CredentialStore } from './credential-store.js';
@@ -62,13 +62,12 @@ export async function guardedFor<T>(spec: DeploymentSpec, deps: ActivityDeps, bo
   return guarded(deps, async (secrets) => body(secrets, { ...deps, http: await specHttpOptions(spec, deps.secrets, deps.http) }));
 }
 
-/** Logs in to MOSIP as the Partner Admin account of the spec. */
-export async function partnerAdminToken(spec: DeploymentSpec, secrets: SecretScope, http?: HttpOptions): Promise<string> {
-  const urls = mosipServiceUrls(spec.mosip);
-  const auth = new AuthmanagerClient(urls.authmanager, http);
+/** A MOSIP user login through authmanager with the spec's client; the token is remembered as secret. */
+async function mosipUserToken(spec: DeploymentSpec, secrets: SecretScope, userName: string, passwordRef: SecretRef, http?: HttpOptions): Promise<string> {
+  const auth = new AuthmanagerClient(mosipServiceUrls(spec.mosip).authmanager, http);
   const token = await auth.loginWithPassword({
-    userName: spec.mosip.partnerAdmin.userName,
-    password: await secrets.get(spec.mosip.partnerAdmin.password),
+    userName,
+    password: await secrets.get(passwordRef),
     appId: spec.mosip.appId,
     clientId: spec.mosip.clientId,
     clientSecret: await secrets.get(spec.mosip.clientSecret),
@@ -76,18 +75,14 @@ export async function partnerAdminToken(spec: DeploymentSpec, secrets: SecretSco
   return secrets.remember(token);
 }
 
+/** Logs in to MOSIP as the Partner Admin account of the spec. */
+export function partnerAdminToken(spec: DeploymentSpec, secrets: SecretScope, http?: HttpOptions): Promise<string> {
+  return mosipUserToken(spec, secrets, spec.mosip.partnerAdmin.userName, spec.mosip.partnerAdmin.password, http);
+}
+
 /** Logs in as the Auth Partner itself (PMS issues API keys only to the partner's own user). */
-export async function authPartnerToken(spec: DeploymentSpec, secrets: SecretScope, http?: HttpOptions): Promise<string> {
-  const urls = mosipServiceUrls(spec.mosip);
-  const auth = new AuthmanagerClient(urls.authmanager, http);
-  const token = await auth.loginWithPassword({
-    userName: spec.partners.auth.id,
-    password: await secrets.get(spec.partners.auth.password),
-    appId: spec.mosip.appId,
-    clientId: spec.mosip.clientId,
-    clientSecret: await secrets.get(spec.mosip.clientSecret),
-  });
-  return secrets.remember(token);
+export function authPartnerToken(spec: DeploymentSpec, secrets: SecretScope, http?: HttpOptions): Promise<string> {
+  return mosipUserToken(spec, secrets, spec.partners.auth.id, spec.partners.auth.password, http);
 }
 
 export async function adminPms(spec: DeploymentSpec, secrets: SecretScope, http?: HttpOptions): Promise<PmsClient> {

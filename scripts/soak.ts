@@ -121,7 +121,8 @@ async function main(): Promise<void> {
     });
   const killer = (async () => {
     while (!settled() && Date.now() < deadline) {
-      await sleep((killMinS + Math.random() * (killMaxS - killMinS)) * 1000);
+      const killAt = Date.now() + (killMinS + Math.random() * (killMaxS - killMinS)) * 1000;
+      while (Date.now() < killAt && !settled()) await sleep(500);
       if (settled()) break;
       await serial.run(async () => {
         const dying = worker;

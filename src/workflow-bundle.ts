@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
 
 /** dist/workflow-bundle.js, next to dist/src/ where this module is compiled. */
@@ -13,16 +13,15 @@ export const DEFAULT_WORKFLOW_BUNDLE_PATH = resolve(import.meta.dirname, '..', '
 
 /**
  * Modules every cached workflow shares instead of evaluating its own copy: pure code with no
- * workflow state. Without this each parked run held ~2 MB, mostly its own copy of the spec's
- * zod schemas and the decision verifier (`npm run bench`, parked runs). The SDK freezes them.
+ * workflow state, which the SDK deep-freezes. The decision verifier and its curves cost each
+ * cached run ~200 KB when not shared (`npm run bench`, parked runs). Not zod schemas: zod
+ * defines methods on first use, which a frozen schema refuses.
  */
 export const SHARED_WORKFLOW_MODULES: readonly string[] = [
-  'zod',
   '@noble/curves/ed25519.js',
   '@noble/curves/nist.js',
-  resolve(import.meta.dirname, 'spec', 'schema.js'),
-  resolve(import.meta.dirname, 'spec', 'derived.js'),
   resolve(import.meta.dirname, 'approvals', 'decision.js'),
+  resolve(import.meta.dirname, 'spec', 'derived.js'),
 ];
 
 const manifestSchema = z.object({
@@ -30,6 +29,8 @@ const manifestSchema = z.object({
   sdkVersion: z.string(),
   /** Compiled project files in the bundle (relative to the manifest) → sha256 of their content. */
   inputs: z.record(z.string(), z.string()),
+  /** SHARED_WORKFLOW_MODULES it was built with (project paths relative to the manifest). */
+  sharedModules: z.array(z.string()),
 });
 export type WorkflowBundleManifest = z.infer<typeof manifestSchema>;
 
@@ -46,12 +47,16 @@ function sha256(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
+function sharedModulesFrom(base: string): string[] {
+  return SHARED_WORKFLOW_MODULES.map((m) => (isAbsolute(m) ? relative(base, m) : m));
+}
+
 /** The manifest for a bundle built from `inputFiles` (absolute paths of our compiled modules). */
 export function manifestFor(codePath: string, inputFiles: Iterable<string>): WorkflowBundleManifest {
   const base = dirname(codePath);
   const inputs: Record<string, string> = {};
   for (const file of [...inputFiles].sort()) inputs[relative(base, file)] = sha256(file);
-  return { sdkVersion: bundledSdkVersion(), inputs };
+  return { sdkVersion: bundledSdkVersion(), inputs, sharedModules: sharedModulesFrom(base) };
 }
 
 export type BundleLookup = { codePath: string } | { reason: string };
@@ -70,6 +75,7 @@ export function findWorkflowBundle(codePath = DEFAULT_WORKFLOW_BUNDLE_PATH): Bun
     return { reason: `${codePath} was built with @temporalio/workflow ${manifest.sdkVersion}, this worker has ${bundledSdkVersion()}` };
   }
   const base = dirname(codePath);
+  if (manifest.sharedModules.join('\n') !== sharedModulesFrom(base).join('\n')) return { reason: `${codePath} was built with other shared modules` };
   for (const [file, hash] of Object.entries(manifest.inputs)) {
     const path = resolve(base, file);
     if (!existsSync(path) || sha256(path) !== hash) return { reason: `${codePath} is older than ${path}` };

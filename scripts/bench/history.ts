@@ -3,8 +3,6 @@
 // workflow uses it), the PMS polls made, and the longest single history in the chain — the
 // figure that must stay bounded however long the wait.
 import { Client } from '@temporalio/client';
-import proto from '@temporalio/proto';
-import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES } from '../../src/temporal/search-attributes.js';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createOnboardingWorker, depsFromEnv } from '../../src/worker.js';
 import { secretEnv, testCodec } from '../../test/helpers/fixtures.js';
@@ -41,12 +39,6 @@ export async function measureWaitGrowth(sandbox: RemoteSandbox, hours: number, l
   quietRuntime();
   const env = await createTimeSkippingEnv();
   const namespace = env.namespace ?? 'default';
-  // The test server starts without our search attributes; a run's start sets one.
-  const keyword = proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
-  await env.connection.operatorService.addSearchAttributes({
-    namespace,
-    searchAttributes: Object.fromEntries(ONBOARDING_SEARCH_ATTRIBUTE_NAMES.map((name) => [name, keyword])),
-  });
   const codec = testCodec();
   const deps = depsFromEnv({ ...secretEnv(sandbox.view), G2P_ONBOARD_CREDENTIALS_DIR: `${process.env.TMPDIR ?? '/tmp'}/g2p-onboard-bench-history-${process.pid}` });
   const worker = await createOnboardingWorker({ connection: env.nativeConnection, namespace, codec, deps });

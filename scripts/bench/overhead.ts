@@ -84,7 +84,7 @@ export async function measureOverhead(stack: Stack, runs: number, warmUp: boolea
   const straight = await startStraight(temporal, sandbox);
   try {
     const pairs = runs + (warmUp ? 1 : 0);
-    const specs = await benchSpecs(sandbox, deploymentIds('ovh', 2 * pairs));
+    const specs = await benchSpecs(sandbox, deploymentIds('ovh', 2 * pairs), undefined, stack.certificates);
     const temporalMs: number[] = [];
     const straightMs: number[] = [];
     const events: number[] = [];

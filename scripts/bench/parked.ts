@@ -49,9 +49,7 @@ export async function measureParked(stack: Stack, n: number, latencyMs: number, 
   if (!worker) throw new Error('measureParked needs the stack worker running');
   await sandbox.configure({ latencyMs, autoApproveMs: null });
   await sandbox.clearCalls();
-  const specs = await benchSpecs(sandbox, deploymentIds(`pk${n}`, n), (s) => {
-    s.approval.pollInterval = '1m';
-  });
+  const specs = await benchSpecs(sandbox, deploymentIds(`pk${n}`, n), (s) => void (s.approval.pollInterval = '1m'), stack.certificates);
   const sampler = new RssSampler([worker.pid, temporal.server.pid]).start();
   const processes = { worker: worker.pid, server: temporal.server.pid, sandbox: sandbox.pid, bench: process.pid };
   try {

@@ -13,6 +13,8 @@ export interface Figures {
   memGiB: number;
   node: string;
   latencyMs: number;
+  /** supplied: specs bring partner certificates (production); generated: the product makes them (trials). */
+  certificates: 'supplied' | 'generated';
   loadAvgStart: number;
   loadAvgEnd?: number;
   startup?: StartupFigures;
@@ -28,7 +30,7 @@ type Flat = Record<string, number | boolean | string>;
 const capitalised = (key: string) => key[0]!.toUpperCase() + key.slice(1);
 
 export function flatten(f: Figures): Flat {
-  const flat: Flat = { quick: f.quick, cpus: f.cpus, memGiB: f.memGiB, node: f.node, latencyMs: f.latencyMs, loadAvgStart: f.loadAvgStart };
+  const flat: Flat = { quick: f.quick, cpus: f.cpus, memGiB: f.memGiB, node: f.node, latencyMs: f.latencyMs, certificates: f.certificates, loadAvgStart: f.loadAvgStart };
   if (f.startup) Object.assign(flat, f.startup);
   if (f.overhead) {
     const { runs, latencyMs: _latency, ...rest } = f.overhead;
@@ -59,6 +61,17 @@ export function flatten(f: Figures): Flat {
   return flat;
 }
 
+/** What must hold whatever the machine: the comparison is fair and every run completed. */
+export function brokenFigures(flat: Flat): string[] {
+  const broken: string[] = [];
+  if ('sameCalls' in flat && flat.sameCalls !== true) broken.push('the straight line made other calls than the workflow');
+  for (const [key, value] of Object.entries(flat)) {
+    const m = /^parked(\d+)Completed$/.exec(key);
+    if (m && Number(value) !== Number(m[1])) broken.push(`${key} ${value}: not every parked run completed`);
+  }
+  return broken;
+}
+
 /** The issue's targets, checked where the figure was measured; returns the ones missed. */
 export function checkTargets(flat: Flat): string[] {
   const targets: [string, (v: number | boolean | string) => boolean, string][] = [
@@ -78,16 +91,12 @@ export function checkTargets(flat: Flat): string[] {
   if ('waitEventsPerWaitHour' in flat && Number(flat.waitChainRuns) === 1 && Number(flat.waitEventsPerWaitHour) * 24 * 14 > 10_000) {
     missed.push(`waitEventsPerWaitHour ${flat.waitEventsPerWaitHour} with no continue-as-new (unbounded: ${Number(flat.waitEventsPerWaitHour) * 24 * 14} events over a 14-day wait)`);
   }
-  for (const [key, value] of Object.entries(flat)) {
-    const m = /^parked(\d+)Completed$/.exec(key);
-    if (m && m[1] !== '1000' && Number(value) !== Number(m[1])) missed.push(`${key} ${value} (target = ${m[1]})`);
-  }
   return missed;
 }
 
 export function summary(f: Figures, missed: string[]): string {
   const lines = [
-    `g2p-onboard bench${f.quick ? ' (quick)' : ''}: ${f.cpus} cores, ${f.memGiB} GiB, Node ${f.node}, ${f.latencyMs} ms per sandbox call; ` +
+    `g2p-onboard bench${f.quick ? ' (quick)' : ''}: ${f.cpus} cores, ${f.memGiB} GiB, Node ${f.node}, ${f.latencyMs} ms per sandbox call, partner certificates ${f.certificates}; ` +
       `load average ${f.loadAvgStart} at start, ${f.loadAvgEnd ?? '?'} at end`,
   ];
   const s = f.startup;

@@ -7,6 +7,7 @@ import { OnboardingStep } from '../../src/temporal/search-attributes.js';
 import type { DeploymentSpec, DeploymentSpecInput } from '../../src/spec/schema.js';
 import { approveAs } from '../../test/helpers/approve.js';
 import type { RemoteSandbox } from './stack.js';
+import type { CertificateIssuer } from './certificates.js';
 import { pool, sleep } from './stats.js';
 
 export const BENCH_INITIATOR = 'bench-staff';
@@ -20,15 +21,32 @@ export function deploymentIds(prefix: string, n: number): string[] {
 /**
  * One spec per id, each with its own partner login and OpenG2P provider name. All share one
  * OpenG2P and one test resident, so the verification login names the user it creates after
- * the pairwise subject (unique per relying party), not the resident's e-mail.
+ * the pairwise subject (unique per relying party), not the resident's e-mail. With an issuer,
+ * partners bring their certificates (as in production); without, the product generates them.
  */
-export async function benchSpecs(sandbox: RemoteSandbox, ids: string[], change?: (s: DeploymentSpecInput) => void): Promise<DeploymentSpec[]> {
-  return pool(ids, 50, (id) =>
-    sandbox.spec(id, (s) => {
+export async function benchSpecs(
+  sandbox: RemoteSandbox,
+  ids: string[],
+  change?: (s: DeploymentSpecInput) => void,
+  certificates?: CertificateIssuer,
+): Promise<DeploymentSpec[]> {
+  return pool(ids, 50, async (id) => {
+    const certs = certificates && {
+      auth: await certificates.filesFor(`${id}-auth`, `Org ${id}`),
+      misp: await certificates.filesFor(`${id}-misp`, `Org ${id}`),
+    };
+    return sandbox.spec(id, (s) => {
       s.openg2p.provider = { ...s.openg2p.provider, name: `e-Signet ${id}`, loginAttribute: 'user_id' };
+      if (certs) {
+        if (s.partners.auth.organisation !== `Org ${id}` || s.partners.misp.organisation !== `Org ${id}`) {
+          throw new Error('the fixture spec changed its organisations: update scripts/bench/runs.ts');
+        }
+        s.partners.auth.certificate = certs.auth;
+        s.partners.misp.certificate = certs.misp;
+      }
       change?.(s);
-    }),
-  );
+    });
+  });
 }
 
 export function startRun(client: Client, spec: DeploymentSpec): Promise<WorkflowHandleWithFirstExecutionRunId> {

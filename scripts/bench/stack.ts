@@ -15,6 +15,7 @@ import { sandboxSpec, secretEnv } from '../../test/helpers/fixtures.js';
 import type { DeploymentSpec, DeploymentSpecInput } from '../../src/spec/schema.js';
 import { startProcess, type ManagedProcess } from '../processes.js';
 import type { CallRecord, HostReply, HostRequest } from './sandbox-host.js';
+import { certificateIssuer, type CertificateIssuer } from './certificates.js';
 
 export interface Temporal {
   server: DevServer;
@@ -158,10 +159,15 @@ export async function startWorkerProcess(temporal: Temporal, sandbox: RemoteSand
   const worker = await startProcess('worker', process.execPath, [join(projectRoot, 'dist', 'src', 'worker.js')], {
     env,
     cwd: temporal.workDir,
-    readyLine: /g2p-onboard worker:/,
+    // The line printed once Worker.create is done (the fallback's warning starts the same way).
+    readyLine: /g2p-onboard worker: task queue/,
     timeoutMs: 60_000,
   });
   const readyMs = performance.now() - started;
+  // Someone may rebuild the workflows mid-run: such a worker bundles at start, with other figures.
+  if (!settings.workflowBundlePath && worker.output.some((line) => line.includes('bundling the workflows at start'))) {
+    console.error('  ! this worker found no fresh prepared bundle and bundled at start: its figures are not comparable');
+  }
   return { pid: worker.child.pid!, readyMs, process: worker, stop: () => worker.stop(15_000) };
 }
 
@@ -169,21 +175,31 @@ export async function startWorkerProcess(temporal: Temporal, sandbox: RemoteSand
 export interface Stack {
   temporal: Temporal;
   sandbox: RemoteSandbox;
+  /** Partner certificates the specs bring; absent = the product generates them (--generate-certificates). */
+  certificates?: CertificateIssuer;
   worker?: WorkerProcess;
   /** Starts the stack's worker (replacing a running one). */
   startWorker(settings?: WorkerSettings): Promise<WorkerProcess>;
   stop(): Promise<void>;
 }
 
-export async function startStack(latencyMs: number, workerEnv: NodeJS.ProcessEnv = {}): Promise<Stack> {
+export interface StackSettings {
+  latencyMs: number;
+  workerEnv?: NodeJS.ProcessEnv;
+  generateCertificates?: boolean;
+}
+
+export async function startStack(settings: StackSettings): Promise<Stack> {
   const temporal = await startTemporal();
-  const sandbox = await startSandboxHost({ latencyMs }).catch(async (err) => {
+  const sandbox = await startSandboxHost({ latencyMs: settings.latencyMs }).catch(async (err) => {
     await temporal.stop();
     throw err;
   });
+  const workerEnv = settings.workerEnv ?? {};
   const stack: Stack = {
     temporal,
     sandbox,
+    certificates: settings.generateCertificates ? undefined : await certificateIssuer(join(temporal.workDir, 'certificates')),
     startWorker: async (settings) => {
       await stack.worker?.stop();
       stack.worker = await startWorkerProcess(temporal, sandbox, { ...settings, env: { ...workerEnv, ...settings?.env } });

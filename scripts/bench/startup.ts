@@ -44,7 +44,7 @@ export async function measureStartup(stack: Stack, samples: number, compareWitho
     log(`  worker ready: ${Math.round(withBundle.at(-1)!)} ms with the bundle${compareWithoutBundle ? `, ${Math.round(withoutBundle.at(-1)!)} ms bundling at start` : ''}`);
   }
 
-  const [spec] = await benchSpecs(stack.sandbox, deploymentIds('cli', 1));
+  const [spec] = await benchSpecs(stack.sandbox, deploymentIds('cli', 1), undefined, stack.certificates);
   const handle = await startRun(stack.temporal.client, spec!);
   await untilAwaitingApproval(handle, 100);
   const cli = join(projectRoot, 'dist', 'src', 'cli', 'main.js');

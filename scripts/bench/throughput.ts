@@ -21,9 +21,7 @@ export async function measureThroughput(stack: Stack, sizes: number[], latencyMs
   try {
     for (const n of sizes) {
       await sandbox.clearCalls();
-      const specs = await benchSpecs(sandbox, deploymentIds(`tp${n}`, n), (s) => {
-        s.approval.pollInterval = '1s';
-      });
+      const specs = await benchSpecs(sandbox, deploymentIds(`tp${n}`, n), (s) => void (s.approval.pollInterval = '1s'), stack.certificates);
       const meter = await new CpuMeter({ worker: stack.worker!.pid, server: temporal.server.pid, sandbox: sandbox.pid, bench: process.pid }).start();
       const started = performance.now();
       const handles = await pool(specs, 50, (spec) => startRun(temporal.client, spec));

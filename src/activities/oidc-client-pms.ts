@@ -87,6 +87,11 @@ export async function registerWithPms(spec: DeploymentSpec, publicJwk: Record<st
     return { clientId: created.clientId, status: created.status, adopted: false, via: 'pms' };
   } catch (err) {
     if (err instanceof RemoteRejection && err.code === 'PMS_IDP_001') {
+      // A create whose answer was lost may have landed after the lookup above: adopt it if so.
+      const landed = await existingClient(spec, pms, publicJwk, deps);
+      if (landed && (!landed.relyingPartyId || landed.relyingPartyId === spec.partners.auth.id)) {
+        return { clientId: landed.id, status: landed.status, adopted: true, via: 'pms' };
+      }
       throw blockingFailure('ClientKeyConflict', `PMS already has a client for this key, but not under id ${pmsOidcClientId(publicJwk)}`, {
         system: 'pms',
         code: err.code,

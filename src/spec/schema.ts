@@ -144,7 +144,7 @@ export const deploymentSpecSchema = z
             policy: z.string().min(1).max(128),
             /** The partner's own login (Keycloak username = partner id): PMS issues API keys only to the partner itself. */
             password: secretRefSchema,
-            apiKeyLabel: z.string().min(1).max(64).optional(),
+            apiKeyLabel: z.string().min(1).max(32, { message: 'must be at most 32 characters (PMS stores labels of at most 36, and a re-issued key adds a suffix)' }).optional(),
           })
           .strict(),
         misp: z.object(partnerCommon).strict(),

@@ -32,18 +32,22 @@ import { OnboardingRun, RunAborted, type RunSnapshot } from './run-state.js';
 
 // Remote calls answer in seconds; transient failures (network, 5xx, 429) retry with backoff
 // without limit — they never block the run. Non-retryable failures come back typed.
+// Activities heartbeat every 2 s, so a worker that died is noticed in seconds, not minutes.
 const remote = proxyActivities<OnboardingActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 // The end-to-end login check walks several systems in one activity.
 const verification = proxyActivities<OnboardingActivities>({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 // A reminder that cannot be delivered is not worth blocking an approval for.
 const notices = proxyActivities<OnboardingActivities>({
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
 });
 

@@ -19,6 +19,11 @@ export function workerProcessScript(): string {
 const optionalNumber = (value: string | undefined) => (value ? Number(value) : undefined);
 
 async function main(): Promise<void> {
+  if (!process.env.TEMPORAL_ADDRESS) {
+    // Not started by worker-launch.ts (e.g. picked up by a test runner): nothing to serve.
+    console.error('worker-process: TEMPORAL_ADDRESS is not set; tests start this file through test/helpers/worker-launch.ts');
+    return;
+  }
   const codec = await loadCodec();
   const { connection, namespace } = await connectWorkerConnection();
   const deps = {

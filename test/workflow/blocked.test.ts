@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { Client, type WorkflowHandle } from '@temporalio/client';
+import { Client, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestEnv } from '../helpers/temporal.js';
@@ -14,9 +14,19 @@ import { SEEDED_AUTH_POLICY } from '../../src/sandbox/mosip/index.js';
 import type { PolicyRecord } from '../../src/sandbox/mosip/state.js';
 import { createOnboardingWorker } from '../../src/worker.js';
 import { startOnboarding } from '../../src/cli/runs.js';
-import { abortUpdate, retryUpdate, statusQuery, type OnboardingResult, type StatusView } from '../../src/workflows/messages.js';
+import { abortUpdate, retryUpdate, statusQuery, type OnboardingResult, type RetryInput, type StatusView } from '../../src/workflows/messages.js';
 
 const UNKNOWN_POLICY = 'no-such-policy';
+
+/** Sends `retry`; a refusal fails the test with the workflow's own reason. */
+async function retry(handle: WorkflowHandle, input: RetryInput): Promise<void> {
+  try {
+    await handle.executeUpdate(retryUpdate, { args: [input] });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new Error(`retry refused: ${err.cause?.message}`);
+    throw err;
+  }
+}
 
 async function waitForStatus(handle: WorkflowHandle, until: (s: StatusView) => boolean, timeoutMs = 30_000): Promise<StatusView> {
   const deadline = Date.now() + timeoutMs;
@@ -86,7 +96,7 @@ describe('blocked runs', () => {
     );
 
     const fixed = withPolicy('blocked-retry', SEEDED_AUTH_POLICY);
-    await handle.executeUpdate(retryUpdate, { args: [{ operator: 'ops-1', comment: 'policy withdrawn; use the published one', spec: fixed }] });
+    await retry(handle, { operator: 'ops-1', comment: 'policy withdrawn; use the published one', spec: fixed });
     await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     await approveAs(handle, 'alice', 'checked');
     const result = (await handle.result()) as OnboardingResult;
@@ -108,7 +118,7 @@ describe('blocked runs', () => {
     else assert.equal(blocked.lastError?.step, 'verifyPrerequisites');
     assert.match(blocked.lastError?.message ?? '', new RegExp(`${UNKNOWN_POLICY}|policy`, 'i'));
 
-    await handle.executeUpdate(retryUpdate, { args: [{ operator: 'ops-1', spec: withPolicy('blocked-unknown', SEEDED_AUTH_POLICY) }] });
+    await retry(handle, { operator: 'ops-1', spec: withPolicy('blocked-unknown', SEEDED_AUTH_POLICY) });
     await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     await approveAs(handle, 'bob');
     assert.equal(((await handle.result()) as OnboardingResult).outcome, 'completed');

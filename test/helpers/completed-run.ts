@@ -4,8 +4,9 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import type { DeploymentSpec, DeploymentSpecInput } from '../../src/spec/schema.js';
 import { startOnboarding } from '../../src/cli/runs.js';
-import { statusQuery, type OnboardingResult } from '../../src/workflows/messages.js';
+import type { OnboardingResult } from '../../src/workflows/messages.js';
 import { sandboxSpec } from './fixtures.js';
+import { waitForStatus } from './harness.js';
 import { approveAs } from './approve.js';
 
 export interface CompletedRun {
@@ -16,13 +17,7 @@ export interface CompletedRun {
 }
 
 export async function waitForPhase(handle: WorkflowHandle, phases: string[], timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await handle.query(statusQuery);
-    if (phases.includes(status.phase)) return;
-    if (Date.now() > deadline) throw new Error(`run never reached ${phases.join('/')}; last status: ${JSON.stringify(status)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitForStatus(handle, (s) => phases.includes(s.phase), timeoutMs);
 }
 
 export async function completeOnboarding(

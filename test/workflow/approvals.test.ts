@@ -1,30 +1,16 @@
 // Approvals that hold up in an audit: only proven approvers decide, once, freshly, never the
 // initiator; N of M; PMS-portal approvals noticed; and the audit export of a closed run.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTestEnv } from '../helpers/temporal.js';
-import { sandboxSpec, startTestSandbox, testCodec, testDeps } from '../helpers/fixtures.js';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { sandboxSpec } from '../helpers/fixtures.js';
+import { useWorkflowHarness, waitForStatus } from '../helpers/harness.js';
 import { approveAs, decisionToken, rejectAs } from '../helpers/approve.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import { createOnboardingWorker } from '../../src/worker.js';
 import { startOnboarding } from '../../src/cli/runs.js';
 import { loadAudit } from '../../src/cli/audit.js';
-import { approveSignal, approveUpdate, auditTrailQuery, statusQuery, type OnboardingResult, type StatusView } from '../../src/workflows/messages.js';
+import { approveSignal, approveUpdate, auditTrailQuery, statusQuery, type OnboardingResult } from '../../src/workflows/messages.js';
 import type { DeploymentSpecInput } from '../../src/spec/schema.js';
 import { approver } from '../helpers/approvers.js';
-
-async function waitForStatus(handle: WorkflowHandle, until: (s: StatusView) => boolean, timeoutMs = 30_000): Promise<StatusView> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await handle.query(statusQuery);
-    if (until(status)) return status;
-    if (Date.now() > deadline) throw new Error(`status never matched; last: ${JSON.stringify(status)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 const refusedWith = (pattern: RegExp) => (err: unknown) =>
   err instanceof WorkflowUpdateFailedError && pattern.test(String(err.cause?.message)) ? true : assert.fail(`unexpected: ${String((err as WorkflowUpdateFailedError)?.cause?.message ?? err)}`);
@@ -34,31 +20,11 @@ function updateEventCount(history: Awaited<ReturnType<WorkflowHandle['fetchHisto
 }
 
 describe('approval rules on a real Temporal server', () => {
-  let env: TestWorkflowEnvironment;
-  let sandbox: Sandbox;
-  let worker: Worker;
-  let running: Promise<void>;
-  let client: Client;
-
-  before(async () => {
-    env = await createTestEnv();
-    sandbox = await startTestSandbox();
-    const codec = testCodec();
-    worker = await createOnboardingWorker({ connection: env.nativeConnection, namespace: 'default', codec, deps: await testDeps(sandbox) });
-    running = worker.run();
-    client = new Client({ connection: env.connection, namespace: 'default', dataConverter: { payloadCodecs: [codec] } });
-  });
-
-  after(async () => {
-    worker?.shutdown();
-    await running;
-    await sandbox?.close();
-    await env?.teardown();
-  });
+  const h = useWorkflowHarness();
 
   async function waitingRun(id: string, change?: (s: DeploymentSpecInput) => void, initiator = 'staff-1') {
-    const spec = sandboxSpec(sandbox, id, change);
-    const handle = await startOnboarding(client, spec, initiator);
+    const spec = sandboxSpec(h.sandbox, id, change);
+    const handle = await startOnboarding(h.client, spec, initiator);
     await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     return { spec, handle };
   }
@@ -110,7 +76,7 @@ describe('approval rules on a real Temporal server', () => {
     const result = (await handle.result()) as OnboardingResult;
     assert.equal(result.outcome, 'completed');
     assert.deepEqual(result.approvals.map((a) => a.approver), ['carol', 'bob']);
-    const puts = sandbox.requests.filter((r) => r.method === 'PUT' && r.path === `/v1/partnermanager/partners/policy/${result.ids.policyMappingKey}`);
+    const puts = h.sandbox.requests.filter((r) => r.method === 'PUT' && r.path === `/v1/partnermanager/partners/policy/${result.ids.policyMappingKey}`);
     assert.equal(puts.length, 1, 'the approval was recorded on PMS once');
     assert.equal((puts[0]!.body as { request: { status: string } }).request.status, 'Approved');
     assert.equal(result.ids.authPartnerId, spec.partners.auth.id);
@@ -119,7 +85,7 @@ describe('approval rules on a real Temporal server', () => {
   test('an approval given in the PMS portal is noticed by polling', async () => {
     const { handle } = await waitingRun('portal');
     const status = await handle.query(statusQuery);
-    sandbox.mosip.approveMapping(status.pendingApproval!.mappingKey);
+    h.sandbox.mosip.approveMapping(status.pendingApproval!.mappingKey);
     const result = (await handle.result()) as OnboardingResult;
     assert.equal(result.outcome, 'completed');
     assert.ok(result.audit.some((e) => e.event === 'approval.pms.approved'), 'audit says it was approved in PMS');
@@ -132,10 +98,10 @@ describe('approval rules on a real Temporal server', () => {
     await approveAs(handle, 'alice', 'fine by me');
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal((await handle.query(statusQuery)).phase, 'awaiting_approval');
-    sandbox.mosip.approveMapping((await handle.query(statusQuery)).pendingApproval!.mappingKey);
+    h.sandbox.mosip.approveMapping((await handle.query(statusQuery)).pendingApproval!.mappingKey);
     const result = (await handle.result()) as OnboardingResult;
     assert.equal(result.outcome, 'completed');
-    assert.equal(sandbox.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(`/policy/${result.ids.policyMappingKey}`)).length, 0, 'the run did not record an approval on PMS itself');
+    assert.equal(h.sandbox.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(`/policy/${result.ids.policyMappingKey}`)).length, 0, 'the run did not record an approval on PMS itself');
     assert.ok(result.audit.some((e) => e.event === 'approval.approve' && e.actor === 'alice'));
     assert.ok(result.audit.some((e) => e.event === 'approval.pms.approved'));
   });
@@ -166,7 +132,7 @@ describe('approval rules on a real Temporal server', () => {
     const { handle } = await waitingRun('audited');
     await approveAs(handle, 'bob', 'audited approval');
     const result = (await handle.result()) as OnboardingResult;
-    const audit = await loadAudit(client, 'audited', true);
+    const audit = await loadAudit(h.client, 'audited', true);
     assert.equal(audit.source, 'history');
     assert.equal(audit.status, 'COMPLETED');
     assert.deepEqual(audit.entries.map(({ verified: _v, verification: _w, ...e }) => e), result.audit);

@@ -1,20 +1,16 @@
 // A run that hits an error retrying cannot fix parks as `blocked` with the remote error code;
 // ops resume it with a corrected spec (nothing finished is redone) or end it with abort.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { Client, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTestEnv } from '../helpers/temporal.js';
-import { sandboxSpec, startTestSandbox, testCodec, testDeps } from '../helpers/fixtures.js';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { sandboxSpec } from '../helpers/fixtures.js';
+import { useWorkflowHarness, waitForStatus } from '../helpers/harness.js';
 import { approveAs } from '../helpers/approve.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
 import { SEEDED_AUTH_POLICY } from '../../src/sandbox/mosip/index.js';
 import type { PolicyRecord } from '../../src/sandbox/mosip/state.js';
-import { createOnboardingWorker } from '../../src/worker.js';
 import { startOnboarding } from '../../src/cli/runs.js';
-import { abortUpdate, retryUpdate, statusQuery, type OnboardingResult, type RetryInput, type StatusView } from '../../src/workflows/messages.js';
+import { abortUpdate, retryUpdate, type OnboardingResult, type RetryInput } from '../../src/workflows/messages.js';
 
 const UNKNOWN_POLICY = 'no-such-policy';
 
@@ -28,49 +24,19 @@ async function retry(handle: WorkflowHandle, input: RetryInput): Promise<void> {
   }
 }
 
-async function waitForStatus(handle: WorkflowHandle, until: (s: StatusView) => boolean, timeoutMs = 30_000): Promise<StatusView> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await handle.query(statusQuery);
-    if (until(status)) return status;
-    if (Date.now() > deadline) throw new Error(`status never matched; last: ${JSON.stringify(status)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('blocked runs', () => {
-  let env: TestWorkflowEnvironment;
-  let sandbox: Sandbox;
-  let worker: Worker;
-  let running: Promise<void>;
-  let client: Client;
-
-  before(async () => {
-    env = await createTestEnv();
-    sandbox = await startTestSandbox();
-    const codec = testCodec();
-    worker = await createOnboardingWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', codec, deps: await testDeps(sandbox) });
-    running = worker.run();
-    client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter: { payloadCodecs: [codec] } });
-  });
-
-  after(async () => {
-    worker?.shutdown();
-    await running;
-    await sandbox?.close();
-    await env?.teardown();
-  });
+  const h = useWorkflowHarness();
 
   const withPolicy = (id: string, policy: string) =>
-    sandboxSpec(sandbox, id, (s) => {
+    sandboxSpec(h.sandbox, id, (s) => {
       s.partners.auth.policy = policy;
     });
 
   /** A published copy of the seeded Auth policy under another name, for a test to deactivate. */
   function publishPolicyCopy(name: string): PolicyRecord {
-    const seeded = [...sandbox.mosip.state.policies.values()].find((p) => p.name === SEEDED_AUTH_POLICY)!;
+    const seeded = [...h.sandbox.mosip.state.policies.values()].find((p) => p.name === SEEDED_AUTH_POLICY)!;
     const copy: PolicyRecord = { ...seeded, id: randomUUID(), name };
-    sandbox.mosip.state.policies.set(copy.id, copy);
+    h.sandbox.mosip.state.policies.set(copy.id, copy);
     return copy;
   }
 
@@ -79,8 +45,8 @@ describe('blocked runs', () => {
     const spec = withPolicy('blocked-retry', policy.name);
     const auth = spec.partners.auth.id;
     // Withdraw the policy once the run is past its prerequisite checks (while it uploads the partner certificate).
-    const certificateUpload = sandbox.faults.add({ method: 'POST', path: '/v1/partnermanager/partners/certificate/upload', match: [`"${auth}"`], kind: 'latency', latencyMs: 300, count: 1 });
-    const handle = await startOnboarding(client, spec, 'staff-1');
+    const certificateUpload = h.sandbox.faults.add({ method: 'POST', path: '/v1/partnermanager/partners/certificate/upload', match: [`"${auth}"`], kind: 'latency', latencyMs: 300, count: 1 });
+    const handle = await startOnboarding(h.client, spec, 'staff-1');
     await certificateUpload.firstHit;
     policy.isActive = false;
 
@@ -103,15 +69,15 @@ describe('blocked runs', () => {
 
     assert.equal(result.outcome, 'completed');
     assert.equal(result.steps.find((s) => s.name === 'requestAuthPolicyMapping')!.retries, 1);
-    const counts = sandbox.mosip.counts();
+    const counts = h.sandbox.mosip.counts();
     assert.equal(counts.partners[auth], 1, 'the partner made before the block is not made again');
     assert.equal(counts.policyMappings[`${auth}/${SEEDED_AUTH_POLICY}`], 1);
     assert.equal(counts.policyMappings[`${auth}/${policy.name}`], undefined);
-    assert.equal(sandbox.esignet.createCounts[result.ids.oidcClientId!], 1);
+    assert.equal(h.sandbox.esignet.createCounts[result.ids.oidcClientId!], 1);
   });
 
   test('an unknown policy name blocks the run with the policy named; retry with a fixed spec completes it', async () => {
-    const handle = await startOnboarding(client, withPolicy('blocked-unknown', UNKNOWN_POLICY), 'staff-1');
+    const handle = await startOnboarding(h.client, withPolicy('blocked-unknown', UNKNOWN_POLICY), 'staff-1');
     const blocked = await waitForStatus(handle, (s) => s.phase === 'blocked');
     // The prerequisite checks catch it when the policy manager is reachable; PMS itself at the mapping step otherwise.
     if (blocked.lastError?.step === 'requestAuthPolicyMapping') assert.equal(blocked.lastError.code, 'PMS_PRT_098');
@@ -122,12 +88,12 @@ describe('blocked runs', () => {
     await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     await approveAs(handle, 'bob');
     assert.equal(((await handle.result()) as OnboardingResult).outcome, 'completed');
-    assert.equal(sandbox.mosip.counts().partners['blocked-unknown-auth'], 1);
+    assert.equal(h.sandbox.mosip.counts().partners['blocked-unknown-auth'], 1);
   });
 
   test('abort ends a blocked run and nothing after the blocked step is made', async () => {
     const spec = withPolicy('blocked-abort', UNKNOWN_POLICY);
-    const handle = await startOnboarding(client, spec, 'staff-1');
+    const handle = await startOnboarding(h.client, spec, 'staff-1');
     await waitForStatus(handle, (s) => s.phase === 'blocked');
     await handle.executeUpdate(abortUpdate, { args: [{ operator: 'ops-1', comment: 'deployment cancelled' }] });
     const result = (await handle.result()) as OnboardingResult;
@@ -135,7 +101,7 @@ describe('blocked runs', () => {
     assert.equal(result.outcome, 'aborted');
     assert.equal(result.ids.oidcClientId, undefined);
     assert.ok(result.steps.some((s) => s.status === 'blocked' || s.status === 'skipped'));
-    const counts = sandbox.mosip.counts();
+    const counts = h.sandbox.mosip.counts();
     assert.ok((counts.partners[spec.partners.auth.id] ?? 0) <= 1);
     assert.equal(counts.partners[spec.partners.misp.id], undefined, 'no step after the blocked one ran');
     assert.equal(Object.keys(counts.policyMappings).filter((k) => k.startsWith(`${spec.partners.auth.id}/`)).length, 0);

@@ -88,31 +88,39 @@ export async function measureOverhead(stack: Stack, runs: number, warmUp: boolea
     const temporalMs: number[] = [];
     const straightMs: number[] = [];
     const events: number[] = [];
+    // Runs `body`; with `record`, also returns the sandbox calls it made, in order.
+    const capture = async <T>(record: boolean, body: () => Promise<T>): Promise<{ value: T; calls: string[] }> => {
+      if (record) await sandbox.clearCalls();
+      const value = await body();
+      return { value, calls: record ? (await sandbox.calls()).map(callKey) : [] };
+    };
     let temporalCalls: string[] = [];
-    let sameCalls = true;
+    let sameCalls = false;
     for (let i = 0; i < pairs; i++) {
-      const t = specs[2 * i]!;
-      const s = specs[2 * i + 1]!;
+      const proof = i === 0; // the first pair also proves both sides make the same calls in the same order
+      const runT = () => capture(proof, () => viaTemporal(temporal, specs[2 * i]!));
+      const runS = () => capture(proof, () => straight.run(specs[2 * i + 1]!));
+      // Every other pair runs the straight line first, so order effects cancel out.
+      let t: Awaited<ReturnType<typeof runT>>;
+      let s: Awaited<ReturnType<typeof runS>>;
+      if (i % 2 === 0) {
+        t = await runT();
+        s = await runS();
+      } else {
+        s = await runS();
+        t = await runT();
+      }
+      if (proof) {
+        temporalCalls = t.calls;
+        sameCalls = t.calls.join('\n') === s.calls.join('\n');
+        if (!sameCalls) log(`  ! the straight line's calls differ from the workflow's (${s.calls.length} vs ${t.calls.length})`);
+      }
       const counted = !(warmUp && i === 0);
-      // The first pair (T then S) also proves both sides make the same calls in the same order.
-      if (i === 0) await sandbox.clearCalls();
-      const r = i % 2 === 0 ? await viaTemporal(temporal, t) : undefined;
-      if (i === 0) {
-        temporalCalls = (await sandbox.calls()).map(callKey);
-        await sandbox.clearCalls();
-      }
-      const straightRunMs = await straight.run(s);
-      if (i === 0) {
-        const straightCalls = (await sandbox.calls()).map(callKey);
-        sameCalls = temporalCalls.join('\n') === straightCalls.join('\n');
-        if (!sameCalls) log(`  ! the straight line's calls differ from the workflow's (${straightCalls.length} vs ${temporalCalls.length})`);
-      }
-      const temporalRun = r ?? (await viaTemporal(temporal, t));
-      log(`  pair ${i + 1}/${pairs}${counted ? '' : ' (warm-up)'}: temporal ${Math.round(temporalRun.ms)} ms, straight ${Math.round(straightRunMs)} ms`);
+      log(`  pair ${i + 1}/${pairs}${counted ? '' : ' (warm-up)'}: temporal ${Math.round(t.value.ms)} ms, straight ${Math.round(s.value)} ms`);
       if (!counted) continue;
-      temporalMs.push(temporalRun.ms);
-      straightMs.push(straightRunMs);
-      events.push((await historyEvents(temporal.client, temporalRun.workflowId, temporalRun.firstRunId)).events);
+      temporalMs.push(t.value.ms);
+      straightMs.push(s.value);
+      events.push((await historyEvents(temporal.client, t.value.workflowId, t.value.firstRunId)).events);
     }
     const temporalMedianMs = median(temporalMs);
     const straightMedianMs = median(straightMs);

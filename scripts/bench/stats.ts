@@ -6,7 +6,10 @@ import { promisify } from 'node:util';
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function median(values: number[]): number {
-  return percentile(values, 50);
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Nearest-rank percentile (p in 0–100); NaN for no values. */

@@ -7,7 +7,9 @@ import { signDecision } from '../approvals/sign.js';
 import { approveUpdate, rejectUpdate, statusQuery, type ApprovalRecord } from '../workflows/messages.js';
 import { sendUpdate, workflowIdFor } from './runs.js';
 
-export class KeyRefError extends Error {}
+export class KeyRefError extends Error {
+  override name = 'KeyRefError';
+}
 
 /** `--key` takes a file path, `file:path` or `env:NAME` — never the key itself on the command line. */
 export async function readApproverKey(ref: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {

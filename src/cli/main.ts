@@ -5,10 +5,10 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { userInfo } from 'node:os';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { formatProblem, loadSpecFile, SpecError } from '../spec/load.js';
+import type { SpecError } from '../spec/load.js';
 import { connectClient, temporalUiUrl, loadConnectionConfig } from '../temporal/connection.js';
 import { ensureLocalCodecKeys, loadCodec } from '../security/codec-keys.js';
-import { OnboardingDeploymentId } from '../temporal/search-attributes.js';
+import { OnboardingApprover, OnboardingDeploymentId, OnboardingStep } from '../temporal/search-attributes.js';
 import {
   abortUpdate,
   ONBOARDING_WORKFLOW_TYPE,
@@ -16,9 +16,6 @@ import {
   statusQuery,
   type StatusView,
 } from '../workflows/messages.js';
-import { OnboardingApprover, OnboardingStep } from '../temporal/search-attributes.js';
-import { decide, KeyRefError } from './decide.js';
-import { loadAudit, renderAuditMarkdown, renderAuditText } from './audit.js';
 import { renderResult, renderStatus, renderStep } from './render.js';
 import { Refused, sendUpdate, startOnboarding, watchRun, workflowIdFor } from './runs.js';
 
@@ -26,6 +23,12 @@ import { Refused, sendUpdate, startOnboarding, watchRun, workflowIdFor } from '.
 export const EXIT = { ok: 0, failed: 1, invalidInput: 2, refused: 3, notFound: 4 } as const;
 
 class UsageError extends Error {}
+
+// Spec parsing (zod, yaml, key handling), signing and audit verification load only for the
+// commands that need them: `status` and `list` stay quick to start.
+async function loadSpecFile(file: string) {
+  return (await import('../spec/load.js')).loadSpecFile(file);
+}
 
 interface Command {
   summary: string;
@@ -160,6 +163,7 @@ const commands: Record<string, Command> = {
       const format = String(values.format);
       if (!['text', 'json', 'md'].includes(format)) throw new UsageError('--format must be text, json or md');
       return withClient(async (c) => {
+        const { loadAudit, renderAuditMarkdown, renderAuditText } = await import('./audit.js');
         const audit = await loadAudit(c, positionals[0]!, Boolean(values.verify));
         if (format === 'json') print(audit);
         else console.log(format === 'md' ? renderAuditMarkdown(audit) : renderAuditText(audit));
@@ -205,6 +209,7 @@ function decisionCommand(decision: 'approve' | 'reject'): Command {
       if (!keyRef) throw new UsageError(`${decision} needs --key <private key file> (or env:NAME, or G2P_ONBOARD_APPROVER_KEY): decisions are signed`);
       if (decision === 'reject' && !values.comment) throw new UsageError('reject needs --comment "why"');
       return withClient(async (c) => {
+        const { decide } = await import('./decide.js');
         const record = await decide(c, positionals[0]!, decision, values.as as string, keyRef, values.comment as string | undefined);
         console.log(`${workflowIdFor(positionals[0]!)}: ${decision === 'approve' ? 'approved' : 'rejected'} by ${record.approver} at ${record.at} (signed decision recorded)`);
         return EXIT.ok;
@@ -276,13 +281,15 @@ export async function main(argv: string[]): Promise<number> {
     if (parsed.values.output && !['text', 'json'].includes(String(parsed.values.output))) throw new UsageError('--output must be text or json');
     return await command.run(parsed as never);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof KeyRefError) {
-      console.error(`g2p-onboard ${name}: ${err.message}\nusage: ${command.usage}`);
+    if (err instanceof UsageError || (err as Error)?.name === 'KeyRefError') {
+      console.error(`g2p-onboard ${name}: ${(err as Error).message}\nusage: ${command.usage}`);
       return EXIT.invalidInput;
     }
-    if (err instanceof SpecError) {
-      console.error(`${err.file}: ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}; nothing was started`);
-      for (const p of err.problems) console.error(`  ${formatProblem(p)}`);
+    if ((err as Error)?.name === 'SpecError') {
+      const { formatProblem } = await import('../spec/load.js');
+      const specError = err as SpecError;
+      console.error(`${specError.file}: ${specError.problems.length} problem${specError.problems.length === 1 ? '' : 's'}; nothing was started`);
+      for (const p of specError.problems) console.error(`  ${formatProblem(p)}`);
       return EXIT.invalidInput;
     }
     if (err instanceof Refused) {

@@ -1,7 +1,7 @@
 // The onboarding workflow's contract with the outside world: its name, task queue, the
 // queries, updates and signals it handles, and the shapes they carry. The CLI imports this
 // module too, so callers send exactly what the workflow handles.
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { DeploymentSpec } from '../spec/schema.js';
 
 export const TASK_QUEUE = 'g2p-onboard';
@@ -149,6 +149,12 @@ export interface AbortInput {
   operator: string;
   comment: string;
 }
+
+// The same plain definitions `defineQuery`/`defineUpdate`/`defineSignal` make, built here so the
+// CLI does not load the whole @temporalio/workflow package just to name its messages.
+const defineQuery = <R, A extends unknown[] = []>(name: string) => ({ type: 'query', name }) as QueryDefinition<R, A>;
+const defineUpdate = <R, A extends unknown[] = []>(name: string) => ({ type: 'update', name }) as UpdateDefinition<R, A>;
+const defineSignal = <A extends unknown[] = []>(name: string) => ({ type: 'signal', name }) as SignalDefinition<A>;
 
 export const statusQuery = defineQuery<StatusView>('status');
 export const auditTrailQuery = defineQuery<AuditEntry[]>('auditTrail');

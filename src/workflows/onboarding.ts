@@ -13,7 +13,7 @@ import {
 import type { OnboardingActivities } from '../activities/index.js';
 import type { ApprovalNotice } from '../activities/notifications.js';
 import type { GeneratedClientKey, MappingResult, OidcClientResult, PrerequisiteReport } from '../activities/types.js';
-import { deploymentSpecSchema, type DeploymentSpec } from '../spec/schema.js';
+import type { DeploymentSpec } from '../spec/schema.js';
 import { durationMs } from '../spec/derived.js';
 import { ApprovalBook, type ApprovalSnapshot } from './approval.js';
 import {
@@ -335,20 +335,21 @@ function installHandlers(run: OnboardingRun, approvals: ApprovalBook): void {
   setHandler(
     retryUpdate,
     (input) => {
-      const corrected = input.spec ? deploymentSpecSchema.parse(input.spec) : undefined;
-      run.requestRetry(input.operator, input.comment, corrected);
+      run.requestRetry(input.operator, input.comment, input.spec);
       return run.status();
     },
     {
       validator: (input) => {
         if (!run.isBlocked()) throw new Error(`the run is ${run.phase}, not blocked: nothing to retry`);
+        // The CLI validates a corrected spec in full (zod) before sending it; the workflow keeps
+        // only these checks, because every cached run would otherwise carry its own copy of the
+        // schemas (~1.8 MB each, measured by npm run bench).
         if (input.spec) {
-          const parsed = deploymentSpecSchema.safeParse(input.spec);
-          if (!parsed.success) {
-            throw new Error(`the corrected spec is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-          }
-          if (parsed.data.deploymentId !== run.deploymentId) {
-            throw new Error(`the corrected spec is for deployment ${parsed.data.deploymentId}, this run onboards ${run.deploymentId}`);
+          const sections = ['mosip', 'esignet', 'openg2p', 'partners', 'oidcClient', 'approval'] as const;
+          const missing = sections.filter((k) => typeof (input.spec as unknown as Record<string, unknown>)[k] !== 'object');
+          if (missing.length) throw new Error(`the corrected spec lacks ${missing.join(', ')}: send it with \`g2p-onboard retry --spec <file>\`, which validates it`);
+          if (input.spec.deploymentId !== run.deploymentId) {
+            throw new Error(`the corrected spec is for deployment ${input.spec.deploymentId}, this run onboards ${run.deploymentId}`);
           }
         }
       },

@@ -2,6 +2,9 @@
 // server, its clock moved forward `hours`; the events added (across continue-as-new, if the
 // workflow uses it), the PMS polls made, and the longest single history in the chain — the
 // figure that must stay bounded however long the wait.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createOnboardingWorker, depsFromEnv } from '../../src/worker.js';
@@ -40,7 +43,8 @@ export async function measureWaitGrowth(sandbox: RemoteSandbox, hours: number, l
   const env = await createTimeSkippingEnv();
   const namespace = env.namespace ?? 'default';
   const codec = testCodec();
-  const deps = depsFromEnv({ ...secretEnv(sandbox.view), G2P_ONBOARD_CREDENTIALS_DIR: `${process.env.TMPDIR ?? '/tmp'}/g2p-onboard-bench-history-${process.pid}` });
+  const workDir = await mkdtemp(join(tmpdir(), 'g2p-onboard-bench-history-'));
+  const deps = depsFromEnv({ ...secretEnv(sandbox.view), G2P_ONBOARD_CREDENTIALS_DIR: join(workDir, 'credentials') });
   const worker = await createOnboardingWorker({ connection: env.nativeConnection, namespace, codec, deps });
   const running = worker.run();
   try {
@@ -71,6 +75,7 @@ export async function measureWaitGrowth(sandbox: RemoteSandbox, hours: number, l
     worker.shutdown();
     await running.catch(() => undefined);
     await env.teardown();
+    await rm(workDir, { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,4 @@
-// The rules of /work/shared/reference/mosip-pms.md and openg2p-odoo.md (no OpenAPI document of
+// The rules of shared/reference/mosip-pms.md and openg2p-odoo.md (no OpenAPI document of
 // PMS 1.2.0 or of Odoo's JSON-RPC exists), as zod schemas per route: what a request must carry
 // and what the real service answers. Section numbers point into those documents.
 import { z } from 'zod';

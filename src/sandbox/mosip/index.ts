@@ -1,7 +1,7 @@
 // The MOSIP API gateway of the sandbox: authmanager, the Keycloak realm's token endpoint,
 // PMS (partner manager, with its OIDC clients), the policy manager and keymanager, all on one port.
 // Faithful to PMS release-1.2.0.1 / keymanager 1.2.0.x / kernel auth 1.2.0.x (see
-// /work/shared/reference/mosip-pms.md); the Partner Admin's portal is `approveMapping`.
+// shared/reference/mosip-pms.md); the Partner Admin's portal is `approveMapping`.
 import type { Route } from '../router.js';
 import type { SandboxContext } from '../index.js';
 import { authRoutes } from './authmanager.js';

@@ -4,7 +4,8 @@
 // One CA and one leaf key for all partners; each partner's certificate names its organisation.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RSA_SHA256, generateRsaKeys, randomSerial, toPem, x509 } from '../../src/security/x509.js';
+import { generateRsaKeys, toPem } from '../../src/security/x509.js';
+import { issuePartnerCa, issuePartnerCertificate } from '../../src/security/partner-certificates.js';
 
 export interface PartnerCertificateFiles {
   caCertificateFile: string;
@@ -16,45 +17,14 @@ export interface CertificateIssuer {
   filesFor(partnerId: string, organisation: string): Promise<PartnerCertificateFiles>;
 }
 
-const YEAR_MS = 365 * 24 * 3600 * 1000;
-
 export async function certificateIssuer(dir: string): Promise<CertificateIssuer> {
   await mkdir(dir, { recursive: true });
-  const notBefore = new Date(Date.now() - 60_000);
-  const notAfter = new Date(notBefore.getTime() + YEAR_MS);
-  const [caKeys, leafKeys] = await Promise.all([generateRsaKeys(), generateRsaKeys()]);
-  const ca = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomSerial(),
-    name: 'CN=g2p-onboard bench partner CA, O=g2p-onboard bench',
-    notBefore,
-    notAfter,
-    keys: caKeys,
-    signingAlgorithm: RSA_SHA256,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
-    ],
-  });
+  const [ca, leafKeys] = await Promise.all([issuePartnerCa('g2p-onboard bench partner CA', 'g2p-onboard bench'), generateRsaKeys()]);
   const caCertificateFile = join(dir, 'bench-ca.pem');
-  await writeFile(caCertificateFile, toPem(ca));
+  await writeFile(caCertificateFile, toPem(ca.certificate));
   return {
     async filesFor(partnerId, organisation) {
-      const leaf = await x509.X509CertificateGenerator.create({
-        serialNumber: randomSerial(),
-        subject: `CN=${partnerId}, O=${organisation}`,
-        issuer: ca.subject,
-        notBefore,
-        notAfter,
-        publicKey: leafKeys.publicKey,
-        signingKey: caKeys.privateKey,
-        signingAlgorithm: RSA_SHA256,
-        extensions: [
-          new x509.BasicConstraintsExtension(false, undefined, true),
-          new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-          await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
-        ],
-      });
+      const leaf = await issuePartnerCertificate(ca, leafKeys.publicKey, partnerId, organisation);
       const certificateFile = join(dir, `${partnerId}.pem`);
       await writeFile(certificateFile, toPem(leaf));
       return { caCertificateFile, certificateFile };

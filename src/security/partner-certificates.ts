@@ -10,42 +10,59 @@ function dnValue(value: string): string {
   return value.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ');
 }
 
-export async function generatePartnerCertificates(
-  organisation: string,
-  commonName: string,
-): Promise<{ caCertificatePem: string; certificatePem: string }> {
+/** A validity window starting a minute ago (clock skew) and lasting a year. */
+function validity(): { notBefore: Date; notAfter: Date } {
   const notBefore = new Date(Date.now() - 60_000);
-  const notAfter = new Date(notBefore.getTime() + YEAR_MS);
-  const caKeys = await generateRsaKeys();
-  const caName = `CN=${dnValue(`${commonName} CA`)}, O=${dnValue(organisation)}`;
-  const ca = await x509.X509CertificateGenerator.createSelfSigned({
+  return { notBefore, notAfter: new Date(notBefore.getTime() + YEAR_MS) };
+}
+
+export interface PartnerCa {
+  certificate: x509.X509Certificate;
+  keys: CryptoKeyPair;
+}
+
+/** A self-signed CA able to sign partner certificates. */
+export async function issuePartnerCa(commonName: string, organisation: string): Promise<PartnerCa> {
+  const keys = await generateRsaKeys();
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
-    name: caName,
-    notBefore,
-    notAfter,
-    keys: caKeys,
+    name: `CN=${dnValue(commonName)}, O=${dnValue(organisation)}`,
+    ...validity(),
+    keys,
     signingAlgorithm: RSA_SHA256,
     extensions: [
       new x509.BasicConstraintsExtension(true, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  const leafKeys = await generateRsaKeys();
-  const leaf = await x509.X509CertificateGenerator.create({
+  return { certificate, keys };
+}
+
+/** A partner certificate for `publicKey`, signed by `ca`, naming the organisation as keymanager requires. */
+export async function issuePartnerCertificate(ca: PartnerCa, publicKey: CryptoKey, commonName: string, organisation: string): Promise<x509.X509Certificate> {
+  return x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),
     subject: `CN=${dnValue(commonName)}, O=${dnValue(organisation)}`,
-    issuer: ca.subject,
-    notBefore,
-    notAfter,
-    publicKey: leafKeys.publicKey,
-    signingKey: caKeys.privateKey,
+    issuer: ca.certificate.subject,
+    ...validity(),
+    publicKey,
+    signingKey: ca.keys.privateKey,
     signingAlgorithm: RSA_SHA256,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-      await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey),
     ],
   });
-  return { caCertificatePem: toPem(ca), certificatePem: toPem(leaf) };
+}
+
+export async function generatePartnerCertificates(
+  organisation: string,
+  commonName: string,
+): Promise<{ caCertificatePem: string; certificatePem: string }> {
+  const ca = await issuePartnerCa(`${commonName} CA`, organisation);
+  const leafKeys = await generateRsaKeys();
+  const leaf = await issuePartnerCertificate(ca, leafKeys.publicKey, commonName, organisation);
+  return { caCertificatePem: toPem(ca.certificate), certificatePem: toPem(leaf) };
 }

@@ -3,6 +3,7 @@
 // in the workflow's order with no Temporal in between. Runs as its own process, like the
 // worker, and takes one onboarding per IPC message.
 import { createActivities } from '../../src/activities/index.js';
+import { runRunbookStraight } from '../../src/activities/straight-runbook.js';
 import { depsFromEnv } from '../../src/worker.js';
 import type { DeploymentSpec } from '../../src/spec/schema.js';
 
@@ -16,22 +17,7 @@ export type StraightReply = { type: 'done'; seq: number; ms: number } | { type: 
  * person's update: the workflow then mirrors it to PMS (decidePolicyMapping), so this does too.
  */
 export async function onboardStraight(activities: Activities, spec: DeploymentSpec): Promise<void> {
-  const prerequisites = await activities.verifyPrerequisites(spec);
-  await activities.createAuthPartner(spec);
-  const mapping = await activities.requestAuthPolicyMapping(spec);
-  await activities.createMispPartner(spec);
-  await activities.requestMispLicense(spec);
-  await activities.decidePolicyMapping(spec, mapping.mappingKey, 'Approved');
-  await activities.collectCredentials(spec);
-  const key = await activities.generateClientKey(spec.deploymentId);
-  const client = await activities.registerOidcClient(spec, key.publicJwk);
-  const provider = await activities.configureOpenG2P(spec, {
-    clientId: client.clientId,
-    privateKeyPem: key.privateKeyPem,
-    endpoints: prerequisites.endpoints,
-    generation: prerequisites.openg2pGeneration,
-  });
-  await activities.verifyIntegration(spec, { clientId: client.clientId, providerId: provider.providerId, endpoints: prerequisites.endpoints });
+  await runRunbookStraight(activities, spec, (mapping) => activities.decidePolicyMapping(spec, mapping.mappingKey, 'Approved'));
 }
 
 if (process.send) {

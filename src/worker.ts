@@ -9,10 +9,12 @@ import { CredentialStore } from './activities/credential-store.js';
 import { TASK_QUEUE } from './workflows/messages.js';
 import { connectWorkerConnection } from './temporal/connection.js';
 import { ensureLocalCodecKeys, loadCodec } from './security/codec-keys.js';
+import { dataConverterFor } from './security/data-converter.js';
 import { installRedactingWorkerLogger } from './security/redacting-logger.js';
 import { redact } from './security/redact.js';
 import { knownSecretValues } from './security/known-secrets.js';
 import { findWorkflowBundle, SHARED_WORKFLOW_MODULES } from './workflow-bundle.js';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, workerTuningFromEnv } from './worker-tuning.js';
 
 export const workflowsPath = resolve(import.meta.dirname, 'workflows', 'index.js');
 
@@ -43,7 +45,9 @@ export async function createOnboardingWorker(opts: OnboardingWorkerOptions): Pro
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     ...workflowSource(opts.workflowBundlePath),
     activities: createActivities(opts.deps),
-    dataConverter: { payloadCodecs: [opts.codec] },
+    // Its failure converter also goes into a bundle made at start; the prepared one embeds it (see workflow-bundle.ts).
+    dataConverter: dataConverterFor(opts.codec),
+    maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS,
     ...opts.tuning,
   });
 }
@@ -59,6 +63,7 @@ export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): ActivityDeps 
 async function main(): Promise<void> {
   // Before any connection exists: SDK, Core and activity logs all go through redaction.
   installRedactingWorkerLogger();
+  const tuning = workerTuningFromEnv();
   await ensureLocalCodecKeys();
   const codec = await loadCodec();
   const { connection, namespace, address } = await connectWorkerConnection();
@@ -68,8 +73,9 @@ async function main(): Promise<void> {
     codec,
     deps: depsFromEnv(),
     workflowBundlePath: process.env.G2P_ONBOARD_WORKFLOW_BUNDLE,
+    tuning,
   });
-  console.log(`g2p-onboard worker: task queue ${TASK_QUEUE}, namespace ${namespace}, server ${address}`);
+  console.log(`g2p-onboard worker: task queue ${TASK_QUEUE}, namespace ${namespace}, server ${address}, cache ${tuning.maxCachedWorkflows} runs`);
   await worker.run();
   await connection.close();
 }

@@ -1,6 +1,6 @@
 // 2b. History while waiting for approval: one run parked on Temporal's time-skipping test
 // server, its clock moved forward `hours`; the events added (across continue-as-new, if the
-// workflow uses it), the PMS polls made, and the longest single history in the chain — the
+// workflow uses it), the PMS polls made (mapping searches the sandbox answered), and the longest single history in the chain — the
 // figure that must stay bounded however long the wait.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,9 +8,11 @@ import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createOnboardingWorker, depsFromEnv } from '../../src/worker.js';
+import { dataConverterFor } from '../../src/security/data-converter.js';
 import { secretEnv, testCodec } from '../../test/helpers/fixtures.js';
 import { createTimeSkippingEnv } from '../../test/helpers/temporal.js';
 import type { RemoteSandbox } from './stack.js';
+import type { CallRecord } from './sandbox-host.js';
 import { benchSpecs, deploymentIds, historyEvents, startRun, untilAwaitingApproval } from './runs.js';
 import { round } from './stats.js';
 
@@ -48,20 +50,21 @@ export async function measureWaitGrowth(sandbox: RemoteSandbox, hours: number, l
   const worker = await createOnboardingWorker({ connection: env.nativeConnection, namespace, codec, deps });
   const running = worker.run();
   try {
-    const client = new Client({ connection: env.connection, namespace, dataConverter: { payloadCodecs: [codec] } });
+    const client = new Client({ connection: env.connection, namespace, dataConverter: dataConverterFor(codec) });
     const [spec] = await benchSpecs(sandbox, deploymentIds('hist', 1), (s) => {
       s.approval.pollInterval = POLL_INTERVAL;
     });
     const handle = await startRun(client, spec!);
     await untilAwaitingApproval(handle, 50);
     const before = await historyEvents(client, handle.workflowId, handle.firstExecutionRunId);
+    await sandbox.clearCalls();
     const started = performance.now();
     await env.sleep(`${hours}h`);
     const after = await historyEvents(client, handle.workflowId, handle.firstExecutionRunId);
     log(`  ${hours} h of waiting (${((performance.now() - started) / 1000).toFixed(1)} s real): +${after.events - before.events} events, ${after.runs} run(s), longest history ${after.longestRun}`);
+    const pollCount = (await sandbox.calls()).filter(isMappingSearch).length;
     await handle.terminate('benchmark done');
     const added = after.events - before.events;
-    const pollCount = await pollsMade(client, handle.workflowId, handle.firstExecutionRunId);
     return {
       pollInterval: POLL_INTERVAL,
       waitedHours: hours,
@@ -79,20 +82,7 @@ export async function measureWaitGrowth(sandbox: RemoteSandbox, hours: number, l
   }
 }
 
-interface HistoryEventView {
-  activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null;
-  workflowExecutionContinuedAsNewEventAttributes?: { newExecutionRunId?: string | null } | null;
-}
-
-/** PMS polls: checkPolicyMapping activities scheduled across the chain. */
-async function pollsMade(client: Client, workflowId: string, firstRunId: string): Promise<number> {
-  let runId: string | undefined = firstRunId;
-  let polls = 0;
-  while (runId) {
-    const history = await client.workflow.getHandle(workflowId, runId, { followRuns: false }).fetchHistory();
-    const events: HistoryEventView[] = history.events ?? [];
-    for (const e of events) if (e.activityTaskScheduledEventAttributes?.activityType?.name === 'checkPolicyMapping') polls += 1;
-    runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-  }
-  return polls;
+/** A PMS poll is one mapping search (the watch activity's attempts leave no history of their own). */
+function isMappingSearch(call: CallRecord): boolean {
+  return call.system === 'mosip' && call.route.endsWith('/partners/apikey/request/search');
 }

@@ -1,7 +1,7 @@
 // Turns client errors into Temporal failures: transient → retryable (honouring Retry-After),
 // everything retrying cannot fix → non-retryable with a type and the remote error code, which
 // the workflow shows as a `blocked` run. Messages are redacted on the way out.
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { ContractViolation, RemoteRejection, TransientRemoteError } from '../clients/errors.js';
 import { SecretUnavailable, type SecretScope } from '../security/secrets.js';
 import { redact } from '../security/redact.js';
@@ -16,6 +16,24 @@ export interface FailureDetails {
 /** A failed prerequisite or a conflict the activity itself detected. */
 export function blockingFailure(type: string, message: string, details: FailureDetails = {}): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true, details: [details] });
+}
+
+/** Type of the expected "not decided yet" outcome of a PMS poll. */
+export const MAPPING_STILL_PENDING = 'MappingStillPending';
+
+/**
+ * The PMS mapping is still InProgress: an expected outcome, retried at the poll interval. Benign,
+ * so the worker logs it at DEBUG and records no failure metric for it (thousands of parked runs
+ * would otherwise fill the log with one warning per poll).
+ */
+export function mappingStillPending(mappingKey: string, pollInterval: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: MAPPING_STILL_PENDING,
+    message: `policy mapping ${mappingKey} still awaits the Partner Admin on PMS; next check in ${pollInterval}`,
+    nonRetryable: false,
+    nextRetryDelay: pollInterval,
+    category: ApplicationFailureCategory.BENIGN,
+  });
 }
 
 /** Strings anywhere in failure details (a check's evidence may quote a remote answer). */

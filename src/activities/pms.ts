@@ -9,10 +9,10 @@ import type { DeploymentSpec } from '../spec/schema.js';
 import { sha256Hex } from '../security/fingerprint.js';
 import { generatePartnerCertificates } from '../security/partner-certificates.js';
 import { guardedFor, adminPms, keymanager, type ActivityDeps } from './context.js';
-import { blockingFailure } from './failures.js';
+import { blockingFailure, mappingStillPending } from './failures.js';
 import { ensureApiKey } from './api-key.js';
 import type { PartnerKeyMaterial } from './credential-store.js';
-import type { ApprovalPoll, CredentialsResult, LicenseResult, MappingResult, PartnerResult } from './types.js';
+import type { MappingDecision, CredentialsResult, LicenseResult, MappingResult, PartnerResult } from './types.js';
 
 /** Partner certificates are for the AUTH domain for both Auth and MISP partners. */
 const PARTNER_DOMAIN = 'AUTH';
@@ -140,14 +140,21 @@ export function pmsActivities(deps: ActivityDeps) {
       });
     },
 
-    /** What PMS says of the mapping now (approval given in the PMS portal is seen here). */
-    async checkPolicyMapping(spec: DeploymentSpec, mappingKey: string): Promise<ApprovalPoll> {
+    /**
+     * Returns once PMS shows the mapping decided (approval or rejection given in the PMS portal).
+     * While it is still InProgress the attempt fails as a benign, retryable `MappingStillPending`
+     * and Temporal retries it at the spec's poll interval: the polling lives in the server's retry
+     * timer, not in the workflow, so a waiting run adds no history and no workflow task per poll
+     * and can leave the worker's cache until something happens to it.
+     */
+    async awaitPolicyMappingDecision(spec: DeploymentSpec, mappingKey: string): Promise<MappingDecision> {
       return guardedFor(spec, deps, async (secrets, deps) => {
         const pms = await adminPms(spec, secrets, deps.http);
         const found = await pms.findPolicyMapping(spec.partners.auth.id, spec.partners.auth.policy);
         if (!found || found.mappingKey !== mappingKey) {
           throw blockingFailure('MappingMissing', `PMS no longer shows policy mapping ${mappingKey} for ${spec.partners.auth.id}`, { system: 'pms' });
         }
+        if (found.status === 'InProgress') throw mappingStillPending(mappingKey, spec.approval.pollInterval);
         return { status: found.status };
       });
     },

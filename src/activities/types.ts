@@ -89,8 +89,9 @@ export interface VerificationReport {
   checks: PrerequisiteCheck[];
 }
 
-export interface ApprovalPoll {
-  status: 'InProgress' | 'approved' | 'rejected';
+/** PMS's decision on the policy mapping, once it has one. */
+export interface MappingDecision {
+  status: 'approved' | 'rejected';
 }
 
 export type Spec = DeploymentSpec;

@@ -15,7 +15,6 @@ export interface ApprovalSnapshot {
   deadlineAt?: number;
   nextReminderAt?: number;
   escalated: boolean;
-  lastPollAt?: number;
   decisions: ApprovalRecord[];
   usedNonces: string[];
   /** PMS's own view, once seen: the portal can approve or reject too. */
@@ -53,7 +52,6 @@ export class ApprovalBook {
       deadlineAt: now + durationMs(a.deadline),
       nextReminderAt: a.reminderInterval ? now + durationMs(a.reminderInterval) : undefined,
       escalated: false,
-      lastPollAt: now,
     };
     this.syncPending();
   }

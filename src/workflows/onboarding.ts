@@ -4,15 +4,17 @@
 // Deterministic code only: every side effect is an activity (src/activities/).
 import {
   allHandlersFinished,
+  CancellationScope,
   condition,
   continueAsNew,
+  isCancellation,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OnboardingActivities } from '../activities/index.js';
 import type { ApprovalNotice } from '../activities/notifications.js';
-import type { GeneratedClientKey, MappingResult, OidcClientResult, PrerequisiteReport } from '../activities/types.js';
+import type { GeneratedClientKey, MappingDecision, MappingResult, OidcClientResult, PrerequisiteReport } from '../activities/types.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { durationMs } from '../spec/derived.js';
 import { ApprovalBook, type ApprovalSnapshot } from './approval.js';
@@ -61,7 +63,7 @@ export interface ContinuedRun {
   noticesSent: number;
 }
 
-/** Events after which a waiting run continues as new (Temporal suggests it at ~4k; polling adds ~10 per check). */
+/** Events after which a waiting run continues as new (Temporal suggests it at ~4k; a reminder adds ~8). */
 const HISTORY_LIMIT = 2_000;
 
 export async function onboardDeployment(spec: DeploymentSpec, continued?: ContinuedRun): Promise<OnboardingResult> {
@@ -144,7 +146,7 @@ type ApprovalOutcome = 'approved' | 'rejected' | 'timed_out';
 
 /**
  * awaitApproval waits for the Partner Admins: signed decisions sent to this run (N of M, any
- * rejection ends it), or a decision given in the PMS portal, noticed by polling. Reminds at
+ * rejection ends it), or a decision given in the PMS portal, noticed by a PMS watch. Reminds at
  * the spec's interval, escalates once, and ends as timed_out at the deadline. Continues as a
  * new run when history grows, carrying everything over.
  */
@@ -183,40 +185,50 @@ async function awaitApproval(run: OnboardingRun, approvals: ApprovalBook, mappin
       // Without the right to record it on PMS, an approval must also be seen there.
       return people === 'approved' && a().recordInPms;
     };
-    while (!done()) {
-      const s = approvals.state;
-      const now = Date.now();
-      if (now >= s.deadlineAt!) {
-        await notify('timeout');
-        approvals.close();
-        return 'timed_out' as const;
-      }
-      const escalateAt = a().escalateAfter && !s.escalated ? Date.parse(s.openedAt!) + durationMs(a().escalateAfter!) : Infinity;
-      const wake = Math.min(s.lastPollAt! + durationMs(a().pollInterval), s.nextReminderAt ?? Infinity, escalateAt, s.deadlineAt!);
-      if (await condition(done, Math.max(wake - now, 1))) break;
-      const t = Date.now();
-      if (t >= s.deadlineAt!) continue;
-      if (t >= escalateAt) {
-        s.escalated = true;
-        await notify('escalation');
-      }
-      if (s.nextReminderAt !== undefined && t >= s.nextReminderAt) {
-        const due = s.nextReminderAt;
-        s.nextReminderAt += durationMs(a().reminderInterval!);
-        // The deadline itself gets the timeout notice, not a reminder.
-        if (due < s.deadlineAt!) await notify('reminder');
-      }
-      if (t >= s.lastPollAt! + durationMs(a().pollInterval)) {
-        s.lastPollAt = t;
-        const { status } = await remote.checkPolicyMapping(run.spec, mapping.mappingKey);
-        if (status !== 'InProgress' && !done()) approvals.recordPms(status);
-      }
-      if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT) {
-        await condition(allHandlersFinished);
-        if (!done()) {
-          await continueAsNew<typeof onboardDeployment>(run.spec, { run: run.snapshot(), approval: approvals.state, prerequisites: carry.prerequisites, mapping, noticesSent });
+    const watch = watchPms(run, mapping.mappingKey, (status) => {
+      if (!done()) approvals.recordPms(status);
+    });
+    let continuing = false;
+    try {
+      while (!done()) {
+        const s = approvals.state;
+        const now = Date.now();
+        if (now >= s.deadlineAt!) {
+          await notify('timeout');
+          approvals.close();
+          return 'timed_out' as const;
+        }
+        // Between timers only a decision, PMS's answer or a failed watch wakes this run: an idle
+        // waiting run has nothing to replay and can be evicted from the worker's cache.
+        const escalateAt = a().escalateAfter && !s.escalated ? Date.parse(s.openedAt!) + durationMs(a().escalateAfter!) : Infinity;
+        const wake = Math.min(s.nextReminderAt ?? Infinity, escalateAt, s.deadlineAt!);
+        if (await condition(() => done() || watch.failure !== undefined, Math.max(wake - now, 1))) {
+          if (watch.failure !== undefined && !done()) throw watch.failure;
+          break;
+        }
+        const t = Date.now();
+        if (t >= s.deadlineAt!) continue;
+        if (t >= escalateAt) {
+          s.escalated = true;
+          await notify('escalation');
+        }
+        if (s.nextReminderAt !== undefined && t >= s.nextReminderAt) {
+          const due = s.nextReminderAt;
+          s.nextReminderAt += durationMs(a().reminderInterval!);
+          // The deadline itself gets the timeout notice, not a reminder.
+          if (due < s.deadlineAt!) await notify('reminder');
+        }
+        if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT) {
+          await condition(allHandlersFinished);
+          if (!done()) {
+            // The watch is left as it is: closing this run ends its pending activity on the server.
+            continuing = true;
+            await continueAsNew<typeof onboardDeployment>(run.spec, { run: run.snapshot(), approval: approvals.state, prerequisites: carry.prerequisites, mapping, noticesSent });
+          }
         }
       }
+    } finally {
+      if (!continuing) await watch.stop();
     }
     const people = approvals.verdict();
     const pms = approvals.state.pmsStatus;
@@ -227,6 +239,39 @@ async function awaitApproval(run: OnboardingRun, approvals: ApprovalBook, mappin
     run.phase = 'running';
     return outcome;
   }, (outcome) => `${outcome}${run.approvals.length ? ` by ${run.approvals.map((d) => d.approver).join(', ')}` : ''}`);
+}
+
+/** One PMS watch: an activity Temporal retries at the poll interval until PMS shows a decision. */
+interface PmsWatch {
+  /** A failure retrying cannot fix (PMS lost the mapping, credentials refused): blocks the step. */
+  failure?: unknown;
+  /** Cancels the watch and waits until it has settled. */
+  stop(): Promise<void>;
+}
+
+function watchPms(run: OnboardingRun, mappingKey: string, decided: (status: MappingDecision['status']) => void): PmsWatch {
+  const pollInterval = run.spec.approval.pollInterval;
+  const watcher = proxyActivities<OnboardingActivities>({
+    startToCloseTimeout: '2 minutes',
+    heartbeatTimeout: '10 seconds',
+    // MappingStillPending sets its own next delay (the poll interval); transient errors wait as long.
+    retry: { initialInterval: pollInterval, backoffCoefficient: 1, maximumInterval: pollInterval },
+  });
+  const scope = new CancellationScope();
+  const watch: PmsWatch = { stop: async () => undefined };
+  const settled = scope
+    .run(() => watcher.awaitPolicyMappingDecision(run.spec, mappingKey))
+    .then(
+      (r) => decided(r.status),
+      (err: unknown) => {
+        if (!isCancellation(err)) watch.failure = err;
+      },
+    );
+  watch.stop = async () => {
+    scope.cancel();
+    await settled;
+  };
+  return watch;
 }
 
 /** collectCredentials generates the API key and gathers license and certificates into the worker's credential store. */

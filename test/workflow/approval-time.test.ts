@@ -1,8 +1,9 @@
 // Long waits on the time-skipping test server: fourteen days of daily reminders in seconds,
-// one escalation, the timeout, and a wait long enough to continue the run as new.
+// one escalation, the timeout, hours of PMS polling that write no history, and a wait long
+// enough to continue the run as new.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
@@ -64,24 +65,69 @@ describe('approval timing (time-skipping server)', () => {
     assert.ok(result.steps.filter((s) => s.status === 'skipped').length === 5, 'nothing after the approval ran');
   });
 
-  test('a wait of many polls continues as new, keeps its state, and completes on approval', async () => {
-    const spec = sandboxSpec(sandbox, 'long-wait', (s) => {
+  test('hours of 1-minute PMS polling add no history while the run waits, and a portal approval is noticed', async () => {
+    const spec = sandboxSpec(sandbox, 'quiet-wait', (s) => {
       s.approval.pollInterval = '1m';
       s.approval.deadline = '14d';
     });
     const handle = await startOnboarding(client, spec, 'staff-1');
+    await untilAwaiting(handle);
+    const eventsBefore = await historyLength(handle.workflowId);
+    const searchesBefore = mappingSearches();
     await env.sleep('6h');
+    const status = await handle.query(statusQuery);
+    assert.equal(status.phase, 'awaiting_approval');
+    assert.ok(mappingSearches() > searchesBefore, 'PMS was asked again while the run waited');
+    assert.equal(await historyLength(handle.workflowId), eventsBefore, 'polling PMS wrote nothing to history');
+    // The Partner Admin approves in the PMS portal; the next poll notices it.
+    const mappingKey = status.ids.policyMappingKey!;
+    sandbox.mosip.approveMapping(mappingKey);
+    const result = (await handle.result()) as OnboardingResult;
+    assert.equal(result.outcome, 'completed');
+    assert.ok(result.audit.some((e) => e.event === 'approval.pms.approved'), 'the portal approval is in the audit trail');
+  });
+
+  test('a wait long enough to fill history with reminders continues as new, keeps its state, and completes on approval', async () => {
+    const spec = sandboxSpec(sandbox, 'long-wait', (s) => {
+      s.approval.pollInterval = '1h';
+      s.approval.reminderInterval = '5m';
+      s.approval.deadline = '14d';
+      s.approval.webhookUrl = webhook.url;
+    });
+    const handle = await startOnboarding(client, spec, 'staff-1');
+    // ~8 events per reminder: past the 2,000-event mark after about 21 hours.
+    await env.sleep('30h');
     const status = await handle.query(statusQuery);
     assert.equal(status.phase, 'awaiting_approval');
     assert.ok(status.steps.slice(0, 5).every((s) => s.status === 'completed'), 'steps before the wait are kept');
     // Decisions are signed "now" — the server's skipped-ahead clock, not this machine's.
-    const token = await decisionToken(handle, 'bob', 'approve', 'after six hours', { iat: Math.floor((await env.currentTimeMs()) / 1000) });
+    const token = await decisionToken(handle, 'bob', 'approve', 'after thirty hours', { iat: Math.floor((await env.currentTimeMs()) / 1000) });
     await handle.executeUpdate(approveUpdate, { args: [{ token }] });
     const result = (await handle.result()) as OnboardingResult;
     assert.equal(result.outcome, 'completed');
     const continued = result.audit.filter((e) => e.event === 'run.continued').length;
     assert.ok(continued >= 1, `expected the run to continue as new at least once, saw ${continued}`);
+    const reminders = webhook.notices.filter((n) => n.deploymentId === 'long-wait' && n.kind === 'reminder');
+    assert.equal(new Set(reminders.map((n) => n.noticeId)).size, reminders.length, 'notice ids stay unique across continued runs');
     const history = await client.workflow.getHandle(handle.workflowId).fetchHistory();
     assert.ok((history.events?.length ?? 0) < 2_500, `the last run's history stays bounded (${history.events?.length} events)`);
   });
+
+  async function historyLength(workflowId: string): Promise<number> {
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    return history.events?.length ?? 0;
+  }
+
+  function mappingSearches(): number {
+    return sandbox.requests.filter((r) => r.system === 'mosip' && r.path.endsWith('/partners/apikey/request/search')).length;
+  }
+
+  async function untilAwaiting(handle: WorkflowHandle): Promise<void> {
+    for (let i = 0; i < 200; i += 1) {
+      const status = await handle.query(statusQuery);
+      if (status.phase === 'awaiting_approval') return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`${handle.workflowId} never reached the approval`);
+  }
 });

@@ -1,0 +1,40 @@
+// Worker sizing from the environment, validated like every other boundary. The defaults keep
+// one worker small while it holds a country's deployments waiting for approval: a waiting run
+// has nothing to do between decisions (PMS is polled by activity retries on the server), so it
+// can leave the cache and is replayed, from a short history, when something happens to it.
+import { z } from 'zod';
+import type { WorkerOptions } from '@temporalio/worker';
+
+/** Runs kept in memory; measured by `npm run bench` (~0.45 MB per cached run). */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 250;
+
+const count = (name: string, min: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { message: `${name} must be a whole number` })
+    .transform(Number)
+    .refine((n) => n >= min, { message: `${name} must be at least ${min}` })
+    .optional();
+
+const tuningEnv = z.object({
+  G2P_ONBOARD_MAX_CACHED_WORKFLOWS: count('G2P_ONBOARD_MAX_CACHED_WORKFLOWS', 0),
+  G2P_ONBOARD_MAX_CONCURRENT_ACTIVITIES: count('G2P_ONBOARD_MAX_CONCURRENT_ACTIVITIES', 1),
+  G2P_ONBOARD_MAX_CONCURRENT_WORKFLOW_TASKS: count('G2P_ONBOARD_MAX_CONCURRENT_WORKFLOW_TASKS', 2),
+});
+
+export type WorkerTuning = Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'>;
+
+/** Worker options from G2P_ONBOARD_MAX_* variables; throws naming the variable and the fix. */
+export function workerTuningFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerTuning {
+  const parsed = tuningEnv.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${String(i.path[0])}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`);
+    throw new Error(`invalid worker setting: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    maxCachedWorkflows: e.G2P_ONBOARD_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS,
+    ...(e.G2P_ONBOARD_MAX_CONCURRENT_ACTIVITIES !== undefined ? { maxConcurrentActivityTaskExecutions: e.G2P_ONBOARD_MAX_CONCURRENT_ACTIVITIES } : {}),
+    ...(e.G2P_ONBOARD_MAX_CONCURRENT_WORKFLOW_TASKS !== undefined ? { maxConcurrentWorkflowTaskExecutions: e.G2P_ONBOARD_MAX_CONCURRENT_WORKFLOW_TASKS } : {}),
+  };
+}

@@ -26,6 +26,13 @@ export function clientManagementApi(esignetVersion: string): 'oidc-client' | 'cl
 
 export async function registerWithEsignet(spec: DeploymentSpec, publicJwk: Record<string, unknown>, secrets: SecretScope, deps: ActivityDeps): Promise<OidcClientResult> {
   const cm = spec.esignet.clientManagement;
+  // Validation requires it for this path; the type is optional because the PMS path needs none.
+  if (!cm) {
+    throw blockingFailure('SpecInvalid', 'esignet.clientManagement is missing, and oidcClient.registration esignet registers the client through it', {
+      system: 'esignet',
+      hint: 'add esignet.clientManagement (tokenUrl, clientId, clientSecret) to the spec, or set oidcClient.registration: pms, then `g2p-onboard retry <id> --spec fixed.yaml`',
+    });
+  }
   // A Keycloak client-credentials token whose scope carries add_oidc_client / update_oidc_client.
   const token = await clientCredentialsToken(cm.tokenUrl, cm.clientId, await secrets.get(cm.clientSecret), deps.http);
   secrets.remember(token.accessToken);

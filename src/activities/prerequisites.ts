@@ -45,7 +45,10 @@ export function prerequisiteActivities(deps: ActivityDeps) {
             return { evidence: `${jwks.keys.length} signing key(s) at ${endpoints.jwksUri}` };
           });
         }
-        await check('esignet.clientManagementToken', () => checkClientManagementToken(spec, secrets, deps));
+        // Only e-Signet's own client-management API needs this token; on the PMS path, PMS registers the client.
+        if (spec.oidcClient.registration === 'esignet') {
+          await check('esignet.clientManagementToken', () => checkClientManagementToken(spec, secrets, deps));
+        }
         const adminToken = await check<string>('mosip.login', async () => ({
           evidence: `partner admin ${spec.mosip.partnerAdmin.userName} logged in through authmanager`,
           value: await partnerAdminToken(spec, secrets, deps.http),
@@ -110,6 +113,8 @@ async function checkDiscovery(spec: DeploymentSpec, deps: ActivityDeps): Promise
 
 async function checkClientManagementToken(spec: DeploymentSpec, secrets: SecretScope, deps: ActivityDeps) {
   const cm = spec.esignet.clientManagement;
+  // Validation requires it on the e-Signet path; a failed check (not a crash) if a spec got past it.
+  if (!cm) throw new Error('esignet.clientManagement is not in the spec, and oidcClient.registration esignet needs it');
   const token = await clientCredentialsToken(cm.tokenUrl, cm.clientId, await secrets.get(cm.clientSecret), deps.http);
   secrets.remember(token.accessToken);
   const scopes = token.scope.split(/\s+/);

@@ -21,6 +21,8 @@ const baseUrl = z
   .url({ message: 'must be an absolute URL such as https://api.example.org' })
   .refine(
     (value) => {
+      // zod runs this refinement even after .url() failed: an unparsable value is reported once, above.
+      if (!URL.canParse(value)) return true;
       const url = new URL(value);
       return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
     },
@@ -102,10 +104,15 @@ export const deploymentSpecSchema = z
         /** e-Signet service URL including its servlet path, e.g. https://esignet.example.org/v1/esignet. */
         baseUrl,
         version: z.string().regex(/^1\.\d+\.\d+$/, { message: 'must be an e-Signet version such as 1.4.1 or 1.7.0' }),
-        /** Keycloak client-credentials login whose token carries the add_oidc_client / update_oidc_client scopes. */
+        /**
+         * Keycloak client-credentials login whose token carries the add_oidc_client / update_oidc_client
+         * scopes. Used only by `oidcClient.registration: esignet` (required there, see below); the
+         * PMS path never calls e-Signet's client-management API, so there it may be left out.
+         */
         clientManagement: z
           .object({ tokenUrl: baseUrl, clientId: z.string().min(1), clientSecret: secretRefSchema })
-          .strict(),
+          .strict()
+          .optional(),
       })
       .strict(),
     openg2p: z
@@ -222,7 +229,28 @@ export const deploymentSpecSchema = z
      */
     tls: z.object({ caFile: z.string().min(1) }).strict().optional(),
   })
-  .strict();
+  .strict()
+  .refine(
+    // The value may be partial here (see `when`), hence the optional chaining.
+    (s) => s.oidcClient?.registration !== 'esignet' || s.esignet?.clientManagement !== undefined,
+    {
+      path: ['esignet', 'clientManagement'],
+      message:
+        'required because oidcClient.registration is esignet (the client is registered through ' +
+        "e-Signet's client-management API): add tokenUrl, clientId and clientSecret of a Keycloak client " +
+        'whose token carries add_oidc_client and update_oidc_client, or set oidcClient.registration: pms',
+      // Also checked when other fields are wrong, so every problem shows in one pass; skipped when
+      // esignet or oidcClient is itself missing or not an object (that is reported already).
+      when: (payload) => {
+        const v = payload.value as { esignet?: unknown; oidcClient?: unknown } | undefined;
+        return isObject(v) && isObject(v.esignet) && isObject(v.oidcClient);
+      },
+    },
+  );
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 export type DeploymentSpec = z.infer<typeof deploymentSpecSchema>;
 export type DeploymentSpecInput = z.input<typeof deploymentSpecSchema>;

@@ -58,6 +58,14 @@ test('every problem is listed with its path and line, not just the first', async
   for (const p of problems) assert.ok(typeof p.line === 'number' && p.line > 0, `${p.path} has a line`);
 });
 
+test('a base URL that is not a URL at all is one located problem, not a crash', async () => {
+  const doc = parse(await exampleText());
+  doc.mosip.apiBaseUrl = 'nope';
+  const problems = problemsOf(stringify(doc));
+  assert.deepEqual(problems.map((p) => p.path), ['mosip.apiBaseUrl']);
+  assert.match(problems[0]!.message, /absolute URL/);
+});
+
 test('a secret value pasted into the spec is refused, and the message does not repeat it', async () => {
   const doc = parse(await exampleText());
   doc.openg2p.password = 'S3cret-odoo-pw';
@@ -76,6 +84,44 @@ test('misspelled fields are named, and broken YAML is reported with its line', a
   assert.ok(problems.some((p) => p.path === 'oidcClient.logoUri'));
   const yamlProblems = problemsOf('deploymentId: x\n  bad: [indent\n');
   assert.ok(yamlProblems[0]!.message.startsWith('not valid YAML'));
+});
+
+test('esignet.clientManagement is required when the client is registered through e-Signet, and only then', async () => {
+  const doc = parse(await exampleText());
+  delete doc.esignet.clientManagement;
+  // registration defaults to esignet: the missing block is named, with the reason and the fix.
+  for (const registration of [undefined, 'esignet']) {
+    if (registration) doc.oidcClient.registration = registration;
+    const problems = problemsOf(stringify(doc));
+    assert.equal(problems.length, 1, JSON.stringify(problems));
+    const [p] = problems;
+    assert.equal(p!.path, 'esignet.clientManagement');
+    assert.ok(p!.message.includes('oidcClient.registration is esignet'), p!.message);
+    assert.ok(p!.message.includes('oidcClient.registration: pms'), 'the hint names the alternative');
+    assert.ok(typeof p!.line === 'number' && p!.line > 0, 'located at its parent, esignet');
+  }
+
+  // Reported together with unrelated problems, not only once they are fixed.
+  const alongside = parse(stringify(doc));
+  delete alongside.openg2p.database;
+  assert.deepEqual(problemsOf(stringify(alongside)).map((p) => p.path).sort(), ['esignet.clientManagement', 'openg2p.database']);
+
+  doc.oidcClient.registration = 'pms';
+  const pms = parseSpec(stringify(doc), 'pms.yaml', examplesDir);
+  assert.equal(pms.esignet.clientManagement, undefined);
+
+  // Given anyway on the PMS path: accepted (unused), so switching paths needs no other edit.
+  const both = parse(await exampleText());
+  both.oidcClient.registration = 'pms';
+  assert.equal(parseSpec(stringify(both), 'pms.yaml', examplesDir).esignet.clientManagement?.clientId, 'mosip-pms-client');
+});
+
+test('the PMS example is valid without esignet.clientManagement', async () => {
+  await ensureSandboxApproverKey(join(projectRoot, SANDBOX_APPROVER_DIR));
+  const text = await readFile(join(examplesDir, 'sandbox-pms.yaml'), 'utf8');
+  const spec = parseSpec(text, 'examples/sandbox-pms.yaml', examplesDir);
+  assert.equal(spec.oidcClient.registration, 'pms');
+  assert.equal(spec.esignet.clientManagement, undefined);
 });
 
 test('durations use human units', () => {

@@ -8,6 +8,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { workflowsPath } from '../src/worker.js';
 import { DEFAULT_WORKFLOW_BUNDLE_PATH, manifestFor, manifestPathFor, SHARED_WORKFLOW_MODULES } from '../src/workflow-bundle.js';
 import { projectRoot } from '../src/temporal/binaries.js';
+import { FAILURE_CONVERTER_PATH } from '../src/security/data-converter.js';
 
 interface WebpackDone {
   compilation: { fileDependencies: Iterable<string> };
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
   const { code } = await bundleWorkflowCode({
     workflowsPath,
     preloadModules: [...SHARED_WORKFLOW_MODULES],
+    // The workers' failure converter, so workflow failures are encrypted like activity ones.
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: new DefaultLogger('WARN'),
     webpackConfigHook: (config) => {
       // Line mappings only, without the sources' text: stack traces still name the .ts file and

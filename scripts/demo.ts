@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { loadSpecFile } from '../src/spec/load.js';
 import { ensureLocalCodecKeys, loadCodec } from '../src/security/codec-keys.js';
+import { dataConverterFor } from '../src/security/data-converter.js';
 import { startDevServer, PortInUseError, type DevServer } from '../src/temporal/dev-server.js';
 import { codecServerSettingsFromEnv, localUiOrigins, startCodecServerFromEnv } from '../src/security/codec-server-setup.js';
 import { projectRoot } from '../src/temporal/binaries.js';
@@ -69,7 +70,7 @@ async function main(): Promise<number> {
 
     console.log(`4/4 onboarding ${spec.deploymentId} from ${specFile}\n`);
     const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
-    const client = new Client({ connection, dataConverter: { payloadCodecs: [await loadCodec()] } });
+    const client = new Client({ connection, dataConverter: dataConverterFor(await loadCodec()) });
     const handle = await startOnboarding(client, spec, process.env.USER ?? 'demo');
     const link = temporalUiUrl('default', handle.workflowId, handle.firstExecutionRunId);
     const result = await watchRun(handle, {

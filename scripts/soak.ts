@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server.js';
 import { projectRoot } from '../src/temporal/binaries.js';
+import { dataConverterFor } from '../src/security/data-converter.js';
 import { validateSpec } from '../src/spec/load.js';
 import type { Sandbox } from '../src/sandbox/index.js';
 import { startOnboarding } from '../src/cli/runs.js';
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
     httpWriteTimeoutMs: Math.round(httpTimeoutMs * 1.7),
   };
   let worker: ManagedProcess = await startWorkerProcess(launch);
-  const connect = async () => new Client({ connection: await Connection.connect({ address: server.address }), dataConverter: { payloadCodecs: [codec] } });
+  const connect = async () => new Client({ connection: await Connection.connect({ address: server.address }), dataConverter: dataConverterFor(codec) });
   let client = await connect();
   let workerKills = 0;
   let serverRestarts = 0;

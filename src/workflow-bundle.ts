@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
+import { FAILURE_CONVERTER_PATH } from './security/data-converter.js';
 
 /** dist/workflow-bundle.js, next to dist/src/ where this module is compiled. */
 export const DEFAULT_WORKFLOW_BUNDLE_PATH = resolve(import.meta.dirname, '..', 'workflow-bundle.js');
@@ -31,6 +32,8 @@ const manifestSchema = z.object({
   inputs: z.record(z.string(), z.string()),
   /** SHARED_WORKFLOW_MODULES it was built with (project paths relative to the manifest). */
   sharedModules: z.array(z.string()),
+  /** The failure converter embedded (relative to the manifest); absent in bundles made before it existed. */
+  failureConverter: z.string().optional(),
 });
 export type WorkflowBundleManifest = z.infer<typeof manifestSchema>;
 
@@ -56,7 +59,7 @@ export function manifestFor(codePath: string, inputFiles: Iterable<string>): Wor
   const base = dirname(codePath);
   const inputs: Record<string, string> = {};
   for (const file of [...inputFiles].sort()) inputs[relative(base, file)] = sha256(file);
-  return { sdkVersion: bundledSdkVersion(), inputs, sharedModules: sharedModulesFrom(base) };
+  return { sdkVersion: bundledSdkVersion(), inputs, sharedModules: sharedModulesFrom(base), failureConverter: relative(base, FAILURE_CONVERTER_PATH) };
 }
 
 export type BundleLookup = { codePath: string } | { reason: string };
@@ -76,6 +79,8 @@ export function findWorkflowBundle(codePath = DEFAULT_WORKFLOW_BUNDLE_PATH): Bun
   }
   const base = dirname(codePath);
   if (manifest.sharedModules.join('\n') !== sharedModulesFrom(base).join('\n')) return { reason: `${codePath} was built with other shared modules` };
+  // Without it, workflow failures would reach history with their messages in plain text.
+  if (manifest.failureConverter !== relative(base, FAILURE_CONVERTER_PATH)) return { reason: `${codePath} was built without the failure converter ${FAILURE_CONVERTER_PATH}` };
   for (const [file, hash] of Object.entries(manifest.inputs)) {
     const path = resolve(base, file);
     if (!existsSync(path) || sha256(path) !== hash) return { reason: `${codePath} is older than ${path}` };

@@ -11,6 +11,7 @@ import type { Sandbox } from '../../src/sandbox/index.js';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
 import { projectRoot } from '../../src/temporal/binaries.js';
 import { loadCodec } from '../../src/security/codec-keys.js';
+import { dataConverterFor } from '../../src/security/data-converter.js';
 import { sandboxSpec, secretEnv } from '../../test/helpers/fixtures.js';
 import type { DeploymentSpec, DeploymentSpecInput } from '../../src/spec/schema.js';
 import { startProcess, type ManagedProcess } from '../processes.js';
@@ -43,7 +44,7 @@ export async function startTemporal(): Promise<Temporal> {
     G2P_ONBOARD_SECRETS_DIR: workDir,
   };
   const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: 'default', dataConverter: { payloadCodecs: [await loadCodec(env)] } });
+  const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(await loadCodec(env)) });
   return {
     server,
     client,

@@ -6,6 +6,7 @@
 import { Client, Connection, type ClientOptions } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnection, NativeConnectionOptions } from '@temporalio/worker';
+import { withFailureConverter } from '../security/data-converter.js';
 
 export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
 export const DEFAULT_TEMPORAL_NAMESPACE = 'default';
@@ -70,7 +71,10 @@ export interface ConnectClientOptions extends ConnectionSettings {
   connectTimeoutMs?: number;
 }
 
-/** A Client on the configured namespace; close it with `client.connection.close()`. */
+/**
+ * A Client on the configured namespace; close it with `client.connection.close()`. It always has
+ * the workers' failure converter, so failures it reads and writes are encoded the same way.
+ */
 export async function connectClient(opts: ConnectClientOptions = {}): Promise<Client> {
   const config = loadConnectionConfig(opts);
   let connection: Connection;
@@ -79,7 +83,7 @@ export async function connectClient(opts: ConnectClientOptions = {}): Promise<Cl
   } catch (err) {
     throw unreachable(config.address, err);
   }
-  return new Client({ ...opts.client, connection, namespace: config.namespace });
+  return new Client({ ...opts.client, dataConverter: withFailureConverter(opts.client?.dataConverter), connection, namespace: config.namespace });
 }
 
 export interface WorkerConnection {

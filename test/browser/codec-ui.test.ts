@@ -14,6 +14,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { claimPort, startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
 import { startCodecServer, type RunningCodecServer } from '../../src/security/codec-server.js';
 import { CodecAccess } from '../../src/security/codec-server-auth.js';
+import { dataConverterFor } from '../../src/security/data-converter.js';
 import { createOnboardingWorker } from '../../src/worker.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { startTestSandbox, testCodec, testDeps } from '../helpers/fixtures.js';
@@ -46,7 +47,7 @@ describe('the Temporal UI through the codec server', { skip: existsSync(CHROMIUM
     connection = await Connection.connect({ address: server.address });
     worker = await createOnboardingWorker({ connection: nativeConnection, namespace: 'default', codec, deps: await testDeps(sandbox) });
     running = worker.run();
-    const client = new Client({ connection, namespace: 'default', dataConverter: { payloadCodecs: [codec] } });
+    const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(codec) });
     run = await completeOnboarding(client, sandbox, 'browser-ui');
     await mkdir(SHOT_DIR, { recursive: true });
   });

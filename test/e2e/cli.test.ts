@@ -3,11 +3,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { startDevServer, claimPort, type DevServer } from '../../src/temporal/dev-server.js';
 import { projectRoot } from '../../src/temporal/binaries.js';
 import { startProcess, type ManagedProcess } from '../../scripts/processes.js';
@@ -155,6 +155,32 @@ test('a user starts, is refused a second start, approves and watches a run to co
   const list = await cli('list', '--output', 'json');
   const rows = JSON.parse(list.stdout) as { workflowId: string; status: string }[];
   assert.ok(rows.some((r) => r.workflowId === 'onboard-e2e' && r.status === 'COMPLETED'));
+});
+
+// History holds failure messages encrypted (test/workflow/secrets.test.ts); status must still show the real one.
+test('a blocked run shows its real error in status', async () => {
+  const missingRef = 'env:G2P_E2E_PASSWORD_NOT_ON_THE_WORKER';
+  const spec = parse(await readFile(specFile, 'utf8')) as { deploymentId: string; openg2p: { password: string } };
+  spec.deploymentId = 'e2e-blocked';
+  spec.openg2p.password = missingRef;
+  const blockedFile = join(dir, 'e2e-blocked.yaml');
+  await writeFile(blockedFile, stringify(spec));
+  const started = await cli('start', blockedFile);
+  assert.equal(started.code, 0, started.stderr);
+
+  let phase: string | undefined;
+  for (let i = 0; i < 100 && phase !== 'blocked'; i++) {
+    phase = (JSON.parse((await cli('status', 'e2e-blocked', '--output', 'json')).stdout) as { phase: string }).phase;
+    if (phase !== 'blocked') await new Promise((r) => setTimeout(r, 300));
+  }
+  assert.equal(phase, 'blocked');
+  const text = await cli('status', 'e2e-blocked');
+  assert.match(text.stdout, /BLOCKED at verifyPrerequisites: SecretUnavailable/);
+  assert.ok(text.stdout.includes(missingRef), text.stdout);
+  assert.doesNotMatch(text.stdout, /Encoded failure/);
+
+  const aborted = await cli('abort', 'e2e-blocked', '--comment', 'e2e done');
+  assert.equal(aborted.code, 0, aborted.stderr);
 });
 
 test('an unknown run is reported with exit code 4', async () => {

@@ -9,6 +9,7 @@ import { startTestSandbox, testCodec, testDeps } from './fixtures.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
 import type { ActivityDeps } from '../../src/activities/index.js';
 import { createOnboardingWorker } from '../../src/worker.js';
+import { dataConverterFor } from '../../src/security/data-converter.js';
 import { statusQuery, type StatusView } from '../../src/workflows/messages.js';
 
 export interface WorkflowHarness {
@@ -30,7 +31,7 @@ export function useWorkflowHarness(options: SandboxOptions = {}): WorkflowHarnes
     const namespace = h.env.namespace ?? 'default';
     h.worker = await createOnboardingWorker({ connection: h.env.nativeConnection, namespace, codec, deps: h.deps });
     running = h.worker.run();
-    h.client = new Client({ connection: h.env.connection, namespace, dataConverter: { payloadCodecs: [codec] } });
+    h.client = new Client({ connection: h.env.connection, namespace, dataConverter: dataConverterFor(codec) });
   });
   after(async () => {
     h.worker?.shutdown();

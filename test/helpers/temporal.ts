@@ -5,6 +5,7 @@ import proto from '@temporalio/proto';
 import type { PayloadCodec } from '@temporalio/common';
 import { temporalCliPath, temporalTestServerPath } from '../../src/temporal/binaries.js';
 import { ONBOARDING_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes.js';
+import { dataConverterFor } from '../../src/security/data-converter.js';
 
 const { temporal } = proto;
 
@@ -20,11 +21,11 @@ export function createTestEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 /** The time-skipping test server, for workflows that wait days (approval deadlines, reminders). */
-/** `env.client` skips time while it waits on a result; give it the run's codec (payload codecs only). */
+/** `env.client` skips time while it waits on a result; give it the run's codec (with the workers' failure converter). */
 export async function createTimeSkippingEnv(codec?: PayloadCodec): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
-    client: codec ? { dataConverter: { payloadCodecs: [codec] } } : undefined,
+    client: codec ? { dataConverter: dataConverterFor(codec) } : undefined,
   });
   // The test server takes no flags for them, but accepts the operator API call.
   await env.connection.operatorService.addSearchAttributes({

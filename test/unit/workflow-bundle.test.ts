@@ -33,6 +33,15 @@ describe('the prepared workflow bundle', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  test('is refused when built without the failure converter, which would leave workflow failures in plain text', async () => {
+    const { dir, codePath, input } = await preparedBundle();
+    const { failureConverter: _, ...older } = manifestFor(codePath, [input]);
+    await writeFile(manifestPathFor(codePath), JSON.stringify(older));
+    const lookup = findWorkflowBundle(codePath);
+    assert.ok('reason' in lookup && lookup.reason.includes('failure converter'), JSON.stringify(lookup));
+    await rm(dir, { recursive: true, force: true });
+  });
+
   test('is refused when built by another SDK version or when it is missing', async () => {
     const { dir, codePath, input } = await preparedBundle();
     const manifest = { ...manifestFor(codePath, [input]), sdkVersion: '0.0.1' };

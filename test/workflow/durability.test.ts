@@ -25,6 +25,7 @@ import { startOnboarding } from '../../src/cli/runs.js';
 import { statusQuery, type OnboardingResult, type StatusView, type StepName } from '../../src/workflows/messages.js';
 import type { DeploymentSpec } from '../../src/spec/schema.js';
 import type { AesGcmCodec } from '../../src/security/codec.js';
+import { dataConverterFor } from '../../src/security/data-converter.js';
 
 /** Worker HTTP timeouts longer than it takes every run to reach its held call, so none gives up before the kill. */
 const HOLD_CALLS_MS = 110_000;
@@ -92,7 +93,7 @@ describe('durability: nothing lost, nothing twice', () => {
   };
 
   test('a worker killed with SIGKILL in every step, mid-call and after the remote write, leaves exactly one of everything', { timeout: 9 * 60_000 }, async () => {
-    const client = new Client({ connection: env.connection, namespace: 'default', dataConverter: { payloadCodecs: [codec] } });
+    const client = new Client({ connection: env.connection, namespace: 'default', dataConverter: dataConverterFor(codec) });
     const scenarios: Scenario[] = [];
     for (const targets of STEP_TARGETS) {
       for (const moment of ['mid', 'after'] as const) {
@@ -211,7 +212,7 @@ describe('durability: nothing lost, nothing twice', () => {
     const port = Number(server.address.split(':').at(-1));
     try {
       let worker = await startWorker(server.address);
-      const connect = async () => new Client({ connection: await Connection.connect({ address: server.address }), dataConverter: { payloadCodecs: [codec] } });
+      const connect = async () => new Client({ connection: await Connection.connect({ address: server.address }), dataConverter: dataConverterFor(codec) });
       let client = await connect();
       const spec = sandboxSpec(sandbox, 'restart-1', (s) => {
         s.openg2p.provider = { ...s.openg2p.provider, name: 'e-Signet restart-1' };

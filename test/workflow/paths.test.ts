@@ -8,6 +8,7 @@ import type { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestEnv } from '../helpers/temporal.js';
 import { sandboxSpec, testCodec, testDeps, withLoginCheck } from '../helpers/fixtures.js';
+import { dataConverterFor } from '../../src/security/data-converter.js';
 import { approveAs } from '../helpers/approve.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 import { SEEDED_DRAFT_POLICY, SEEDED_EXPIRED_POLICY } from '../../src/sandbox/mosip/index.js';
@@ -36,7 +37,7 @@ function withSandbox(options: SandboxOptions) {
     const codec = testCodec();
     ctx.worker = await createOnboardingWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', codec, deps: ctx.deps });
     ctx.running = ctx.worker.run();
-    ctx.client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter: { payloadCodecs: [codec] } });
+    ctx.client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter: dataConverterFor(codec) });
   });
   after(async () => {
     ctx.worker?.shutdown();

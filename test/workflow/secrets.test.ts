@@ -1,17 +1,21 @@
 // Secrets stay secret, seen from outside as an operator with namespace access sees a run: the
 // whole history fetched raw from the server (no codec) and the worker's complete log output hold
 // no secret value of the run, nor its base64 form; the codec server decodes that history for a
-// token holder only (also for the `temporal` CLI); a key rotation keeps old runs readable; and an
-// unresolvable reference blocks the run naming the reference, never a value.
+// token holder only (also for the `temporal` CLI); a key rotation keeps old runs readable; an
+// unresolvable reference blocks the run naming the reference, never a value; and failure
+// messages reach history encrypted, readable only through the codec.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+// What a Client runs on every failure it reads (codec, then failure converter); not re-exported publicly.
+import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import proto, { type temporal as protoTypes } from '@temporalio/proto';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
 import { projectRoot, temporalCliPath } from '../../src/temporal/binaries.js';
@@ -21,7 +25,8 @@ import { CodecAccess } from '../../src/security/codec-server-auth.js';
 import { startCodecServer, type RunningCodecServer } from '../../src/security/codec-server.js';
 import type { StoredCredentials } from '../../src/activities/credential-store.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { statusQuery } from '../../src/workflows/messages.js';
+import { dataConverterFor } from '../../src/security/data-converter.js';
+import { abortUpdate, statusQuery } from '../../src/workflows/messages.js';
 import { startOnboarding } from '../../src/cli/runs.js';
 import { sandboxSpec, secretEnv, startTestSandbox, withLoginCheck } from '../helpers/fixtures.js';
 import { completeOnboarding, waitForPhase, type CompletedRun } from '../helpers/completed-run.js';
@@ -29,8 +34,18 @@ import { completeOnboarding, waitForPhase, type CompletedRun } from '../helpers/
 const { temporal } = proto;
 type History = protoTypes.api.history.v1.History;
 type PayloadJson = { metadata?: Record<string, string>; data?: string };
+type Failure = protoTypes.api.failure.v1.IFailure;
 const run = promisify(execFile);
 const ENCRYPTED = 'binary/encrypted';
+/** The message DefaultFailureConverter leaves in place of an encoded one. */
+const ENCODED_FAILURE = 'Encoded failure';
+
+/** A failure and every cause under it. */
+function failureChain(failure: Failure | null | undefined): Failure[] {
+  const chain: Failure[] = [];
+  for (let f = failure; f; f = f.cause) chain.push(f);
+  return chain;
+}
 
 /** Every shape a secret could leak in: as is, base64, base64url, JSON-escaped, and each long line of a PEM. */
 function leakForms(value: string): string[] {
@@ -65,7 +80,7 @@ describe('secrets in history, logs and the codec server', () => {
   const codecLog: string[] = [];
 
   const codecFor = (...keys: Buffer[]) => new AesGcmCodec(keyRingFromKeys(keys[0]!, keys.slice(1)));
-  const clientWith = (...keys: Buffer[]) => new Client({ connection, namespace: 'default', dataConverter: { payloadCodecs: [codecFor(...keys)] } });
+  const clientWith = (...keys: Buffer[]) => new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(codecFor(...keys)) });
 
   async function startWorker(keys: Buffer[]): Promise<void> {
     await writeFile(join(dir, 'codec-keys'), keys.map((k) => k.toString('base64')).join('\n') + '\n', { mode: 0o600 });
@@ -258,6 +273,58 @@ describe('secrets in history, logs and the codec server', () => {
     const histories = await rawHistories(handle.workflowId, handle.firstExecutionRunId);
     const secrets = await secretsOfRun(completed.spec.deploymentId);
     assert.deepEqual(leaks({ ...historyTexts(histories, 'blocked run'), 'worker log': worker.output.join('\n') }, secrets), []);
+    await handle.terminate('test done');
+  });
+
+  test('failure messages reach history encrypted; the codec (client, codec server) reads them back', async () => {
+    const missingRef = 'env:T_ODOO_PASSWORD_NOT_ON_THIS_WORKER';
+    const spec = sandboxSpec(sandbox, 'secrets-failure-text', (s) => {
+      s.openg2p.password = missingRef;
+    });
+    const client = clientWith(oldKey);
+    const handle = await startOnboarding(client, spec, 'staff-1');
+    await waitForPhase(handle, ['blocked']);
+    const blocked = (await handle.query(statusQuery)).lastError!;
+    assert.match(blocked.message, new RegExp(missingRef), 'the status query still gives the real message');
+
+    // Raw, as the server stores it: the activity's failures carry only the placeholder and an encrypted payload.
+    const histories = await rawHistories(handle.workflowId, handle.firstExecutionRunId);
+    const failed = histories.flatMap((h) => h.events ?? []).map((e) => e.activityTaskFailedEventAttributes?.failure).filter((f): f is Failure => !!f);
+    assert.ok(failed.length >= 1, 'the blocked step left an ActivityTaskFailed event');
+    for (const f of failed.flatMap(failureChain)) {
+      assert.equal(f.message, ENCODED_FAILURE);
+      assert.equal(f.stackTrace ?? '', '');
+      assert.equal(Buffer.from(f.encodedAttributes?.metadata?.encoding ?? []).toString(), ENCRYPTED);
+    }
+    assert.deepEqual(leaks(historyTexts(histories, 'blocked run'), new Map([['failure message', blocked.message], ['secret reference', missingRef]])), []);
+
+    // The client's data converter gives the real message back.
+    const read = await decodeOptionalFailureToOptionalError(client.workflow.options.loadedDataConverter, failed.at(-1));
+    assert.match(read?.message ?? '', new RegExp(missingRef));
+
+    // So does the codec server, which the Temporal UI and CLI call: encodedAttributes is an ordinary payload.
+    const [attributes] = (await decodeThrough(codecServer, [temporal.api.common.v1.Payload.create(failed.at(-1)!.encodedAttributes!).toJSON() as PayloadJson], codecToken)).payloads;
+    const shown = JSON.parse(Buffer.from(attributes!.data!, 'base64').toString()) as { message: string; stack_trace: string };
+    assert.match(shown.message, new RegExp(missingRef));
+
+    // Workflow code encodes its failures too (the bundle's failure converter): a refused update, raw…
+    const refusal = 'abort needs a --comment saying why';
+    const [input] = await codecFor(oldKey).encode([defaultPayloadConverter.toPayload({ operator: 'ops-1', comment: '' })]);
+    const raw = await connection.workflowService.updateWorkflowExecution({
+      namespace: 'default',
+      workflowExecution: { workflowId: handle.workflowId },
+      waitPolicy: { lifecycleStage: temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED },
+      request: { meta: { updateId: randomUUID(), identity: 'secrets-test' }, input: { name: abortUpdate.name, args: { payloads: [input!] } } },
+    });
+    const rawRefusal = raw.outcome?.failure;
+    assert.equal(rawRefusal?.message, ENCODED_FAILURE, JSON.stringify(raw.outcome));
+    assert.equal(Buffer.from(rawRefusal?.encodedAttributes?.metadata?.encoding ?? []).toString(), ENCRYPTED);
+    assert.ok(!JSON.stringify(raw.toJSON()).includes(refusal));
+    // …and through the client, the operator's reason.
+    await assert.rejects(
+      handle.executeUpdate(abortUpdate, { args: [{ operator: 'ops-1', comment: '' }] }),
+      (err: unknown) => err instanceof WorkflowUpdateFailedError && err.cause?.message === refusal,
+    );
     await handle.terminate('test done');
   });
 

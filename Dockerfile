@@ -20,7 +20,9 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # The example specs, so `docker compose exec worker node dist/src/cli/main.js start examples/sandbox.yaml` works.
 COPY examples ./examples
+# The worker launcher (memory settings measured by npm run bench).
+COPY bin ./bin
 # Named volumes mounted here start out with this ownership, so the unprivileged user can write.
 RUN mkdir -p .data/sandbox/secrets && chown -R node:node .data
 USER node
-CMD ["node", "dist/src/worker.js"]
+CMD ["bin/g2p-onboard-worker"]

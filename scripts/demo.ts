@@ -12,6 +12,7 @@ import { dataConverterFor } from '../src/security/data-converter.js';
 import { startDevServer, PortInUseError, type DevServer } from '../src/temporal/dev-server.js';
 import { codecServerSettingsFromEnv, localUiOrigins, startCodecServerFromEnv } from '../src/security/codec-server-setup.js';
 import { projectRoot } from '../src/temporal/binaries.js';
+import { WORKER_LAUNCHER } from '../src/worker-tuning.js';
 import { temporalUiUrl } from '../src/temporal/connection.js';
 import { approveUpdate } from '../src/workflows/messages.js';
 import { ensureSandboxApproverKey, SANDBOX_APPROVER } from '../src/sandbox/approver-key.js';
@@ -61,9 +62,9 @@ async function main(): Promise<number> {
     // The sandbox starts empty every time, so the demo's worker starts with an empty credential store too.
     const credentialsDir = '.data/demo/credentials';
     await rm(credentialsDir, { recursive: true, force: true });
-    const worker: ManagedProcess = await startProcess('worker', process.execPath, ['dist/src/worker.js'], {
+    const worker: ManagedProcess = await startProcess('worker', WORKER_LAUNCHER, [], {
       readyLine: /g2p-onboard worker:/,
-      env: { ...process.env, TEMPORAL_ADDRESS, G2P_ONBOARD_CREDENTIALS_DIR: credentialsDir },
+      env: { ...process.env, NODE: process.execPath, TEMPORAL_ADDRESS, G2P_ONBOARD_CREDENTIALS_DIR: credentialsDir },
       timeoutMs: 60_000,
     });
     started.push(worker);

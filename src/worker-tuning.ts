@@ -2,11 +2,18 @@
 // one worker small while it holds a country's deployments waiting for approval: a waiting run
 // has nothing to do between decisions (PMS is polled by activity retries on the server), so it
 // can leave the cache and is replayed, from a short history, when something happens to it.
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { WorkerOptions } from '@temporalio/worker';
 
-/** Runs kept in memory; measured by `npm run bench` (~0.45 MB per cached run). */
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 250;
+/**
+ * How every launcher starts the worker: the shell script sets the allocator and V8 memory
+ * settings before Node starts (neither can be changed from inside the process).
+ */
+export const WORKER_LAUNCHER = join(import.meta.dirname, '..', '..', 'bin', 'g2p-onboard-worker');
+
+/** Runs kept in memory (~0.3 MB each, measured by `npm run bench`); a waiting run leaves it and is replayed when touched. */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
 
 const count = (name: string, min: number) =>
   z

@@ -76,10 +76,19 @@ export async function measureParked(stack: Stack, n: number, latencyMs: number, 
 
     const drainMeter = await new CpuMeter(processes).start();
     const drainStarted = performance.now();
-    const results = await pool(handles, 20, async (handle) => {
-      await approve(handle);
-      return handle;
-    }).then((approved) => Promise.allSettled(approved.map(completed)));
+    // A refused or timed-out approval is counted and shown, not thrown: the other runs still drain.
+    const approvalErrors: string[] = [];
+    const approved = await pool(handles, 20, async (handle) => {
+      try {
+        await approve(handle);
+        return handle;
+      } catch (err) {
+        approvalErrors.push(`${handle.workflowId}: ${(err as Error).message}`);
+        return undefined;
+      }
+    });
+    if (approvalErrors.length) log(`    ! ${approvalErrors.length} approvals failed, e.g. ${approvalErrors[0]}`);
+    const results = await Promise.allSettled(approved.filter((h): h is WorkflowHandle => h !== undefined).map(completed));
     const drainMs = performance.now() - drainStarted;
     const drainCpu = await drainMeter.stop();
     const done = results.filter((r) => r.status === 'fulfilled').length;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
-import { projectRoot } from '../../src/temporal/binaries.js';
+import { WORKER_LAUNCHER } from '../../src/worker-tuning.js';
 import { loadCodec } from '../../src/security/codec-keys.js';
 import { dataConverterFor } from '../../src/security/data-converter.js';
 import { sandboxSpec, secretEnv } from '../../test/helpers/fixtures.js';
@@ -153,11 +153,13 @@ export async function startWorkerProcess(temporal: Temporal, sandbox: RemoteSand
     ...temporal.env,
     ...secretEnv(sandbox.view),
     G2P_ONBOARD_CREDENTIALS_DIR: join(temporal.workDir, `credentials-${++workers}`),
+    NODE: process.execPath,
     ...settings.env,
   };
   if (settings.workflowBundlePath) env.G2P_ONBOARD_WORKFLOW_BUNDLE = settings.workflowBundlePath;
   const started = performance.now();
-  const worker = await startProcess('worker', process.execPath, [join(projectRoot, 'dist', 'src', 'worker.js')], {
+  // The launcher operators use, so the worker runs with the same memory settings.
+  const worker = await startProcess('worker', WORKER_LAUNCHER, [], {
     env,
     cwd: temporal.workDir,
     // The line printed once Worker.create is done (the fallback's warning starts the same way).

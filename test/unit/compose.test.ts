@@ -199,7 +199,14 @@ test('the search attributes Compose registers are exactly those in src/temporal/
 
 test('the worker and sandbox containers run programs the image build produces, with options those programs accept', () => {
   assert.ok(existsSync(join(projectRoot, 'Dockerfile')), 'build: . needs a Dockerfile');
-  for (const name of ['worker', 'sandbox']) {
+  // The worker runs through its launcher, which the image copies (bin/) and which starts dist/src/worker.js.
+  const [launcher] = list(service_('worker').command);
+  assert.equal(launcher, 'bin/g2p-onboard-worker');
+  assert.match(readFileSync(join(projectRoot, 'Dockerfile'), 'utf8'), /^COPY bin \.\/bin$/m, 'the image carries the launcher');
+  const launcherText = readFileSync(join(projectRoot, launcher), 'utf8');
+  assert.match(launcherText, /\/dist\/src\/worker\.js"/, 'the launcher starts the worker entry point');
+  assert.ok(existsSync(join(projectRoot, 'src', 'worker.ts')));
+  for (const name of ['sandbox']) {
     const [node, entry, ...args] = list(service_(name).command);
     assert.equal(node, 'node');
     const source = join(projectRoot, entry!.replace(/^dist\//, '').replace(/\.js$/, '.ts'));

@@ -1,6 +1,7 @@
 // 5. Start-up: the real worker from spawn to its ready line, with the bundle `npm run build`
 // prepares and (unless --quick) without it, bundling at start as before, alternated; then the
 // CLI's `status` from spawn to exit against a run waiting for approval.
+import { findCliBundle } from '../../src/cli/bundle.js';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/temporal/binaries.js';
@@ -56,6 +57,9 @@ export async function measureStartup(stack: Stack, samples: number, compareWitho
     nodeMs.push(await timeProcess(['-e', '0'], stack.temporal.env, stack.temporal.workDir));
     cliMs.push(await timeProcess([cli, 'status', spec!.deploymentId], stack.temporal.env, stack.temporal.workDir));
   }
+  const cliBundle = findCliBundle();
+  // Without a fresh prepared bundle the CLI loads as modules: a different, slower figure.
+  if (!('mainPath' in cliBundle)) log(`  ! the CLI ran without its prepared bundle (${cliBundle.reason}): run \`npm run build\``);
   log(`  CLI status: ${cliMs.map((ms) => Math.round(ms)).join(', ')} ms (node alone ${Math.round(median(nodeMs))} ms)`);
   // Ended here so later scenarios that count waiting runs do not see it.
   await handle.terminate('benchmark: start-up figures taken');

@@ -185,9 +185,9 @@ async function awaitApproval(run: OnboardingRun, approvals: ApprovalBook, mappin
       // Without the right to record it on PMS, an approval must also be seen there.
       return people === 'approved' && a().recordInPms;
     };
-    const watch = watchPms(run, mapping.mappingKey, (status) => {
-      if (!done()) approvals.recordPms(status);
-    });
+    // PMS was read when the mapping was requested: its first check is one poll interval away.
+    const watchFrom = Date.now() + durationMs(a().pollInterval);
+    let watch: PmsWatch | undefined;
     let continuing = false;
     try {
       while (!done()) {
@@ -198,12 +198,17 @@ async function awaitApproval(run: OnboardingRun, approvals: ApprovalBook, mappin
           approvals.close();
           return 'timed_out' as const;
         }
+        if (!watch && now >= watchFrom) {
+          watch = watchPms(run, mapping.mappingKey, (status) => {
+            if (!done()) approvals.recordPms(status);
+          });
+        }
         // Between timers only a decision, PMS's answer or a failed watch wakes this run: an idle
         // waiting run has nothing to replay and can be evicted from the worker's cache.
         const escalateAt = a().escalateAfter && !s.escalated ? Date.parse(s.openedAt!) + durationMs(a().escalateAfter!) : Infinity;
-        const wake = Math.min(s.nextReminderAt ?? Infinity, escalateAt, s.deadlineAt!);
-        if (await condition(() => done() || watch.failure !== undefined, Math.max(wake - now, 1))) {
-          if (watch.failure !== undefined && !done()) throw watch.failure;
+        const wake = Math.min(watch ? Infinity : watchFrom, s.nextReminderAt ?? Infinity, escalateAt, s.deadlineAt!);
+        if (await condition(() => done() || watch?.failure !== undefined, Math.max(wake - now, 1))) {
+          if (watch?.failure !== undefined && !done()) throw watch.failure;
           break;
         }
         const t = Date.now();
@@ -228,7 +233,7 @@ async function awaitApproval(run: OnboardingRun, approvals: ApprovalBook, mappin
         }
       }
     } finally {
-      if (!continuing) await watch.stop();
+      if (!continuing) await watch?.stop();
     }
     const people = approvals.verdict();
     const pms = approvals.state.pmsStatus;

@@ -6,6 +6,7 @@ import { ContractViolation, RemoteRejection, TransientRemoteError } from '../cli
 import { SecretUnavailable, type SecretScope } from '../security/secrets.js';
 import { redact } from '../security/redact.js';
 import { knownSecretValues } from '../security/known-secrets.js';
+import { MAPPING_STILL_PENDING } from '../workflows/messages.js';
 
 export interface FailureDetails {
   system?: string;
@@ -18,8 +19,6 @@ export function blockingFailure(type: string, message: string, details: FailureD
   return ApplicationFailure.create({ type, message, nonRetryable: true, details: [details] });
 }
 
-/** Type of the expected "not decided yet" outcome of a PMS poll. */
-export const MAPPING_STILL_PENDING = 'MappingStillPending';
 
 /**
  * The PMS mapping is still InProgress: an expected outcome, retried at the poll interval. Benign,

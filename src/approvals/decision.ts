@@ -53,8 +53,11 @@ function utf8(bytes: Uint8Array): string {
 export interface VerifyContext {
   workflowId: string;
   firstRunId: string;
-  /** Workflow time, ms since the epoch. */
-  nowMs: number;
+  /**
+   * Workflow time, ms since the epoch; undefined skips the age checks (an update handler applying
+   * a decision its validator accepted must not depend on the clock, since it runs again on replay).
+   */
+  nowMs?: number;
   /** Oldest accepted signature age. */
   maxAgeMs: number;
   approvers: { name: string; publicKey: ApproverJwk }[];
@@ -100,9 +103,11 @@ export function verifyDecision(token: string, ctx: VerifyContext): Verified {
   }
   if (claims.decision !== 'approve' && claims.decision !== 'reject') return fail('the decision must be approve or reject');
   if (typeof claims.iat !== 'number') return fail('the decision has no signing time');
-  const ageMs = ctx.nowMs - claims.iat * 1000;
-  if (ageMs > ctx.maxAgeMs) return fail(`the decision was signed ${Math.round(ageMs / 1000)} s ago: stale decisions are refused, sign a fresh one`);
-  if (ageMs < -CLOCK_SKEW_MS) return fail('the decision is signed in the future: check the approver\'s clock');
+  if (ctx.nowMs !== undefined) {
+    const ageMs = ctx.nowMs - claims.iat * 1000;
+    if (ageMs > ctx.maxAgeMs) return fail(`the decision was signed ${Math.round(ageMs / 1000)} s ago: stale decisions are refused, sign a fresh one`);
+    if (ageMs < -CLOCK_SKEW_MS) return fail('the decision is signed in the future: check the approver\'s clock');
+  }
   if (typeof claims.nonce !== 'string' || claims.nonce.length < 16) return fail('the decision has no nonce');
   if (ctx.usedNonces.has(claims.nonce)) return fail('this signed decision was already used: replays are refused');
   return { ok: true, claims };

@@ -17,7 +17,7 @@ import {
   type StatusView,
 } from '../workflows/messages.js';
 import { renderResult, renderStatus, renderStep } from './render.js';
-import { Refused, sendUpdate, startOnboarding, watchRun, workflowIdFor } from './runs.js';
+import { pmsWatchOf, Refused, sendUpdate, startOnboarding, watchRun, workflowIdFor } from './runs.js';
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failed: 1, invalidInput: 2, refused: 3, notFound: 4 } as const;
@@ -100,9 +100,11 @@ const commands: Record<string, Command> = {
     positionals: ['id'],
     async run({ values, positionals }) {
       return withClient(async (c) => {
-        const status = await c.workflow.getHandle(workflowIdFor(positionals[0]!)).query(statusQuery);
-        if (json(values)) print(status);
-        else console.log(renderStatus(status));
+        const handle = c.workflow.getHandle(workflowIdFor(positionals[0]!));
+        const status = await handle.query(statusQuery);
+        const pmsWatch = status.pendingApproval ? await pmsWatchOf(handle) : undefined;
+        if (json(values)) print(pmsWatch ? { ...status, pmsWatch } : status);
+        else console.log(renderStatus(status, pmsWatch));
         return EXIT.ok;
       });
     },

@@ -1,5 +1,6 @@
 // Human-readable views of a run for the terminal. Scripts use `--output json` instead.
-import type { OnboardingResult, StatusView, StepView } from '../workflows/messages.js';
+import { MAPPING_STILL_PENDING, type OnboardingResult, type StatusView, type StepView } from '../workflows/messages.js';
+import type { PmsWatchView } from './runs.js';
 
 const MARK: Record<StepView['status'], string> = {
   pending: '·',
@@ -24,7 +25,7 @@ export function renderStep(step: StepView): string {
   return `  ${MARK[step.status]} ${step.name.padEnd(26)} ${time.padStart(9)}  ${step.summary ?? ''}${retries}`.trimEnd();
 }
 
-export function renderStatus(status: StatusView): string {
+export function renderStatus(status: StatusView, pmsWatch?: PmsWatchView): string {
   const lines = [
     `${status.workflowId}  deployment ${status.deploymentId}`,
     `phase: ${status.phase}${status.currentStep ? `   current step: ${status.currentStep}` : ''}   started ${status.startedAt}${status.endedAt ? `, ended ${status.endedAt}` : ''}`,
@@ -37,6 +38,7 @@ export function renderStatus(status: StatusView): string {
       '',
       `waiting for approval of policy mapping ${p.mappingKey} since ${p.since} (deadline ${p.deadline})`,
       `  approvals: ${p.decisions.filter((d) => d.decision === 'approve' && d.via !== 'pms').length} of ${p.required} required; awaiting ${p.awaiting.join(', ') || 'nobody'} (started by ${status.initiator}, who may not approve)`,
+      `  PMS:       ${pmsWatch?.lastCheckAt ? `checked ${pmsWatch.checks} time(s), last ${pmsWatch.lastCheckAt}: ${pmsWatch.lastOutcome === MAPPING_STILL_PENDING ? 'still in progress' : `failed (${pmsWatch.lastOutcome ?? 'unknown'}), retrying`}` : 'not checked yet (the first check is one poll interval after the request)'}${pmsWatch?.nextCheckAt ? `; next check ${pmsWatch.nextCheckAt}` : ''}`,
       `  approve:   g2p-onboard approve ${status.deploymentId} --as <approver> --key <private key file> [--comment "…"]`,
       `  reject:    g2p-onboard reject ${status.deploymentId} --as <approver> --key <private key file> --comment "why"`,
     );

@@ -1,10 +1,12 @@
 // Client-side operations on onboarding runs, shared by the CLI and the demo script.
+import { optionalTsToDate } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { onboardingWorkflowId } from '../spec/derived.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { OnboardingDeploymentId } from '../temporal/search-attributes.js';
 import {
   ONBOARDING_WORKFLOW_TYPE,
+  PMS_WATCH_ACTIVITY,
   TASK_QUEUE,
   statusQuery,
   type OnboardingResult,
@@ -99,3 +101,31 @@ export async function watchRun(handle: WorkflowHandle, cb: WatchCallbacks, pollM
   report({ ...(await handle.query(statusQuery).catch(() => ({ steps: final.steps }) as StatusView)) });
   return final;
 }
+
+/** The PMS watch of a waiting run, as Temporal sees its pending activity (its polls leave no history). */
+export interface PmsWatchView {
+  /** Checks made so far (the activity's attempts; the current one may be running). */
+  checks: number;
+  lastCheckAt?: string;
+  /** `MappingStillPending` when PMS answered "not decided yet"; else the failure type (PMS unreachable…). */
+  lastOutcome?: string;
+  nextCheckAt?: string;
+}
+
+/** Where the run's PMS watch stands, or undefined before its first check is scheduled. */
+export async function pmsWatchOf(handle: WorkflowHandle): Promise<PmsWatchView | undefined> {
+  const description = await handle.describe();
+  const watch = description.raw.pendingActivities?.find((a) => a.activityType?.name === PMS_WATCH_ACTIVITY);
+  if (!watch) return undefined;
+  const iso = (ts: Parameters<typeof optionalTsToDate>[0]) => optionalTsToDate(ts)?.toISOString();
+  const lastCheckAt = iso(watch.lastAttemptCompleteTime);
+  const nextCheckAt = iso(watch.nextAttemptScheduleTime);
+  return {
+    checks: lastCheckAt ? (watch.attempt ?? 1) : 0,
+    ...(lastCheckAt ? { lastCheckAt } : {}),
+    // Only the type: failure messages are encrypted in history.
+    ...(watch.lastFailure?.applicationFailureInfo?.type ? { lastOutcome: watch.lastFailure.applicationFailureInfo.type } : {}),
+    ...(nextCheckAt ? { nextCheckAt } : {}),
+  };
+}
+

@@ -69,15 +69,15 @@ export class ApprovalBook {
     return undefined;
   }
 
-  /** Why a signed decision is refused, or the verified claims. */
-  check(input: DecisionInput): { ok: true; claims: DecisionClaims } | { ok: false; reason: string } {
+  /** Why a signed decision is refused, or the verified claims; `checkAge` false where the age was checked on acceptance. */
+  check(input: DecisionInput, checkAge = true): { ok: true; claims: DecisionClaims } | { ok: false; reason: string } {
     if (!this.state.open) return { ok: false, reason: 'no approval is pending for this run' };
     if (this.verdict()) return { ok: false, reason: `the approval is already decided (${this.verdict()})` };
     const ctx = this.context();
     const verified = verifyDecision(input?.token, {
       workflowId: ctx.workflowId,
       firstRunId: ctx.firstRunId,
-      nowMs: Date.now(),
+      nowMs: checkAge ? Date.now() : undefined,
       maxAgeMs: durationMs(this.spec.approval.maxDecisionAge),
       approvers: this.spec.approval.approvers,
       usedNonces: new Set(this.state.usedNonces),

@@ -6,6 +6,10 @@ import type { DeploymentSpec } from '../spec/schema.js';
 
 export const TASK_QUEUE = 'g2p-onboard';
 export const ONBOARDING_WORKFLOW_TYPE = 'onboardDeployment';
+/** The activity that watches PMS for the Partner Admin's decision; its attempts are the polls. */
+export const PMS_WATCH_ACTIVITY = 'awaitPolicyMappingDecision';
+/** The failure type of a poll that found the mapping still undecided (benign, retried). */
+export const MAPPING_STILL_PENDING = 'MappingStillPending';
 
 /** The runbook's steps, in order. */
 export const STEP_NAMES = [

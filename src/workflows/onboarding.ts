@@ -192,36 +192,36 @@ async function awaitApproval(run: OnboardingRun, approvals: ApprovalBook, mappin
     try {
       while (!done()) {
         const s = approvals.state;
-        const now = Date.now();
-        if (now >= s.deadlineAt!) {
+        // What falls due next is decided from state alone, and once its timer fires, everything
+        // due by then is handled: a replay takes the same branches whatever its clock reads
+        // (comparing Date.now() with a deadline after a timer made replays of evicted runs
+        // diverge by milliseconds).
+        const escalateAt = a().escalateAfter && !s.escalated ? Date.parse(s.openedAt!) + durationMs(a().escalateAfter!) : Infinity;
+        const wake = Math.min(watch ? Infinity : watchFrom, s.nextReminderAt ?? Infinity, escalateAt, s.deadlineAt!);
+        // Between timers only a decision, PMS's answer or a failed watch wakes this run: an idle
+        // waiting run has nothing to replay and can be evicted from the worker's cache.
+        if (await condition(() => done() || watch?.failure !== undefined, Math.max(wake - Date.now(), 1))) {
+          if (watch?.failure !== undefined && !done()) throw watch.failure;
+          break;
+        }
+        if (wake >= s.deadlineAt!) {
           await notify('timeout');
           approvals.close();
           return 'timed_out' as const;
         }
-        if (!watch && now >= watchFrom) {
+        if (!watch && watchFrom <= wake) {
           watch = watchPms(run, mapping.mappingKey, (status) => {
             if (!done()) approvals.recordPms(status);
           });
         }
-        // Between timers only a decision, PMS's answer or a failed watch wakes this run: an idle
-        // waiting run has nothing to replay and can be evicted from the worker's cache.
-        const escalateAt = a().escalateAfter && !s.escalated ? Date.parse(s.openedAt!) + durationMs(a().escalateAfter!) : Infinity;
-        const wake = Math.min(watch ? Infinity : watchFrom, s.nextReminderAt ?? Infinity, escalateAt, s.deadlineAt!);
-        if (await condition(() => done() || watch?.failure !== undefined, Math.max(wake - now, 1))) {
-          if (watch?.failure !== undefined && !done()) throw watch.failure;
-          break;
-        }
-        const t = Date.now();
-        if (t >= s.deadlineAt!) continue;
-        if (t >= escalateAt) {
+        if (escalateAt <= wake) {
           s.escalated = true;
           await notify('escalation');
         }
-        if (s.nextReminderAt !== undefined && t >= s.nextReminderAt) {
-          const due = s.nextReminderAt;
+        // Due before the deadline (a reminder at the deadline itself is the timeout notice).
+        if (s.nextReminderAt !== undefined && s.nextReminderAt <= wake) {
           s.nextReminderAt += durationMs(a().reminderInterval!);
-          // The deadline itself gets the timeout notice, not a reminder.
-          if (due < s.deadlineAt!) await notify('reminder');
+          await notify('reminder');
         }
         if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT) {
           await condition(allHandlersFinished);
@@ -357,7 +357,8 @@ function installHandlers(run: OnboardingRun, approvals: ApprovalBook): void {
     setHandler(
       update,
       (input) => {
-        const checked = approvals.check(input);
+        // The validator checked the decision's age when it was accepted; this runs on replay too.
+        const checked = approvals.check(input, false);
         if (!checked.ok) throw new Error(checked.reason);
         return approvals.apply(checked.claims, input.token, 'update');
       },

@@ -120,8 +120,17 @@ test('a user starts, is refused a second start, approves and watches a run to co
     return false;
   };
   assert.ok(await listed('--pending-approval'), 'list --pending-approval shows the waiting run');
+  // The PMS watch (1 s poll here) leaves no history; status reads its progress from Temporal.
+  let watch: { checks: number; lastOutcome?: string; nextCheckAt?: string } | undefined;
+  for (let i = 0; i < 50 && !(watch && watch.checks >= 2); i++) {
+    watch = (JSON.parse((await cli('status', 'e2e', '--output', 'json')).stdout) as { pmsWatch?: typeof watch }).pmsWatch;
+    if (!(watch && watch.checks >= 2)) await new Promise((r) => setTimeout(r, 300));
+  }
+  assert.ok(watch && watch.checks >= 2, `PMS was checked repeatedly (${JSON.stringify(watch)})`);
+  assert.equal(watch.lastOutcome, 'MappingStillPending');
   const text = await cli('status', 'e2e');
   assert.match(text.stdout, /g2p-onboard approve e2e --as <approver>/);
+  assert.match(text.stdout, /PMS: {7}checked \d+ time\(s\), last \S+: still in progress; next check \S+/);
 
   const intruder = await cli('approve', 'e2e', '--as', 'mallory', '--key', join(dir, 'mallory.pem'));
   assert.equal(intruder.code, 3);

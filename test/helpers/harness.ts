@@ -2,7 +2,8 @@
 // in-process worker and a client that share one codec. Registers its own before/after hooks.
 import { after, before } from 'node:test';
 import { Client, type WorkflowHandle } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
+import type { PayloadCodec } from '@temporalio/common';
+import type { Worker, WorkerOptions } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestEnv } from './temporal.js';
 import { startTestSandbox, testCodec, testDeps } from './fixtures.js';
@@ -18,9 +19,11 @@ export interface WorkflowHarness {
   deps: ActivityDeps;
   client: Client;
   worker: Worker;
+  codec: PayloadCodec;
 }
 
-export function useWorkflowHarness(options: SandboxOptions = {}): WorkflowHarness {
+/** `tuning`: worker options for the test (a cache of 0 makes every workflow task a replay). */
+export function useWorkflowHarness(options: SandboxOptions = {}, tuning: Partial<WorkerOptions> = {}): WorkflowHarness {
   const h = {} as WorkflowHarness;
   let running: Promise<void>;
   before(async () => {
@@ -29,7 +32,8 @@ export function useWorkflowHarness(options: SandboxOptions = {}): WorkflowHarnes
     h.deps = await testDeps(h.sandbox);
     const codec = testCodec();
     const namespace = h.env.namespace ?? 'default';
-    h.worker = await createOnboardingWorker({ connection: h.env.nativeConnection, namespace, codec, deps: h.deps });
+    h.worker = await createOnboardingWorker({ connection: h.env.nativeConnection, namespace, codec, deps: h.deps, tuning });
+    h.codec = codec;
     running = h.worker.run();
     h.client = new Client({ connection: h.env.connection, namespace, dataConverter: dataConverterFor(codec) });
   });

@@ -13,7 +13,7 @@ import type { WorkerOptions } from '@temporalio/worker';
 export const WORKER_LAUNCHER = join(import.meta.dirname, '..', '..', 'bin', 'g2p-onboard-worker');
 
 /** Runs kept in memory (~0.3 MB each, measured by `npm run bench`); a waiting run leaves it and is replayed when touched. */
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 250;
 
 const count = (name: string, min: number) =>
   z

@@ -27,9 +27,10 @@ const tuningEnv = z.object({
   G2P_ONBOARD_MAX_CACHED_WORKFLOWS: count('G2P_ONBOARD_MAX_CACHED_WORKFLOWS', 0),
   G2P_ONBOARD_MAX_CONCURRENT_ACTIVITIES: count('G2P_ONBOARD_MAX_CONCURRENT_ACTIVITIES', 1),
   G2P_ONBOARD_MAX_CONCURRENT_WORKFLOW_TASKS: count('G2P_ONBOARD_MAX_CONCURRENT_WORKFLOW_TASKS', 2),
+  G2P_ONBOARD_WORKFLOW_THREADS: count('G2P_ONBOARD_WORKFLOW_THREADS', 1),
 });
 
-export type WorkerTuning = Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'>;
+export type WorkerTuning = Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'workflowThreadPoolSize'>;
 
 /** Worker options from G2P_ONBOARD_MAX_* variables; throws naming the variable and the fix. */
 export function workerTuningFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerTuning {
@@ -43,5 +44,7 @@ export function workerTuningFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     maxCachedWorkflows: e.G2P_ONBOARD_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     ...(e.G2P_ONBOARD_MAX_CONCURRENT_ACTIVITIES !== undefined ? { maxConcurrentActivityTaskExecutions: e.G2P_ONBOARD_MAX_CONCURRENT_ACTIVITIES } : {}),
     ...(e.G2P_ONBOARD_MAX_CONCURRENT_WORKFLOW_TASKS !== undefined ? { maxConcurrentWorkflowTaskExecutions: e.G2P_ONBOARD_MAX_CONCURRENT_WORKFLOW_TASKS } : {}),
+    // Threads that run workflow code (replays of evicted runs spread over cores); each holds its own cache share.
+    ...(e.G2P_ONBOARD_WORKFLOW_THREADS !== undefined ? { workflowThreadPoolSize: e.G2P_ONBOARD_WORKFLOW_THREADS } : {}),
   };
 }

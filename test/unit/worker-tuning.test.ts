@@ -13,8 +13,9 @@ test('settings from the environment reach the worker options', () => {
     G2P_ONBOARD_MAX_CACHED_WORKFLOWS: '0',
     G2P_ONBOARD_MAX_CONCURRENT_ACTIVITIES: '40',
     G2P_ONBOARD_MAX_CONCURRENT_WORKFLOW_TASKS: '8',
+    G2P_ONBOARD_WORKFLOW_THREADS: '2',
   });
-  assert.deepEqual(tuning, { maxCachedWorkflows: 0, maxConcurrentActivityTaskExecutions: 40, maxConcurrentWorkflowTaskExecutions: 8 });
+  assert.deepEqual(tuning, { maxCachedWorkflows: 0, maxConcurrentActivityTaskExecutions: 40, maxConcurrentWorkflowTaskExecutions: 8, workflowThreadPoolSize: 2 });
 });
 
 test('a wrong value is refused with the variable, the value and what is expected', () => {

@@ -4,13 +4,14 @@
 // can leave the cache and is replayed, from a short history, when something happens to it.
 import { join } from 'node:path';
 import { z } from 'zod';
+import { projectRoot } from './temporal/binaries.js';
 import type { WorkerOptions } from '@temporalio/worker';
 
 /**
  * How every launcher starts the worker: the shell script sets the allocator and V8 memory
  * settings before Node starts (neither can be changed from inside the process).
  */
-export const WORKER_LAUNCHER = join(import.meta.dirname, '..', '..', 'bin', 'g2p-onboard-worker');
+export const WORKER_LAUNCHER = join(projectRoot, 'bin', 'g2p-onboard-worker');
 
 /** Runs kept in memory (~0.3 MB each, measured by `npm run bench`); a waiting run leaves it and is replayed when touched. */
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 250;

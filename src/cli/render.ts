@@ -25,6 +25,13 @@ export function renderStep(step: StepView): string {
   return `  ${MARK[step.status]} ${step.name.padEnd(26)} ${time.padStart(9)}  ${step.summary ?? ''}${retries}`.trimEnd();
 }
 
+/** Where the PMS watch of a waiting run stands (its polls leave no history, Temporal knows them). */
+function renderPmsWatch(watch: PmsWatchView | undefined): string {
+  if (!watch?.lastCheckAt) return 'not checked yet (the first check is one poll interval after the request)';
+  const outcome = watch.lastOutcome === MAPPING_STILL_PENDING ? 'still in progress' : `failed (${watch.lastOutcome ?? 'unknown'}), retrying`;
+  return `checked ${watch.checks} time(s), last ${watch.lastCheckAt}: ${outcome}${watch.nextCheckAt ? `; next check ${watch.nextCheckAt}` : ''}`;
+}
+
 export function renderStatus(status: StatusView, pmsWatch?: PmsWatchView): string {
   const lines = [
     `${status.workflowId}  deployment ${status.deploymentId}`,
@@ -38,7 +45,7 @@ export function renderStatus(status: StatusView, pmsWatch?: PmsWatchView): strin
       '',
       `waiting for approval of policy mapping ${p.mappingKey} since ${p.since} (deadline ${p.deadline})`,
       `  approvals: ${p.decisions.filter((d) => d.decision === 'approve' && d.via !== 'pms').length} of ${p.required} required; awaiting ${p.awaiting.join(', ') || 'nobody'} (started by ${status.initiator}, who may not approve)`,
-      `  PMS:       ${pmsWatch?.lastCheckAt ? `checked ${pmsWatch.checks} time(s), last ${pmsWatch.lastCheckAt}: ${pmsWatch.lastOutcome === MAPPING_STILL_PENDING ? 'still in progress' : `failed (${pmsWatch.lastOutcome ?? 'unknown'}), retrying`}` : 'not checked yet (the first check is one poll interval after the request)'}${pmsWatch?.nextCheckAt ? `; next check ${pmsWatch.nextCheckAt}` : ''}`,
+      `  PMS:       ${renderPmsWatch(pmsWatch)}`,
       `  approve:   g2p-onboard approve ${status.deploymentId} --as <approver> --key <private key file> [--comment "…"]`,
       `  reject:    g2p-onboard reject ${status.deploymentId} --as <approver> --key <private key file> --comment "why"`,
     );

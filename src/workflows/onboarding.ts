@@ -249,7 +249,7 @@ async function awaitApproval(run: OnboardingRun, approvals: ApprovalBook, mappin
 /** One PMS watch: an activity Temporal retries at the poll interval until PMS shows a decision. */
 interface PmsWatch {
   /** A failure retrying cannot fix (PMS lost the mapping, credentials refused): blocks the step. */
-  failure?: unknown;
+  readonly failure?: unknown;
   /** Cancels the watch and waits until it has settled. */
   stop(): Promise<void>;
 }
@@ -263,20 +263,24 @@ function watchPms(run: OnboardingRun, mappingKey: string, decided: (status: Mapp
     retry: { initialInterval: pollInterval, backoffCoefficient: 1, maximumInterval: pollInterval },
   });
   const scope = new CancellationScope();
-  const watch: PmsWatch = { stop: async () => undefined };
+  let failure: unknown;
   const settled = scope
     .run(() => watcher.awaitPolicyMappingDecision(run.spec, mappingKey))
     .then(
       (r) => decided(r.status),
       (err: unknown) => {
-        if (!isCancellation(err)) watch.failure = err;
+        if (!isCancellation(err)) failure = err;
       },
     );
-  watch.stop = async () => {
-    scope.cancel();
-    await settled;
+  return {
+    get failure() {
+      return failure;
+    },
+    stop: async () => {
+      scope.cancel();
+      await settled;
+    },
   };
-  return watch;
 }
 
 /** collectCredentials generates the API key and gathers license and certificates into the worker's credential store. */

@@ -3,10 +3,11 @@
 // enough to continue the run as new.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
+import { waitForStatus } from '../helpers/harness.js';
 import { sandboxSpec, startTestSandbox, testCodec, testDeps } from '../helpers/fixtures.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook.js';
 import { decisionToken } from '../helpers/approve.js';
@@ -71,7 +72,7 @@ describe('approval timing (time-skipping server)', () => {
       s.approval.deadline = '14d';
     });
     const handle = await startOnboarding(client, spec, 'staff-1');
-    await untilAwaiting(handle);
+    await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     const eventsBefore = await historyLength(handle.workflowId);
     const searchesBefore = mappingSearches();
     await env.sleep('6h');
@@ -123,14 +124,5 @@ describe('approval timing (time-skipping server)', () => {
 
   function mappingSearches(): number {
     return sandbox.requests.filter((r) => r.system === 'mosip' && r.path.endsWith('/partners/apikey/request/search')).length;
-  }
-
-  async function untilAwaiting(handle: WorkflowHandle): Promise<void> {
-    for (let i = 0; i < 200; i += 1) {
-      const status = await handle.query(statusQuery);
-      if (status.phase === 'awaiting_approval') return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`${handle.workflowId} never reached the approval`);
   }
 });

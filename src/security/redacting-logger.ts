@@ -20,12 +20,23 @@ function redactValue(value: unknown, secrets: string[], depth = 0): unknown {
 }
 
 export class RedactingLogger implements Logger {
+  private readonly minSeverity: number;
+
+  /**
+   * `level` drops lower lines before redaction: the SDK logs every activity attempt and workflow
+   * task at DEBUG, and scrubbing lines nobody will see cost the worker seconds of CPU per minute
+   * with a thousand runs polling PMS.
+   */
   constructor(
     private readonly inner: Logger,
     private readonly secrets: () => string[] = knownSecretValues,
-  ) {}
+    level: LogLevel = 'TRACE',
+  ) {
+    this.minSeverity = LOG_LEVELS.indexOf(level);
+  }
 
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    if (LOG_LEVELS.indexOf(level) < this.minSeverity) return;
     const secrets = this.secrets();
     this.inner.log(level, redact(message, secrets), meta && (redactValue(meta, secrets) as LogMetadata));
   }
@@ -62,7 +73,7 @@ export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel 
  */
 export function installRedactingWorkerLogger(level: LogLevel = logLevelFromEnv()): void {
   Runtime.install({
-    logger: new RedactingLogger(new DefaultLogger(level)),
+    logger: new RedactingLogger(new DefaultLogger(level), knownSecretValues, level),
     telemetryOptions: { logging: { filter: { core: level, other: level }, forward: {} } },
   });
 }

@@ -51,3 +51,14 @@ test('a failure an activity built itself is scrubbed too, details included', () 
   assert.ok(!failure.message.includes(apiKey));
   assert.ok(!JSON.stringify(failure.details).includes(apiKey));
 });
+
+test('lines below the worker log level are neither redacted nor written; the rest still are', () => {
+  let asked = 0;
+  const sink = new Capture();
+  const logger = new RedactingLogger(sink, () => (asked++, ['secret-token-123']), 'INFO');
+  logger.debug('activity attempt with secret-token-123');
+  assert.equal(sink.lines.length, 0);
+  assert.equal(asked, 0, 'the secret list is not even read for a dropped line');
+  logger.warn('remote echoed secret-token-123');
+  assert.deepEqual(sink.lines.map((l) => [l.level, l.message]), [['WARN', 'remote echoed [redacted]']]);
+});

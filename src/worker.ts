@@ -12,7 +12,7 @@ import { ensureLocalCodecKeys, loadCodec } from './security/codec-keys.js';
 import { dataConverterFor } from './security/data-converter.js';
 import { installRedactingWorkerLogger } from './security/redacting-logger.js';
 import { redact } from './security/redact.js';
-import { knownSecretValues } from './security/known-secrets.js';
+import { knownSecretMatcher } from './security/known-secrets.js';
 import { findWorkflowBundle, SHARED_WORKFLOW_MODULES } from './workflow-bundle.js';
 import { DEFAULT_MAX_CACHED_WORKFLOWS, workerTuningFromEnv } from './worker-tuning.js';
 
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((err) => {
-    console.error(`worker failed: ${redact(String((err as Error)?.message ?? err), knownSecretValues())}`);
+    console.error(`worker failed: ${redact(String((err as Error)?.message ?? err), knownSecretMatcher())}`);
     process.exit(1);
   });
 }

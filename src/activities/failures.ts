@@ -4,8 +4,8 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { ContractViolation, RemoteRejection, TransientRemoteError } from '../clients/errors.js';
 import { SecretUnavailable, type SecretScope } from '../security/secrets.js';
-import { redact } from '../security/redact.js';
-import { knownSecretValues } from '../security/known-secrets.js';
+import { redact, SecretMatcher } from '../security/redact.js';
+import { knownSecretMatcher } from '../security/known-secrets.js';
 import { MAPPING_STILL_PENDING } from '../workflows/messages.js';
 
 export interface FailureDetails {
@@ -53,8 +53,8 @@ function scrubApplicationFailure(err: ApplicationFailure, scrub: (text: string) 
 
 export function toFailure(err: unknown, secrets: SecretScope): unknown {
   // The scope's values, and every other value this worker knows (a token another step obtained).
-  const known = [...secrets.known(), ...knownSecretValues()];
-  const scrub = (text: string) => redact(text, known);
+  const scope = new SecretMatcher(secrets.known());
+  const scrub = (text: string) => redact(redact(text, scope), knownSecretMatcher());
   if (err instanceof ApplicationFailure) return scrubApplicationFailure(err, scrub);
   if (err instanceof TransientRemoteError) {
     return ApplicationFailure.create({

@@ -2,13 +2,13 @@
 // through redact() against every secret value this process has seen, before it is written.
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { redact } from './redact.js';
-import { knownSecretValues } from './known-secrets.js';
+import { redact, type SecretMatcher } from './redact.js';
+import { knownSecretMatcher } from './known-secrets.js';
 
 const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 
 /** Redacts strings anywhere in log metadata; errors become plain objects with redacted message and stack. */
-function redactValue(value: unknown, secrets: string[], depth = 0): unknown {
+function redactValue(value: unknown, secrets: Iterable<string> | SecretMatcher, depth = 0): unknown {
   if (typeof value === 'string') return redact(value, secrets);
   if (value === null || typeof value !== 'object' || depth > 6) return value;
   if (value instanceof Error) {
@@ -29,7 +29,7 @@ export class RedactingLogger implements Logger {
    */
   constructor(
     private readonly inner: Logger,
-    private readonly secrets: () => string[] = knownSecretValues,
+    private readonly secrets: () => Iterable<string> | SecretMatcher = knownSecretMatcher,
     level: LogLevel = 'TRACE',
   ) {
     this.minSeverity = LOG_LEVELS.indexOf(level);
@@ -73,7 +73,7 @@ export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel 
  */
 export function installRedactingWorkerLogger(level: LogLevel = logLevelFromEnv()): void {
   Runtime.install({
-    logger: new RedactingLogger(new DefaultLogger(level), knownSecretValues, level),
+    logger: new RedactingLogger(new DefaultLogger(level), knownSecretMatcher, level),
     telemetryOptions: { logging: { filter: { core: level, other: level }, forward: {} } },
   });
 }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { ApplicationFailure, type LogLevel, type LogMetadata, type Logger } from '@temporalio/common';
 import { SecretScope } from '../../src/security/secrets.js';
 import { RedactingLogger } from '../../src/security/redacting-logger.js';
+import { redact, SecretMatcher } from '../../src/security/redact.js';
 import { toFailure, blockingFailure } from '../../src/activities/failures.js';
 
 class Capture implements Logger {
@@ -61,4 +62,18 @@ test('lines below the worker log level are neither redacted nor written; the res
   assert.equal(asked, 0, 'the secret list is not even read for a dropped line');
   logger.warn('remote echoed secret-token-123');
   assert.deepEqual(sink.lines.map((l) => [l.level, l.message]), [['WARN', 'remote echoed [redacted]']]);
+});
+
+test('one pass finds any of thousands of known values, the longest at a place, and forgets removed ones', () => {
+  const tokens = Array.from({ length: 3_000 }, (_, i) => `tok-${i.toString(36)}-${'x'.repeat(i % 17)}`);
+  const matcher = new SecretMatcher(tokens);
+  const line = `polled with ${tokens[2_999]} and ${Buffer.from(tokens[7]!).toString('base64')}; not a secret: tok-`;
+  assert.equal(redact(line, matcher), 'polled with [redacted] and [redacted]; not a secret: tok-');
+  // 'tok-1-x' and 'tok-1-xx…' share a beginning: the whole longer one goes.
+  const nested = new SecretMatcher(['abcd', 'abcdefgh']);
+  assert.equal(nested.replaceIn('>abcdefgh< >abcd<'), '>[redacted]< >[redacted]<');
+  nested.remove('abcdefgh');
+  assert.equal(nested.replaceIn('>abcdefgh<'), '>[redacted]efgh<');
+  nested.remove('abcd');
+  assert.equal(nested.replaceIn('>abcd<'), '>abcd<');
 });

@@ -11,6 +11,7 @@ import { generatePartnerCertificates } from '../security/partner-certificates.js
 import { guardedFor, adminPms, keymanager, type ActivityDeps } from './context.js';
 import { blockingFailure, mappingStillPending } from './failures.js';
 import { ensureApiKey } from './api-key.js';
+import { withReusedAdminPms } from './admin-session.js';
 import type { PartnerKeyMaterial } from './credential-store.js';
 import type { MappingDecision, CredentialsResult, LicenseResult, MappingResult, PartnerResult } from './types.js';
 
@@ -149,8 +150,7 @@ export function pmsActivities(deps: ActivityDeps) {
      */
     async awaitPolicyMappingDecision(spec: DeploymentSpec, mappingKey: string): Promise<MappingDecision> {
       return guardedFor(spec, deps, async (secrets, deps) => {
-        const pms = await adminPms(spec, secrets, deps.http);
-        const found = await pms.findPolicyMapping(spec.partners.auth.id, spec.partners.auth.policy);
+        const found = await withReusedAdminPms(spec, secrets, deps.http, (pms) => pms.findPolicyMapping(spec.partners.auth.id, spec.partners.auth.policy));
         if (!found || found.mappingKey !== mappingKey) {
           throw blockingFailure('MappingMissing', `PMS no longer shows policy mapping ${mappingKey} for ${spec.partners.auth.id}`, { system: 'pms' });
         }

@@ -36,6 +36,9 @@ export class Realm {
   readonly clients = new Map<string, RealmClient>();
   /** Tokens stop validating after this many seconds. */
   tokenLifetimeSeconds = 3600;
+  /** Each login opens a session (`sid`); sessions below this one were ended (Keycloak's "sign out all sessions"). */
+  private nextSession = 1;
+  private firstLiveSession = 1;
 
   private constructor(
     private readonly privateKey: CryptoKey,
@@ -61,7 +64,7 @@ export class Realm {
   }
 
   private async sign(subject: string, roles: string[], scope: string, azp: string): Promise<string> {
-    return new SignJWT({ preferred_username: subject, realm_access: { roles }, scope, azp })
+    return new SignJWT({ preferred_username: subject, realm_access: { roles }, scope, azp, sid: String(this.nextSession++) })
       .setProtectedHeader({ alg: 'RS256', kid: 'sandbox-realm', typ: 'JWT' })
       .setIssuer(this.issuer)
       .setSubject(randomUUID())
@@ -86,11 +89,17 @@ export class Realm {
     return this.sign(`service-account-${clientId}`, client.roles, client.scopes.join(' '), clientId);
   }
 
-  /** Validates a token this realm issued; `undefined` when invalid or expired. */
+  /** Ends every session opened so far: their tokens stop validating before they expire. */
+  endSessions(): void {
+    this.firstLiveSession = this.nextSession;
+  }
+
+  /** Validates a token this realm issued; `undefined` when invalid, expired or its session ended. */
   async verify(token: string | undefined): Promise<TokenClaims | undefined> {
     if (!token) return undefined;
     try {
       const { payload } = await jwtVerify(token, this.publicKey, { issuer: this.issuer });
+      if (Number(payload.sid) < this.firstLiveSession) return undefined;
       return payload as TokenClaims;
     } catch {
       return undefined;

@@ -27,7 +27,7 @@ export function renderStep(step: StepView): string {
 
 /** Where the PMS watch of a waiting run stands (its polls leave no history, Temporal knows them). */
 function renderPmsWatch(watch: PmsWatchView | undefined): string {
-  if (!watch?.lastCheckAt) return 'not checked yet (the first check is one poll interval after the request)';
+  if (!watch?.lastCheckAt) return 'not checked yet (the first check is one poll interval after the wait began)';
   const outcome = watch.lastOutcome === MAPPING_STILL_PENDING ? 'still in progress' : `failed (${watch.lastOutcome ?? 'unknown'}), retrying`;
   return `checked ${watch.checks} time(s), last ${watch.lastCheckAt}: ${outcome}${watch.nextCheckAt ? `; next check ${watch.nextCheckAt}` : ''}`;
 }

@@ -104,7 +104,7 @@ export async function watchRun(handle: WorkflowHandle, cb: WatchCallbacks, pollM
 
 /** The PMS watch of a waiting run, as Temporal sees its pending activity (its polls leave no history). */
 export interface PmsWatchView {
-  /** Checks made so far (the activity's attempts; the current one may be running). */
+  /** Checks of PMS completed so far (one may be running). */
   checks: number;
   lastCheckAt?: string;
   /** `MappingStillPending` when PMS answered "not decided yet"; else the failure type (PMS unreachable…). */
@@ -118,10 +118,13 @@ export async function pmsWatchOf(handle: WorkflowHandle): Promise<PmsWatchView |
   const watch = description.raw.pendingActivities?.find((a) => a.activityType?.name === PMS_WATCH_ACTIVITY);
   if (!watch) return undefined;
   const iso = (ts: Parameters<typeof optionalTsToDate>[0]) => optionalTsToDate(ts)?.toISOString();
-  const lastCheckAt = iso(watch.lastAttemptCompleteTime);
+  // `attempt` is the one running or, between attempts, the next; the first attempt only arms the
+  // retry schedule (see awaitPolicyMappingDecision), so it is not a check.
+  const checks = Math.max(0, (watch.attempt ?? 1) - 2);
+  const lastCheckAt = checks > 0 ? iso(watch.lastAttemptCompleteTime) : undefined;
   const nextCheckAt = iso(watch.nextAttemptScheduleTime);
   return {
-    checks: lastCheckAt ? (watch.attempt ?? 1) : 0,
+    checks,
     ...(lastCheckAt ? { lastCheckAt } : {}),
     // Only the type: failure messages are encrypted in history.
     ...(watch.lastFailure?.applicationFailureInfo?.type ? { lastOutcome: watch.lastFailure.applicationFailureInfo.type } : {}),

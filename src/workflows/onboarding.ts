@@ -185,11 +185,17 @@ async function awaitApproval(run: OnboardingRun, approvals: ApprovalBook, mappin
       // Without the right to record it on PMS, an approval must also be seen there.
       return people === 'approved' && a().recordInPms;
     };
-    // PMS was read when the mapping was requested: its first check is one poll interval away.
-    const watchFrom = Date.now() + durationMs(a().pollInterval);
+    // Watched from the start; its first check is one poll interval away (PMS was read when the
+    // mapping was requested). Armed here rather than after a timer: a timer firing costs every
+    // waiting run a workflow task, and a replay once it has left the worker's cache.
     let watch: PmsWatch | undefined;
     let continuing = false;
     try {
+      if (!done()) {
+        watch = watchPms(run, mapping.mappingKey, (status) => {
+          if (!done()) approvals.recordPms(status);
+        });
+      }
       while (!done()) {
         const s = approvals.state;
         // What falls due next is decided from state alone, and once its timer fires, everything
@@ -197,7 +203,7 @@ async function awaitApproval(run: OnboardingRun, approvals: ApprovalBook, mappin
         // (comparing Date.now() with a deadline after a timer made replays of evicted runs
         // diverge by milliseconds).
         const escalateAt = a().escalateAfter && !s.escalated ? Date.parse(s.openedAt!) + durationMs(a().escalateAfter!) : Infinity;
-        const wake = Math.min(watch ? Infinity : watchFrom, s.nextReminderAt ?? Infinity, escalateAt, s.deadlineAt!);
+        const wake = Math.min(s.nextReminderAt ?? Infinity, escalateAt, s.deadlineAt!);
         // Between timers only a decision, PMS's answer or a failed watch wakes this run: an idle
         // waiting run has nothing to replay and can be evicted from the worker's cache.
         if (await condition(() => done() || watch?.failure !== undefined, Math.max(wake - Date.now(), 1))) {
@@ -208,11 +214,6 @@ async function awaitApproval(run: OnboardingRun, approvals: ApprovalBook, mappin
           await notify('timeout');
           approvals.close();
           return 'timed_out' as const;
-        }
-        if (!watch && watchFrom <= wake) {
-          watch = watchPms(run, mapping.mappingKey, (status) => {
-            if (!done()) approvals.recordPms(status);
-          });
         }
         if (escalateAt <= wake) {
           s.escalated = true;

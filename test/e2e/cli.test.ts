@@ -18,6 +18,7 @@ const CLI = join(projectRoot, 'dist', 'src', 'cli', 'main.js');
 let dir: string;
 let server: DevServer;
 let sandbox: ManagedProcess;
+let ports: { mosip: number; esignet: number; odoo: number; control: number };
 let worker: ManagedProcess;
 let env: NodeJS.ProcessEnv;
 let specFile: string;
@@ -35,7 +36,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'g2p-onboard-e2e-'));
   server = await startDevServer({ ui: false });
-  const ports = { mosip: await claimPort(0, '127.0.0.1', 'mosip'), esignet: await claimPort(0, '127.0.0.1', 'esignet'), odoo: await claimPort(0, '127.0.0.1', 'odoo'), control: await claimPort(0, '127.0.0.1', 'control') };
+  ports = { mosip: await claimPort(0, '127.0.0.1', 'mosip'), esignet: await claimPort(0, '127.0.0.1', 'esignet'), odoo: await claimPort(0, '127.0.0.1', 'odoo'), control: await claimPort(0, '127.0.0.1', 'control') };
   const secrets = join(dir, 'secrets');
   sandbox = await startProcess('sandbox', process.execPath, [join(projectRoot, 'dist/src/sandbox/main.js'),
     '--mosip-port', String(ports.mosip), '--esignet-port', String(ports.esignet), '--odoo-port', String(ports.odoo), '--control-port', String(ports.control),
@@ -128,6 +129,12 @@ test('a user starts, is refused a second start, approves and watches a run to co
   }
   assert.ok(watch && watch.checks >= 2, `PMS was checked repeatedly (${JSON.stringify(watch)})`);
   assert.equal(watch.lastOutcome, 'MappingStillPending');
+  // The count is PMS's own: the mapping searches it received from the wait's start to the last check's end.
+  const shown = JSON.parse((await cli('status', 'e2e', '--output', 'json')).stdout) as { steps: { name: string; startedAt?: string }[]; pmsWatch: { checks: number; lastCheckAt: string } };
+  const waitBegan = Date.parse(shown.steps.find((s) => s.name === 'awaitApproval')!.startedAt!);
+  const requests = (await (await fetch(`http://127.0.0.1:${ports.control}/requests?system=mosip`)).json()) as { route?: string; at: string }[];
+  const searches = requests.filter((r) => r.route === '/v1/partnermanager/partners/apikey/request/search' && Date.parse(r.at) >= waitBegan && Date.parse(r.at) <= Date.parse(shown.pmsWatch.lastCheckAt));
+  assert.equal(searches.length, shown.pmsWatch.checks, `status counts the checks PMS saw (${JSON.stringify(shown.pmsWatch)})`);
   const text = await cli('status', 'e2e');
   assert.match(text.stdout, /g2p-onboard approve e2e --as <approver>/);
   assert.match(text.stdout, /PMS: {7}checked \d+ time\(s\), last \S+: still in progress; next check \S+/);

@@ -79,8 +79,8 @@ describe('approval timing (time-skipping server)', () => {
     const status = await handle.query(statusQuery);
     assert.equal(status.phase, 'awaiting_approval');
     assert.ok(mappingSearches() - searchesBefore >= 300, `PMS was asked every minute while the run waited (${mappingSearches() - searchesBefore} searches in 6 h)`);
-    // Starting the watch after the first interval adds a timer and one scheduled activity; the
-    // ~360 polls that follow add nothing (timer-based polling added ~11 events each).
+    // The watch is one scheduled activity from the start of the wait; the ~360 polls it makes
+    // add nothing (timer-based polling added ~11 events each).
     const added = (await historyLength(handle.workflowId)) - eventsBefore;
     assert.ok(added <= 8, `six hours of polling added ${added} history events`);
     // The Partner Admin approves in the PMS portal; the next poll notices it.

@@ -188,14 +188,13 @@ async function awaitApproval(run: OnboardingRun, approvals: ApprovalBook, mappin
     // Watched from the start; its first check is one poll interval away (PMS was read when the
     // mapping was requested). Armed here rather than after a timer: a timer firing costs every
     // waiting run a workflow task, and a replay once it has left the worker's cache.
-    let watch: PmsWatch | undefined;
-    let continuing = false;
-    try {
-      if (!done()) {
-        watch = watchPms(run, mapping.mappingKey, (status) => {
+    const watch = done()
+      ? undefined
+      : watchPms(run, mapping.mappingKey, (status) => {
           if (!done()) approvals.recordPms(status);
         });
-      }
+    let continuing = false;
+    try {
       while (!done()) {
         const s = approvals.state;
         // What falls due next is decided from state alone, and once its timer fires, everything

@@ -27,9 +27,10 @@ export function renderStep(step: StepView): string {
 
 /** Where the PMS watch of a waiting run stands (its polls leave no history, Temporal knows them). */
 function renderPmsWatch(watch: PmsWatchView | undefined): string {
-  if (!watch?.lastCheckAt) return 'not checked yet (the first check is one poll interval after the wait began)';
+  if (!watch?.lastCheckAt) return watch?.checking ? 'first check running now' : 'not checked yet (the first check is one poll interval after the wait began)';
   const outcome = watch.lastOutcome === MAPPING_STILL_PENDING ? 'still in progress' : `failed (${watch.lastOutcome ?? 'unknown'}), retrying`;
-  return `checked ${watch.checks} time(s), last ${watch.lastCheckAt}: ${outcome}${watch.nextCheckAt ? `; next check ${watch.nextCheckAt}` : ''}`;
+  const next = watch.checking ? '; checking again now' : watch.nextCheckAt ? `; next check ${watch.nextCheckAt}` : '';
+  return `checked ${watch.checks} time(s), last ${watch.lastCheckAt}: ${outcome}${next}`;
 }
 
 export function renderStatus(status: StatusView, pmsWatch?: PmsWatchView): string {

@@ -1,5 +1,6 @@
 // Client-side operations on onboarding runs, shared by the CLI and the demo script.
 import { optionalTsToDate } from '@temporalio/common';
+import proto from '@temporalio/proto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { onboardingWorkflowId } from '../spec/derived.js';
 import type { DeploymentSpec } from '../spec/schema.js';
@@ -110,6 +111,8 @@ export interface PmsWatchView {
   /** `MappingStillPending` when PMS answered "not decided yet"; else the failure type (PMS unreachable…). */
   lastOutcome?: string;
   nextCheckAt?: string;
+  /** A check is running now (then there is no next one scheduled yet). */
+  checking?: boolean;
 }
 
 /** Where the run's PMS watch stands, or undefined before its first check is scheduled. */
@@ -129,6 +132,7 @@ export async function pmsWatchOf(handle: WorkflowHandle): Promise<PmsWatchView |
     // Only the type: failure messages are encrypted in history.
     ...(watch.lastFailure?.applicationFailureInfo?.type ? { lastOutcome: watch.lastFailure.applicationFailureInfo.type } : {}),
     ...(nextCheckAt ? { nextCheckAt } : {}),
+    ...(watch.state === proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED && (watch.attempt ?? 1) > 1 ? { checking: true } : {}),
   };
 }
 

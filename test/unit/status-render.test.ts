@@ -1,0 +1,29 @@
+// The PMS line of `g2p-onboard status` for a waiting run, in each state its watch can be in.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderStatus } from '../../src/cli/render.js';
+import type { PmsWatchView } from '../../src/cli/runs.js';
+import type { StatusView } from '../../src/workflows/messages.js';
+
+const waiting: StatusView = {
+  workflowId: 'onboard-dep-1',
+  firstRunId: 'run-1',
+  deploymentId: 'dep-1',
+  initiator: 'staff',
+  phase: 'awaiting_approval',
+  currentStep: 'awaitApproval',
+  steps: [],
+  pendingApproval: { since: '2026-11-27T10:00:00.000Z', deadline: '2026-12-11T10:00:00.000Z', mappingKey: '774155', approvers: ['alice'], awaiting: ['alice'], required: 1, decisions: [] },
+  ids: {},
+  startedAt: '2026-11-27T09:59:00.000Z',
+};
+const pmsLine = (watch?: PmsWatchView) => renderStatus(waiting, watch).split('\n').find((l) => l.startsWith('  PMS:'));
+
+test('the PMS line says whether a check was made, is running, or is next', () => {
+  assert.equal(pmsLine({ checks: 0, nextCheckAt: '2026-11-27T10:01:00.000Z' }), '  PMS:       not checked yet (the first check is one poll interval after the wait began)');
+  assert.equal(pmsLine({ checks: 0, checking: true }), '  PMS:       first check running now');
+  const last = { checks: 3, lastCheckAt: '2026-11-27T10:03:00.100Z', lastOutcome: 'MappingStillPending' };
+  assert.equal(pmsLine({ ...last, nextCheckAt: '2026-11-27T10:04:00.100Z' }), '  PMS:       checked 3 time(s), last 2026-11-27T10:03:00.100Z: still in progress; next check 2026-11-27T10:04:00.100Z');
+  assert.equal(pmsLine({ ...last, checking: true }), '  PMS:       checked 3 time(s), last 2026-11-27T10:03:00.100Z: still in progress; checking again now');
+  assert.equal(pmsLine({ ...last, lastOutcome: 'TransientRemoteError', nextCheckAt: '2026-11-27T10:04:00.100Z' }), '  PMS:       checked 3 time(s), last 2026-11-27T10:03:00.100Z: failed (TransientRemoteError), retrying; next check 2026-11-27T10:04:00.100Z');
+});

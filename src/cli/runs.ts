@@ -1,6 +1,5 @@
 // Client-side operations on onboarding runs, shared by the CLI and the demo script.
 import { optionalTsToDate } from '@temporalio/common';
-import proto from '@temporalio/proto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { onboardingWorkflowId } from '../spec/derived.js';
 import type { DeploymentSpec } from '../spec/schema.js';
@@ -115,6 +114,9 @@ export interface PmsWatchView {
   checking?: boolean;
 }
 
+/** temporal.api.enums.v1.PendingActivityState.STARTED; the number, so the CLI does not load the proto root for one enum. */
+const PENDING_ACTIVITY_STATE_STARTED = 2;
+
 /** Where the run's PMS watch stands, or undefined before its first check is scheduled. */
 export async function pmsWatchOf(handle: WorkflowHandle): Promise<PmsWatchView | undefined> {
   const description = await handle.describe();
@@ -132,7 +134,7 @@ export async function pmsWatchOf(handle: WorkflowHandle): Promise<PmsWatchView |
     // Only the type: failure messages are encrypted in history.
     ...(watch.lastFailure?.applicationFailureInfo?.type ? { lastOutcome: watch.lastFailure.applicationFailureInfo.type } : {}),
     ...(nextCheckAt ? { nextCheckAt } : {}),
-    ...(watch.state === proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED && (watch.attempt ?? 1) > 1 ? { checking: true } : {}),
+    ...(watch.state === PENDING_ACTIVITY_STATE_STARTED && (watch.attempt ?? 1) > 1 ? { checking: true } : {}),
   };
 }
 

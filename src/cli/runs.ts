@@ -115,7 +115,7 @@ export interface PmsWatchView {
 }
 
 /** temporal.api.enums.v1.PendingActivityState.STARTED; the number, so the CLI does not load the proto root for one enum. */
-const PENDING_ACTIVITY_STATE_STARTED = 2;
+export const PENDING_ACTIVITY_STATE_STARTED = 2;
 
 /** Where the run's PMS watch stands, or undefined before its first check is scheduled. */
 export async function pmsWatchOf(handle: WorkflowHandle): Promise<PmsWatchView | undefined> {

@@ -27,3 +27,9 @@ test('the PMS line says whether a check was made, is running, or is next', () =>
   assert.equal(pmsLine({ ...last, checking: true }), '  PMS:       checked 3 time(s), last 2026-11-27T10:03:00.100Z: still in progress; checking again now');
   assert.equal(pmsLine({ ...last, lastOutcome: 'TransientRemoteError', nextCheckAt: '2026-11-27T10:04:00.100Z' }), '  PMS:       checked 3 time(s), last 2026-11-27T10:03:00.100Z: failed (TransientRemoteError), retrying; next check 2026-11-27T10:04:00.100Z');
 });
+
+test("the watch's running state is read by the number Temporal's API gives it", async () => {
+  const { PENDING_ACTIVITY_STATE_STARTED } = await import('../../src/cli/runs.js');
+  const proto = (await import('@temporalio/proto')).default;
+  assert.equal(PENDING_ACTIVITY_STATE_STARTED, proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
+});

@@ -21,18 +21,23 @@ export interface ActivityDeps {
 /** How often a running activity tells Temporal it is alive (the SDK throttles what it sends). */
 const HEARTBEAT_EVERY_MS = 2_000;
 
+/** The running activity's context; undefined when called outside a worker (unit tests, the straight line). */
+export function currentActivityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Heartbeats while `body` runs, so that with a `heartbeatTimeout` on the activity a worker that
  * died mid-call is noticed in seconds instead of at the start-to-close timeout. Outside an
  * activity (unit tests) it just runs the body.
  */
 async function withHeartbeat<T>(body: () => Promise<T>): Promise<T> {
-  let context: Context;
-  try {
-    context = Context.current();
-  } catch {
-    return body();
-  }
+  const context = currentActivityContext();
+  if (!context) return body();
   const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
   try {
     return await body();

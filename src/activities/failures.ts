@@ -54,7 +54,7 @@ function scrubApplicationFailure(err: ApplicationFailure, scrub: (text: string) 
 export function toFailure(err: unknown, secrets: SecretScope): unknown {
   // The scope's values, and every other value this worker knows (a token another step obtained).
   const scope = new SecretMatcher(secrets.known());
-  const scrub = (text: string) => redact(redact(text, scope), knownSecretMatcher());
+  const scrub = (text: string) => redact(scope.replaceIn(text), knownSecretMatcher());
   if (err instanceof ApplicationFailure) return scrubApplicationFailure(err, scrub);
   if (err instanceof TransientRemoteError) {
     return ApplicationFailure.create({

@@ -3,13 +3,12 @@
 // creates, and treats PMS's "already exists" answers as "found", so a retry after a crash at
 // any line creates nothing twice.
 import { readFile } from 'node:fs/promises';
-import { Context } from '@temporalio/activity';
 import { RemoteRejection } from '../clients/errors.js';
 import { PmsClient, type PartnerType } from '../clients/pms.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { sha256Hex } from '../security/fingerprint.js';
 import { generatePartnerCertificates } from '../security/partner-certificates.js';
-import { guardedFor, adminPms, keymanager, type ActivityDeps } from './context.js';
+import { currentActivityContext, guardedFor, adminPms, keymanager, type ActivityDeps } from './context.js';
 import { blockingFailure, mappingStillPending } from './failures.js';
 import { ensureApiKey } from './api-key.js';
 import { withReusedAdminPms } from './admin-session.js';
@@ -20,15 +19,6 @@ import type { MappingDecision, CredentialsResult, LicenseResult, MappingResult, 
 const PARTNER_DOMAIN = 'AUTH';
 
 type PartnerRole = 'authPartner' | 'mispPartner';
-
-/** The attempt Temporal is making of the running activity; undefined when called outside a worker (tests, straight line). */
-function currentAttempt(): number | undefined {
-  try {
-    return Context.current().info.attempt;
-  } catch {
-    return undefined;
-  }
-}
 
 function isCode(err: unknown, ...codes: string[]): boolean {
   return err instanceof RemoteRejection && codes.includes(err.code);
@@ -163,7 +153,7 @@ export function pmsActivities(deps: ActivityDeps) {
       // activity later, and a workflow timer before it would cost every waiting run a workflow
       // task (a replay, once it left the cache) when it fires: so the first attempt only arms the
       // retry schedule and the first check is one poll interval after the wait began.
-      if (currentAttempt() === 1) throw mappingStillPending(mappingKey, spec.approval.pollInterval);
+      if (currentActivityContext()?.info.attempt === 1) throw mappingStillPending(mappingKey, spec.approval.pollInterval);
       return guardedFor(spec, deps, async (secrets, deps) => {
         const found = await withReusedAdminPms(spec, secrets, deps.http, (pms) => pms.findPolicyMapping(spec.partners.auth.id, spec.partners.auth.policy));
         if (!found || found.mappingKey !== mappingKey) {

@@ -1,9 +1,8 @@
 // Every secret value this process has resolved or obtained, so that anything leaving it (log
 // lines from any component, failure messages) can be scrubbed even where no SecretScope is at
 // hand: the worker's Runtime logger sees SDK, Core and activity logs alike.
-import { SecretMatcher } from './redact.js';
+import { MIN_SECRET_LENGTH, SecretMatcher } from './redact.js';
 
-const MIN_SECRET_LENGTH = 4;
 /** Bounded: a long-lived worker obtains a fresh token per login; the least recently seen go first. */
 const MAX_KNOWN = 2_000;
 

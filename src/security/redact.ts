@@ -1,5 +1,6 @@
 // The one redaction function: every activity error message and log line passes through it.
-const MIN_SECRET_LENGTH = 4;
+/** Shorter values are not treated as secrets: redacting them would mangle ordinary text. */
+export const MIN_SECRET_LENGTH = 4;
 const REDACTED = '[redacted]';
 
 /** The shapes a secret takes in text: as is, base64, base64url, and JSON-escaped (a PEM in a JSON log line). */
@@ -63,10 +64,6 @@ export class SecretMatcher {
       if (rest.length) this.byKey.set(key, rest);
       else this.byKey.delete(key);
     }
-  }
-
-  get empty(): boolean {
-    return this.byKey.size === 0;
   }
 
   /** `text` with every occurrence of a known form replaced, leftmost first. */

@@ -15,7 +15,7 @@ import { projectRoot } from '../src/temporal/binaries.js';
 import { WORKER_LAUNCHER } from '../src/worker-tuning.js';
 import { temporalUiUrl } from '../src/temporal/connection.js';
 import { approveUpdate } from '../src/workflows/messages.js';
-import { ensureSandboxApproverKey, SANDBOX_APPROVER } from '../src/sandbox/approver-key.js';
+import { ensureSandboxKey, SANDBOX_APPROVER, SANDBOX_POLICY_FILE, SANDBOX_STAFF } from '../src/sandbox/identities.js';
 import { loadApproverPrivateKey } from '../src/approvals/keys.js';
 import { signDecision } from '../src/approvals/sign.js';
 import { readFile } from 'node:fs/promises';
@@ -29,8 +29,8 @@ const TEMPORAL_ADDRESS = '127.0.0.1:7233';
 
 async function main(): Promise<number> {
   process.chdir(projectRoot);
-  // The sandbox Partner Admin's signing key; the example spec lists its public half.
-  const approverKey = await ensureSandboxApproverKey();
+  // The sandbox's people sign as real ones do: staff the start, the Partner Admin the approval.
+  const signingKey = async (name: string) => loadApproverPrivateKey(await readFile(await ensureSandboxKey(name), 'utf8'));
   const spec = await loadSpecFile(specFile);
   await ensureLocalCodecKeys();
   const started: { stop(): Promise<void> }[] = [];
@@ -64,7 +64,8 @@ async function main(): Promise<number> {
     await rm(credentialsDir, { recursive: true, force: true });
     const worker: ManagedProcess = await startProcess('worker', WORKER_LAUNCHER, [], {
       readyLine: /g2p-onboard worker:/,
-      env: { ...process.env, NODE: process.execPath, TEMPORAL_ADDRESS, G2P_ONBOARD_CREDENTIALS_DIR: credentialsDir },
+      // The sandbox wrote this worker policy: loopback hosts, its secrets folder, its people.
+      env: { ...process.env, NODE: process.execPath, TEMPORAL_ADDRESS, G2P_ONBOARD_CREDENTIALS_DIR: credentialsDir, G2P_ONBOARD_POLICY: SANDBOX_POLICY_FILE },
       timeoutMs: 60_000,
     });
     started.push(worker);
@@ -72,14 +73,14 @@ async function main(): Promise<number> {
     console.log(`4/4 onboarding ${spec.deploymentId} from ${specFile}\n`);
     const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
     const client = new Client({ connection, dataConverter: dataConverterFor(await loadCodec()) });
-    const handle = await startOnboarding(client, spec, process.env.USER ?? 'demo');
+    const handle = await startOnboarding(client, spec, { name: SANDBOX_STAFF, key: await signingKey(SANDBOX_STAFF) });
     const link = temporalUiUrl('default', handle.workflowId, handle.firstExecutionRunId);
     const result = await watchRun(handle, {
       onStep: (name, status) => console.log(renderStep(status.steps.find((s) => s.name === name)!)),
       onApprovalPending: (status) => {
         console.log(`  … waiting for the Partner Admin; approving as ${SANDBOX_APPROVER} with a signed decision`);
         const approve = async () => {
-          const key = loadApproverPrivateKey(await readFile(approverKey.privateKeyFile, 'utf8'));
+          const key = await signingKey(SANDBOX_APPROVER);
           const token = signDecision(key, { wid: status.workflowId, rid: status.firstRunId, decision: 'approve', approver: SANDBOX_APPROVER, comment: 'approved by the sandbox Partner Admin (demo)' });
           await sendUpdate(() => handle.executeUpdate(approveUpdate, { args: [{ token }] }));
         };

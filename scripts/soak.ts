@@ -22,6 +22,7 @@ import { sharedCodec, startWorkerProcess, type WorkerLaunch } from '../test/help
 import type { ManagedProcess } from './processes.js';
 import { startSandboxProcess } from './soak/sandbox-process.js';
 import { findDuplicates, type SoakDeployment } from './soak/duplicates.js';
+import { signer } from '../test/helpers/identities.js';
 
 const USAGE = `usage: npm run soak -- [options]
   --runs N              onboarding runs in parallel [50]
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
       providerName: spec.openg2p.provider.name,
       completed: false,
     };
-    runs.push({ deployment, handle: await startOnboarding(client, spec, 'soak'), approved: false, state: 'running' });
+    runs.push({ deployment, handle: await startOnboarding(client, spec, signer('soak')), approved: false, state: 'running' });
   }
   const settled = () => runs.every((r) => r.state !== 'running');
 

@@ -15,6 +15,7 @@ import { redact } from './security/redact.js';
 import { knownSecretMatcher } from './security/known-secrets.js';
 import { findWorkflowBundle, SHARED_WORKFLOW_MODULES } from './workflow-bundle.js';
 import { DEFAULT_MAX_CACHED_WORKFLOWS, workerTuningFromEnv } from './worker-tuning.js';
+import { loadWorkerPolicy, policyFile } from './security/worker-policy.js';
 
 export const workflowsPath = resolve(import.meta.dirname, 'workflows', 'index.js');
 
@@ -55,6 +56,7 @@ export async function createOnboardingWorker(opts: OnboardingWorkerOptions): Pro
 /** Worker dependencies from its environment: where secrets and the credential store live. */
 export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): ActivityDeps {
   return {
+    policy: loadWorkerPolicy(policyFile(env)),
     secrets: { env, baseDir: resolve(env.G2P_ONBOARD_SECRETS_DIR ?? process.cwd()) },
     credentials: new CredentialStore(resolve(env.G2P_ONBOARD_CREDENTIALS_DIR ?? '.data/credentials')),
   };

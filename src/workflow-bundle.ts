@@ -21,7 +21,10 @@ export const DEFAULT_WORKFLOW_BUNDLE_PATH = resolve(import.meta.dirname, '..', '
 export const SHARED_WORKFLOW_MODULES: readonly string[] = [
   '@noble/curves/ed25519.js',
   '@noble/curves/nist.js',
+  '@noble/hashes/sha2.js',
+  resolve(import.meta.dirname, 'approvals', 'jws.js'),
   resolve(import.meta.dirname, 'approvals', 'decision.js'),
+  resolve(import.meta.dirname, 'approvals', 'command.js'),
   resolve(import.meta.dirname, 'spec', 'derived.js'),
 ];
 

@@ -9,6 +9,7 @@ import { approveAs } from '../../test/helpers/approve.js';
 import type { RemoteSandbox } from './stack.js';
 import type { CertificateIssuer } from './certificates.js';
 import { pool, sleep } from './stats.js';
+import { signer } from '../../test/helpers/identities.js';
 
 export const BENCH_INITIATOR = 'bench-staff';
 export const BENCH_APPROVER = 'alice';
@@ -50,7 +51,7 @@ export async function benchSpecs(
 }
 
 export function startRun(client: Client, spec: DeploymentSpec): Promise<WorkflowHandleWithFirstExecutionRunId> {
-  return startOnboarding(client, spec, BENCH_INITIATOR);
+  return startOnboarding(client, spec, signer(BENCH_INITIATOR));
 }
 
 /** Polls `status` until the run waits for approval (fails fast if it ends or blocks instead). */

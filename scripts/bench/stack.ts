@@ -13,6 +13,7 @@ import { WORKER_LAUNCHER } from '../../src/worker-tuning.js';
 import { loadCodec } from '../../src/security/codec-keys.js';
 import { dataConverterFor } from '../../src/security/data-converter.js';
 import { sandboxSpec, secretEnv } from '../../test/helpers/fixtures.js';
+import { writeTestPolicy } from '../../test/helpers/identities.js';
 import type { DeploymentSpec, DeploymentSpecInput } from '../../src/spec/schema.js';
 import { startProcess, type ManagedProcess } from '../processes.js';
 import type { CallRecord, HostReply, HostRequest } from './sandbox-host.js';
@@ -42,6 +43,8 @@ export async function startTemporal(): Promise<Temporal> {
     TEMPORAL_NAMESPACE: 'default',
     G2P_ONBOARD_CODEC_KEYS: `file:${join(workDir, 'codec-keys')}`,
     G2P_ONBOARD_SECRETS_DIR: workDir,
+    // Loopback hosts and the fixture people (the bench signs as them from this process).
+    G2P_ONBOARD_POLICY: await writeTestPolicy(workDir),
   };
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(await loadCodec(env)) });

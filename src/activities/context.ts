@@ -8,11 +8,14 @@ import type { HttpOptions } from '../clients/http.js';
 import { mosipServiceUrls } from '../spec/derived.js';
 import type { DeploymentSpec, SecretRef } from '../spec/schema.js';
 import { SecretScope, type SecretSource } from '../security/secrets.js';
+import type { WorkerPolicy } from '../security/worker-policy.js';
 import { toFailure } from './failures.js';
 import { CredentialStore } from './credential-store.js';
 import { specHttpOptions } from './spec-tls.js';
 
 export interface ActivityDeps {
+  /** The worker operator's policy: secrets root, hosts each deployment may reach, trusted people. */
+  policy: WorkerPolicy;
   secrets: SecretSource;
   credentials: CredentialStore;
   http?: HttpOptions;

@@ -1,6 +1,7 @@
 // All activities the worker registers, built from the worker's dependencies. Workflows
 // import only the type `OnboardingActivities`.
 import type { ActivityDeps } from './context.js';
+import { admissionActivities } from './admission.js';
 import { clientKeyActivities } from './client-key.js';
 import { esignetActivities } from './esignet.js';
 import { openg2pActivities } from './openg2p.js';
@@ -11,6 +12,7 @@ import { notificationActivities } from './notifications.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {
+    ...admissionActivities(deps),
     ...prerequisiteActivities(deps),
     ...pmsActivities(deps),
     ...clientKeyActivities(deps),

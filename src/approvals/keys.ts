@@ -1,7 +1,7 @@
 // Approver keys as people have them — a JWK, a PEM public key, an OpenSSH `ssh-ed25519` line —
 // normalised to the JWK the workflow verifies with (Ed25519 or P-256). Runs on the CLI side
 // when a spec is loaded; the workflow only ever sees JWKs.
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import type { ApproverJwk } from './decision.js';
 
 export class ApproverKeyError extends Error {}
@@ -76,4 +76,10 @@ function fromOpenSshPrivate(pem: string): KeyObject {
   [pub, p] = sshField(priv, p);
   const [secret] = sshField(priv, p);
   return createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', x: pub.toString('base64url'), d: secret.subarray(0, 32).toString('base64url') }, format: 'jwk' });
+}
+
+/** RFC 7638 JWK thumbprint, synchronously (the required members in lexicographic order). */
+export function jwkThumbprint(jwk: ApproverJwk): string {
+  const canonical = jwk.kty === 'OKP' ? JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x }) : JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
+  return createHash('sha256').update(canonical).digest('base64url');
 }

@@ -3,21 +3,19 @@
 // configuration (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS, API key, TOML profile).
 // main.ts runs them, from the prepared bundle when there is a fresh one (bundle.ts).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { userInfo } from 'node:os';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SpecError } from '../spec/load.js';
 import { connectClient, temporalUiUrl, loadConnectionConfig } from '../temporal/connection.js';
 import { ensureLocalCodecKeys, loadCodec } from '../security/codec-keys.js';
 import { OnboardingApprover, OnboardingDeploymentId, OnboardingStep } from '../temporal/search-attributes.js';
 import {
-  abortUpdate,
   ONBOARDING_WORKFLOW_TYPE,
-  retryUpdate,
   statusQuery,
   type StatusView,
 } from '../workflows/messages.js';
 import { renderResult, renderStatus, renderStep } from './render.js';
-import { pmsWatchOf, Refused, sendUpdate, startOnboarding, watchRun, workflowIdFor } from './runs.js';
+import { abortRun, pmsWatchOf, Refused, retryRun, startOnboarding, watchRun, workflowIdFor } from './runs.js';
+import type { Signer } from '../approvals/sign.js';
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failed: 1, invalidInput: 2, refused: 3, notFound: 4 } as const;
@@ -41,7 +39,20 @@ interface Command {
 const output = { output: { type: 'string' as const, short: 'o', default: 'text' } };
 const json = (v: Record<string, unknown>) => v.output === 'json';
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
-const whoami = () => process.env.G2P_ONBOARD_USER ?? userInfo().username;
+/** Who acts, proven: `--as` (else G2P_ONBOARD_USER) and `--key` (else G2P_ONBOARD_KEY), a person of the worker's identity registry. */
+const identity = {
+  as: { type: 'string' as const },
+  key: { type: 'string' as const, short: 'k' },
+};
+
+async function signer(values: Record<string, string | boolean | undefined>, verb: string, role: string): Promise<Signer> {
+  const name = (values.as as string | undefined) ?? process.env.G2P_ONBOARD_USER;
+  const keyRef = (values.key as string | undefined) ?? process.env.G2P_ONBOARD_KEY;
+  if (!name) throw new UsageError(`${verb} needs --as <name> (or G2P_ONBOARD_USER): ${role} listed in the worker's identity registry`);
+  if (!keyRef) throw new UsageError(`${verb} needs --key <private key file|env:NAME> (or G2P_ONBOARD_KEY): the workflow verifies who signed it`);
+  const { loadSigner } = await import('./decide.js');
+  return loadSigner(name, keyRef);
+}
 
 async function client(): Promise<Client> {
   await ensureLocalCodecKeys();
@@ -72,13 +83,14 @@ const commands: Record<string, Command> = {
   },
   start: {
     summary: 'start the onboarding of the deployment a spec describes',
-    usage: 'g2p-onboard start <spec.yaml> [--wait] [--output json]',
-    options: { ...output, wait: { type: 'boolean', short: 'w' } },
+    usage: 'g2p-onboard start <spec.yaml> --as <initiator> --key <private key file|env:NAME> [--wait] [--output json]',
+    options: { ...output, ...identity, wait: { type: 'boolean', short: 'w' } },
     positionals: ['spec'],
     async run({ values, positionals }) {
       const spec = await loadSpecFile(positionals[0]!);
+      const initiator = await signer(values, 'start', 'an initiator');
       return withClient(async (c) => {
-        const handle = await startOnboarding(c, spec, whoami());
+        const handle = await startOnboarding(c, spec, initiator);
         const link = temporalUiUrl(c.options.namespace, handle.workflowId);
         if (!values.wait) {
           if (json(values)) print({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId, ui: link });
@@ -127,31 +139,33 @@ const commands: Record<string, Command> = {
   reject: decisionCommand('reject'),
   retry: {
     summary: 'resume a blocked run from the step that failed (after fixing the cause)',
-    usage: 'g2p-onboard retry <deploymentId|workflowId> [--spec fixed.yaml] [--comment "what was fixed"]',
-    options: { comment: { type: 'string', short: 'm' }, spec: { type: 'string' } },
+    usage: 'g2p-onboard retry <deploymentId|workflowId> --as <operator> --key <private key file|env:NAME> [--spec fixed.yaml] [--comment "what was fixed"]',
+    options: { ...identity, comment: { type: 'string', short: 'm' }, spec: { type: 'string' } },
     positionals: ['id'],
     async run({ values, positionals }) {
       // A corrected spec is validated here first: a bad one is refused before the run sees it.
       const spec = values.spec ? await loadSpecFile(String(values.spec)) : undefined;
+      const operator = await signer(values, 'retry', 'an operator');
       return withClient(async (c) => {
         const handle = c.workflow.getHandle(workflowIdFor(positionals[0]!));
-        const status = await sendUpdate(() => handle.executeUpdate(retryUpdate, { args: [{ operator: whoami(), comment: values.comment as string | undefined, spec }] }));
-        console.log(`${handle.workflowId}: ${status.currentStep ?? 'run'} resumed by ${whoami()}${spec ? ` with the corrected spec from ${values.spec}` : ''}`);
+        const status = await retryRun(handle, operator, { comment: values.comment as string | undefined, spec });
+        console.log(`${handle.workflowId}: ${status.currentStep ?? 'run'} resumed by ${operator.name}${spec ? ` with the corrected spec from ${values.spec}` : ''}`);
         return EXIT.ok;
       });
     },
   },
   abort: {
     summary: 'end a blocked run (recorded with who and why)',
-    usage: 'g2p-onboard abort <deploymentId|workflowId> --comment "why"',
-    options: { comment: { type: 'string', short: 'm' } },
+    usage: 'g2p-onboard abort <deploymentId|workflowId> --as <operator> --key <private key file|env:NAME> --comment "why"',
+    options: { ...identity, comment: { type: 'string', short: 'm' } },
     positionals: ['id'],
     async run({ values, positionals }) {
       if (!values.comment) throw new UsageError('abort needs --comment "why"');
+      const operator = await signer(values, 'abort', 'an operator');
       return withClient(async (c) => {
         const handle = c.workflow.getHandle(workflowIdFor(positionals[0]!));
-        await sendUpdate(() => handle.executeUpdate(abortUpdate, { args: [{ operator: whoami(), comment: values.comment as string }] }));
-        console.log(`${handle.workflowId}: aborted by ${whoami()}`);
+        await abortRun(handle, operator, values.comment as string);
+        console.log(`${handle.workflowId}: aborted by ${operator.name}`);
         return EXIT.ok;
       });
     },
@@ -203,11 +217,11 @@ function decisionCommand(decision: 'approve' | 'reject'): Command {
   return {
     summary: decision === 'approve' ? "approve a run's pending Partner Admin approval (signed with your key)" : "reject a run's pending approval (ends the run; signed with your key)",
     usage: `g2p-onboard ${decision} <deploymentId|workflowId> --as <approver> --key <private key file|env:NAME> ${decision === 'reject' ? '--comment "why"' : '[--comment "…"]'}`,
-    options: { as: { type: 'string' }, key: { type: 'string', short: 'k' }, comment: { type: 'string', short: 'm' } },
+    options: { ...identity, comment: { type: 'string', short: 'm' } },
     positionals: ['id'],
     async run({ values, positionals }) {
       if (!values.as) throw new UsageError(`${decision} needs --as <approver> (a name listed in the spec's approval.approvers)`);
-      const keyRef = (values.key as string | undefined) ?? process.env.G2P_ONBOARD_APPROVER_KEY;
+      const keyRef = (values.key as string | undefined) ?? process.env.G2P_ONBOARD_APPROVER_KEY ?? process.env.G2P_ONBOARD_KEY;
       if (!keyRef) throw new UsageError(`${decision} needs --key <private key file> (or env:NAME, or G2P_ONBOARD_APPROVER_KEY): decisions are signed`);
       if (decision === 'reject' && !values.comment) throw new UsageError('reject needs --comment "why"');
       return withClient(async (c) => {
@@ -249,7 +263,8 @@ function help(): string {
     'Temporal connection: TEMPORAL_ADDRESS (default localhost:7233), TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,',
     'TEMPORAL_TLS_* or a TOML profile (TEMPORAL_PROFILE). Payloads are encrypted with the keys in',
     'G2P_ONBOARD_CODEC_KEYS (a secret reference; default file:.data/codec-keys).',
-    'Your identity for approvals, retries and aborts: --as, else G2P_ONBOARD_USER, else your login name.',
+    'Who you are: start, retry and abort are signed with --as <name> --key <private key> (else',
+    'G2P_ONBOARD_USER and G2P_ONBOARD_KEY); the worker verifies them against its identity registry.',
     '',
     'exit codes: 0 ok, 1 run failed or server error, 2 invalid input, 3 refused, 4 not found',
   ].join('\n');

@@ -1,10 +1,12 @@
 // The audit export: every step, decision (with its signed token), refusal, retry and abort,
 // from the live run or — once it closed — from its history alone. `--verify` re-checks every
-// signed decision against the approver keys of the spec the run used.
+// signed decision and command against the key recorded with it: the key the worker's identity
+// registry held for that person when the run accepted it.
 import type { Client } from '@temporalio/client';
 import { verifyDecision } from '../approvals/decision.js';
-import type { DeploymentSpec } from '../spec/schema.js';
-import { auditTrailQuery, specQuery, type AuditEntry, type OnboardingResult } from '../workflows/messages.js';
+import { verifyCommand, type CommandAction } from '../approvals/command.js';
+import { jwkThumbprint } from '../approvals/keys.js';
+import { auditTrailQuery, type AuditEntry, type OnboardingResult } from '../workflows/messages.js';
 import { workflowIdFor } from './runs.js';
 
 export interface AuditExport {
@@ -20,40 +22,42 @@ export async function loadAudit(client: Client, id: string, verify: boolean): Pr
   const status = description.status.name;
   let entries: AuditEntry[];
   let source: AuditExport['source'];
-  let spec: DeploymentSpec | undefined;
-  if (status === 'RUNNING') {
-    entries = await handle.query(auditTrailQuery);
-    spec = verify ? await handle.query(specQuery) : undefined;
-    source = 'live run';
-  } else if (status === 'COMPLETED') {
-    const result = (await handle.result()) as OnboardingResult;
-    entries = result.audit;
+  if (status === 'COMPLETED') {
+    entries = ((await handle.result()) as OnboardingResult).audit;
     source = 'history';
-    spec = result.spec;
   } else {
     entries = await handle.query(auditTrailQuery);
     source = 'live run';
-    spec = verify ? await handle.query(specQuery) : undefined;
   }
   const out: AuditExport = { workflowId: handle.workflowId, status, source, entries };
   if (verify) {
     const firstRunId = description.raw.workflowExecutionInfo?.firstRunId ?? '';
-    out.entries = entries.map((e) => {
-      if (!e.token) return e;
-      if (!spec) return { ...e, verified: false, verification: 'no spec to verify against (start a worker so the run can be queried)' };
-      const signedAt = JSON.parse(Buffer.from(e.token.split('.')[1] ?? '', 'base64url').toString('utf8')).iat * 1000;
-      const check = verifyDecision(e.token, {
-        workflowId: handle.workflowId,
-        firstRunId,
-        nowMs: signedAt,
-        maxAgeMs: Number.MAX_SAFE_INTEGER,
-        approvers: spec.approval.approvers,
-        usedNonces: new Set(),
-      });
-      return { ...e, verified: check.ok, verification: check.ok ? `signature valid for ${check.claims.approver}` : check.reason };
-    });
+    out.entries = entries.map((e) => (e.token ? { ...e, ...verifyEntry(e, handle.workflowId, firstRunId) } : e));
   }
   return out;
+}
+
+/** Re-checks one signed entry against the key recorded with it; the key must hash to its thumbprint. */
+function verifyEntry(e: AuditEntry, workflowId: string, firstRunId: string): { verified: boolean; verification: string } {
+  if (!e.key) return { verified: false, verification: 'no key was recorded with this signature' };
+  if (jwkThumbprint(e.key.publicKey) !== e.key.thumbprint) return { verified: false, verification: 'the recorded key does not match its thumbprint' };
+  const signer = { name: e.actor ?? '', publicKey: e.key.publicKey };
+  const claims = JSON.parse(Buffer.from(e.token!.split('.')[1] ?? '', 'base64url').toString('utf8')) as { action?: CommandAction; digest?: string };
+  const check = e.event.startsWith('approval.')
+    ? verifyDecision(e.token, { workflowId, firstRunId, maxAgeMs: Number.MAX_SAFE_INTEGER, approvers: [signer], usedNonces: new Set() })
+    : verifyCommand(e.token, {
+        action: claims.action ?? 'start',
+        workflowId,
+        firstRunId,
+        digest: claims.digest,
+        maxAgeMs: Number.MAX_SAFE_INTEGER,
+        signers: [signer],
+        role: 'the recorded signer',
+        usedNonces: new Set(),
+      });
+  return check.ok
+    ? { verified: true, verification: `signature valid for ${signer.name} (key ${e.key.thumbprint.slice(0, 12)}…)` }
+    : { verified: false, verification: check.reason };
 }
 
 export function renderAuditText(a: AuditExport): string {

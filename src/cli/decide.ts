@@ -1,9 +1,9 @@
-// approve / reject: the approver signs the decision with their own private key, so the run
-// records a decision anyone can re-verify later, not a name anyone could type.
+// Signing as a person: approve / reject sign the decision, start / retry / abort the command,
+// with the sender's own private key, so the run records who acted, not a name anyone could type.
 import { readFile } from 'node:fs/promises';
 import type { Client } from '@temporalio/client';
 import { loadApproverPrivateKey } from '../approvals/keys.js';
-import { signDecision } from '../approvals/sign.js';
+import { signDecision, type Signer } from '../approvals/sign.js';
 import { approveUpdate, rejectUpdate, statusQuery, type ApprovalRecord } from '../workflows/messages.js';
 import { sendUpdate, workflowIdFor } from './runs.js';
 
@@ -27,8 +27,18 @@ export async function readApproverKey(ref: string, env: NodeJS.ProcessEnv = proc
   }
 }
 
+/** The signer `--as`/`--key` name: a person of the worker's identity registry and their private key. */
+export async function loadSigner(name: string, keyRef: string): Promise<Signer> {
+  try {
+    return { name, key: loadApproverPrivateKey(await readApproverKey(keyRef)) };
+  } catch (err) {
+    if (err instanceof KeyRefError) throw err;
+    throw new KeyRefError(`--key ${keyRef.startsWith('env:') ? keyRef : 'file'}: not a private key this tool can sign with (${(err as Error).message}); give an Ed25519 or P-256 key as PEM, JWK or unencrypted OpenSSH`);
+  }
+}
+
 export async function decide(client: Client, id: string, decision: 'approve' | 'reject', approver: string, keyRef: string, comment?: string): Promise<ApprovalRecord> {
-  const key = loadApproverPrivateKey(await readApproverKey(keyRef));
+  const { key } = await loadSigner(approver, keyRef);
   const handle = client.workflow.getHandle(workflowIdFor(id));
   const status = await handle.query(statusQuery);
   const token = signDecision(key, { wid: status.workflowId, rid: status.firstRunId, decision, approver, comment });

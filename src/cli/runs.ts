@@ -2,14 +2,19 @@
 import { optionalTsToDate } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { onboardingWorkflowId } from '../spec/derived.js';
+import { specDigest } from '../approvals/command.js';
+import { signCommand, type Signer } from '../approvals/sign.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { OnboardingDeploymentId } from '../temporal/search-attributes.js';
 import {
   ONBOARDING_WORKFLOW_TYPE,
   PMS_WATCH_ACTIVITY,
   TASK_QUEUE,
+  abortUpdate,
+  retryUpdate,
   statusQuery,
   type OnboardingResult,
+  type StartCommand,
   type StatusView,
   type StepName,
 } from '../workflows/messages.js';
@@ -24,18 +29,19 @@ export function workflowIdFor(idOrDeployment: string): string {
   return idOrDeployment.startsWith('onboard-') ? idOrDeployment : onboardingWorkflowId(idOrDeployment);
 }
 
-export async function startOnboarding(client: Client, spec: DeploymentSpec, initiator: string): Promise<WorkflowHandleWithFirstExecutionRunId> {
+/** Starts the onboarding of `spec`, signed by `initiator`: the workflow verifies who started it. */
+export async function startOnboarding(client: Client, spec: DeploymentSpec, initiator: Signer): Promise<WorkflowHandleWithFirstExecutionRunId> {
   const workflowId = onboardingWorkflowId(spec.deploymentId);
+  const start: StartCommand = { token: signCommand(initiator.key, { action: 'start', wid: workflowId, actor: initiator.name, digest: specDigest(spec) }) };
   try {
     return await client.workflow.start(ONBOARDING_WORKFLOW_TYPE, {
       workflowId,
       taskQueue: TASK_QUEUE,
-      args: [spec],
+      args: [spec, start],
       // One live run per deployment; a finished deployment may be onboarded again.
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       typedSearchAttributes: [{ key: OnboardingDeploymentId, value: spec.deploymentId }],
-      memo: { initiator },
       staticSummary: `Onboard OpenG2P deployment ${spec.deploymentId} to e-Signet`,
     });
   } catch (err) {
@@ -57,6 +63,27 @@ export async function sendUpdate<R>(run: () => Promise<R>): Promise<R> {
     if (err instanceof WorkflowUpdateFailedError) throw new Refused(err.cause?.message ?? err.message);
     throw err;
   }
+}
+
+/** Resumes a blocked run, signed by an operator; a corrected spec is bound to the signature. */
+export async function retryRun(handle: WorkflowHandle, operator: Signer, opts: { comment?: string; spec?: DeploymentSpec } = {}): Promise<StatusView> {
+  const status = await handle.query(statusQuery);
+  const token = signCommand(operator.key, {
+    action: 'retry',
+    wid: status.workflowId,
+    rid: status.firstRunId,
+    actor: operator.name,
+    ...(opts.comment ? { comment: opts.comment } : {}),
+    ...(opts.spec ? { digest: specDigest(opts.spec) } : {}),
+  });
+  return sendUpdate(() => handle.executeUpdate(retryUpdate, { args: [{ token, ...(opts.spec ? { spec: opts.spec } : {}) }] }));
+}
+
+/** Ends a blocked run, signed by an operator with the reason inside the signature. */
+export async function abortRun(handle: WorkflowHandle, operator: Signer, comment: string): Promise<StatusView> {
+  const status = await handle.query(statusQuery);
+  const token = signCommand(operator.key, { action: 'abort', wid: status.workflowId, rid: status.firstRunId, actor: operator.name, comment });
+  return sendUpdate(() => handle.executeUpdate(abortUpdate, { args: [{ token }] }));
 }
 
 export interface WatchCallbacks {

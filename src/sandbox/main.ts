@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { startSandbox, type SandboxOptions } from './index.js';
 import { FAULT_KINDS, FAILING_KINDS, parseFaultRule, type FaultKind } from './faults.js';
 import { DEFAULT_PORTS, DEFAULT_SECRETS_DIR, writeSandboxSecrets } from './local.js';
-import { ensureSandboxApproverKey } from './approver-key.js';
+import { ensureSandboxKey, SANDBOX_APPROVER, SANDBOX_OPERATOR, SANDBOX_POLICY_FILE, SANDBOX_STAFF, writeSandboxWorkerPolicy } from './identities.js';
 
 const USAGE = `usage: npm run sandbox -- [options]
   --mosip-port N        MOSIP API gateway (authmanager, PMS, policy manager, keymanager, Keycloak) [${DEFAULT_PORTS.mosip}]
@@ -82,13 +82,14 @@ async function main(): Promise<void> {
   });
   const secretsDir = resolve(values['secrets-dir'] ?? DEFAULT_SECRETS_DIR);
   await writeSandboxSecrets(sandbox, secretsDir);
-  const approverKey = await ensureSandboxApproverKey();
+  await writeSandboxWorkerPolicy(resolve(SANDBOX_POLICY_FILE), { secretsDir });
   console.log(`sandbox ready (e-Signet ${esignetVersion}, OpenG2P on Odoo ${odooVersion})`);
   console.log(`  MOSIP   ${sandbox.urls.mosip}`);
   console.log(`  e-Signet ${sandbox.urls.esignet}/v1/esignet`);
   console.log(`  OpenG2P ${sandbox.urls.odoo}`);
   console.log(`  control ${sandbox.urls.control}`);
-  console.log(`  Partner Admin approval key: ${approverKey.privateKeyFile}`);
+  console.log(`  signing keys: staff ${await ensureSandboxKey(SANDBOX_STAFF)}, Partner Admin ${await ensureSandboxKey(SANDBOX_APPROVER)}, ops ${await ensureSandboxKey(SANDBOX_OPERATOR)}`);
+  console.log(`  worker policy for the sandbox: ${SANDBOX_POLICY_FILE} (run the worker with G2P_ONBOARD_POLICY=${SANDBOX_POLICY_FILE})`);
   console.log(`  credentials written to ${secretsDir}`);
   if (faultRules.length || faultRate > 0 || latencyMs > 0) {
     console.log(`  faults: ${faultRules.length} rule(s), rate ${faultRate} of ${faultKinds.join('/')}, latency ${latencyMs} ms`);

@@ -1,9 +1,6 @@
 // Reads a deployment spec file (YAML or JSON) and validates it, reporting every problem
 // with its path in the file, its line, and a hint — so a bad spec is fixed in one pass.
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { ApproverKeyError, normaliseApproverKey } from '../approvals/keys.js';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
 import { deploymentSpecSchema, type DeploymentSpec } from './schema.js';
@@ -65,42 +62,8 @@ export function validateSpec(data: unknown, source = 'spec', doc?: Document, lin
   throw new SpecError(source, problems);
 }
 
-/**
- * Approver keys come as JWK, PEM, `ssh-ed25519 …` or a `publicKeyFile` (relative to the spec);
- * the workflow verifies with JWKs only, so they are normalised here, before validation.
- */
-function normaliseApprovers(data: unknown, baseDir: string): SpecProblem[] {
-  const approvers = (data as { approval?: { approvers?: unknown } })?.approval?.approvers;
-  if (!Array.isArray(approvers)) return [];
-  const problems: SpecProblem[] = [];
-  approvers.forEach((approver: Record<string, unknown>, i) => {
-    if (!approver || typeof approver !== 'object') return;
-    const path = `approval.approvers[${i}]`;
-    if (typeof approver.publicKeyFile === 'string') {
-      const file = resolve(baseDir, approver.publicKeyFile);
-      try {
-        approver.publicKey = readFileSync(file, 'utf8');
-      } catch (err) {
-        problems.push({ path: `${path}.publicKeyFile`, message: `cannot read ${approver.publicKeyFile} (${(err as NodeJS.ErrnoException).code ?? 'error'}), relative to the spec's folder` });
-        delete approver.publicKeyFile;
-        return;
-      }
-      delete approver.publicKeyFile;
-    }
-    if (approver.publicKey === undefined) return;
-    try {
-      approver.publicKey = normaliseApproverKey(approver.publicKey);
-    } catch (err) {
-      if (!(err instanceof ApproverKeyError)) throw err;
-      problems.push({ path: `${path}.publicKey`, message: err.message });
-      delete approver.publicKey;
-    }
-  });
-  return problems;
-}
-
-/** Parses YAML or JSON text (JSON is YAML) and validates it; files it names are relative to `baseDir`. */
-export function parseSpec(text: string, source = 'spec', baseDir = process.cwd()): DeploymentSpec {
+/** Parses YAML or JSON text (JSON is YAML) and validates it. */
+export function parseSpec(text: string, source = 'spec'): DeploymentSpec {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -109,20 +72,7 @@ export function parseSpec(text: string, source = 'spec', baseDir = process.cwd()
       doc.errors.map((e) => ({ path: '', line: e.linePos?.[0]?.line, message: `not valid YAML/JSON: ${e.message.split('\n')[0]}` })),
     );
   }
-  const data = doc.toJS();
-  const keyProblems = normaliseApprovers(data, baseDir);
-  try {
-    const spec = validateSpec(data, source, doc, lines);
-    if (keyProblems.length) throw new SpecError(source, keyProblems);
-    return spec;
-  } catch (err) {
-    if (err instanceof SpecError && keyProblems.length) {
-      // A key problem already explains the missing `publicKey` of that approver.
-      const keyPaths = new Set(keyProblems.map((p) => p.path.replace(/\.publicKeyFile$/, '.publicKey')));
-      throw new SpecError(source, [...keyProblems, ...err.problems.filter((p) => !keyPaths.has(p.path))].map((p) => ({ ...p, line: p.line ?? lineOf(doc, lines, p.path.split(/\.|\[|\]/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k))) })));
-    }
-    throw err;
-  }
+  return validateSpec(doc.toJS(), source, doc, lines);
 }
 
 export async function loadSpecFile(file: string): Promise<DeploymentSpec> {
@@ -132,5 +82,5 @@ export async function loadSpecFile(file: string): Promise<DeploymentSpec> {
   } catch (err) {
     throw new SpecError(file, [{ path: '', message: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
   }
-  return parseSpec(text, file, dirname(resolve(file)));
+  return parseSpec(text, file);
 }

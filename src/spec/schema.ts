@@ -2,6 +2,7 @@
 // It names every base URL, version and account, and holds secret *references* only:
 // the worker resolves them inside activities, so no secret value enters workflow history.
 import { z } from 'zod';
+import { durationMs } from './derived.js';
 
 /** `env:NAME` or `file:path` — never a secret value. */
 export const secretRefSchema = z
@@ -30,15 +31,40 @@ const baseUrl = z
   )
   .transform((value) => value.replace(/\/+$/, ''));
 
-/** What the workflow verifies signed decisions with (see src/approvals/decision.ts). */
-export const approverJwkSchema = z.union([
-  z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string().min(43) }).strip(),
-  z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string().min(43), y: z.string().min(43) }).strip(),
-], { message: 'must be an Ed25519 or P-256 public key (JWK, PEM or ssh-ed25519 line)' });
+const KEYS_NOT_IN_SPEC =
+  "approver keys are not read from a spec: the worker's identity registry (its policy file, SECURITY.md) holds them; name the approver only";
 
-const durationSchema = z
+const DURATION_SHAPE = /^\d{1,9}(ms|s|m|h|d)$/;
+
+/**
+ * A duration such as `30s` or `14d`, within bounds: a `0ms` poll would hammer PMS, and a
+ * deadline past the date range would fail the workflow task in a loop.
+ */
+function durationSchema(min: string, max: string) {
+  return z
+    .string()
+    .regex(DURATION_SHAPE, { message: 'must be a duration such as 30s, 5m, 12h or 14d' })
+    .refine((v) => !DURATION_SHAPE.test(v) || (durationMs(v) >= durationMs(min) && durationMs(v) <= durationMs(max)), {
+      message: `must be between ${min} and ${max}`,
+    });
+}
+
+/**
+ * An https URL a browser or a remote system will follow (logo, redirect URIs, webhook):
+ * never `javascript:`, `data:` or plain http, except plain http on loopback for the sandbox.
+ */
+const webUrl = z
   .string()
-  .regex(/^\d+(ms|s|m|h|d)$/, { message: 'must be a duration such as 30s, 5m, 12h or 14d' });
+  .max(2048)
+  .url({ message: 'must be an absolute URL' })
+  .refine(
+    (value) => {
+      if (!URL.canParse(value)) return true;
+      const url = new URL(value);
+      return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+    },
+    { message: 'must be an https URL (plain http only on localhost/127.0.0.1; no javascript:, data: or other schemes)' },
+  );
 
 // PMS: partnerId ≤ 36 chars, no whitespace (PMS_PRT_052/PMS_PRT_066); contact ≤ 16 (PMS_PRT_013).
 const partnerIdSchema = z
@@ -161,7 +187,7 @@ export const deploymentSpecSchema = z
     oidcClient: z
       .object({
         name: z.string().min(1).max(256),
-        logoUri: z.string().url({ message: 'must be an absolute URL' }).max(2048),
+        logoUri: webUrl,
         claims: z
           .array(z.string().min(1))
           .max(30)
@@ -177,7 +203,7 @@ export const deploymentSpecSchema = z
          */
         registration: z.enum(['pms', 'esignet']).default('esignet'),
         /** Redirect URIs besides the derived `<openg2p.url>/auth_oauth/signin` (at most 5 in all). */
-        extraRedirectUris: z.array(z.string().url()).max(4).default([]),
+        extraRedirectUris: z.array(webUrl).max(4).default([]),
       })
       .strict(),
     approval: z
@@ -187,10 +213,12 @@ export const deploymentSpecSchema = z
           .array(
             z
               .object({
-                name: z.string().min(1).regex(/^\S+$/, { message: 'must be one word (it is typed as --as <name>)' }),
+                name: z.string().min(1).max(64).regex(/^\S+$/, { message: 'must be one word (it is typed as --as <name>)' }),
                 email: z.string().optional(),
-                /** Ed25519 or P-256 public key as a JWK (the loader also takes PEM, `ssh-ed25519 …` or `publicKeyFile`). */
-                publicKey: approverJwkSchema,
+                // Keys live in the worker's identity registry: a spec that brought its own could
+                // name its author as the approver.
+                publicKey: z.never({ error: KEYS_NOT_IN_SPEC }).optional(),
+                publicKeyFile: z.never({ error: KEYS_NOT_IN_SPEC }).optional(),
               })
               .strict(),
           )
@@ -199,17 +227,17 @@ export const deploymentSpecSchema = z
         /** Distinct approvals needed (N of the M approvers); any one rejection ends the run. */
         required: z.number().int().min(1).default(1),
         /** How often PMS is checked for an approval given in its own portal. */
-        pollInterval: durationSchema.default('1m'),
+        pollInterval: durationSchema('1s', '1d').default('1m'),
         /** Reminders to the approvers while the decision is pending. */
-        reminderInterval: durationSchema.optional(),
+        reminderInterval: durationSchema('1s', '30d').optional(),
         /** One escalation message once the wait is this long. */
-        escalateAfter: durationSchema.optional(),
+        escalateAfter: durationSchema('1s', '365d').optional(),
         /** The run ends as timed_out when no decision arrives by then. */
-        deadline: durationSchema.default('14d'),
+        deadline: durationSchema('1s', '365d').default('14d'),
         /** Where reminders, escalations and the timeout notice are POSTed (JSON). */
-        webhookUrl: z.string().url().optional(),
+        webhookUrl: webUrl.optional(),
         /** Oldest signed decision accepted (replays of old signatures are refused). */
-        maxDecisionAge: durationSchema.default('5m'),
+        maxDecisionAge: durationSchema('10s', '1h').default('5m'),
         /**
          * true: the spec's Partner Admin account records the people's decision on PMS.
          * false: PMS approval is given only in the PMS portal; the run proceeds once PMS shows it.

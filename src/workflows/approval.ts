@@ -1,11 +1,12 @@
 // Who may decide a pending approval, and what has been decided: signed decisions verified
-// against the spec's approver keys, four eyes (never the initiator), one decision per
-// approver, N of M approvals, any rejection ends it. State is plain data so it survives
-// continue-as-new.
+// against the approver keys of the worker's identity registry (the spec only names approvers),
+// four eyes (never the initiator, by name or by key), one decision per approver, N of M
+// approvals, any rejection ends it. State is plain data so it survives continue-as-new.
 import { fromBase64Url, verifyDecision, type DecisionClaims } from '../approvals/decision.js';
+import type { KnownSigner } from '../approvals/jws.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { durationMs } from '../spec/derived.js';
-import type { ApprovalRecord, DecisionInput, PendingApproval } from './messages.js';
+import type { ApprovalRecord, DecisionInput, PendingApproval, TrustedIdentity } from './messages.js';
 import type { OnboardingRun } from './run-state.js';
 
 export interface ApprovalSnapshot {
@@ -19,6 +20,20 @@ export interface ApprovalSnapshot {
   usedNonces: string[];
   /** PMS's own view, once seen: the portal can approve or reject too. */
   pmsStatus?: 'approved' | 'rejected';
+  /** Refused decisions beyond those audited one by one (a flood must not grow the carried state). */
+  refusalsNotAudited?: number;
+  refusalsAudited?: number;
+}
+
+/** Refused decisions audited one by one; later ones are only counted. */
+export const MAX_AUDITED_REFUSALS = 20;
+
+export interface ApprovalContext {
+  workflowId: string;
+  firstRunId: string;
+  initiator: TrustedIdentity | undefined;
+  /** The run's approvers with the keys the worker's registry gave them. */
+  approvers: KnownSigner[];
 }
 
 export type ApprovalVerdict = 'approved' | 'rejected' | undefined;
@@ -28,7 +43,7 @@ export class ApprovalBook {
 
   constructor(
     private readonly run: OnboardingRun,
-    private readonly context: () => { workflowId: string; firstRunId: string; initiator: string },
+    private readonly context: () => ApprovalContext,
   ) {}
 
   private get spec(): DeploymentSpec {
@@ -70,7 +85,7 @@ export class ApprovalBook {
   }
 
   /** Why a signed decision is refused, or the verified claims; `checkAge` false where the age was checked on acceptance. */
-  check(input: DecisionInput, checkAge = true): { ok: true; claims: DecisionClaims } | { ok: false; reason: string } {
+  check(input: DecisionInput, checkAge = true): { ok: true; claims: DecisionClaims; signer: KnownSigner } | { ok: false; reason: string } {
     if (!this.state.open) return { ok: false, reason: 'no approval is pending for this run' };
     if (this.verdict()) return { ok: false, reason: `the approval is already decided (${this.verdict()})` };
     const ctx = this.context();
@@ -79,31 +94,47 @@ export class ApprovalBook {
       firstRunId: ctx.firstRunId,
       nowMs: checkAge ? Date.now() : undefined,
       maxAgeMs: durationMs(this.spec.approval.maxDecisionAge),
-      approvers: this.spec.approval.approvers,
+      approvers: ctx.approvers,
       usedNonces: new Set(this.state.usedNonces),
     });
     if (!verified.ok) return verified;
     const { approver } = verified.claims;
-    if (approver === ctx.initiator) return { ok: false, reason: `${approver} started this run and cannot also decide it (four eyes)` };
+    if (approver === ctx.initiator?.name || verified.signer.thumbprint === ctx.initiator?.thumbprint) {
+      return { ok: false, reason: `${approver} started this run (or holds the key that did) and cannot also decide it (four eyes)` };
+    }
     if (this.state.decisions.some((r) => r.approver === approver)) return { ok: false, reason: `${approver} has already decided on this run` };
     if (verified.claims.decision === 'reject' && !verified.claims.comment?.trim()) return { ok: false, reason: 'a rejection needs a comment saying why' };
     return verified;
   }
 
-  apply(claims: DecisionClaims, token: string, via: ApprovalRecord['via']): ApprovalRecord {
+  apply(claims: DecisionClaims, signer: KnownSigner, token: string, via: ApprovalRecord['via']): ApprovalRecord {
     const record: ApprovalRecord = { approver: claims.approver, decision: claims.decision, comment: claims.comment, at: new Date(Date.now()).toISOString(), via, signedAt: new Date(claims.iat * 1000).toISOString() };
     this.state.decisions.push(record);
     this.state.usedNonces.push(claims.nonce);
     this.run.approvals.push(record);
-    this.run.record({ event: `approval.${claims.decision}`, step: 'awaitApproval', actor: claims.approver, detail: claims.comment, token });
+    this.run.record({
+      event: `approval.${claims.decision}`,
+      step: 'awaitApproval',
+      actor: claims.approver,
+      detail: claims.comment,
+      token,
+      key: { thumbprint: signer.thumbprint ?? '', publicKey: signer.publicKey },
+    });
     this.run.recordApprover(claims.approver);
     this.syncPending();
     return record;
   }
 
   refuse(reason: string, token: unknown, via: ApprovalRecord['via']): void {
+    const audited = this.state.refusalsAudited ?? 0;
+    if (audited >= MAX_AUDITED_REFUSALS) {
+      this.state.refusalsNotAudited = (this.state.refusalsNotAudited ?? 0) + 1;
+      return;
+    }
+    this.state.refusalsAudited = audited + 1;
     const claimed = typeof token === 'string' ? claimedApprover(token) : undefined;
-    this.run.record({ event: 'approval.refused', step: 'awaitApproval', actor: claimed, detail: `${via}: ${reason}` });
+    const last = audited + 1 === MAX_AUDITED_REFUSALS ? ` (${MAX_AUDITED_REFUSALS} refusals audited; further ones are only counted)` : '';
+    this.run.record({ event: 'approval.refused', step: 'awaitApproval', actor: claimed, detail: `${via}: ${reason.slice(0, 300)}${last}` });
   }
 
   recordPms(status: 'approved' | 'rejected'): void {
@@ -122,7 +153,7 @@ export class ApprovalBook {
       deadline: new Date(this.state.deadlineAt!).toISOString(),
       mappingKey: this.state.mappingKey!,
       approvers: this.spec.approval.approvers.map((a) => a.name),
-      awaiting: this.spec.approval.approvers.map((a) => a.name).filter((n) => !decided.has(n) && n !== this.context().initiator),
+      awaiting: this.spec.approval.approvers.map((a) => a.name).filter((n) => !decided.has(n) && n !== this.context().initiator?.name),
       required: this.spec.approval.required,
       decisions: [...this.state.decisions],
     };

@@ -3,11 +3,14 @@
 // module too, so callers send exactly what the workflow handles.
 import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { DeploymentSpec } from '../spec/schema.js';
+import type { SignerJwk } from '../approvals/jws.js';
 
 export const TASK_QUEUE = 'g2p-onboard';
 export const ONBOARDING_WORKFLOW_TYPE = 'onboardDeployment';
 /** The activity that watches PMS for the Partner Admin's decision; its attempts are the polls. */
 export const PMS_WATCH_ACTIVITY = 'awaitPolicyMappingDecision';
+/** The failure type of a run the worker will not run (a forged or unsigned start, a spec beyond its policy). */
+export const RUN_REFUSED = 'RunRefused';
 /** The failure type of a poll that found the mapping still undecided (benign, retried). */
 export const MAPPING_STILL_PENDING = 'MappingStillPending';
 
@@ -117,8 +120,10 @@ export interface AuditEntry {
   step?: StepName;
   actor?: string;
   detail?: string;
-  /** The signed decision (compact JWS), kept so anyone can re-verify it with the spec's keys. */
+  /** The signed decision or command (compact JWS), kept so anyone can re-verify it. */
   token?: string;
+  /** The signer's public key in force when it was accepted (from the worker's identity registry). */
+  key?: { thumbprint: string; publicKey: SignerJwk };
 }
 
 export interface OnboardingResult {
@@ -130,7 +135,7 @@ export interface OnboardingResult {
   steps: StepView[];
   /** The whole audit trail, so it can be read from history alone after the run closed. */
   audit: AuditEntry[];
-  /** The spec the run ended with (secret references only): the approver keys decisions verify against. */
+  /** The spec the run ended with (secret references only). */
   spec: DeploymentSpec;
   initiator: string;
   startedAt: string;
@@ -142,16 +147,34 @@ export interface DecisionInput {
   token: string;
 }
 
+/** The `start` command, signed by the initiator (src/approvals/command.ts); it binds the spec's digest. */
+export interface StartCommand {
+  token: string;
+}
+
 export interface RetryInput {
-  operator: string;
-  comment?: string;
+  /** The `retry` command signed by an operator; it carries the comment and the corrected spec's digest. */
+  token: string;
   /** A corrected spec for the same deployment (secret references only); validated before it is used. */
   spec?: DeploymentSpec;
 }
 
 export interface AbortInput {
-  operator: string;
-  comment: string;
+  /** The `abort` command signed by an operator; it carries the comment (required). */
+  token: string;
+}
+
+/** A person the worker's identity registry vouches for, as a run records them: public key only. */
+export interface TrustedIdentity {
+  name: string;
+  roles: ('initiator' | 'approver' | 'operator')[];
+  publicKey: SignerJwk;
+  thumbprint: string;
+}
+
+/** What the worker admitted a run with: the identities that may start, decide on and operate it. */
+export interface RunTrust {
+  identities: TrustedIdentity[];
 }
 
 // The same plain definitions `defineQuery`/`defineUpdate`/`defineSignal` make, built here so the

@@ -3,7 +3,9 @@
 // approval, credentials, client key, OIDC client, OpenG2P provider, verification.
 // Deterministic code only: every side effect is an activity (src/activities/).
 import {
+  ActivityFailure,
   allHandlersFinished,
+  ApplicationFailure,
   CancellationScope,
   condition,
   continueAsNew,
@@ -18,6 +20,8 @@ import type { GeneratedClientKey, MappingDecision, MappingResult, OidcClientResu
 import type { DeploymentSpec } from '../spec/schema.js';
 import { durationMs } from '../spec/derived.js';
 import { ApprovalBook, type ApprovalSnapshot } from './approval.js';
+import { refuseRun, RunAuthority, type AuthoritySnapshot } from './authority.js';
+import { specDigest } from '../approvals/command.js';
 import {
   abortUpdate,
   approveSignal,
@@ -29,8 +33,9 @@ import {
   specQuery,
   statusQuery,
   type OnboardingResult,
+  type StartCommand,
 } from './messages.js';
-import { OnboardingRun, RunAborted, type RunSnapshot } from './run-state.js';
+import { changedFixedSections, OnboardingRun, RunAborted, type RunSnapshot } from './run-state.js';
 
 // Remote calls answer in seconds; transient failures (network, 5xx, 429) retry with backoff
 // without limit — they never block the run. Non-retryable failures come back typed.
@@ -46,6 +51,11 @@ const verification = proxyActivities<OnboardingActivities>({
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+// Admission reads the worker's own files; a refusal is final, anything else is retried.
+const admission = proxyActivities<OnboardingActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
 // A reminder that cannot be delivered is not worth blocking an approval for.
 const notices = proxyActivities<OnboardingActivities>({
   startToCloseTimeout: '1 minute',
@@ -56,6 +66,7 @@ const notices = proxyActivities<OnboardingActivities>({
 /** A run continued while waiting for approval, so history stays bounded however long the wait. */
 export interface ContinuedRun {
   run: RunSnapshot;
+  authority: AuthoritySnapshot;
   approval: ApprovalSnapshot;
   prerequisites: PrerequisiteReport;
   mapping: MappingResult;
@@ -66,31 +77,42 @@ export interface ContinuedRun {
 /** Events after which a waiting run continues as new (Temporal suggests it at ~4k; a reminder adds ~8). */
 const HISTORY_LIMIT = 2_000;
 
-export async function onboardDeployment(spec: DeploymentSpec, continued?: ContinuedRun): Promise<OnboardingResult> {
+export async function onboardDeployment(spec: DeploymentSpec, start: StartCommand, continued?: ContinuedRun): Promise<OnboardingResult> {
   const info = workflowInfo();
-  const initiator = continued?.run.initiator ?? String(info.memo?.initiator ?? 'unknown');
-  const run = new OnboardingRun(spec, initiator);
-  const approvals = new ApprovalBook(run, () => ({ workflowId: info.workflowId, firstRunId: workflowInfo().firstExecutionRunId, initiator: run.initiator }));
-  installHandlers(run, approvals);
+  // Carried state is trusted only from this workflow's own continue-as-new: anyone with
+  // Temporal access could otherwise start a run with approvals and finished steps made up.
+  if (continued && info.continuedFromExecutionRunId === undefined) {
+    throw refuseRun('a run can carry state only from a continue-as-new of itself; start it with `g2p-onboard start`');
+  }
+  const authority = new RunAuthority();
+  const run = new OnboardingRun(spec, continued?.run.initiator ?? '(being verified)');
+  const approvals = new ApprovalBook(run, () => ({
+    workflowId: info.workflowId,
+    firstRunId: workflowInfo().firstExecutionRunId,
+    initiator: authority.initiator,
+    approvers: authority.signers('approver'),
+  }));
+  installHandlers(run, approvals, authority);
 
   try {
     let prerequisites: PrerequisiteReport;
     let mapping: MappingResult;
     let noticesSent = 0;
     if (continued) {
+      authority.restore(continued.authority);
       run.restore(continued.run);
       approvals.restore(continued.approval);
       ({ prerequisites, mapping, noticesSent } = continued);
       run.record({ event: 'run.continued', step: 'awaitApproval', detail: `history continued in run ${info.runId}` });
     } else {
-      run.record({ event: 'run.started', actor: initiator, detail: `deployment ${spec.deploymentId}` });
+      await admit(run, authority, start);
       prerequisites = await verifyPrerequisites(run);
       await createAuthPartner(run);
       mapping = await requestAuthPolicyMapping(run);
       await createMispPartner(run);
       await requestMispLicense(run);
     }
-    const decision = await awaitApproval(run, approvals, mapping, { prerequisites, mapping, noticesSent });
+    const decision = await awaitApproval(run, approvals, mapping, { prerequisites, mapping, noticesSent, authority, start });
     if (decision !== 'approved') return await finish(run, decision);
     await collectCredentials(run);
     const clientKey = await generateClientKey(run);
@@ -102,6 +124,26 @@ export async function onboardDeployment(spec: DeploymentSpec, continued?: Contin
     if (err instanceof RunAborted) return await finish(run, 'aborted', err.message);
     throw err;
   }
+}
+
+/**
+ * admit asks the worker whether it will run this spec (its policy, its identity registry) and
+ * proves who started the run; a refusal ends the run before any system is touched.
+ */
+async function admit(run: OnboardingRun, authority: RunAuthority, start: StartCommand): Promise<void> {
+  const trust = await admission.admitRun(run.spec).catch((err: unknown) => {
+    const cause = err instanceof ActivityFailure ? err.cause : err;
+    throw cause instanceof ApplicationFailure && cause.nonRetryable ? refuseRun(cause.message) : err;
+  });
+  const initiator = authority.admit(trust, run.spec, start?.token, workflowInfo().workflowId, workflowInfo().runStartTime.getTime());
+  run.initiator = initiator.name;
+  run.record({
+    event: 'run.started',
+    actor: initiator.name,
+    detail: `deployment ${run.deploymentId}`,
+    token: start.token,
+    key: { thumbprint: initiator.thumbprint, publicKey: initiator.publicKey },
+  });
 }
 
 /** verifyPrerequisites checks every system answers and offers what the spec needs. */
@@ -150,7 +192,12 @@ type ApprovalOutcome = 'approved' | 'rejected' | 'timed_out';
  * the spec's interval, escalates once, and ends as timed_out at the deadline. Continues as a
  * new run when history grows, carrying everything over.
  */
-async function awaitApproval(run: OnboardingRun, approvals: ApprovalBook, mapping: MappingResult, carry: Omit<ContinuedRun, 'run' | 'approval'>): Promise<ApprovalOutcome> {
+async function awaitApproval(
+  run: OnboardingRun,
+  approvals: ApprovalBook,
+  mapping: MappingResult,
+  carry: Omit<ContinuedRun, 'run' | 'approval' | 'authority'> & { authority: RunAuthority; start: StartCommand },
+): Promise<ApprovalOutcome> {
   let noticesSent = carry.noticesSent;
   const notify = async (kind: ApprovalNotice['kind']) => {
     const s = approvals.state;
@@ -228,7 +275,14 @@ async function awaitApproval(run: OnboardingRun, approvals: ApprovalBook, mappin
           if (!done()) {
             // The watch is left as it is: closing this run ends its pending activity on the server.
             continuing = true;
-            await continueAsNew<typeof onboardDeployment>(run.spec, { run: run.snapshot(), approval: approvals.state, prerequisites: carry.prerequisites, mapping, noticesSent });
+            await continueAsNew<typeof onboardDeployment>(run.spec, carry.start, {
+              run: run.snapshot(),
+              authority: carry.authority.snapshot(),
+              approval: approvals.state,
+              prerequisites: carry.prerequisites,
+              mapping,
+              noticesSent,
+            });
           }
         }
       }
@@ -351,7 +405,7 @@ async function finish(run: OnboardingRun, outcome: OnboardingResult['outcome'], 
   };
 }
 
-function installHandlers(run: OnboardingRun, approvals: ApprovalBook): void {
+function installHandlers(run: OnboardingRun, approvals: ApprovalBook, authority: RunAuthority): void {
   setHandler(statusQuery, () => run.status());
   setHandler(auditTrailQuery, () => [...run.audit]);
   setHandler(specQuery, () => run.spec);
@@ -364,7 +418,7 @@ function installHandlers(run: OnboardingRun, approvals: ApprovalBook): void {
         // The validator checked the decision's age when it was accepted; this runs on replay too.
         const checked = approvals.check(input, false);
         if (!checked.ok) throw new Error(checked.reason);
-        return approvals.apply(checked.claims, input.token, 'update');
+        return approvals.apply(checked.claims, checked.signer, input.token, 'update');
       },
       {
         // Refusals happen here, so a refused decision leaves no event in history.
@@ -376,35 +430,56 @@ function installHandlers(run: OnboardingRun, approvals: ApprovalBook): void {
       },
     );
   }
-  // Signals cannot be refused before they reach history: refused ones are audited, not applied.
+  // Signals cannot be refused before they reach history: refused ones are audited (up to a cap), not applied.
   for (const signal of [approveSignal, rejectSignal]) {
     const expected = signal === approveSignal ? 'approve' : 'reject';
     setHandler(signal, (input) => {
       const checked = approvals.check(input);
       if (!checked.ok) return approvals.refuse(checked.reason, input?.token, 'signal');
       if (checked.claims.decision !== expected) return approvals.refuse(`signed as ${checked.claims.decision}, sent as ${expected}`, input.token, 'signal');
-      approvals.apply(checked.claims, input.token, 'signal');
+      approvals.apply(checked.claims, checked.signer, input.token, 'signal');
     });
   }
+
+  /** A retry or abort signed by an operator of the registry; `nowMs` only in validators. */
+  const operatorCommand = (action: 'retry' | 'abort', token: unknown, spec: DeploymentSpec | undefined, nowMs?: number) => {
+    const checked = authority.check(action, token, {
+      workflowId: workflowInfo().workflowId,
+      firstRunId: workflowInfo().firstExecutionRunId,
+      digest: spec ? specDigest(spec) : undefined,
+      nowMs,
+      maxAge: run.spec.approval.maxDecisionAge,
+    });
+    if (!checked.ok) throw new Error(checked.reason);
+    return checked;
+  };
+  const signedBy = (checked: ReturnType<typeof operatorCommand>, token: string) => ({
+    token,
+    key: { thumbprint: checked.signer.thumbprint ?? '', publicKey: checked.signer.publicKey },
+  });
 
   setHandler(
     retryUpdate,
     (input) => {
-      run.requestRetry(input.operator, input.comment, input.spec);
+      const checked = operatorCommand('retry', input.token, input.spec);
+      authority.spend(checked.claims.nonce);
+      run.requestRetry(checked.claims.actor, checked.claims.comment, input.spec, signedBy(checked, input.token));
       return run.status();
     },
     {
       validator: (input) => {
         if (!run.isBlocked()) throw new Error(`the run is ${run.phase}, not blocked: nothing to retry`);
+        operatorCommand('retry', input?.token, input?.spec, Date.now());
         // The CLI validates a corrected spec in full (zod) before sending it; the workflow keeps
         // only these checks, because every cached run would otherwise carry its own copy of the
-        // schemas (~1.8 MB each, measured by npm run bench).
+        // schemas (~1.8 MB each, measured by npm run bench). Activities validate it again.
         if (input.spec) {
           const sections = ['mosip', 'esignet', 'openg2p', 'partners', 'oidcClient', 'approval'] as const;
           const missing = sections.filter((k) => typeof (input.spec as unknown as Record<string, unknown>)[k] !== 'object');
           if (missing.length) throw new Error(`the corrected spec lacks ${missing.join(', ')}: send it with \`g2p-onboard retry --spec <file>\`, which validates it`);
-          if (input.spec.deploymentId !== run.deploymentId) {
-            throw new Error(`the corrected spec is for deployment ${input.spec.deploymentId}, this run onboards ${run.deploymentId}`);
+          const fixed = changedFixedSections(run.spec, input.spec);
+          if (fixed.length) {
+            throw new Error(`a corrected spec may not change ${fixed.join(', ')}: they were fixed when the run started (start a new run for another deployment, partners or approvers)`);
           }
         }
       },
@@ -413,13 +488,16 @@ function installHandlers(run: OnboardingRun, approvals: ApprovalBook): void {
   setHandler(
     abortUpdate,
     (input) => {
-      run.requestAbort(input.operator, input.comment);
+      const checked = operatorCommand('abort', input.token, undefined);
+      authority.spend(checked.claims.nonce);
+      run.requestAbort(checked.claims.actor, checked.claims.comment ?? '', signedBy(checked, input.token));
       return run.status();
     },
     {
       validator: (input) => {
         if (!run.isBlocked()) throw new Error(`the run is ${run.phase}; only a blocked run can be aborted (cancel it in Temporal otherwise)`);
-        if (!input.comment?.trim()) throw new Error('abort needs a --comment saying why');
+        const checked = operatorCommand('abort', input?.token, undefined, Date.now());
+        if (!checked.claims.comment?.trim()) throw new Error('abort needs a --comment saying why');
       },
     },
   );

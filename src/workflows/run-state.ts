@@ -16,6 +16,7 @@ import {
 } from './messages.js';
 import { OnboardingApprover, OnboardingStep } from '../temporal/search-attributes.js';
 import type { DeploymentSpec } from '../spec/schema.js';
+import { canonicalJson } from '../approvals/command.js';
 
 /** Everything a continued run needs to go on where the previous one stopped. */
 export interface RunSnapshot {
@@ -165,16 +166,16 @@ export class OnboardingRun {
     return this.phase === 'blocked';
   }
 
-  requestRetry(operator: string, comment?: string, correctedSpec?: DeploymentSpec): void {
+  requestRetry(operator: string, comment: string | undefined, correctedSpec: DeploymentSpec | undefined, signed: Pick<AuditEntry, 'token' | 'key'>): void {
     const changed = correctedSpec ? changedSections(this.spec, correctedSpec) : [];
     const detail = [comment, changed.length ? `spec corrected: ${changed.join(', ')}` : undefined].filter(Boolean).join('; ');
-    this.record({ event: 'run.retry', step: this.currentStep, actor: operator, detail: detail || undefined });
+    this.record({ event: 'run.retry', step: this.currentStep, actor: operator, detail: detail || undefined, ...signed });
     if (correctedSpec) this.spec = correctedSpec;
     this.resolution = { kind: 'retry', operator };
   }
 
-  requestAbort(operator: string, comment: string): void {
-    this.record({ event: 'run.abort', step: this.currentStep, actor: operator, detail: comment });
+  requestAbort(operator: string, comment: string, signed: Pick<AuditEntry, 'token' | 'key'>): void {
+    this.record({ event: 'run.abort', step: this.currentStep, actor: operator, detail: comment, ...signed });
     this.resolution = { kind: 'abort', operator, comment };
   }
 
@@ -205,6 +206,21 @@ export function changedSections(before: DeploymentSpec, after: DeploymentSpec): 
     } else changed.push(key);
   }
   return changed;
+}
+
+/**
+ * What a corrected spec may not change: who approves and how (the approval section), and which
+ * deployment and partners the run registers. A retry that could would let ops swap the approvers
+ * of a run that is waiting for them.
+ */
+export function changedFixedSections(before: DeploymentSpec, after: DeploymentSpec): string[] {
+  const fixed: [string, (s: DeploymentSpec) => unknown][] = [
+    ['deploymentId', (s) => s.deploymentId],
+    ['approval', (s) => s.approval],
+    ['partners.auth.id', (s) => s.partners?.auth?.id],
+    ['partners.misp.id', (s) => s.partners?.misp?.id],
+  ];
+  return fixed.filter(([, pick]) => canonicalJson(pick(before)) !== canonicalJson(pick(after))).map(([path]) => path);
 }
 
 /** A failure that retrying cannot fix becomes a BlockingError; anything else is rethrown. */

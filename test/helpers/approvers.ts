@@ -19,6 +19,7 @@ export function approverPublicJwk(name: string): ApproverJwk {
   return normaliseApproverKey(approverPrivateKey(name).export({ format: 'jwk' }));
 }
 
-export function approver(name: string): { name: string; publicKey: ApproverJwk } {
-  return { name, publicKey: approverPublicJwk(name) };
+/** A spec's approver entry: the name only (keys live in the worker's identity registry, identities.ts). */
+export function approver(name: string): { name: string } {
+  return { name };
 }

@@ -8,6 +8,7 @@ import type { OnboardingResult } from '../../src/workflows/messages.js';
 import { sandboxSpec } from './fixtures.js';
 import { waitForStatus } from './harness.js';
 import { approveAs } from './approve.js';
+import { signer } from './identities.js';
 
 export interface CompletedRun {
   spec: DeploymentSpec;
@@ -27,7 +28,7 @@ export async function completeOnboarding(
   change?: (s: DeploymentSpecInput) => void,
 ): Promise<CompletedRun> {
   const spec = sandboxSpec(sandbox, deploymentId, change);
-  const handle = await startOnboarding(client, spec, 'staff-1');
+  const handle = await startOnboarding(client, spec, signer('staff-1'));
   await waitForPhase(handle, ['awaiting_approval']);
   await approveAs(handle, 'alice', 'checked');
   const result = (await handle.result()) as OnboardingResult;

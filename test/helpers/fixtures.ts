@@ -10,6 +10,7 @@ import { CredentialStore } from '../../src/activities/credential-store.js';
 import type { ActivityDeps } from '../../src/activities/index.js';
 import { AesGcmCodec, keyRingFromKeys } from '../../src/security/codec.js';
 import { approver } from './approvers.js';
+import { testPolicy } from './identities.js';
 
 /** Secret references of the test spec → the sandbox's generated values, as the worker's environment. */
 export function secretEnv(sandbox: Sandbox): NodeJS.ProcessEnv {
@@ -98,7 +99,7 @@ export function sandboxSpec(sandbox: Sandbox, deploymentId: string, change?: (s:
 
 export async function testDeps(sandbox: Sandbox): Promise<ActivityDeps> {
   const dir = await mkdtemp(join(tmpdir(), 'g2p-onboard-test-'));
-  return { secrets: { env: secretEnv(sandbox), baseDir: dir }, credentials: new CredentialStore(join(dir, 'credentials')) };
+  return { policy: testPolicy(dir), secrets: { env: secretEnv(sandbox), baseDir: dir }, credentials: new CredentialStore(join(dir, 'credentials')) };
 }
 
 export function testCodec(): AesGcmCodec {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { startProcess, type ManagedProcess } from '../../scripts/processes.js';
 import { AesGcmCodec, keyRingFromKeys } from '../../src/security/codec.js';
 import { WORKER_READY_LINE, workerProcessScript } from './worker-process.js';
+import { writeTestPolicy } from './identities.js';
 
 export interface WorkerLaunch {
   /** host:port of the Temporal frontend. */
@@ -25,7 +26,7 @@ export function sharedCodec(): { codecKey: string; codec: AesGcmCodec } {
   return { codecKey: key.toString('base64'), codec: new AesGcmCodec(keyRingFromKeys(key)) };
 }
 
-export function workerEnv(launch: WorkerLaunch): NodeJS.ProcessEnv {
+export function workerEnv(launch: WorkerLaunch & { policyFile: string }): NodeJS.ProcessEnv {
   // The parent's own Temporal settings (profiles, API keys) must not leak into the worker.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TEMPORAL_') && !name.startsWith('G2P_')));
   return {
@@ -37,11 +38,14 @@ export function workerEnv(launch: WorkerLaunch): NodeJS.ProcessEnv {
     G2P_TEST_CODEC_KEY: launch.codecKey,
     G2P_ONBOARD_CREDENTIALS_DIR: launch.credentialsDir,
     G2P_ONBOARD_SECRETS_DIR: launch.secretsDir,
+    G2P_ONBOARD_POLICY: launch.policyFile,
     ...(launch.httpTimeoutMs ? { G2P_TEST_HTTP_TIMEOUT_MS: String(launch.httpTimeoutMs) } : {}),
     ...(launch.httpWriteTimeoutMs ? { G2P_TEST_HTTP_WRITE_TIMEOUT_MS: String(launch.httpWriteTimeoutMs) } : {}),
   };
 }
 
-export function startWorkerProcess(launch: WorkerLaunch, name = 'worker'): Promise<ManagedProcess> {
-  return startProcess(name, process.execPath, [workerProcessScript()], { env: workerEnv(launch), readyLine: WORKER_READY_LINE, timeoutMs: 60_000 });
+/** Starts the worker with a policy trusting this process's fixture people (they sign here). */
+export async function startWorkerProcess(launch: WorkerLaunch, name = 'worker'): Promise<ManagedProcess> {
+  const policyFile = await writeTestPolicy(launch.secretsDir);
+  return startProcess(name, process.execPath, [workerProcessScript()], { env: workerEnv({ ...launch, policyFile }), readyLine: WORKER_READY_LINE, timeoutMs: 60_000 });
 }

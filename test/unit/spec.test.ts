@@ -7,19 +7,14 @@ import { parse, stringify } from 'yaml';
 import { parseSpec, SpecError } from '../../src/spec/load.js';
 import { durationMs, mosipServiceUrls, onboardingWorkflowId, redirectUris } from '../../src/spec/derived.js';
 import { projectRoot } from '../../src/temporal/binaries.js';
-import { ensureSandboxApproverKey, SANDBOX_APPROVER_DIR } from '../../src/sandbox/approver-key.js';
 import { approverPublicJwk } from '../helpers/approvers.js';
 
 const examplesDir = join(projectRoot, 'examples');
-// The example names the sandbox Partner Admin's public key file, which the sandbox creates.
-const exampleText = async () => {
-  await ensureSandboxApproverKey(join(projectRoot, SANDBOX_APPROVER_DIR));
-  return readFile(join(examplesDir, 'sandbox.yaml'), 'utf8');
-};
+const exampleText = async () => readFile(join(examplesDir, 'sandbox.yaml'), 'utf8');
 
 function problemsOf(text: string): SpecError['problems'] {
   try {
-    parseSpec(text, 'bad.yaml', examplesDir);
+    parseSpec(text, 'bad.yaml');
   } catch (err) {
     assert.ok(err instanceof SpecError, `expected SpecError, got ${String(err)}`);
     return err.problems;
@@ -28,8 +23,8 @@ function problemsOf(text: string): SpecError['problems'] {
 }
 
 test('the sandbox example is valid and fills in the guide defaults', async () => {
-  const spec = parseSpec(await exampleText(), 'examples/sandbox.yaml', examplesDir);
-  assert.equal(spec.approval.approvers[0]!.publicKey.kty, 'OKP', 'the PEM public key file became a JWK');
+  const spec = parseSpec(await exampleText(), 'examples/sandbox.yaml');
+  assert.deepEqual(spec.approval.approvers, [{ name: 'sandbox-partner-admin' }], 'approvers are named; their keys are the worker registry\'s');
   assert.equal(spec.deploymentId, 'openg2p-sandbox');
   assert.deepEqual(spec.oidcClient.acrs, ['mosip:idp:acr:biometrics', 'mosip:idp:acr:generated-code']);
   assert.deepEqual(spec.oidcClient.claims, ['birthdate', 'address', 'gender', 'name', 'phone_number', 'email', 'picture']);
@@ -107,19 +102,18 @@ test('esignet.clientManagement is required when the client is registered through
   assert.deepEqual(problemsOf(stringify(alongside)).map((p) => p.path).sort(), ['esignet.clientManagement', 'openg2p.database']);
 
   doc.oidcClient.registration = 'pms';
-  const pms = parseSpec(stringify(doc), 'pms.yaml', examplesDir);
+  const pms = parseSpec(stringify(doc), 'pms.yaml');
   assert.equal(pms.esignet.clientManagement, undefined);
 
   // Given anyway on the PMS path: accepted (unused), so switching paths needs no other edit.
   const both = parse(await exampleText());
   both.oidcClient.registration = 'pms';
-  assert.equal(parseSpec(stringify(both), 'pms.yaml', examplesDir).esignet.clientManagement?.clientId, 'mosip-pms-client');
+  assert.equal(parseSpec(stringify(both), 'pms.yaml').esignet.clientManagement?.clientId, 'mosip-pms-client');
 });
 
 test('the PMS example is valid without esignet.clientManagement', async () => {
-  await ensureSandboxApproverKey(join(projectRoot, SANDBOX_APPROVER_DIR));
   const text = await readFile(join(examplesDir, 'sandbox-pms.yaml'), 'utf8');
-  const spec = parseSpec(text, 'examples/sandbox-pms.yaml', examplesDir);
+  const spec = parseSpec(text, 'examples/sandbox-pms.yaml');
   assert.equal(spec.oidcClient.registration, 'pms');
   assert.equal(spec.esignet.clientManagement, undefined);
 });
@@ -130,20 +124,32 @@ test('durations use human units', () => {
   assert.equal(durationMs('30s'), 30_000);
 });
 
-test('approver keys are taken as PEM, ssh-ed25519 or JWK, and anything else is named', async () => {
+test('a spec that brings approver keys is refused: keys come from the worker identity registry', async () => {
   const doc = parse(await exampleText());
-  const jwk = approverPublicJwk('carol');
-  const raw = Buffer.from(jwk.x, 'base64url');
-  const blob = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 32]), raw]);
   doc.approval.approvers = [
-    { name: 'carol', publicKey: `ssh-ed25519 ${blob.toString('base64')} carol@laptop` },
-    { name: 'dave', publicKey: jwk },
-    { name: 'erin', publicKey: 'not a key' },
-    { name: 'frank', publicKeyFile: 'missing.pub' },
+    { name: 'mallory', publicKey: approverPublicJwk('mallory') },
+    { name: 'mallory2', publicKeyFile: 'mallory.pub' },
   ];
   const problems = problemsOf(stringify(doc));
-  assert.deepEqual(problems.map((p) => p.path).sort(), ['approval.approvers[2].publicKey', 'approval.approvers[3].publicKeyFile']);
-  doc.approval.approvers = doc.approval.approvers.slice(0, 2);
-  const spec = parseSpec(stringify(doc), 'ok.yaml', examplesDir);
-  assert.deepEqual(spec.approval.approvers[0]!.publicKey, jwk, 'the OpenSSH line and the JWK name the same key');
+  assert.deepEqual(problems.map((p) => p.path).sort(), ['approval.approvers[0].publicKey', 'approval.approvers[1].publicKeyFile']);
+  for (const p of problems) assert.match(p.message, /identity registry/);
+});
+
+test('durations are bounded: a 0ms poll or a deadline past the date range is refused', async () => {
+  const doc = parse(await exampleText());
+  doc.approval.pollInterval = '0ms';
+  doc.approval.deadline = '999999999d';
+  doc.approval.maxDecisionAge = '30d';
+  const problems = problemsOf(stringify(doc));
+  assert.deepEqual(problems.map((p) => p.path).sort(), ['approval.deadline', 'approval.maxDecisionAge', 'approval.pollInterval']);
+  assert.match(problems.find((p) => p.path === 'approval.pollInterval')!.message, /between 1s and 1d/);
+});
+
+test('logo, redirect and webhook URLs must be https: javascript: and plain http elsewhere are refused', async () => {
+  const doc = parse(await exampleText());
+  doc.oidcClient.logoUri = 'javascript:alert(1)';
+  doc.oidcClient.extraRedirectUris = ['http://openg2p.example.org/cb', 'data:text/html,hi'];
+  doc.approval.webhookUrl = 'http://hooks.example.org/notices';
+  const problems = problemsOf(stringify(doc));
+  assert.deepEqual(problems.map((p) => p.path).sort(), ['approval.webhookUrl', 'oidcClient.extraRedirectUris[0]', 'oidcClient.extraRedirectUris[1]', 'oidcClient.logoUri']);
 });

@@ -15,6 +15,7 @@ import type { Sandbox } from '../../src/sandbox/index.js';
 import { createOnboardingWorker } from '../../src/worker.js';
 import { startOnboarding } from '../../src/cli/runs.js';
 import { approveUpdate, statusQuery, type OnboardingResult } from '../../src/workflows/messages.js';
+import { signer } from '../helpers/identities.js';
 
 describe('approval timing (time-skipping server)', () => {
   let env: TestWorkflowEnvironment;
@@ -50,7 +51,7 @@ describe('approval timing (time-skipping server)', () => {
       s.approval.pollInterval = '12h';
       s.approval.webhookUrl = webhook.url;
     });
-    const handle = await startOnboarding(client, spec, 'staff-1');
+    const handle = await startOnboarding(client, spec, signer('staff-1'));
     const result = (await handle.result()) as OnboardingResult;
     assert.equal(result.outcome, 'timed_out');
     const mine = webhook.notices.filter((n) => n.deploymentId === 'slow-admins');
@@ -71,7 +72,7 @@ describe('approval timing (time-skipping server)', () => {
       s.approval.pollInterval = '1m';
       s.approval.deadline = '14d';
     });
-    const handle = await startOnboarding(client, spec, 'staff-1');
+    const handle = await startOnboarding(client, spec, signer('staff-1'));
     await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     const eventsBefore = await historyLength(handle.workflowId);
     const searchesBefore = mappingSearches();
@@ -98,7 +99,7 @@ describe('approval timing (time-skipping server)', () => {
       s.approval.deadline = '14d';
       s.approval.webhookUrl = webhook.url;
     });
-    const handle = await startOnboarding(client, spec, 'staff-1');
+    const handle = await startOnboarding(client, spec, signer('staff-1'));
     // ~8 events per reminder: past the 2,000-event mark after about 21 hours.
     await env.sleep('30h');
     const status = await handle.query(statusQuery);

@@ -11,6 +11,7 @@ import { loadAudit } from '../../src/cli/audit.js';
 import { approveSignal, approveUpdate, auditTrailQuery, statusQuery, type OnboardingResult } from '../../src/workflows/messages.js';
 import type { DeploymentSpecInput } from '../../src/spec/schema.js';
 import { approver } from '../helpers/approvers.js';
+import { signer } from '../helpers/identities.js';
 
 const refusedWith = (pattern: RegExp) => (err: unknown) =>
   err instanceof WorkflowUpdateFailedError && pattern.test(String(err.cause?.message)) ? true : assert.fail(`unexpected: ${String((err as WorkflowUpdateFailedError)?.cause?.message ?? err)}`);
@@ -24,7 +25,7 @@ describe('approval rules on a real Temporal server', () => {
 
   async function waitingRun(id: string, change?: (s: DeploymentSpecInput) => void, initiator = 'staff-1') {
     const spec = sandboxSpec(h.sandbox, id, change);
-    const handle = await startOnboarding(h.client, spec, initiator);
+    const handle = await startOnboarding(h.client, spec, signer(initiator));
     await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     return { spec, handle };
   }
@@ -39,9 +40,9 @@ describe('approval rules on a real Temporal server', () => {
     // mallory's signature over a payload claiming to be alice's decision
     const forgedToken = `${forged[0]}.${aliceClaims[1]}.${forged[2]}`;
     await assert.rejects(handle.executeUpdate(approveUpdate, { args: [{ token: forgedToken }] }), refusedWith(/signature does not verify with alice's public key/));
-    await assert.rejects(handle.executeUpdate(approveUpdate, { args: [{ token: 'not-a-jws' }] }), refusedWith(/unsigned decisions are refused/));
+    await assert.rejects(handle.executeUpdate(approveUpdate, { args: [{ token: 'not-a-jws' }] }), refusedWith(/unsigned messages are refused/));
     const stale = await decisionToken(handle, 'alice', 'approve', undefined, { iat: Math.floor(Date.now() / 1000) - 600 });
-    await assert.rejects(handle.executeUpdate(approveUpdate, { args: [{ token: stale }] }), refusedWith(/stale decisions are refused/));
+    await assert.rejects(handle.executeUpdate(approveUpdate, { args: [{ token: stale }] }), refusedWith(/stale signatures are refused/));
     const otherRun = await decisionToken(handle, 'alice', 'approve', undefined, { rid: 'another-run' });
     await assert.rejects(handle.executeUpdate(approveUpdate, { args: [{ token: otherRun }] }), refusedWith(/signed for another run/));
     assert.equal(updateEventCount(await handle.fetchHistory()), 0, 'no refused decision reached history');
@@ -59,7 +60,7 @@ describe('approval rules on a real Temporal server', () => {
 
   test('the person who started the run cannot approve it', async () => {
     const { handle } = await waitingRun('four-eyes', undefined, 'alice');
-    await assert.rejects(approveAs(handle, 'alice'), refusedWith(/alice started this run and cannot also decide it/));
+    await assert.rejects(approveAs(handle, 'alice'), refusedWith(/alice started this run \(or holds the key that did\) and cannot also decide it/));
     await approveAs(handle, 'bob', 'second pair of eyes');
     const result = (await handle.result()) as OnboardingResult;
     assert.equal(result.outcome, 'completed');

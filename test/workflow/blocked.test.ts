@@ -3,23 +3,25 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { sandboxSpec } from '../helpers/fixtures.js';
 import { useWorkflowHarness, waitForStatus } from '../helpers/harness.js';
 import { approveAs } from '../helpers/approve.js';
 import { SEEDED_AUTH_POLICY } from '../../src/sandbox/mosip/index.js';
 import type { PolicyRecord } from '../../src/sandbox/mosip/state.js';
-import { startOnboarding } from '../../src/cli/runs.js';
-import { abortUpdate, retryUpdate, type OnboardingResult, type RetryInput } from '../../src/workflows/messages.js';
+import { abortRun, Refused, retryRun, startOnboarding } from '../../src/cli/runs.js';
+import type { OnboardingResult } from '../../src/workflows/messages.js';
+import type { DeploymentSpec } from '../../src/spec/schema.js';
+import { signer } from '../helpers/identities.js';
 
 const UNKNOWN_POLICY = 'no-such-policy';
 
-/** Sends `retry`; a refusal fails the test with the workflow's own reason. */
-async function retry(handle: WorkflowHandle, input: RetryInput): Promise<void> {
+/** Sends `retry` signed by `ops-1`, as the CLI does; a refusal fails the test with the workflow's own reason. */
+async function retry(handle: WorkflowHandle, opts: { comment?: string; spec?: DeploymentSpec }): Promise<void> {
   try {
-    await handle.executeUpdate(retryUpdate, { args: [input] });
+    await retryRun(handle, signer('ops-1'), opts);
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw new Error(`retry refused: ${err.cause?.message}`);
+    if (err instanceof Refused) throw new Error(`retry refused: ${err.message}`);
     throw err;
   }
 }
@@ -46,7 +48,7 @@ describe('blocked runs', () => {
     const auth = spec.partners.auth.id;
     // Withdraw the policy once the run is past its prerequisite checks (while it uploads the partner certificate).
     const certificateUpload = h.sandbox.faults.add({ method: 'POST', path: '/v1/partnermanager/partners/certificate/upload', match: [`"${auth}"`], kind: 'latency', latencyMs: 300, count: 1 });
-    const handle = await startOnboarding(h.client, spec, 'staff-1');
+    const handle = await startOnboarding(h.client, spec, signer('staff-1'));
     await certificateUpload.firstHit;
     policy.isActive = false;
 
@@ -62,7 +64,7 @@ describe('blocked runs', () => {
     );
 
     const fixed = withPolicy('blocked-retry', SEEDED_AUTH_POLICY);
-    await retry(handle, { operator: 'ops-1', comment: 'policy withdrawn; use the published one', spec: fixed });
+    await retry(handle, { comment: 'policy withdrawn; use the published one', spec: fixed });
     await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     await approveAs(handle, 'alice', 'checked');
     const result = (await handle.result()) as OnboardingResult;
@@ -77,14 +79,14 @@ describe('blocked runs', () => {
   });
 
   test('an unknown policy name blocks the run with the policy named; retry with a fixed spec completes it', async () => {
-    const handle = await startOnboarding(h.client, withPolicy('blocked-unknown', UNKNOWN_POLICY), 'staff-1');
+    const handle = await startOnboarding(h.client, withPolicy('blocked-unknown', UNKNOWN_POLICY), signer('staff-1'));
     const blocked = await waitForStatus(handle, (s) => s.phase === 'blocked');
     // The prerequisite checks catch it when the policy manager is reachable; PMS itself at the mapping step otherwise.
     if (blocked.lastError?.step === 'requestAuthPolicyMapping') assert.equal(blocked.lastError.code, 'PMS_PRT_098');
     else assert.equal(blocked.lastError?.step, 'verifyPrerequisites');
     assert.match(blocked.lastError?.message ?? '', new RegExp(`${UNKNOWN_POLICY}|policy`, 'i'));
 
-    await retry(handle, { operator: 'ops-1', spec: withPolicy('blocked-unknown', SEEDED_AUTH_POLICY) });
+    await retry(handle, { spec: withPolicy('blocked-unknown', SEEDED_AUTH_POLICY) });
     await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     await approveAs(handle, 'bob');
     assert.equal(((await handle.result()) as OnboardingResult).outcome, 'completed');
@@ -93,9 +95,9 @@ describe('blocked runs', () => {
 
   test('abort ends a blocked run and nothing after the blocked step is made', async () => {
     const spec = withPolicy('blocked-abort', UNKNOWN_POLICY);
-    const handle = await startOnboarding(h.client, spec, 'staff-1');
+    const handle = await startOnboarding(h.client, spec, signer('staff-1'));
     await waitForStatus(handle, (s) => s.phase === 'blocked');
-    await handle.executeUpdate(abortUpdate, { args: [{ operator: 'ops-1', comment: 'deployment cancelled' }] });
+    await abortRun(handle, signer('ops-1'), 'deployment cancelled');
     const result = (await handle.result()) as OnboardingResult;
 
     assert.equal(result.outcome, 'aborted');

@@ -26,6 +26,7 @@ import { statusQuery, type OnboardingResult, type StatusView, type StepName } fr
 import type { DeploymentSpec } from '../../src/spec/schema.js';
 import type { AesGcmCodec } from '../../src/security/codec.js';
 import { dataConverterFor } from '../../src/security/data-converter.js';
+import { signer } from '../helpers/identities.js';
 
 /** Worker HTTP timeouts longer than it takes every run to reach its held call, so none gives up before the kill. */
 const HOLD_CALLS_MS = 110_000;
@@ -125,9 +126,9 @@ describe('durability: nothing lost, nothing twice', () => {
     let worker = await startWorker(env.address);
     // The discovery hold is not narrowed to one deployment: its run goes first, alone.
     const [first, ...rest] = scenarios;
-    first!.handle = await startOnboarding(client, first!.spec, 'staff-1');
+    first!.handle = await startOnboarding(client, first!.spec, signer('staff-1'));
     await first!.rule!.firstHit;
-    for (const s of rest) s.handle = await startOnboarding(client, s.spec, 'staff-1');
+    for (const s of rest) s.handle = await startOnboarding(client, s.spec, signer('staff-1'));
 
     /** Approves runs that wait, holding approval-time calls first; true once every hold has caught its call. */
     const drive = async (): Promise<boolean> => {
@@ -217,7 +218,7 @@ describe('durability: nothing lost, nothing twice', () => {
       const spec = sandboxSpec(sandbox, 'restart-1', (s) => {
         s.openg2p.provider = { ...s.openg2p.provider, name: 'e-Signet restart-1' };
       });
-      const started = await startOnboarding(client, spec, 'staff-1');
+      const started = await startOnboarding(client, spec, signer('staff-1'));
       await waitFor('the run to wait for approval', async () => (await started.query(statusQuery)).phase === 'awaiting_approval', 60_000);
       await client.connection.close();
 

@@ -7,13 +7,14 @@ import { useWorkflowHarness, waitForStatus } from '../helpers/harness.js';
 import { Refused, startOnboarding } from '../../src/cli/runs.js';
 import { statusQuery, type OnboardingResult } from '../../src/workflows/messages.js';
 import { approveAs, rejectAs } from '../helpers/approve.js';
+import { signer } from '../helpers/identities.js';
 
 describe('onboardDeployment on a real Temporal server', () => {
   const h = useWorkflowHarness();
 
   test('an approved run registers exactly one of everything and a user can log in', async () => {
     const spec = sandboxSpec(h.sandbox, 'happy', withLoginCheck(h.sandbox));
-    const handle = await startOnboarding(h.client, spec, 'staff-1');
+    const handle = await startOnboarding(h.client, spec, signer('staff-1'));
     const pending = await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     assert.deepEqual(pending.pendingApproval?.approvers, ['alice', 'bob']);
     assert.equal(pending.initiator, 'staff-1');
@@ -56,7 +57,7 @@ describe('onboardDeployment on a real Temporal server', () => {
   test('a rejection ends the run as rejected and registers nothing', async () => {
     const spec = sandboxSpec(h.sandbox, 'rejected');
     const providersBefore = h.sandbox.odoo.providers.size;
-    const handle = await startOnboarding(h.client, spec, 'staff-1');
+    const handle = await startOnboarding(h.client, spec, signer('staff-1'));
     await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     await rejectAs(handle, 'bob', 'wrong organisation');
     const result = (await handle.result()) as OnboardingResult;
@@ -70,7 +71,7 @@ describe('onboardDeployment on a real Temporal server', () => {
 
   test('an approver not on the spec is refused and leaves no history event', async () => {
     const spec = sandboxSpec(h.sandbox, 'intruder');
-    const handle = await startOnboarding(h.client, spec, 'staff-1');
+    const handle = await startOnboarding(h.client, spec, signer('staff-1'));
     await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     const before = (await handle.fetchHistory()).events?.length ?? 0;
     await assert.rejects(
@@ -88,8 +89,8 @@ describe('onboardDeployment on a real Temporal server', () => {
 
   test('a second start for a deployment that is running is refused', async () => {
     const spec = sandboxSpec(h.sandbox, 'twice');
-    const handle = await startOnboarding(h.client, spec, 'staff-1');
-    await assert.rejects(startOnboarding(h.client, spec, 'staff-2'), (err: unknown) => err instanceof Refused && /already running/.test((err as Error).message));
+    const handle = await startOnboarding(h.client, spec, signer('staff-1'));
+    await assert.rejects(startOnboarding(h.client, spec, signer('staff-2')), (err: unknown) => err instanceof Refused && /already running/.test((err as Error).message));
     await handle.terminate('test done');
   });
 });

@@ -18,6 +18,7 @@ import { statusQuery, type OnboardingResult } from '../../src/workflows/messages
 import { createActivities, type ActivityDeps } from '../../src/activities/index.js';
 import { pmsOidcClientId } from '../../src/activities/esignet.js';
 import type { DeploymentSpec, DeploymentSpecInput } from '../../src/spec/schema.js';
+import { signer } from '../helpers/identities.js';
 
 let env: TestWorkflowEnvironment;
 before(async () => {
@@ -49,7 +50,7 @@ function withSandbox(options: SandboxOptions) {
 
 /** Starts a run as staff do; approves it when (and only when) it waits for an approval. */
 async function onboard(client: Client, spec: DeploymentSpec): Promise<OnboardingResult> {
-  const handle = await startOnboarding(client, spec, 'staff-1');
+  const handle = await startOnboarding(client, spec, signer('staff-1'));
   const done = handle.result() as Promise<OnboardingResult>;
   for (;;) {
     const settled = await Promise.race([done.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 200))]);

@@ -12,6 +12,7 @@ import { startOnboarding } from '../../src/cli/runs.js';
 import { dataConverterFor } from '../../src/security/data-converter.js';
 import { findWorkflowBundle } from '../../src/workflow-bundle.js';
 import type { OnboardingResult } from '../../src/workflows/messages.js';
+import { signer } from '../helpers/identities.js';
 
 describe('replaying waiting runs', () => {
   const h = useWorkflowHarness({}, { maxCachedWorkflows: 0 });
@@ -22,7 +23,7 @@ describe('replaying waiting runs', () => {
       s.approval.reminderInterval = '1s';
       s.approval.escalateAfter = '2s';
     });
-    const handle = await startOnboarding(h.client, spec, 'staff-1');
+    const handle = await startOnboarding(h.client, spec, signer('staff-1'));
     await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     // Long enough for the PMS watch to start, a few reminders and the escalation.
     await new Promise((r) => setTimeout(r, 3_500));

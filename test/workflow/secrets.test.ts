@@ -30,6 +30,8 @@ import { abortUpdate, statusQuery } from '../../src/workflows/messages.js';
 import { startOnboarding } from '../../src/cli/runs.js';
 import { sandboxSpec, secretEnv, startTestSandbox, withLoginCheck } from '../helpers/fixtures.js';
 import { completeOnboarding, waitForPhase, type CompletedRun } from '../helpers/completed-run.js';
+import { signer } from '../helpers/identities.js';
+import { commandToken } from '../helpers/approve.js';
 
 const { temporal } = proto;
 type History = protoTypes.api.history.v1.History;
@@ -262,7 +264,7 @@ describe('secrets in history, logs and the codec server', () => {
     const spec = sandboxSpec(sandbox, 'secrets-missing', (s) => {
       s.openg2p.password = missingRef;
     });
-    const handle = await startOnboarding(clientWith(oldKey), spec, 'staff-1');
+    const handle = await startOnboarding(clientWith(oldKey), spec, signer('staff-1'));
     await waitForPhase(handle, ['blocked']);
     const status = await handle.query(statusQuery);
     assert.equal(status.lastError?.step, 'verifyPrerequisites');
@@ -282,7 +284,7 @@ describe('secrets in history, logs and the codec server', () => {
       s.openg2p.password = missingRef;
     });
     const client = clientWith(oldKey);
-    const handle = await startOnboarding(client, spec, 'staff-1');
+    const handle = await startOnboarding(client, spec, signer('staff-1'));
     await waitForPhase(handle, ['blocked']);
     const blocked = (await handle.query(statusQuery)).lastError!;
     assert.match(blocked.message, new RegExp(missingRef), 'the status query still gives the real message');
@@ -309,7 +311,7 @@ describe('secrets in history, logs and the codec server', () => {
 
     // Workflow code encodes its failures too (the bundle's failure converter): a refused update, raw…
     const refusal = 'abort needs a --comment saying why';
-    const [input] = await codecFor(oldKey).encode([defaultPayloadConverter.toPayload({ operator: 'ops-1', comment: '' })]);
+    const [input] = await codecFor(oldKey).encode([defaultPayloadConverter.toPayload({ token: await commandToken(handle, 'ops-1', 'abort', { comment: '' }) })]);
     const raw = await connection.workflowService.updateWorkflowExecution({
       namespace: 'default',
       workflowExecution: { workflowId: handle.workflowId },
@@ -322,7 +324,7 @@ describe('secrets in history, logs and the codec server', () => {
     assert.ok(!JSON.stringify(raw.toJSON()).includes(refusal));
     // …and through the client, the operator's reason.
     await assert.rejects(
-      handle.executeUpdate(abortUpdate, { args: [{ operator: 'ops-1', comment: '' }] }),
+      handle.executeUpdate(abortUpdate, { args: [{ token: await commandToken(handle, 'ops-1', 'abort', { comment: '' }) }] }),
       (err: unknown) => err instanceof WorkflowUpdateFailedError && err.cause?.message === refusal,
     );
     await handle.terminate('test done');
@@ -349,7 +351,7 @@ describe('secrets in history, logs and the codec server', () => {
       await newOnly.close();
     }
 
-    const fresh = await startOnboarding(client, sandboxSpec(sandbox, 'secrets-rotated'), 'staff-1');
+    const fresh = await startOnboarding(client, sandboxSpec(sandbox, 'secrets-rotated'), signer('staff-1'));
     await waitForPhase(fresh, ['awaiting_approval']);
     const freshPayloads = payloadsOf(await rawHistories(fresh.workflowId, fresh.firstExecutionRunId)).filter((p) => encodingOf(p) === ENCRYPTED);
     const keyIds = new Set(freshPayloads.map((p) => Buffer.from(p.metadata!['encryption-key-id']!, 'base64').toString()));

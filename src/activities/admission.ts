@@ -1,0 +1,43 @@
+// admitRun: the worker's word on a run before anything is touched. The spec came from someone
+// the worker's controls exist to check, through a client the worker does not control, so it is
+// validated again here, and the people who may start, decide on and operate the run are taken
+// from the worker's identity registry, never from the spec.
+import { deploymentSpecSchema, type DeploymentSpec } from '../spec/schema.js';
+import { withRole } from '../security/worker-policy.js';
+import { RUN_REFUSED, type RunTrust, type TrustedIdentity } from '../workflows/messages.js';
+import { guarded, type ActivityDeps } from './context.js';
+import { blockingFailure } from './failures.js';
+
+
+export function admissionActivities(deps: ActivityDeps) {
+  return {
+    async admitRun(spec: DeploymentSpec): Promise<RunTrust> {
+      return guarded(deps, async () => {
+        const problems: string[] = [];
+        const parsed = deploymentSpecSchema.safeParse(spec);
+        if (!parsed.success) problems.push(...parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+        const registry = deps.policy;
+        const approvers = withRole(registry, 'approver');
+        const named = (spec?.approval?.approvers ?? []).map((a) => a.name);
+        const unknown = named.filter((name) => !approvers.some((a) => a.name === name));
+        if (unknown.length) {
+          problems.push(`approval.approvers: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not an approver in the worker's identity registry (${registry.source})`);
+        }
+        if (problems.length) {
+          throw blockingFailure(RUN_REFUSED, `the worker refuses this spec: ${problems.join('; ')}`, {
+            hint: 'correct the spec (`g2p-onboard validate --policy <the worker policy>` shows the same problems offline) and start again; registry changes are for the worker operator',
+          });
+        }
+        const relevant = registry.identities.filter((i) => i.roles.includes('initiator') || i.roles.includes('operator') || named.includes(i.name));
+        const identities: TrustedIdentity[] = relevant.map((i) => ({
+          name: i.name,
+          // An approver not named by this spec gets no approver role in this run.
+          roles: i.roles.filter((r) => r !== 'approver' || named.includes(i.name)),
+          publicKey: i.publicKey,
+          thumbprint: i.thumbprint,
+        }));
+        return { identities };
+      });
+    },
+  };
+}

@@ -45,9 +45,14 @@ const identity = {
   key: { type: 'string' as const, short: 'k' },
 };
 
+/** G2P_ONBOARD_KEY belongs to G2P_ONBOARD_USER: someone acting `--as` another name gives that person's `--key`. */
+function envKeyFor(name: string | undefined): string | undefined {
+  return name !== undefined && name === (process.env.G2P_ONBOARD_USER ?? name) ? process.env.G2P_ONBOARD_KEY : undefined;
+}
+
 async function signer(values: Record<string, string | boolean | undefined>, verb: string, role: string): Promise<Signer> {
   const name = (values.as as string | undefined) ?? process.env.G2P_ONBOARD_USER;
-  const keyRef = (values.key as string | undefined) ?? process.env.G2P_ONBOARD_KEY;
+  const keyRef = (values.key as string | undefined) ?? envKeyFor(name);
   if (!name) throw new UsageError(`${verb} needs --as <name> (or G2P_ONBOARD_USER): ${role} listed in the worker's identity registry`);
   if (!keyRef) throw new UsageError(`${verb} needs --key <private key file|env:NAME> (or G2P_ONBOARD_KEY): the workflow verifies who signed it`);
   const { loadSigner } = await import('./decide.js');
@@ -221,7 +226,7 @@ function decisionCommand(decision: 'approve' | 'reject'): Command {
     positionals: ['id'],
     async run({ values, positionals }) {
       if (!values.as) throw new UsageError(`${decision} needs --as <approver> (a name listed in the spec's approval.approvers)`);
-      const keyRef = (values.key as string | undefined) ?? process.env.G2P_ONBOARD_APPROVER_KEY ?? process.env.G2P_ONBOARD_KEY;
+      const keyRef = (values.key as string | undefined) ?? process.env.G2P_ONBOARD_APPROVER_KEY ?? envKeyFor(values.as as string);
       if (!keyRef) throw new UsageError(`${decision} needs --key <private key file> (or env:NAME, or G2P_ONBOARD_APPROVER_KEY): decisions are signed`);
       if (decision === 'reject' && !values.comment) throw new UsageError('reject needs --comment "why"');
       return withClient(async (c) => {

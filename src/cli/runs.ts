@@ -30,9 +30,10 @@ export function workflowIdFor(idOrDeployment: string): string {
 }
 
 /** Starts the onboarding of `spec`, signed by `initiator`: the workflow verifies who started it. */
-export async function startOnboarding(client: Client, spec: DeploymentSpec, initiator: Signer): Promise<WorkflowHandleWithFirstExecutionRunId> {
+export async function startOnboarding(client: Client, spec: DeploymentSpec, initiator: Signer, signedAt?: Date): Promise<WorkflowHandleWithFirstExecutionRunId> {
   const workflowId = onboardingWorkflowId(spec.deploymentId);
-  const start: StartCommand = { token: signCommand(initiator.key, { action: 'start', wid: workflowId, actor: initiator.name, digest: specDigest(spec) }) };
+  const iat = signedAt ? { iat: Math.floor(signedAt.getTime() / 1000) } : {};
+  const start: StartCommand = { token: signCommand(initiator.key, { action: 'start', wid: workflowId, actor: initiator.name, digest: specDigest(spec), ...iat }) };
   try {
     return await client.workflow.start(ONBOARDING_WORKFLOW_TYPE, {
       workflowId,

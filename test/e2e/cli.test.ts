@@ -42,13 +42,25 @@ before(async () => {
     '--mosip-port', String(ports.mosip), '--esignet-port', String(ports.esignet), '--odoo-port', String(ports.odoo), '--control-port', String(ports.control),
     '--secrets-dir', secrets, '--partner-user', 'e2e-auth'], { readyLine: /credentials written/ });
   await writeFile(join(dir, 'codec-keys'), `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  // The people: e2e-staff starts, alice approves, ops-e2e operates; mallory is nobody.
+  const people: Record<string, string[]> = { 'e2e-staff': ['initiator'], alice: ['approver'], 'ops-e2e': ['operator'], mallory: [] };
+  const identities = [];
+  for (const [name, roles] of Object.entries(people)) {
+    const pair = generateKeyPairSync('ed25519');
+    await writeFile(join(dir, `${name}.pem`), pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    if (roles.length) identities.push({ name, roles, publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }) });
+  }
+  const policyFile = join(dir, 'worker-policy.yaml');
+  await writeFile(policyFile, stringify({ secretsDir: '.', envPrefix: 'E2E_', deployments: [{ match: '*', hosts: ['127.0.0.1'], privateNetworks: true }], identities }), { mode: 0o600 });
   env = {
     ...process.env,
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_NAMESPACE: 'default',
     G2P_ONBOARD_CODEC_KEYS: `file:${join(dir, 'codec-keys')}`,
     G2P_ONBOARD_CREDENTIALS_DIR: join(dir, 'credentials'),
+    G2P_ONBOARD_POLICY: policyFile,
     G2P_ONBOARD_USER: 'e2e-staff',
+    G2P_ONBOARD_KEY: join(dir, 'e2e-staff.pem'),
   };
   worker = await startProcess('worker', process.execPath, [join(projectRoot, 'dist/src/worker.js')], { env, cwd: dir, readyLine: /g2p-onboard worker:/, timeoutMs: 60_000 });
   const m = `http://127.0.0.1:${ports.mosip}`;
@@ -65,14 +77,9 @@ before(async () => {
       misp: { id: 'e2e-misp', organisation: 'E2E Org', address: 'Street 1', contactNumber: '+1001', email: 'misp@e2e.example' },
     },
     oidcClient: { name: 'OpenG2P E2E', logoUri: 'https://openg2p.org/logo.png' },
-    approval: { approvers: [{ name: 'alice', publicKeyFile: 'alice.pub' }], pollInterval: '1s' },
+    approval: { approvers: [{ name: 'alice' }], pollInterval: '1s' },
     verification: { individualId: '8267411571', otp: 'file:secrets/verification-otp' },
   };
-  const alice = generateKeyPairSync('ed25519');
-  await writeFile(join(dir, 'alice.pem'), alice.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-  await writeFile(join(dir, 'alice.pub'), alice.publicKey.export({ type: 'spki', format: 'pem' }));
-  const mallory = generateKeyPairSync('ed25519');
-  await writeFile(join(dir, 'mallory.pem'), mallory.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   specFile = join(dir, 'e2e.yaml');
   await writeFile(specFile, stringify(spec));
 });
@@ -196,7 +203,7 @@ test('a blocked run shows its real error in status', async () => {
   assert.ok(text.stdout.includes(missingRef), text.stdout);
   assert.doesNotMatch(text.stdout, /Encoded failure/);
 
-  const aborted = await cli('abort', 'e2e-blocked', '--comment', 'e2e done');
+  const aborted = await cli('abort', 'e2e-blocked', '--as', 'ops-e2e', '--key', join(dir, 'ops-e2e.pem'), '--comment', 'e2e done');
   assert.equal(aborted.code, 0, aborted.stderr);
 });
 

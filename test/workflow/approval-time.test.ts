@@ -51,7 +51,7 @@ describe('approval timing (time-skipping server)', () => {
       s.approval.pollInterval = '12h';
       s.approval.webhookUrl = webhook.url;
     });
-    const handle = await startOnboarding(client, spec, signer('staff-1'));
+    const handle = await startOnboarding(client, spec, signer('staff-1'), new Date(await env.currentTimeMs()));
     const result = (await handle.result()) as OnboardingResult;
     assert.equal(result.outcome, 'timed_out');
     const mine = webhook.notices.filter((n) => n.deploymentId === 'slow-admins');
@@ -72,7 +72,7 @@ describe('approval timing (time-skipping server)', () => {
       s.approval.pollInterval = '1m';
       s.approval.deadline = '14d';
     });
-    const handle = await startOnboarding(client, spec, signer('staff-1'));
+    const handle = await startOnboarding(client, spec, signer('staff-1'), new Date(await env.currentTimeMs()));
     await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     const eventsBefore = await historyLength(handle.workflowId);
     const searchesBefore = mappingSearches();
@@ -99,7 +99,7 @@ describe('approval timing (time-skipping server)', () => {
       s.approval.deadline = '14d';
       s.approval.webhookUrl = webhook.url;
     });
-    const handle = await startOnboarding(client, spec, signer('staff-1'));
+    const handle = await startOnboarding(client, spec, signer('staff-1'), new Date(await env.currentTimeMs()));
     // ~8 events per reminder: past the 2,000-event mark after about 21 hours.
     await env.sleep('30h');
     const status = await handle.query(statusQuery);

@@ -30,7 +30,7 @@ import { abortUpdate, statusQuery } from '../../src/workflows/messages.js';
 import { startOnboarding } from '../../src/cli/runs.js';
 import { sandboxSpec, secretEnv, startTestSandbox, withLoginCheck } from '../helpers/fixtures.js';
 import { completeOnboarding, waitForPhase, type CompletedRun } from '../helpers/completed-run.js';
-import { signer } from '../helpers/identities.js';
+import { signer, writeTestPolicy } from '../helpers/identities.js';
 import { commandToken } from '../helpers/approve.js';
 
 const { temporal } = proto;
@@ -98,6 +98,7 @@ describe('secrets in history, logs and the codec server', () => {
         G2P_ONBOARD_CODEC_KEYS: `file:${join(dir, 'codec-keys')}`,
         G2P_ONBOARD_CREDENTIALS_DIR: join(dir, 'credentials'),
         G2P_ONBOARD_SECRETS_DIR: dir,
+        G2P_ONBOARD_POLICY: await writeTestPolicy(dir),
         // The most the worker ever logs: SDK, Core and activity lines at DEBUG.
         G2P_ONBOARD_LOG_LEVEL: 'DEBUG',
       },

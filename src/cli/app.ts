@@ -1,13 +1,16 @@
 // g2p-onboard's commands: one command, verbs per role — staff start and watch runs, approvers
 // decide, ops retry, abort and inspect. Talks to Temporal through the standard environment
-// configuration (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS, API key, TOML profile).
+// configuration (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS, API key, TOML profile). It never
+// holds the payload key ring: payloads are encoded and decoded by the codec server, with the
+// user's own token (TEMPORAL_CODEC_ENDPOINT, TEMPORAL_CODEC_AUTH), which logs each request.
 // main.ts runs them, from the prepared bundle when there is a fresh one (bundle.ts).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { userInfo } from 'node:os';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SpecError } from '../spec/load.js';
 import { connectClient, temporalUiUrl, loadConnectionConfig } from '../temporal/connection.js';
-import { ensureLocalCodecKeys, loadCodec } from '../security/codec-keys.js';
+import { remoteCodecFromEnv } from '../security/remote-codec.js';
+import { DEFAULT_CODEC_ENDPOINT, DEFAULT_CODEC_SERVER_TOKEN_REF } from '../security/codec-defaults.js';
 import { OnboardingApprover, OnboardingDeploymentId, OnboardingStep } from '../temporal/search-attributes.js';
 import {
   abortUpdate,
@@ -44,8 +47,8 @@ const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 const whoami = () => process.env.G2P_ONBOARD_USER ?? userInfo().username;
 
 async function client(): Promise<Client> {
-  await ensureLocalCodecKeys();
-  return connectClient({ client: { dataConverter: { payloadCodecs: [await loadCodec()] } } });
+  const codec = remoteCodecFromEnv(loadConnectionConfig().namespace);
+  return connectClient({ client: { dataConverter: { payloadCodecs: [codec] } } });
 }
 
 async function withClient<T>(body: (c: Client) => Promise<T>): Promise<T> {
@@ -247,8 +250,11 @@ function help(): string {
     ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
     'Temporal connection: TEMPORAL_ADDRESS (default localhost:7233), TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,',
-    'TEMPORAL_TLS_* or a TOML profile (TEMPORAL_PROFILE). Payloads are encrypted with the keys in',
-    'G2P_ONBOARD_CODEC_KEYS (a secret reference; default file:.data/codec-keys).',
+    'TEMPORAL_TLS_* or a TOML profile (TEMPORAL_PROFILE).',
+    'Payloads are encrypted: the CLI encodes and decodes them through the codec server, with your token',
+    '(the key ring stays on the workers and the codec server): TEMPORAL_CODEC_ENDPOINT (default',
+    `${DEFAULT_CODEC_ENDPOINT}, what \`npm run temporal\` serves), TEMPORAL_CODEC_AUTH ("Bearer <token>"), else the`,
+    `token from the reference in G2P_ONBOARD_CODEC_SERVER_TOKEN (default ${DEFAULT_CODEC_SERVER_TOKEN_REF}).`,
     'Your identity for approvals, retries and aborts: --as, else G2P_ONBOARD_USER, else your login name.',
     '',
     'exit codes: 0 ok, 1 run failed or server error, 2 invalid input, 3 refused, 4 not found',

@@ -15,6 +15,7 @@ import { claimPort, startDevServer, type DevServer } from '../../src/temporal/de
 import { startCodecServer, type RunningCodecServer } from '../../src/security/codec-server.js';
 import { CodecAccess } from '../../src/security/codec-server-auth.js';
 import { dataConverterFor } from '../../src/security/data-converter.js';
+import { RemoteCodec } from '../../src/security/remote-codec.js';
 import { createOnboardingWorker } from '../../src/worker.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { startTestSandbox, testCodec, testDeps } from '../helpers/fixtures.js';
@@ -47,7 +48,9 @@ describe('the Temporal UI through the codec server', { skip: existsSync(CHROMIUM
     connection = await Connection.connect({ address: server.address });
     worker = await createOnboardingWorker({ connection: nativeConnection, namespace: 'default', codec, deps: await testDeps(sandbox) });
     running = worker.run();
-    const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(codec) });
+    // The worker holds the key ring; the client, like the CLI, goes through the codec server.
+    const clientCodec = new RemoteCodec({ endpoint: codecServer.url, namespace: 'default', authorization: async () => `Bearer ${token}` });
+    const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(clientCodec) });
     run = await completeOnboarding(client, sandbox, 'browser-ui');
     await mkdir(SHOT_DIR, { recursive: true });
   });

@@ -1,7 +1,8 @@
 // `npm run codec-server`: the codec server on its own, for a Temporal UI that `npm run temporal`
 // does not start (a cluster's UI, docker compose). Settings come from the environment:
 // G2P_ONBOARD_CODEC_KEYS, G2P_ONBOARD_CODEC_SERVER_TOKEN, _HOST, _PORT, _UI_ORIGINS, _TLS_CERT,
-// _TLS_KEY, _CROSS_SITE, _BEHIND_TLS (see README, "Reading encrypted runs").
+// _TLS_KEY, _CROSS_SITE, _BEHIND_TLS (see README, "Reading encrypted runs"). Each decode it makes
+// is logged here, one line per request, naming the caller.
 import { codecServerSettingsFromEnv, startCodecServerFromEnv } from '../src/security/codec-server-setup.js';
 
 let server;
@@ -13,6 +14,7 @@ try {
   console.log(`token:             ${server.tokenRef}`);
   console.log(`Temporal UI:       TEMPORAL_CODEC_ENDPOINT=${server.url} TEMPORAL_CODEC_INCLUDE_CREDENTIALS=true`);
   console.log(`temporal CLI:      --codec-endpoint ${server.url} --codec-auth "Bearer <token>"`);
+  console.log(`g2p-onboard CLI:   TEMPORAL_CODEC_ENDPOINT=${server.url} TEMPORAL_CODEC_AUTH="Bearer <token>"`);
   console.log('press Ctrl-C to stop');
 } catch (err) {
   const code = (err as NodeJS.ErrnoException).code;

@@ -1,14 +1,17 @@
 // `npm run demo`: the main job on the embedded default. Starts the Temporal dev server, the
 // sandbox and a worker, onboards examples/sandbox.yaml, approves it as the sandbox's Partner
 // Admin through the same update a person sends, prints the summary and stops everything
-// (`--keep` leaves it all running to look at). Exit 0 only when the run completed.
+// (`--keep` leaves it all running to look at). Exit 0 only when the run completed. Roles as in
+// production: the worker and the codec server hold the key ring; this script is a client like
+// the CLI, encoding and decoding through the codec server with the local token.
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { loadSpecFile } from '../src/spec/load.js';
-import { ensureLocalCodecKeys, loadCodec } from '../src/security/codec-keys.js';
+import { ensureLocalCodecKeys } from '../src/security/codec-keys.js';
 import { dataConverterFor } from '../src/security/data-converter.js';
+import { remoteCodecFromEnv } from '../src/security/remote-codec.js';
 import { startDevServer, PortInUseError, type DevServer } from '../src/temporal/dev-server.js';
 import { codecServerSettingsFromEnv, localUiOrigins, startCodecServerFromEnv } from '../src/security/codec-server-setup.js';
 import { projectRoot } from '../src/temporal/binaries.js';
@@ -72,7 +75,9 @@ async function main(): Promise<number> {
 
     console.log(`4/4 onboarding ${spec.deploymentId} from ${specFile}\n`);
     const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
-    const client = new Client({ connection, dataConverter: dataConverterFor(await loadCodec()) });
+    // The demo's codec server, or the one already on its port (`npm run temporal`), with the local token.
+    const codec = remoteCodecFromEnv('default', { ...process.env, TEMPORAL_CODEC_ENDPOINT: codecServer?.url ?? process.env.TEMPORAL_CODEC_ENDPOINT });
+    const client = new Client({ connection, dataConverter: dataConverterFor(codec) });
     const handle = await startOnboarding(client, spec, { name: SANDBOX_STAFF, key: await signingKey(SANDBOX_STAFF) });
     const link = temporalUiUrl('default', handle.workflowId, handle.firstExecutionRunId);
     const result = await watchRun(handle, {
@@ -93,7 +98,7 @@ async function main(): Promise<number> {
     if (values.keep) {
       keep = true;
       console.log(`\nStill running (--keep): Temporal UI ${server?.uiUrl ?? 'http://localhost:8233'}, sandbox, worker.`);
-      if (codecServer) console.log(`Codec server ${codecServer.url}: sign in there with the token in .data/codec-server-token to see decoded payloads in the UI (README, "Reading encrypted runs").`);
+      if (codecServer) console.log(`Codec server ${codecServer.url}: sign in there with the token in .data/codec-server-token to see decoded payloads in the UI (README, "Reading encrypted runs"); the CLI uses it too: npx g2p-onboard status ${spec.deploymentId}`);
       console.log(`Stop them with Ctrl-C, or: kill ${started.map((s) => ('pid' in s ? s.pid : (s as ManagedProcess).child.pid)).join(' ')}`);
       await new Promise<void>((r) => process.once('SIGINT', () => r()));
       keep = false;

@@ -1,6 +1,6 @@
 // `npm run temporal`: a local Temporal dev server whose runs survive restarts (SQLite under
 // .data/temporal/), on the standard ports, until Ctrl-C; beside it the codec server its UI
-// decodes our encrypted payloads through (a browser signs in there once).
+// decodes our encrypted payloads through (a browser signs in there once), and the CLI too.
 import { join } from 'node:path';
 import { projectRoot } from '../src/temporal/binaries.js';
 import { PortInUseError, startDevServer } from '../src/temporal/dev-server.js';
@@ -52,6 +52,8 @@ console.log(`Temporal UI:       ${server.uiUrl}`);
 const codecUrl = codecServer.url.replace('127.0.0.1', 'localhost');
 console.log(`codec server:      ${codecUrl}   (once per browser: sign in there with the token in ${codecServer.tokenRef.replace(/^file:/, '')},`);
 console.log(`                   then in the UI's Codec Server settings: my browser setting, ${codecUrl}, include cross-origin credentials)`);
+console.log(`g2p-onboard CLI:   encodes and decodes through this codec server (TEMPORAL_CODEC_ENDPOINT=${codecServer.url}, the default),`);
+console.log(`                   with the token in ${codecServer.tokenRef.replace(/^file:/, '')}; only workers and this server read the key ring`);
 console.log(`state:             ${dbFile}`);
 console.log(`search attributes: ${ONBOARDING_SEARCH_ATTRIBUTE_NAMES.join(', ')}`);
 console.log('press Ctrl-C to stop');

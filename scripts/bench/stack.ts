@@ -1,6 +1,8 @@
 // What a benchmark section runs against: a Temporal dev server (in memory), the sandbox as
 // its own process with a fixed per-call latency, and the real worker (`dist/src/worker.js`)
 // as its own process — so each one's memory is its own and start-up is measured as users see it.
+// This process holds the key ring as the worker side does: its own clients use it directly (their
+// figures are Temporal's, not the codec server's), and it serves the codec server the CLI goes through.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +14,8 @@ import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js
 import { WORKER_LAUNCHER } from '../../src/worker-tuning.js';
 import { loadCodec } from '../../src/security/codec-keys.js';
 import { dataConverterFor } from '../../src/security/data-converter.js';
+import { CodecAccess } from '../../src/security/codec-server-auth.js';
+import { startCodecServer } from '../../src/security/codec-server.js';
 import { sandboxSpec, secretEnv } from '../../test/helpers/fixtures.js';
 import { writeTestPolicy } from '../../test/helpers/identities.js';
 import type { DeploymentSpec, DeploymentSpecInput } from '../../src/spec/schema.js';
@@ -22,8 +26,10 @@ import { certificateIssuer, type CertificateIssuer } from './certificates.js';
 export interface Temporal {
   server: DevServer;
   client: Client;
-  /** Environment that points a worker or the CLI at this server with the bench's codec key. */
+  /** Environment that points a worker at this server with the bench's codec key. */
   env: NodeJS.ProcessEnv;
+  /** Environment for the CLI: this server and the bench's codec server with a token; no key ring. */
+  cliEnv: NodeJS.ProcessEnv;
   workDir: string;
   stop(): Promise<void>;
 }
@@ -46,15 +52,28 @@ export async function startTemporal(): Promise<Temporal> {
     // Loopback hosts and the fixture people (the bench signs as them from this process).
     G2P_ONBOARD_POLICY: await writeTestPolicy(workDir),
   };
+  const codec = await loadCodec(env);
+  const codecToken = randomBytes(32).toString('base64url');
+  await writeFile(join(workDir, 'codec-server-token'), `bench-cli ${codecToken}\n`, { mode: 0o600 });
+  const codecServer = await startCodecServer({ codec, access: new CodecAccess([{ label: 'bench-cli', token: codecToken }]), allowedOrigins: [] });
+  const cliEnv: NodeJS.ProcessEnv = {
+    ...cleanEnv(),
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_CODEC_ENDPOINT: codecServer.url,
+    G2P_ONBOARD_CODEC_SERVER_TOKEN: `file:${join(workDir, 'codec-server-token')}`,
+  };
   const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(await loadCodec(env)) });
+  const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(codec) });
   return {
     server,
     client,
     env,
+    cliEnv,
     workDir,
     stop: async () => {
       await connection.close().catch(() => undefined);
+      await codecServer.close();
       await server.stop();
       await rm(workDir, { recursive: true, force: true });
     },

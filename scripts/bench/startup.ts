@@ -1,6 +1,6 @@
 // 5. Start-up: the real worker from spawn to its ready line, with the bundle `npm run build`
 // prepares and (unless --quick) without it, bundling at start as before, alternated; then the
-// CLI's `status` from spawn to exit against a run waiting for approval.
+// CLI's `status` from spawn to exit against a run waiting for approval (through the codec server).
 import { findCliBundle } from '../../src/cli/bundle.js';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -54,8 +54,9 @@ export async function measureStartup(stack: Stack, samples: number, compareWitho
   // A spawned CLI is noisy on a small machine: it gets more samples than the worker.
   const cliSamples = Math.max(2 * samples - 1, 2);
   for (let i = 0; i < cliSamples; i++) {
-    nodeMs.push(await timeProcess(['-e', '0'], stack.temporal.env, stack.temporal.workDir));
-    cliMs.push(await timeProcess([cli, 'status', spec!.deploymentId], stack.temporal.env, stack.temporal.workDir));
+    nodeMs.push(await timeProcess(['-e', '0'], stack.temporal.cliEnv, stack.temporal.workDir));
+    // As staff run it: no key ring, payloads decoded by the codec server.
+    cliMs.push(await timeProcess([cli, 'status', spec!.deploymentId], stack.temporal.cliEnv, stack.temporal.workDir));
   }
   const cliBundle = findCliBundle();
   // Without a fresh prepared bundle the CLI loads as modules: a different, slower figure.

@@ -1,12 +1,15 @@
 // g2p-onboard's commands: one command, verbs per role — staff start and watch runs, approvers
 // decide, ops retry, abort and inspect. Talks to Temporal through the standard environment
-// configuration (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS, API key, TOML profile).
+// configuration (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS, API key, TOML profile). It never
+// holds the payload key ring: payloads are encoded and decoded by the codec server, with the
+// user's own token (TEMPORAL_CODEC_ENDPOINT, TEMPORAL_CODEC_AUTH), which logs each request.
 // main.ts runs them, from the prepared bundle when there is a fresh one (bundle.ts).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SpecError } from '../spec/load.js';
 import { connectClient, temporalUiUrl, loadConnectionConfig } from '../temporal/connection.js';
-import { ensureLocalCodecKeys, loadCodec } from '../security/codec-keys.js';
+import { remoteCodecFromEnv } from '../security/remote-codec.js';
+import { DEFAULT_CODEC_ENDPOINT, DEFAULT_CODEC_SERVER_TOKEN_REF } from '../security/codec-defaults.js';
 import { OnboardingApprover, OnboardingDeploymentId, OnboardingStep } from '../temporal/search-attributes.js';
 import {
   ONBOARDING_WORKFLOW_TYPE,
@@ -60,8 +63,8 @@ async function signer(values: Record<string, string | boolean | undefined>, verb
 }
 
 async function client(): Promise<Client> {
-  await ensureLocalCodecKeys();
-  return connectClient({ client: { dataConverter: { payloadCodecs: [await loadCodec()] } } });
+  const codec = remoteCodecFromEnv(loadConnectionConfig().namespace);
+  return connectClient({ client: { dataConverter: { payloadCodecs: [codec] } } });
 }
 
 async function withClient<T>(body: (c: Client) => Promise<T>): Promise<T> {
@@ -266,8 +269,11 @@ function help(): string {
     ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
     'Temporal connection: TEMPORAL_ADDRESS (default localhost:7233), TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,',
-    'TEMPORAL_TLS_* or a TOML profile (TEMPORAL_PROFILE). Payloads are encrypted with the keys in',
-    'G2P_ONBOARD_CODEC_KEYS (a secret reference; default file:.data/codec-keys).',
+    'TEMPORAL_TLS_* or a TOML profile (TEMPORAL_PROFILE).',
+    'Payloads are encrypted: the CLI encodes and decodes them through the codec server, with your token',
+    '(the key ring stays on the workers and the codec server): TEMPORAL_CODEC_ENDPOINT (default',
+    `${DEFAULT_CODEC_ENDPOINT}, what \`npm run temporal\` serves), TEMPORAL_CODEC_AUTH ("Bearer <token>"), else the`,
+    `token from the reference in G2P_ONBOARD_CODEC_SERVER_TOKEN (default ${DEFAULT_CODEC_SERVER_TOKEN_REF}).`,
     'Who you are: start, retry and abort are signed with --as <name> --key <private key> (else',
     'G2P_ONBOARD_USER and G2P_ONBOARD_KEY); the worker verifies them against its identity registry.',
     '',

@@ -22,7 +22,9 @@ export function signInPage(input: SignInPageInput): string {
          <button>Sign in</button>
        </form>
        <p>The token is in <code>.data/codec-server-token</code> on the machine that runs
-       <code>npm run temporal</code> (or wherever <code>G2P_ONBOARD_CODEC_SERVER_TOKEN</code> points).</p>`;
+       <code>npm run temporal</code> (or wherever <code>G2P_ONBOARD_CODEC_SERVER_TOKEN</code> points; on a
+       <code>label token</code> line, only the part after the label). Five wrong tokens in a minute
+       lock this address out for the rest of that minute.</p>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>g2p-onboard codec server</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}

@@ -1,11 +1,14 @@
 // What `npm run codec-server` and `npm run temporal` share: the codec server built from the
-// environment (the worker's key ring, the codec server token) with the local setup's defaults.
+// environment (the worker's key ring, the codec server tokens) with the local setup's defaults.
+// The codec server is, with the workers, the only place the key ring is loaded: clients (the
+// CLI, scripts) encode and decode through it with their own token (remote-codec.ts).
 import { readFile } from 'node:fs/promises';
 import { ensureLocalCodecKeys, loadCodec } from './codec-keys.js';
 import { CodecAccess, codecServerTokenRef, ensureLocalCodecServerToken, loadCodecServerTokens } from './codec-server-auth.js';
 import { startCodecServer, type RunningCodecServer } from './codec-server.js';
+import { DEFAULT_CODEC_SERVER_PORT } from './codec-defaults.js';
 
-export const DEFAULT_CODEC_SERVER_PORT = 8234;
+export { DEFAULT_CODEC_SERVER_PORT };
 
 export interface CodecServerSettings {
   host: string;
@@ -70,6 +73,7 @@ export async function startCodecServerFromEnv(
     allowedOrigins: settings.uiOrigins,
     crossSiteCookie: settings.crossSiteCookie,
     secure: tls !== undefined || settings.behindTls,
+    behindProxy: settings.behindTls,
     host: settings.host,
     port: settings.port,
     tls,

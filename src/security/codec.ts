@@ -1,16 +1,18 @@
 // AES-256-GCM payload codec: every payload the client and worker exchange with Temporal
 // (inputs, results, updates, queries, failure details) is stored as ciphertext. The key id
 // travels in the payload metadata so keys can rotate: new payloads use the current key,
-// older ones stay readable while their key is kept in the key ring.
+// older ones stay readable while their key is kept in the key ring. It decodes only what it
+// encrypted: anyone with Temporal access can write plain payloads (`temporal workflow start
+// --input …`), and a worker that accepted them would run forged inputs.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
+import { ENCODING, METADATA_ENCODING_KEY, encodingOf, UnencryptedPayloadError } from './payload-encoding.js';
 
 // CommonJS package: its namespaces come through the default export under ESM.
 const { temporal } = proto;
 
-export const ENCODING = 'binary/encrypted';
-const METADATA_ENCODING_KEY = 'encoding';
+export { ENCODING, encodingOf, UnencryptedPayloadError } from './payload-encoding.js';
 const METADATA_KEY_ID = 'encryption-key-id';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -59,8 +61,10 @@ export class AesGcmCodec implements PayloadCodec {
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
-      const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
-      if (!encoding || Buffer.from(encoding).toString() !== ENCODING) return payload;
+      // The SDK skips headers and search attributes, and sends no payload for argument-less
+      // queries (__stack_trace): everything that does reach here was encoded by a codec like this one.
+      const encoding = encodingOf(payload);
+      if (encoding !== ENCODING) throw new UnencryptedPayloadError(encoding);
       const keyId = Buffer.from(payload.metadata?.[METADATA_KEY_ID] ?? []).toString();
       const key = this.ring.keys.get(keyId);
       if (!key) throw new Error(`payload encrypted with key ${keyId}, which is not in this key ring`);

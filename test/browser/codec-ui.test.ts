@@ -13,8 +13,9 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { claimPort, startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
 import { startCodecServer, type RunningCodecServer } from '../../src/security/codec-server.js';
-import { CodecAccess } from '../../src/security/codec-server-auth.js';
+import { CodecAccess, SESSION_COOKIE } from '../../src/security/codec-server-auth.js';
 import { dataConverterFor } from '../../src/security/data-converter.js';
+import { RemoteCodec } from '../../src/security/remote-codec.js';
 import { createOnboardingWorker } from '../../src/worker.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { startTestSandbox, testCodec, testDeps } from '../helpers/fixtures.js';
@@ -47,7 +48,9 @@ describe('the Temporal UI through the codec server', { skip: existsSync(CHROMIUM
     connection = await Connection.connect({ address: server.address });
     worker = await createOnboardingWorker({ connection: nativeConnection, namespace: 'default', codec, deps: await testDeps(sandbox) });
     running = worker.run();
-    const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(codec) });
+    // The worker holds the key ring; the client, like the CLI, goes through the codec server.
+    const clientCodec = new RemoteCodec({ endpoint: codecServer.url, namespace: 'default', authorization: async () => `Bearer ${token}` });
+    const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(clientCodec) });
     run = await completeOnboarding(client, sandbox, 'browser-ui');
     await mkdir(SHOT_DIR, { recursive: true });
   });
@@ -132,6 +135,30 @@ describe('the Temporal UI through the codec server', { skip: existsSync(CHROMIUM
       await page.screenshot({ path: join(SHOT_DIR, 'codec-ui-not-signed-in.png'), fullPage: true });
       assert.equal(await page.getByText(inputMarker()).count(), 0, 'the spec must not be readable');
       assert.ok(refused.length > 0 && refused.every((s) => s === 401), `the codec server refused every call: ${refused.join(', ')}`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('after signing out, the browser sees only ciphertext, even with a copy of its old session cookie', async () => {
+    const context = await browser();
+    try {
+      const page = await context.newPage();
+      await page.goto(codecServer.url);
+      await page.getByLabel('Codec server token').fill(token);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByText('This browser is signed in').waitFor();
+      const copied = (await context.cookies(codecServer.url)).filter((c) => c.name === SESSION_COOKIE);
+      assert.equal(copied.length, 1);
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByLabel('Codec server token').waitFor();
+      // Put back as someone who had copied it would: the server has ended that session.
+      await context.addCookies(copied);
+      await pointUiAtCodecServer(page);
+      await openRun(page);
+      await page.getByText('Codec Server could not connect').filter({ visible: true }).first().waitFor({ timeout: 20_000 });
+      assert.equal(await page.getByText(inputMarker()).count(), 0, 'the spec must not be readable');
     } finally {
       await context.close();
     }

@@ -1,4 +1,6 @@
-// End to end: the CLI, the worker and the sandbox as separate processes, as a user runs them.
+// End to end: the CLI, the worker, the codec server and the sandbox as separate processes, as a
+// user runs them. The CLI holds no key ring (its G2P_ONBOARD_CODEC_KEYS names no file): it
+// encodes and decodes through the codec server with the user's own token.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -20,12 +22,21 @@ let server: DevServer;
 let sandbox: ManagedProcess;
 let ports: { mosip: number; esignet: number; odoo: number; control: number };
 let worker: ManagedProcess;
+let codecServer: ManagedProcess;
+let codecUrl: string;
+/** The staff member's own codec server token (the server's token file lists it under e2e-staff). */
+const staffToken = randomBytes(32).toString('base64url');
+/** The CLI's environment: Temporal, the codec server and the user's token; no key ring. */
 let env: NodeJS.ProcessEnv;
 let specFile: string;
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cliWith(env, ...args);
+}
+
+async function cliWith(cliEnv: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env, cwd: dir });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: cliEnv, cwd: dir });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -52,17 +63,33 @@ before(async () => {
   }
   const policyFile = join(dir, 'worker-policy.yaml');
   await writeFile(policyFile, stringify({ secretsDir: '.', envPrefix: 'E2E_', deployments: [{ match: '*', hosts: ['127.0.0.1'], privateNetworks: true }], identities }), { mode: 0o600 });
+  // The key ring is where the workers and the codec server run; each user has a token of their own.
+  const keyHolder = { ...process.env, TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default', G2P_ONBOARD_CODEC_KEYS: `file:${join(dir, 'codec-keys')}` };
+  await writeFile(join(dir, 'codec-server-tokens'), `# one line per user\ne2e-staff ${staffToken}\nauditor ${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  await writeFile(join(dir, 'my-codec-token'), `${staffToken}\n`, { mode: 0o600 });
+  codecServer = await startProcess('codec-server', process.execPath, [join(projectRoot, 'dist/scripts/codec-server.js')], {
+    env: { ...keyHolder, G2P_ONBOARD_CODEC_SERVER_TOKEN: `file:${join(dir, 'codec-server-tokens')}`, G2P_ONBOARD_CODEC_SERVER_PORT: '0' },
+    cwd: dir,
+    readyLine: /^press Ctrl-C to stop/,
+  });
+  codecUrl = /^codec server:\s+(\S+)/m.exec(codecServer.output.join('\n'))![1]!;
+  worker = await startProcess('worker', process.execPath, [join(projectRoot, 'dist/src/worker.js')], {
+    env: { ...keyHolder, G2P_ONBOARD_CREDENTIALS_DIR: join(dir, 'credentials'), G2P_ONBOARD_POLICY: policyFile },
+    cwd: dir,
+    readyLine: /g2p-onboard worker:/,
+    timeoutMs: 60_000,
+  });
   env = {
     ...process.env,
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_NAMESPACE: 'default',
-    G2P_ONBOARD_CODEC_KEYS: `file:${join(dir, 'codec-keys')}`,
-    G2P_ONBOARD_CREDENTIALS_DIR: join(dir, 'credentials'),
-    G2P_ONBOARD_POLICY: policyFile,
+    // Proof the CLI never loads a key ring: there is none where this points.
+    G2P_ONBOARD_CODEC_KEYS: `file:${join(dir, 'no-key-ring-on-staff-machines')}`,
+    TEMPORAL_CODEC_ENDPOINT: codecUrl,
+    G2P_ONBOARD_CODEC_SERVER_TOKEN: `file:${join(dir, 'my-codec-token')}`,
     G2P_ONBOARD_USER: 'e2e-staff',
     G2P_ONBOARD_KEY: join(dir, 'e2e-staff.pem'),
   };
-  worker = await startProcess('worker', process.execPath, [join(projectRoot, 'dist/src/worker.js')], { env, cwd: dir, readyLine: /g2p-onboard worker:/, timeoutMs: 60_000 });
   const m = `http://127.0.0.1:${ports.mosip}`;
   const spec = {
     deploymentId: 'e2e',
@@ -86,6 +113,7 @@ before(async () => {
 
 after(async () => {
   await worker?.stop();
+  await codecServer?.stop();
   await sandbox?.stop();
   await server?.stop();
 });
@@ -210,4 +238,38 @@ test('a blocked run shows its real error in status', async () => {
 test('an unknown run is reported with exit code 4', async () => {
   const res = await cli('status', 'no-such-deployment');
   assert.equal(res.code, 4, res.stderr);
+});
+
+test("the CLI works without the key ring, and the codec server logs each of its decodes under the user's name, never the token", async () => {
+  const before = codecServer.output.length;
+  const res = await cli('status', 'e2e', '--output', 'json');
+  assert.equal(res.code, 0, res.stderr);
+  assert.equal((JSON.parse(res.stdout) as { phase: string }).phase, 'completed');
+  const logged = codecServer.output.slice(before);
+  assert.ok(logged.some((l) => /^codec-server: decode \d+ payload\(s\) for e2e-staff \(token\) at \/decode \(namespace default\)$/.test(l)), logged.join('\n'));
+  assert.ok(codecServer.output.every((l) => !l.includes(staffToken)), 'the token is never logged');
+});
+
+test('without a codec server the CLI stops with exit 1, naming the endpoint and the setting to fix; nothing is started', async () => {
+  const nobody = `http://127.0.0.1:${await claimPort(0, '127.0.0.1', 'no codec server')}`;
+  const status = await cliWith({ ...env, TEMPORAL_CODEC_ENDPOINT: nobody }, 'status', 'e2e');
+  assert.equal(status.code, 1, status.stderr);
+  assert.match(status.stderr, new RegExp(`cannot reach the codec server at ${nobody} \\(ECONNREFUSED\\).*TEMPORAL_CODEC_ENDPOINT`));
+
+  const spec = parse(await readFile(specFile, 'utf8')) as { deploymentId: string };
+  spec.deploymentId = 'e2e-no-codec';
+  const file = join(dir, 'e2e-no-codec.yaml');
+  await writeFile(file, stringify(spec));
+  const start = await cliWith({ ...env, TEMPORAL_CODEC_ENDPOINT: nobody }, 'start', file);
+  assert.equal(start.code, 1, start.stderr);
+  assert.match(start.stderr, /cannot reach the codec server/);
+  assert.equal((await cli('status', 'e2e-no-codec')).code, 4, 'no run was started');
+});
+
+test('with a token the codec server does not accept, the CLI is refused with exit 1 and the setting to fix, and the token is not shown', async () => {
+  const wrong = randomBytes(32).toString('base64url');
+  const res = await cliWith({ ...env, TEMPORAL_CODEC_AUTH: `Bearer ${wrong}` }, 'status', 'e2e');
+  assert.equal(res.code, 1, res.stderr);
+  assert.match(res.stderr, /the codec server at \S+ refused this client \(HTTP 401\): set TEMPORAL_CODEC_AUTH/);
+  assert.ok(!res.stderr.includes(wrong) && !res.stdout.includes(wrong));
 });

@@ -36,3 +36,11 @@ test('a tampered payload is refused', async () => {
   data[20] = data[20]! ^ 0xff;
   await assert.rejects(codec.decode([{ ...encoded!, data }]));
 });
+
+test('a payload the codec did not encrypt is refused: plain JSON written past it is never decoded as input', async () => {
+  const codec = new AesGcmCodec(keyRingFromKeys(randomBytes(32)));
+  const forged = converter.toPayload({ deploymentId: 'forged', mosip: { apiBaseUrl: 'https://attacker.example' } });
+  await assert.rejects(codec.decode([forged]), (err: Error) => err.name === 'UnencryptedPayloadError' && /not encrypted \(encoding "json\/plain"/.test(err.message) && !err.message.includes('attacker'));
+  await assert.rejects(codec.decode([{ metadata: {}, data: Buffer.from('{}') }]), /encoding "\(none\)"/);
+  assert.deepEqual(await codec.decode([]), [], 'an empty list (a query without arguments) decodes to nothing');
+});

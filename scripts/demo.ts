@@ -2,7 +2,7 @@
 // sandbox and a worker, onboards examples/sandbox.yaml, approves it as the sandbox's Partner
 // Admin through the same update a person sends, prints the summary and stops everything
 // (`--keep` leaves it all running to look at). Exit 0 only when the run completed.
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
@@ -22,6 +22,8 @@ import { readFile } from 'node:fs/promises';
 import { renderResult, renderStep } from '../src/cli/render.js';
 import { sendUpdate, startOnboarding, watchRun } from '../src/cli/runs.js';
 import { startProcess, type ManagedProcess } from './processes.js';
+import { DEFAULT_SECRETS_DIR } from '../src/sandbox/local.js';
+import { writeLoopbackPolicyFile } from '../test/helpers/loopback-policy.js';
 
 const { values } = parseArgs({ options: { keep: { type: 'boolean' }, spec: { type: 'string' } } });
 const specFile = resolve(values.spec ?? join(projectRoot, 'examples', 'sandbox.yaml'));
@@ -62,9 +64,12 @@ async function main(): Promise<number> {
     // The sandbox starts empty every time, so the demo's worker starts with an empty credential store too.
     const credentialsDir = '.data/demo/credentials';
     await rm(credentialsDir, { recursive: true, force: true });
+    // The worker's policy: the sandbox's loopback hosts, its secrets folder (one folder per example deployment).
+    await mkdir('.data/demo', { recursive: true, mode: 0o700 });
+    const policy = await writeLoopbackPolicyFile(resolve('.data/demo/worker-policy.json'), resolve(DEFAULT_SECRETS_DIR));
     const worker: ManagedProcess = await startProcess('worker', WORKER_LAUNCHER, [], {
       readyLine: /g2p-onboard worker:/,
-      env: { ...process.env, NODE: process.execPath, TEMPORAL_ADDRESS, G2P_ONBOARD_CREDENTIALS_DIR: credentialsDir },
+      env: { ...process.env, NODE: process.execPath, TEMPORAL_ADDRESS, G2P_ONBOARD_CREDENTIALS_DIR: credentialsDir, G2P_ONBOARD_POLICY: policy },
       timeoutMs: 60_000,
     });
     started.push(worker);

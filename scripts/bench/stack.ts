@@ -17,6 +17,7 @@ import type { DeploymentSpec, DeploymentSpecInput } from '../../src/spec/schema.
 import { startProcess, type ManagedProcess } from '../processes.js';
 import type { CallRecord, HostReply, HostRequest } from './sandbox-host.js';
 import { certificateIssuer, type CertificateIssuer } from './certificates.js';
+import { writeLoopbackPolicyFile } from '../../test/helpers/loopback-policy.js';
 
 export interface Temporal {
   server: DevServer;
@@ -24,6 +25,8 @@ export interface Temporal {
   /** Environment that points a worker or the CLI at this server with the bench's codec key. */
   env: NodeJS.ProcessEnv;
   workDir: string;
+  /** The worker policy's secretsDir: specs' files live in `<secretsDir>/<deploymentId>/`. */
+  secretsDir: string;
   stop(): Promise<void>;
 }
 
@@ -35,13 +38,14 @@ function cleanEnv(): NodeJS.ProcessEnv {
 export async function startTemporal(): Promise<Temporal> {
   const workDir = await mkdtemp(join(tmpdir(), 'g2p-onboard-bench-'));
   await writeFile(join(workDir, 'codec-keys'), `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  const secretsDir = join(workDir, 'secrets');
   const server = await startDevServer({ ui: false });
   const env: NodeJS.ProcessEnv = {
     ...cleanEnv(),
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_NAMESPACE: 'default',
     G2P_ONBOARD_CODEC_KEYS: `file:${join(workDir, 'codec-keys')}`,
-    G2P_ONBOARD_SECRETS_DIR: workDir,
+    G2P_ONBOARD_POLICY: await writeLoopbackPolicyFile(join(workDir, 'worker-policy.json'), secretsDir),
   };
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(await loadCodec(env)) });
@@ -50,6 +54,7 @@ export async function startTemporal(): Promise<Temporal> {
     client,
     env,
     workDir,
+    secretsDir,
     stop: async () => {
       await connection.close().catch(() => undefined);
       await server.stop();
@@ -202,7 +207,7 @@ export async function startStack(settings: StackSettings): Promise<Stack> {
   const stack: Stack = {
     temporal,
     sandbox,
-    certificates: settings.generateCertificates ? undefined : await certificateIssuer(join(temporal.workDir, 'certificates')),
+    certificates: settings.generateCertificates ? undefined : await certificateIssuer(temporal.secretsDir),
     startWorker: async (settings) => {
       await stack.worker?.stop();
       stack.worker = await startWorkerProcess(temporal, sandbox, { ...settings, env: { ...workerEnv, ...settings?.env } });

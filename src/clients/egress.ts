@@ -66,23 +66,26 @@ function addressRefusal(rules: EgressRules, host: string, address: string): Egre
   );
 }
 
-/** The request's origin against the policy's hosts and the http-only-on-loopback rule. */
-export function originRefusal(rules: EgressRules, url: URL): EgressRefused | undefined {
+/** Plain http leaves this machine unprotected: only https, except to localhost (the sandbox). */
+export function schemeRefusal(url: URL): EgressRefused | undefined {
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_NAMES.has(hostname))) return undefined;
+  return new EgressRefused(url.host, `${url.protocol}//${url.host} is refused: the worker sends only https (plain http to localhost only)`, 'use an https URL in the spec');
+}
+
+/** The request's host (and port) against the hosts the policy lists for the deployment. */
+export function hostRefusal(rules: EgressRules, url: URL): EgressRefused | undefined {
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_NAMES.has(hostname))) {
-    return new EgressRefused(url.host, `${url.protocol}//${url.host} is refused: the worker sends only https (plain http to localhost only)`, 'use an https URL in the spec');
-  }
   // Patterns name IPv6 hosts in brackets, as URLs do.
   const asPattern = isIP(hostname) === 6 ? `[${hostname}]` : hostname;
-  if (!hostAllowed(rules.hosts, asPattern, port)) {
-    return new EgressRefused(
-      url.host,
-      `${url.host} is not a host the worker policy allows this run to reach`,
-      `add ${url.host} to the hosts of ${rules.origin}, or fix the spec's URL`,
-    );
-  }
-  return undefined;
+  if (hostAllowed(rules.hosts, asPattern, port)) return undefined;
+  return new EgressRefused(url.host, `${url.host} is not a host the worker policy allows this run to reach`, `add ${url.host} to the hosts of ${rules.origin}, or fix the spec's URL`);
+}
+
+/** The request's origin: scheme, then host. */
+export function originRefusal(rules: EgressRules, url: URL): EgressRefused | undefined {
+  return schemeRefusal(url) ?? hostRefusal(rules, url);
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;

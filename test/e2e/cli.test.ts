@@ -11,6 +11,7 @@ import { parse, stringify } from 'yaml';
 import { startDevServer, claimPort, type DevServer } from '../../src/temporal/dev-server.js';
 import { projectRoot } from '../../src/temporal/binaries.js';
 import { startProcess, type ManagedProcess } from '../../scripts/processes.js';
+import { writeLoopbackPolicyFile } from '../helpers/loopback-policy.js';
 
 const run = promisify(execFile);
 const CLI = join(projectRoot, 'dist', 'src', 'cli', 'main.js');
@@ -40,7 +41,7 @@ before(async () => {
   const secrets = join(dir, 'secrets');
   sandbox = await startProcess('sandbox', process.execPath, [join(projectRoot, 'dist/src/sandbox/main.js'),
     '--mosip-port', String(ports.mosip), '--esignet-port', String(ports.esignet), '--odoo-port', String(ports.odoo), '--control-port', String(ports.control),
-    '--secrets-dir', secrets, '--partner-user', 'e2e-auth'], { readyLine: /credentials written/ });
+    '--secrets-dir', secrets, '--deployment', 'e2e', '--partner-user', 'e2e-auth'], { readyLine: /credentials written/ });
   await writeFile(join(dir, 'codec-keys'), `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
   env = {
     ...process.env,
@@ -49,24 +50,26 @@ before(async () => {
     G2P_ONBOARD_CODEC_KEYS: `file:${join(dir, 'codec-keys')}`,
     G2P_ONBOARD_CREDENTIALS_DIR: join(dir, 'credentials'),
     G2P_ONBOARD_USER: 'e2e-staff',
+    // The worker's policy: the sandbox on loopback, its secrets folder (the sandbox wrote secrets/e2e/).
+    G2P_ONBOARD_POLICY: await writeLoopbackPolicyFile(join(dir, 'worker-policy.json'), secrets),
   };
   worker = await startProcess('worker', process.execPath, [join(projectRoot, 'dist/src/worker.js')], { env, cwd: dir, readyLine: /g2p-onboard worker:/, timeoutMs: 60_000 });
   const m = `http://127.0.0.1:${ports.mosip}`;
   const spec = {
     deploymentId: 'e2e',
-    mosip: { apiBaseUrl: m, version: '1.2.0.1', clientId: 'mosip-pms-client', clientSecret: 'file:secrets/mosip-client-secret',
-      partnerAdmin: { userName: 'partneradmin', password: 'file:secrets/partner-admin-password' },
-      certificateReader: { clientId: 'mosip-ida-client', clientSecret: 'file:secrets/ida-client-secret' } },
+    mosip: { apiBaseUrl: m, version: '1.2.0.1', clientId: 'mosip-pms-client', clientSecret: 'file:mosip-client-secret',
+      partnerAdmin: { userName: 'partneradmin', password: 'file:partner-admin-password' },
+      certificateReader: { clientId: 'mosip-ida-client', clientSecret: 'file:ida-client-secret' } },
     esignet: { baseUrl: `http://127.0.0.1:${ports.esignet}/v1/esignet`, version: '1.4.1',
-      clientManagement: { tokenUrl: `${m}/auth/realms/mosip/protocol/openid-connect/token`, clientId: 'mosip-pms-client', clientSecret: 'file:secrets/esignet-client-secret' } },
-    openg2p: { url: `http://127.0.0.1:${ports.odoo}`, database: 'openg2p', login: 'admin', password: 'file:secrets/odoo-password' },
+      clientManagement: { tokenUrl: `${m}/auth/realms/mosip/protocol/openid-connect/token`, clientId: 'mosip-pms-client', clientSecret: 'file:esignet-client-secret' } },
+    openg2p: { url: `http://127.0.0.1:${ports.odoo}`, database: 'openg2p', login: 'admin', password: 'file:odoo-password' },
     partners: {
-      auth: { id: 'e2e-auth', organisation: 'E2E Org', address: 'Street 1', contactNumber: '+1000', email: 'auth@e2e.example', policyGroup: 'openg2p-policy-group', policy: 'openg2p-auth-policy', password: 'file:secrets/partner-password' },
+      auth: { id: 'e2e-auth', organisation: 'E2E Org', address: 'Street 1', contactNumber: '+1000', email: 'auth@e2e.example', policyGroup: 'openg2p-policy-group', policy: 'openg2p-auth-policy', password: 'file:partner-password' },
       misp: { id: 'e2e-misp', organisation: 'E2E Org', address: 'Street 1', contactNumber: '+1001', email: 'misp@e2e.example' },
     },
     oidcClient: { name: 'OpenG2P E2E', logoUri: 'https://openg2p.org/logo.png' },
     approval: { approvers: [{ name: 'alice', publicKeyFile: 'alice.pub' }], pollInterval: '1s' },
-    verification: { individualId: '8267411571', otp: 'file:secrets/verification-otp' },
+    verification: { individualId: '8267411571', otp: 'file:verification-otp' },
   };
   const alice = generateKeyPairSync('ed25519');
   await writeFile(join(dir, 'alice.pem'), alice.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });

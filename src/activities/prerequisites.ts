@@ -78,7 +78,7 @@ export function prerequisiteActivities(deps: ActivityDeps) {
         if (failed.length > 0 && failed.length === unresolvedRefs.length) {
           throw blockingFailure('SecretUnavailable', `${failed.length} secret reference(s) cannot be resolved on the worker: ${failed.map((c) => `${c.name}: ${c.evidence}`).join('; ')}`, {
             code: unresolvedRefs.join(', '),
-            hint: `make ${unresolvedRefs.join(', ')} resolvable on the worker's machine (its environment or secrets folder), then \`g2p-onboard retry\``,
+            hint: `make ${unresolvedRefs.join(', ')} resolvable on the worker: an environment variable with the worker policy's envPrefix, or a file in this deployment's folder of its secretsDir; then \`g2p-onboard retry\``,
           });
         }
         if (failed.length > 0 || !endpoints || !generation) {

@@ -3,11 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { projectRoot } from '../../src/temporal/binaries.js';
 import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES } from '../../src/temporal/search-attributes.js';
+import { egressFor, loadWorkerPolicy } from '../../src/security/worker-policy.js';
 
 // --- The Compose specification, for the keys this project uses -----------------------------
 const duration = z.string().regex(/^(\d+(\.\d+)?(us|ms|s|m|h))+$/, 'a Compose duration such as 5s or 1m30s');
@@ -216,5 +217,18 @@ test('the worker and sandbox containers run programs the image build produces, w
       const declared = new RegExp(`['\\s]${flag.slice(2)}'?:\\s*\\{\\s*type:`).test(sourceText);
       assert.ok(declared, `${name} passes ${flag}, which ${entry} does not declare`);
     }
+  }
+});
+
+test("the worker container has a policy the image carries, letting the example deployments reach the sandbox and read the sandbox's secrets volume", () => {
+  const file = environment(service_('worker')).G2P_ONBOARD_POLICY;
+  assert.ok(file, 'without G2P_ONBOARD_POLICY the worker looks for .data/worker-policy.yaml, which the worker-data volume does not hold');
+  assert.match(readFileSync(join(projectRoot, 'Dockerfile'), 'utf8'), new RegExp(`^COPY ${file.split('/')[0]} \\./${file.split('/')[0]}$`, 'm'), 'the image carries the policy');
+  const policy = loadWorkerPolicy(join(projectRoot, file));
+  const secretsMount = list(service_('worker').volumes).find((v) => v.startsWith('sandbox-secrets:'))!.split(':')[1]!;
+  assert.equal(relative(projectRoot, policy.secretsDir), relative('/app', secretsMount), "secretsDir is the sandbox's secrets volume");
+  for (const example of ['sandbox.yaml', 'sandbox-pms.yaml']) {
+    const deploymentId = parse(readFileSync(join(projectRoot, 'examples', example), 'utf8')).deploymentId as string;
+    assert.deepEqual(egressFor(policy, deploymentId), { hosts: ['127.0.0.1', 'localhost'], privateNetworks: true }, example);
   }
 });

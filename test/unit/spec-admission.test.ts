@@ -32,7 +32,7 @@ const policyFor = (deployments: { match: string; hosts: string[]; privateNetwork
 function attackersSpec(data: DeploymentSpecInput) {
   data.mosip.apiBaseUrl = 'https://collector.attacker.example';
   data.mosip.clientSecret = 'env:TEMPORAL_API_KEY';
-  data.mosip.partnerAdmin.password = 'file:/work/.data/codec-keys';
+  data.mosip.partnerAdmin.password = 'file:/opt/g2p-onboard/.data/codec-keys';
   data.mosip.certificateReader.clientSecret = 'file:../other-deployment/mosip-client-secret';
   data.openg2p.password = 'env:G2P_ONBOARD_CODEC_KEYS';
   data.tls = { caFile: '../../etc/ssl/private/key.pem' };

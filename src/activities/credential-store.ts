@@ -4,6 +4,7 @@
 // instead of re-create.
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isDeploymentId } from '../spec/deployment-id.js';
 
 export interface StoredCredentials {
   authPartner?: PartnerKeyMaterial;
@@ -34,9 +35,6 @@ export class CredentialStoreRefused extends Error {
   }
 }
 
-/** The spec's deploymentId rule, checked again here: it names a file, so `../../x` must never reach the disk. */
-const DEPLOYMENT_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
-
 export class CredentialStore {
   private chain: Promise<unknown> = Promise.resolve();
   private checkedFolder = false;
@@ -44,7 +42,8 @@ export class CredentialStore {
   constructor(readonly dir: string) {}
 
   fileFor(deploymentId: string): string {
-    if (!DEPLOYMENT_ID.test(deploymentId)) {
+    // The spec's rule, checked again where the id becomes a file name: `../../x` never reaches the disk.
+    if (!isDeploymentId(deploymentId)) {
       throw new CredentialStoreRefused(`not a deployment id: ${JSON.stringify(deploymentId)}`, 'deployment ids are lower-case letters, digits and -');
     }
     return join(this.dir, `${deploymentId}.json`);

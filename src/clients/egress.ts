@@ -9,9 +9,11 @@ import { hostAllowed, type EgressPolicy } from '../security/worker-policy.js';
 
 /** What a run may reach, and where the rule comes from, for messages that say what to change. */
 export interface EgressRules extends EgressPolicy {
-  /** e.g. `deployment openg2p-x in /etc/g2p-onboard/worker-policy.yaml`. */
+  /** e.g. `deployment openg2p-x in the worker policy /etc/g2p-onboard/worker-policy.yaml`. */
   origin: string;
 }
+
+const SOME_ENTRY = "the deployment's entry in the worker policy";
 
 /** A request the policy does not allow: permanent until the operator changes the policy or the spec. */
 export class EgressRefused extends Error {
@@ -20,10 +22,20 @@ export class EgressRefused extends Error {
   constructor(
     readonly host: string,
     message: string,
-    /** What the operator or the spec author can change. */
-    readonly hint: string,
+    /** What the operator or the spec author can change, given the policy entry that applied. */
+    private readonly remedy: (origin: string) => string,
+    readonly origin = SOME_ENTRY,
   ) {
     super(message);
+  }
+
+  get hint(): string {
+    return this.remedy(this.origin);
+  }
+
+  /** The same refusal naming the entry that applied (connections are shared, so the connector cannot know it). */
+  in(origin: string): EgressRefused {
+    return new EgressRefused(this.host, this.message, this.remedy, origin);
   }
 }
 
@@ -58,11 +70,11 @@ export function isNonPublicAddress(address: string): boolean {
   return isIP(address) === 6 ? nonPublic.check(address, 'ipv6') : true;
 }
 
-function addressRefusal(rules: EgressRules, host: string, address: string): EgressRefused {
+function addressRefusal(host: string, address: string): EgressRefused {
   return new EgressRefused(
     host,
     `${host} resolves to ${address}, a loopback, private or link-local address the worker does not reach for this run`,
-    `if ${host} really is on your private network, set privateNetworks: true for ${rules.origin}`,
+    (origin) => `if ${host} really is on your private network, set privateNetworks: true for ${origin}`,
   );
 }
 
@@ -70,21 +82,21 @@ function addressRefusal(rules: EgressRules, host: string, address: string): Egre
 export function schemeRefusal(url: URL): EgressRefused | undefined {
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_NAMES.has(hostname))) return undefined;
-  return new EgressRefused(url.host, `${url.protocol}//${url.host} is refused: the worker sends only https (plain http to localhost only)`, 'use an https URL in the spec');
+  return new EgressRefused(url.host, `${url.protocol}//${url.host} is refused: the worker sends only https (plain http to localhost only)`, () => 'use an https URL in the spec');
 }
 
 /** The request's host (and port) against the hosts the policy lists for the deployment. */
-export function hostRefusal(rules: EgressRules, url: URL): EgressRefused | undefined {
+export function hostRefusal(rules: EgressPolicy, url: URL): EgressRefused | undefined {
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   // Patterns name IPv6 hosts in brackets, as URLs do.
   const asPattern = isIP(hostname) === 6 ? `[${hostname}]` : hostname;
   if (hostAllowed(rules.hosts, asPattern, port)) return undefined;
-  return new EgressRefused(url.host, `${url.host} is not a host the worker policy allows this run to reach`, `add ${url.host} to the hosts of ${rules.origin}, or fix the spec's URL`);
+  return new EgressRefused(url.host, `${url.host} is not a host the worker policy allows this run to reach`, (origin) => `add ${url.host} to the hosts of ${origin}, or fix the spec's URL`);
 }
 
 /** The request's origin: scheme, then host. */
-export function originRefusal(rules: EgressRules, url: URL): EgressRefused | undefined {
+export function originRefusal(rules: EgressPolicy, url: URL): EgressRefused | undefined {
   return schemeRefusal(url) ?? hostRefusal(rules, url);
 }
 
@@ -94,13 +106,13 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
  * A `lookup` for net/tls.connect that resolves every address of the name and refuses the
  * connection if any is non-public (unless allowed), so the socket only ever opens to checked addresses.
  */
-export function guardedLookup(rules: EgressRules, resolve: typeof dnsLookup = dnsLookup): LookupFunction {
+export function guardedLookup(rules: EgressPolicy, resolve: typeof dnsLookup = dnsLookup): LookupFunction {
   return ((hostname: string, options: LookupOneOptions | LookupAllOptions, callback: LookupCallback) => {
     resolve(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, []);
       const list = addresses as LookupAddress[];
       const bad = rules.privateNetworks ? undefined : list.find((a) => isNonPublicAddress(a.address));
-      if (bad) return callback(addressRefusal(rules, hostname, bad.address) as unknown as NodeJS.ErrnoException, []);
+      if (bad) return callback(addressRefusal(hostname, bad.address) as unknown as NodeJS.ErrnoException, []);
       if ((options as LookupAllOptions).all) return callback(null, list);
       const first = list[0];
       if (!first) return callback(Object.assign(new Error(`${hostname}: no address`), { code: 'ENOTFOUND' }), []);
@@ -114,11 +126,11 @@ export function guardedLookup(rules: EgressRules, resolve: typeof dnsLookup = dn
  * against the address ranges (net.connect skips `lookup` for those), names through guardedLookup.
  * Certificates are always verified (`rejectUnauthorized: true`, whatever NODE_TLS_REJECT_UNAUTHORIZED says).
  */
-export function guardedConnector(rules: EgressRules, tls: { ca?: string[] }, resolve?: typeof dnsLookup): buildConnector.connector {
+export function guardedConnector(rules: EgressPolicy, tls: { ca?: string[] }, resolve?: typeof dnsLookup): buildConnector.connector {
   const connect = buildConnector({ rejectUnauthorized: true, ...(tls.ca ? { ca: tls.ca } : {}), lookup: guardedLookup(rules, resolve) } as buildConnector.BuildOptions);
   return (opts, callback) => {
     const url = new URL(`${opts.protocol}//${opts.host}`);
-    const refusal = originRefusal(rules, url) ?? (isIP(opts.hostname) && !rules.privateNetworks && isNonPublicAddress(opts.hostname) ? addressRefusal(rules, opts.hostname, opts.hostname) : undefined);
+    const refusal = originRefusal(rules, url) ?? (isIP(opts.hostname) && !rules.privateNetworks && isNonPublicAddress(opts.hostname) ? addressRefusal(opts.hostname, opts.hostname) : undefined);
     if (refusal) {
       callback(refusal, null);
       return;

@@ -74,13 +74,15 @@ const agents = new Map<string, Agent>();
  * One agent per bundle and rule, so clients share its connections.
  */
 function agentFor(opts: HttpOptions): Agent {
-  const key = JSON.stringify([opts.ca ?? null, opts.egress ?? null]);
+  // Keyed by the rule, not the deployment: runs of deployments one policy entry covers share connections.
+  const egress = opts.egress && { hosts: opts.egress.hosts, privateNetworks: opts.egress.privateNetworks };
+  const key = JSON.stringify([opts.ca ?? null, egress ?? null]);
   let agent = opts.dnsLookup ? undefined : agents.get(key);
   if (!agent) {
     const extra = opts.ca && process.env.NODE_EXTRA_CA_CERTS ? [readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8')] : [];
     const ca = opts.ca ? [...rootCertificates, ...extra, opts.ca] : undefined;
-    agent = opts.egress
-      ? new Agent({ connect: guardedConnector(opts.egress, { ca }, opts.dnsLookup) })
+    agent = egress
+      ? new Agent({ connect: guardedConnector(egress, { ca }, opts.dnsLookup) })
       : new Agent({ connect: { rejectUnauthorized: true, ...(ca ? { ca } : {}) } });
     if (!opts.dnsLookup) agents.set(key, agent);
   }
@@ -89,6 +91,8 @@ function agentFor(opts: HttpOptions): Agent {
 
 export class HttpClient {
   private readonly dispatcher: Dispatcher;
+  /** The policy entry requests are checked against, named in refusals. */
+  private readonly egressOrigin: string | undefined;
   private readonly timeoutMs: number;
   private readonly writeTimeoutMs: number;
 
@@ -100,6 +104,7 @@ export class HttpClient {
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
     this.writeTimeoutMs = opts.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
     this.dispatcher = agentFor(opts);
+    this.egressOrigin = opts.egress?.origin;
   }
 
   url(path: string, query?: Record<string, string | undefined>): string {
@@ -153,7 +158,7 @@ export class HttpClient {
       return { status: res.statusCode, headers: res.headers, text };
     } catch (err) {
       // The policy refused the connection: no retry can change that, the operator or the spec must.
-      if (err instanceof EgressRefused) throw err;
+      if (err instanceof EgressRefused) throw this.egressOrigin ? err.in(this.egressOrigin) : err;
       const code = (err as { code?: string }).code ?? '';
       if (TRANSIENT_CODES.has(code) || code.startsWith('UND_ERR')) {
         throw new TransientRemoteError(this.system, `${opts.method} ${path}: ${code}`);

@@ -7,6 +7,7 @@ import { startSandbox, type SandboxOptions } from './index.js';
 import { FAULT_KINDS, FAILING_KINDS, parseFaultRule, type FaultKind } from './faults.js';
 import { DEFAULT_PORTS, DEFAULT_SECRETS_DIR, EXAMPLE_DEPLOYMENTS, writeSandboxSecrets } from './local.js';
 import { ensureSandboxApproverKey } from './approver-key.js';
+import { isDeploymentId } from '../spec/deployment-id.js';
 
 const USAGE = `usage: npm run sandbox -- [options]
   --mosip-port N        MOSIP API gateway (authmanager, PMS, policy manager, keymanager, Keycloak) [${DEFAULT_PORTS.mosip}]
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
   });
   const secretsDir = resolve(values['secrets-dir'] ?? DEFAULT_SECRETS_DIR);
   const deployments = values.deployment ?? [...EXAMPLE_DEPLOYMENTS];
-  const badId = deployments.find((id) => !/^[a-z0-9][a-z0-9-]{1,62}$/.test(id));
+  const badId = deployments.find((id) => !isDeploymentId(id));
   if (badId !== undefined) throw new Error(`--deployment ${badId}: not a deployment id (lower-case letters, digits and -)`);
   await writeSandboxSecrets(sandbox, secretsDir, deployments);
   const approverKey = await ensureSandboxApproverKey();

@@ -9,6 +9,7 @@ import { constants } from 'node:fs';
 import { open, readFile, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { SecretRef } from '../spec/schema.js';
+import { isDeploymentId } from '../spec/deployment-id.js';
 import { rememberSecretValue } from './known-secrets.js';
 import { envNameRefusal, type WorkerPolicy } from './worker-policy.js';
 
@@ -43,9 +44,6 @@ export interface SpecSecretSource {
   protectedEnvNames?: readonly string[];
 }
 
-/** Same rule as the spec's deploymentId: also the name of a folder, so never `..` or a path. */
-const DEPLOYMENT_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
-
 /** Largest secret a `file:` reference reads: far above any password or key, far below /dev/zero. */
 export const MAX_SECRET_FILE_BYTES = 64 * 1024;
 
@@ -55,7 +53,8 @@ export function specSecretSource(
   deploymentId: string,
   worker: { env: NodeJS.ProcessEnv; protectedPaths: readonly string[]; protectedEnvNames?: readonly string[] },
 ): SpecSecretSource {
-  if (!DEPLOYMENT_ID.test(deploymentId)) throw new Error(`not a deployment id: ${JSON.stringify(deploymentId)}`);
+  // It names the folder: never `..` or a path.
+  if (!isDeploymentId(deploymentId)) throw new Error(`not a deployment id: ${JSON.stringify(deploymentId)}`);
   return { ...worker, envPrefix: policy.envPrefix, folder: join(policy.secretsDir, deploymentId) };
 }
 

@@ -78,7 +78,7 @@ export function specRefusals(spec: DeploymentSpec, policy?: Pick<WorkerPolicy, '
     if (value === undefined || !URL.canParse(value)) continue;
     const url = new URL(value);
     const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    const refusal = schemeRefusal(url) ?? (rules && hostRefusal(rules, url));
+    const refusal = schemeRefusal(url) ?? (rules && hostRefusal(rules, url)?.in(rules.origin));
     if (refusal) refusals.push({ path, message: `${refusal.message}: ${refusal.hint}` });
     else if (rules && !rules.privateNetworks && isIP(hostname) && isNonPublicAddress(hostname)) {
       refusals.push({ path, message: `${hostname} is a loopback, private or link-local address: set privateNetworks: true for ${rules.origin} if it really is on your private network` });

@@ -1,5 +1,6 @@
 // The worker: runs onboarding workflows and their activities on the `g2p-onboard` task queue.
-// Secrets are resolved here (environment, files), never sent by the CLI.
+// Secrets are resolved here (environment, files), never sent by the CLI; what a run may read
+// and reach is decided by the worker's policy (src/security/worker-policy.ts), not by the spec.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
@@ -8,14 +9,15 @@ import { createActivities, type ActivityDeps } from './activities/index.js';
 import { CredentialStore } from './activities/credential-store.js';
 import { TASK_QUEUE } from './workflows/messages.js';
 import { connectWorkerConnection } from './temporal/connection.js';
-import { ensureLocalCodecKeys, loadCodec } from './security/codec-keys.js';
+import { codecKeysRef, ensureLocalCodecKeys, loadCodec } from './security/codec-keys.js';
+import { codecServerTokenRef } from './security/codec-server-auth.js';
+import { loadWorkerPolicy, policyFile, PolicyError } from './security/worker-policy.js';
 import { dataConverterFor } from './security/data-converter.js';
 import { installRedactingWorkerLogger } from './security/redacting-logger.js';
 import { redact } from './security/redact.js';
 import { knownSecretMatcher } from './security/known-secrets.js';
 import { findWorkflowBundle, SHARED_WORKFLOW_MODULES } from './workflow-bundle.js';
 import { DEFAULT_MAX_CACHED_WORKFLOWS, workerTuningFromEnv } from './worker-tuning.js';
-import { loadWorkerPolicy, policyFile } from './security/worker-policy.js';
 
 export const workflowsPath = resolve(import.meta.dirname, 'workflows', 'index.js');
 
@@ -53,11 +55,37 @@ export async function createOnboardingWorker(opts: OnboardingWorkerOptions): Pro
   });
 }
 
-/** Worker dependencies from its environment: where secrets and the credential store live. */
-export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): ActivityDeps {
+/**
+ * Certificates are always verified (every HTTP agent says so explicitly); a worker started with
+ * verification turned off process-wide is refused anyway, so nobody believes it is off.
+ */
+export function assertCertificateChecksOn(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
+    throw new PolicyError('NODE_TLS_REJECT_UNAUTHORIZED=0 turns certificate checks off for the whole process; the worker refuses to start with it: unset it, and name a private CA in the spec\'s tls.caFile instead');
+  }
+}
+
+/** The worker's own secrets, named by the operator's references: no spec may read them. */
+function workerOwnSecrets(env: NodeJS.ProcessEnv): { protectedPaths: string[]; protectedEnvNames: string[] } {
+  const refs = [codecKeysRef(env), codecServerTokenRef(env)];
   return {
-    policy: loadWorkerPolicy(policyFile(env)),
-    secrets: { env, baseDir: resolve(env.G2P_ONBOARD_SECRETS_DIR ?? process.cwd()) },
+    protectedPaths: refs.filter((r) => r.startsWith('file:')).map((r) => resolve(r.slice('file:'.length))),
+    protectedEnvNames: refs.filter((r) => r.startsWith('env:')).map((r) => r.slice('env:'.length)),
+  };
+}
+
+/**
+ * Worker dependencies from its environment: its policy ($G2P_ONBOARD_POLICY, else
+ * .data/worker-policy.yaml; none stops the worker) and the credential store. What a spec may read
+ * and reach is the policy's to say.
+ */
+export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): ActivityDeps {
+  assertCertificateChecksOn(env);
+  const policy = loadWorkerPolicy(policyFile(env));
+  const own = workerOwnSecrets(env);
+  return {
+    policy,
+    secrets: { env, protectedPaths: [...own.protectedPaths, policy.source], protectedEnvNames: own.protectedEnvNames },
     credentials: new CredentialStore(resolve(env.G2P_ONBOARD_CREDENTIALS_DIR ?? '.data/credentials')),
   };
 }
@@ -66,6 +94,8 @@ async function main(): Promise<void> {
   // Before any connection exists: SDK, Core and activity logs all go through redaction.
   installRedactingWorkerLogger();
   const tuning = workerTuningFromEnv();
+  // Before connecting: a worker without a usable policy must not take tasks.
+  const deps = depsFromEnv();
   await ensureLocalCodecKeys();
   const codec = await loadCodec();
   const { connection, namespace, address } = await connectWorkerConnection();
@@ -73,11 +103,11 @@ async function main(): Promise<void> {
     connection,
     namespace,
     codec,
-    deps: depsFromEnv(),
+    deps,
     workflowBundlePath: process.env.G2P_ONBOARD_WORKFLOW_BUNDLE,
     tuning,
   });
-  console.log(`g2p-onboard worker: task queue ${TASK_QUEUE}, namespace ${namespace}, server ${address}, cache ${tuning.maxCachedWorkflows} runs`);
+  console.log(`g2p-onboard worker: task queue ${TASK_QUEUE}, namespace ${namespace}, server ${address}, cache ${tuning.maxCachedWorkflows} runs, policy ${deps.policy.source}`);
   await worker.run();
   await connection.close();
 }

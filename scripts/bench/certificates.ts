@@ -2,6 +2,8 @@
 // product generates a CA and certificate per partner only when a spec has none: four RSA-2048
 // key generations per onboarding, ~0.7 CPU-seconds, which would drown every other figure).
 // One CA and one leaf key for all partners; each partner's certificate names its organisation.
+// The worker reads a spec's certificate files only in the deployment's folder of its policy's
+// secretsDir, so they are written there and named relative to it.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateRsaKeys, toPem } from '../../src/security/x509.js';
@@ -13,20 +15,22 @@ export interface PartnerCertificateFiles {
 }
 
 export interface CertificateIssuer {
-  /** Writes (once) and returns the PEM files for a partner of `organisation`. */
-  filesFor(partnerId: string, organisation: string): Promise<PartnerCertificateFiles>;
+  /** Writes the PEM files for a partner of `organisation` into `deploymentId`'s folder; names relative to it. */
+  filesFor(deploymentId: string, partnerId: string, organisation: string): Promise<PartnerCertificateFiles>;
 }
 
-export async function certificateIssuer(dir: string): Promise<CertificateIssuer> {
-  await mkdir(dir, { recursive: true });
+/** `secretsDir`: the worker policy's. */
+export async function certificateIssuer(secretsDir: string): Promise<CertificateIssuer> {
   const [ca, leafKeys] = await Promise.all([issuePartnerCa('g2p-onboard bench partner CA', 'g2p-onboard bench'), generateRsaKeys()]);
-  const caCertificateFile = join(dir, 'bench-ca.pem');
-  await writeFile(caCertificateFile, toPem(ca.certificate));
+  const caCertificateFile = 'bench-ca.pem';
   return {
-    async filesFor(partnerId, organisation) {
+    async filesFor(deploymentId, partnerId, organisation) {
+      const dir = join(secretsDir, deploymentId);
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await writeFile(join(dir, caCertificateFile), toPem(ca.certificate));
       const leaf = await issuePartnerCertificate(ca, leafKeys.publicKey, partnerId, organisation);
-      const certificateFile = join(dir, `${partnerId}.pem`);
-      await writeFile(certificateFile, toPem(leaf));
+      const certificateFile = `${partnerId}.pem`;
+      await writeFile(join(dir, certificateFile), toPem(leaf));
       return { caCertificateFile, certificateFile };
     },
   };

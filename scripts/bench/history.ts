@@ -10,7 +10,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createOnboardingWorker, depsFromEnv } from '../../src/worker.js';
 import { dataConverterFor } from '../../src/security/data-converter.js';
 import { secretEnv, testCodec } from '../../test/helpers/fixtures.js';
-import { writeTestPolicy } from '../../test/helpers/identities.js';
+import { writeLoopbackPolicyFile } from '../../test/helpers/loopback-policy.js';
 import { createTimeSkippingEnv } from '../../test/helpers/temporal.js';
 import type { RemoteSandbox } from './stack.js';
 import type { CallRecord } from './sandbox-host.js';
@@ -47,7 +47,11 @@ export async function measureWaitGrowth(sandbox: RemoteSandbox, hours: number, l
   const namespace = env.namespace ?? 'default';
   const codec = testCodec();
   const workDir = await mkdtemp(join(tmpdir(), 'g2p-onboard-bench-history-'));
-  const deps = depsFromEnv({ ...secretEnv(sandbox.view), G2P_ONBOARD_CREDENTIALS_DIR: join(workDir, 'credentials'), G2P_ONBOARD_POLICY: await writeTestPolicy(workDir) });
+  const deps = depsFromEnv({
+    ...secretEnv(sandbox.view),
+    G2P_ONBOARD_CREDENTIALS_DIR: join(workDir, 'credentials'),
+    G2P_ONBOARD_POLICY: await writeLoopbackPolicyFile(join(workDir, 'worker-policy.json'), join(workDir, 'secrets')),
+  });
   const worker = await createOnboardingWorker({ connection: env.nativeConnection, namespace, codec, deps });
   const running = worker.run();
   try {

@@ -33,8 +33,8 @@ export async function benchSpecs(
 ): Promise<DeploymentSpec[]> {
   return pool(ids, 50, async (id) => {
     const certs = certificates && {
-      auth: await certificates.filesFor(`${id}-auth`, `Org ${id}`),
-      misp: await certificates.filesFor(`${id}-misp`, `Org ${id}`),
+      auth: await certificates.filesFor(id, `${id}-auth`, `Org ${id}`),
+      misp: await certificates.filesFor(id, `${id}-misp`, `Org ${id}`),
     };
     return sandbox.spec(id, (s) => {
       s.openg2p.provider = { ...s.openg2p.provider, name: `e-Signet ${id}`, loginAttribute: 'user_id' };

@@ -17,11 +17,11 @@ import { dataConverterFor } from '../../src/security/data-converter.js';
 import { CodecAccess } from '../../src/security/codec-server-auth.js';
 import { startCodecServer } from '../../src/security/codec-server.js';
 import { sandboxSpec, secretEnv } from '../../test/helpers/fixtures.js';
-import { writeTestPolicy } from '../../test/helpers/identities.js';
 import type { DeploymentSpec, DeploymentSpecInput } from '../../src/spec/schema.js';
 import { startProcess, type ManagedProcess } from '../processes.js';
 import type { CallRecord, HostReply, HostRequest } from './sandbox-host.js';
 import { certificateIssuer, type CertificateIssuer } from './certificates.js';
+import { writeLoopbackPolicyFile } from '../../test/helpers/loopback-policy.js';
 
 export interface Temporal {
   server: DevServer;
@@ -31,6 +31,8 @@ export interface Temporal {
   /** Environment for the CLI: this server and the bench's codec server with a token; no key ring. */
   cliEnv: NodeJS.ProcessEnv;
   workDir: string;
+  /** The worker policy's secretsDir: specs' files live in `<secretsDir>/<deploymentId>/`. */
+  secretsDir: string;
   stop(): Promise<void>;
 }
 
@@ -42,15 +44,15 @@ function cleanEnv(): NodeJS.ProcessEnv {
 export async function startTemporal(): Promise<Temporal> {
   const workDir = await mkdtemp(join(tmpdir(), 'g2p-onboard-bench-'));
   await writeFile(join(workDir, 'codec-keys'), `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  const secretsDir = join(workDir, 'secrets');
   const server = await startDevServer({ ui: false });
   const env: NodeJS.ProcessEnv = {
     ...cleanEnv(),
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_NAMESPACE: 'default',
     G2P_ONBOARD_CODEC_KEYS: `file:${join(workDir, 'codec-keys')}`,
-    G2P_ONBOARD_SECRETS_DIR: workDir,
     // Loopback hosts and the fixture people (the bench signs as them from this process).
-    G2P_ONBOARD_POLICY: await writeTestPolicy(workDir),
+    G2P_ONBOARD_POLICY: await writeLoopbackPolicyFile(join(workDir, 'worker-policy.json'), secretsDir),
   };
   const codec = await loadCodec(env);
   const codecToken = randomBytes(32).toString('base64url');
@@ -71,6 +73,7 @@ export async function startTemporal(): Promise<Temporal> {
     env,
     cliEnv,
     workDir,
+    secretsDir,
     stop: async () => {
       await connection.close().catch(() => undefined);
       await codecServer.close();
@@ -224,7 +227,7 @@ export async function startStack(settings: StackSettings): Promise<Stack> {
   const stack: Stack = {
     temporal,
     sandbox,
-    certificates: settings.generateCertificates ? undefined : await certificateIssuer(join(temporal.workDir, 'certificates')),
+    certificates: settings.generateCertificates ? undefined : await certificateIssuer(temporal.secretsDir),
     startWorker: async (settings) => {
       await stack.worker?.stop();
       stack.worker = await startWorkerProcess(temporal, sandbox, { ...settings, env: { ...workerEnv, ...settings?.env } });

@@ -7,6 +7,7 @@ import { request } from 'undici';
 import { z } from 'zod';
 import { startProcess, type ManagedProcess } from '../processes.js';
 import type { SandboxCredentials, SandboxUrls } from '../../src/sandbox/index.js';
+import { EXAMPLE_DEPLOYMENTS } from '../../src/sandbox/local.js';
 
 export interface SandboxProcess {
   process: ManagedProcess;
@@ -77,7 +78,8 @@ export async function startSandboxProcess(opts: { secretsDir: string; faultRate:
     odoo: urlAfter(proc.output, 'OpenG2P'),
     control: urlAfter(proc.output, 'control'),
   };
-  const secret = async (name: string) => (await readFile(join(opts.secretsDir, name), 'utf8')).trim();
+  // The same values are written for every deployment the sandbox was told of; the first example's folder will do.
+  const secret = async (name: string) => (await readFile(join(opts.secretsDir, EXAMPLE_DEPLOYMENTS[0], name), 'utf8')).trim();
   // The non-secret names are the sandbox's fixed ones (newSandboxCredentials); the secrets come from its files.
   const credentials: SandboxCredentials = {
     mosipClientId: 'mosip-pms-client',

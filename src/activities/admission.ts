@@ -4,6 +4,7 @@
 // from the worker's identity registry, never from the spec.
 import { deploymentSpecSchema, type DeploymentSpec } from '../spec/schema.js';
 import { withRole } from '../security/worker-policy.js';
+import { specRefusals } from '../security/spec-admission.js';
 import { RUN_REFUSED, type RunTrust, type TrustedIdentity } from '../workflows/messages.js';
 import { guarded, type ActivityDeps } from './context.js';
 import { blockingFailure } from './failures.js';
@@ -16,6 +17,8 @@ export function admissionActivities(deps: ActivityDeps) {
         const problems: string[] = [];
         const parsed = deploymentSpecSchema.safeParse(spec);
         if (!parsed.success) problems.push(...parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+        // What `validate --policy` shows offline: hosts, env names and file paths beyond the policy.
+        else problems.push(...specRefusals(parsed.data, deps.policy).map((r) => `${r.path}: ${r.message}`));
         const registry = deps.policy;
         const approvers = withRole(registry, 'approver');
         const named = (spec?.approval?.approvers ?? []).map((a) => a.name);

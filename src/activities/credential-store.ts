@@ -2,8 +2,9 @@
 // MISP license key, partner certificates and keys, the OIDC client key): one owner-only
 // JSON file per deployment. Steps look here first, which is what makes re-runs reuse
 // instead of re-create.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isDeploymentId } from '../spec/deployment-id.js';
 
 export interface StoredCredentials {
   authPartner?: PartnerKeyMaterial;
@@ -26,18 +27,56 @@ export interface PartnerKeyMaterial {
   signedCertificatePem?: string;
 }
 
+/** The store cannot be used safely: the run blocks with what the operator must change. */
+export class CredentialStoreRefused extends Error {
+  override name = 'CredentialStoreRefused';
+  constructor(message: string, readonly hint: string) {
+    super(message);
+  }
+}
+
 export class CredentialStore {
   private chain: Promise<unknown> = Promise.resolve();
+  private checkedFolder = false;
 
   constructor(readonly dir: string) {}
 
   fileFor(deploymentId: string): string {
+    // The spec's rule, checked again where the id becomes a file name: `../../x` never reaches the disk.
+    if (!isDeploymentId(deploymentId)) {
+      throw new CredentialStoreRefused(`not a deployment id: ${JSON.stringify(deploymentId)}`, 'deployment ids are lower-case letters, digits and -');
+    }
     return join(this.dir, `${deploymentId}.json`);
   }
 
-  async read(deploymentId: string): Promise<StoredCredentials> {
+  /**
+   * The store holds API keys and private keys: a folder others can read or enter (an existing one
+   * the worker did not create, say) is refused rather than used. Checked once per worker.
+   */
+  private async checkFolder(): Promise<boolean> {
+    if (this.checkedFolder) return true;
+    let mode: number;
     try {
-      return JSON.parse(await readFile(this.fileFor(deploymentId), 'utf8')) as StoredCredentials;
+      mode = (await stat(this.dir)).mode & 0o777;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+    if ((mode & 0o077) !== 0) {
+      throw new CredentialStoreRefused(
+        `the credential store ${this.dir} is open to group or others (mode ${mode.toString(8)}); it holds API keys and private keys`,
+        `chmod 700 ${this.dir} (G2P_ONBOARD_CREDENTIALS_DIR), then retry`,
+      );
+    }
+    this.checkedFolder = true;
+    return true;
+  }
+
+  async read(deploymentId: string): Promise<StoredCredentials> {
+    const file = this.fileFor(deploymentId);
+    if (!(await this.checkFolder())) return {};
+    try {
+      return JSON.parse(await readFile(file, 'utf8')) as StoredCredentials;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
       throw err;
@@ -46,10 +85,11 @@ export class CredentialStore {
 
   /** Read-modify-write, serialised within this worker, written atomically (temp file + rename). */
   async update(deploymentId: string, change: (current: StoredCredentials) => StoredCredentials): Promise<StoredCredentials> {
+    const file = this.fileFor(deploymentId);
     const next = this.chain.then(async () => {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      await this.checkFolder();
       const updated = change(await this.read(deploymentId));
-      const file = this.fileFor(deploymentId);
       const tmp = `${file}.${process.pid}.tmp`;
       await writeFile(tmp, JSON.stringify(updated, null, 2), { mode: 0o600 });
       await rename(tmp, file);

@@ -3,6 +3,8 @@
 // the workflow shows as a `blocked` run. Messages are redacted on the way out.
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { ContractViolation, RemoteRejection, TransientRemoteError } from '../clients/errors.js';
+import { EgressRefused } from '../clients/egress.js';
+import { CredentialStoreRefused } from './credential-store.js';
 import { SecretUnavailable, type SecretScope } from '../security/secrets.js';
 import { redact, SecretMatcher } from '../security/redact.js';
 import { knownSecretMatcher } from '../security/known-secrets.js';
@@ -69,6 +71,13 @@ export function toFailure(err: unknown, secrets: SecretScope): unknown {
   }
   if (err instanceof ContractViolation) {
     return blockingFailure('ContractViolation', scrub(err.message), { system: err.system });
+  }
+  if (err instanceof EgressRefused) {
+    // The worker policy said no: nothing was sent, and no retry changes that; the run blocks.
+    return blockingFailure('EgressRefused', scrub(err.message), { code: err.host, hint: err.hint });
+  }
+  if (err instanceof CredentialStoreRefused) {
+    return blockingFailure('CredentialStoreRefused', err.message, { hint: err.hint });
   }
   if (err instanceof SecretUnavailable) {
     return blockingFailure('SecretUnavailable', err.message, { code: err.ref });

@@ -3,7 +3,7 @@
 // drop the duplicate a retried delivery may cause.
 import { HttpClient } from '../clients/http.js';
 import type { DeploymentSpec } from '../spec/schema.js';
-import { guarded, type ActivityDeps } from './context.js';
+import { guardedFor, type ActivityDeps } from './context.js';
 
 export interface ApprovalNotice {
   /** Stable per notice (workflow id + kind + sequence): receivers de-duplicate on it. */
@@ -24,7 +24,8 @@ export function notificationActivities(deps: ActivityDeps) {
   return {
     /** Delivers one notice; `skipped` when the spec names no webhook (the audit trail still records it). */
     async notifyApprovers(spec: DeploymentSpec, notice: ApprovalNotice): Promise<'delivered' | 'skipped'> {
-      return guarded(deps, async () => {
+      // guardedFor: the webhook is one more host the deployment's egress rule must allow.
+      return guardedFor(spec, deps, async (_secrets, deps) => {
         const url = spec.approval.webhookUrl;
         if (!url) return 'skipped';
         const target = new URL(url);

@@ -2,13 +2,13 @@
 // mapping and its decision, the MISP license and the API key (api-key.ts). Every activity finds before it
 // creates, and treats PMS's "already exists" answers as "found", so a retry after a crash at
 // any line creates nothing twice.
-import { readFile } from 'node:fs/promises';
 import { RemoteRejection } from '../clients/errors.js';
 import { PmsClient, type PartnerType } from '../clients/pms.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { sha256Hex } from '../security/fingerprint.js';
 import { generatePartnerCertificates } from '../security/partner-certificates.js';
-import { currentActivityContext, guardedFor, adminPms, keymanager, type ActivityDeps } from './context.js';
+import { currentActivityContext, guardedFor, adminPms, keymanager, runSecretSource, type ActivityDeps } from './context.js';
+import { readSpecPemFile } from './spec-tls.js';
 import { blockingFailure, mappingStillPending } from './failures.js';
 import { ensureApiKey } from './api-key.js';
 import { withReusedAdminPms } from './admin-session.js';
@@ -25,13 +25,19 @@ function isCode(err: unknown, ...codes: string[]): boolean {
 }
 
 export function pmsActivities(deps: ActivityDeps) {
-  /** The spec's PEM files, else a pair kept in the credential store (generated once, reused on retries). */
+  /**
+   * The spec's PEM files (read inside the deployment's secrets folder, like `file:` references:
+   * they are uploaded to PMS, so they must not be any file of the worker's), else a pair kept in
+   * the credential store (generated once, reused on retries).
+   */
   async function partnerKeyMaterial(spec: DeploymentSpec, role: PartnerRole): Promise<PartnerKeyMaterial> {
     const partner = role === 'authPartner' ? spec.partners.auth : spec.partners.misp;
     if (partner.certificate) {
+      const source = runSecretSource(deps, spec.deploymentId);
+      const field = `partners.${role === 'authPartner' ? 'auth' : 'misp'}.certificate`;
       return {
-        caCertificatePem: await readFile(partner.certificate.caCertificateFile, 'utf8'),
-        certificatePem: await readFile(partner.certificate.certificateFile, 'utf8'),
+        caCertificatePem: await readSpecPemFile(source, `${field}.caCertificateFile`, partner.certificate.caCertificateFile),
+        certificatePem: await readSpecPemFile(source, `${field}.certificateFile`, partner.certificate.certificateFile),
       };
     }
     const stored = (await deps.credentials.read(spec.deploymentId))[role];

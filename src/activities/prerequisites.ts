@@ -2,6 +2,7 @@
 // what the spec needs. All checks run; transient errors retry the whole activity, failed
 // checks park the run as blocked with the full report.
 import { RemoteRejection, TransientRemoteError } from '../clients/errors.js';
+import { EgressRefused } from '../clients/egress.js';
 import { EsignetClient } from '../clients/esignet.js';
 import { clientCredentialsToken } from '../clients/keycloak.js';
 import { PolicyManagerClient } from '../clients/policymanager.js';
@@ -30,7 +31,8 @@ export function prerequisiteActivities(deps: ActivityDeps) {
             checks.push({ name, ok: true, evidence });
             return value;
           } catch (err) {
-            if (err instanceof TransientRemoteError) throw err;
+            // Retried as a whole, or blocked as what the worker policy refused (naming the setting to change).
+            if (err instanceof TransientRemoteError || err instanceof EgressRefused) throw err;
             if (err instanceof SecretUnavailable) unresolvedRefs.push(err.ref);
             checks.push({ name, ok: false, evidence: (err as Error).message });
             return undefined;
@@ -76,7 +78,7 @@ export function prerequisiteActivities(deps: ActivityDeps) {
         if (failed.length > 0 && failed.length === unresolvedRefs.length) {
           throw blockingFailure('SecretUnavailable', `${failed.length} secret reference(s) cannot be resolved on the worker: ${failed.map((c) => `${c.name}: ${c.evidence}`).join('; ')}`, {
             code: unresolvedRefs.join(', '),
-            hint: `make ${unresolvedRefs.join(', ')} resolvable on the worker's machine (its environment or secrets folder), then \`g2p-onboard retry\``,
+            hint: `make ${unresolvedRefs.join(', ')} resolvable on the worker: an environment variable with the worker policy's envPrefix, or a file in this deployment's folder of its secretsDir; then \`g2p-onboard retry\``,
           });
         }
         if (failed.length > 0 || !endpoints || !generation) {

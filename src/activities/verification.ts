@@ -3,6 +3,7 @@
 // exchanges the code with a private-key-JWT assertion signed by the key we registered.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { TransientRemoteError } from '../clients/errors.js';
+import { EgressRefused } from '../clients/egress.js';
 import { loginWithOtp } from '../clients/esignet-login.js';
 import { completeOAuthSignin } from '../clients/odoo-web.js';
 import { openg2pRedirectUri } from '../spec/derived.js';
@@ -36,6 +37,8 @@ async function loginEndToEnd(login: () => Promise<{ ok: boolean; location: strin
       if (outcome.ok) return undefined;
       refusal = `OpenG2P's callback refused the login (redirected to ${outcome.location})`;
     } catch (err) {
+      // What the worker policy refused blocks the run as such, naming the setting; no retry changes it.
+      if (err instanceof EgressRefused) throw err;
       if (err instanceof TransientRemoteError) transient = err;
       else refusal = (err as Error).message;
     }

@@ -78,14 +78,32 @@ async function withClient<T>(body: (c: Client) => Promise<T>): Promise<T> {
 
 const commands: Record<string, Command> = {
   validate: {
-    summary: 'check a deployment spec offline and list every problem',
-    usage: 'g2p-onboard validate <spec.yaml> [--output json]',
-    options: { ...output },
+    summary: "check a deployment spec offline and list every problem, including what the worker's policy would refuse",
+    usage: 'g2p-onboard validate <spec.yaml> [--policy worker-policy.yaml] [--output json]',
+    options: { ...output, policy: { type: 'string' } },
     positionals: ['spec'],
     async run({ values, positionals }) {
-      const spec = await loadSpecFile(positionals[0]!);
-      if (json(values)) print({ valid: true, deploymentId: spec.deploymentId });
-      else console.log(`${positionals[0]}: valid (deployment ${spec.deploymentId})`);
+      const file = positionals[0]!;
+      const spec = await loadSpecFile(file);
+      // The worker's policy when one is at hand (--policy, else $G2P_ONBOARD_POLICY): hosts and variable names too.
+      const policyPath = (values.policy as string | undefined) ?? (process.env.G2P_ONBOARD_POLICY || undefined);
+      const { loadWorkerPolicy } = await import('../security/worker-policy.js');
+      let policy;
+      try {
+        policy = policyPath ? loadWorkerPolicy(policyPath, { forChecksOnly: true }) : undefined;
+      } catch (err) {
+        console.error(`g2p-onboard validate: ${(err as Error).message}`);
+        return EXIT.invalidInput;
+      }
+      const { specRefusals } = await import('../security/spec-admission.js');
+      const refusals = specRefusals(spec, policy);
+      if (refusals.length) {
+        const { locateProblems, SpecError } = await import('../spec/load.js');
+        throw new SpecError(file, await locateProblems(file, refusals));
+      }
+      const checked = policy ? `checked against the worker policy ${policy.source}` : 'no worker policy given (--policy): hosts and variable prefixes not checked';
+      if (json(values)) print({ valid: true, deploymentId: spec.deploymentId, policy: policy?.source ?? null });
+      else console.log(`${file}: valid (deployment ${spec.deploymentId}; ${checked})`);
       return EXIT.ok;
     },
   },

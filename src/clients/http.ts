@@ -1,10 +1,12 @@
 // One place where every client sends HTTP: timeouts, error classification and response
 // validation. Bodies and headers are never logged here: they carry credentials.
+import type { lookup as dnsLookup } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { ContractViolation, RemoteRejection, TransientRemoteError, type RemoteSystem } from './errors.js';
+import { EgressRefused, guardedConnector, type EgressRules } from './egress.js';
 
 export interface HttpOptions {
   /** Timeout (headers, then body) of a read or login; default 10 s. */
@@ -13,6 +15,14 @@ export interface HttpOptions {
   writeTimeoutMs?: number;
   /** Extra CA certificates (PEM) to trust, for private MOSIP PKI. */
   ca?: string;
+  /**
+   * What a run may reach (the worker policy's rule for its deployment), checked when a socket
+   * opens. Activities always set it (context.ts guardedFor); without it nothing is checked,
+   * which only clients used outside a run (unit tests) do.
+   */
+  egress?: EgressRules;
+  /** Stands for DNS in tests (a name that resolves to a private address without any traffic). */
+  dnsLookup?: typeof dnsLookup;
 }
 
 export interface HttpResponse {
@@ -54,25 +64,35 @@ const TLS_VERIFICATION_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-const agentsByCa = new Map<string, Agent>();
+const agents = new Map<string, Agent>();
 
 /**
- * An agent that verifies servers against the public roots plus `ca`: Node's `ca` option
- * replaces the default trust store, so the public roots (and NODE_EXTRA_CA_CERTS) are added back.
- * One agent per bundle, so clients share its connections.
+ * The agent for these options: always an explicit one that verifies certificates
+ * (`rejectUnauthorized: true`, so NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn that off), against
+ * the public roots plus `ca` (Node's `ca` replaces the default store, so the public roots and
+ * NODE_EXTRA_CA_CERTS are added back), and with the egress checks in its connector.
+ * One agent per bundle and rule, so clients share its connections.
  */
-function agentTrusting(ca: string): Agent {
-  let agent = agentsByCa.get(ca);
+function agentFor(opts: HttpOptions): Agent {
+  // Keyed by the rule, not the deployment: runs of deployments one policy entry covers share connections.
+  const egress = opts.egress && { hosts: opts.egress.hosts, privateNetworks: opts.egress.privateNetworks };
+  const key = JSON.stringify([opts.ca ?? null, egress ?? null]);
+  let agent = opts.dnsLookup ? undefined : agents.get(key);
   if (!agent) {
-    const extra = process.env.NODE_EXTRA_CA_CERTS ? [readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8')] : [];
-    agent = new Agent({ connect: { ca: [...rootCertificates, ...extra, ca], rejectUnauthorized: true } });
-    agentsByCa.set(ca, agent);
+    const extra = opts.ca && process.env.NODE_EXTRA_CA_CERTS ? [readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8')] : [];
+    const ca = opts.ca ? [...rootCertificates, ...extra, opts.ca] : undefined;
+    agent = egress
+      ? new Agent({ connect: guardedConnector(egress, { ca }, opts.dnsLookup) })
+      : new Agent({ connect: { rejectUnauthorized: true, ...(ca ? { ca } : {}) } });
+    if (!opts.dnsLookup) agents.set(key, agent);
   }
   return agent;
 }
 
 export class HttpClient {
-  private readonly dispatcher: Dispatcher | undefined;
+  private readonly dispatcher: Dispatcher;
+  /** The policy entry requests are checked against, named in refusals. */
+  private readonly egressOrigin: string | undefined;
   private readonly timeoutMs: number;
   private readonly writeTimeoutMs: number;
 
@@ -83,7 +103,8 @@ export class HttpClient {
   ) {
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
     this.writeTimeoutMs = opts.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
-    this.dispatcher = opts.ca ? agentTrusting(opts.ca) : undefined;
+    this.dispatcher = agentFor(opts);
+    this.egressOrigin = opts.egress?.origin;
   }
 
   url(path: string, query?: Record<string, string | undefined>): string {
@@ -136,6 +157,8 @@ export class HttpClient {
       const text = await res.body.text();
       return { status: res.statusCode, headers: res.headers, text };
     } catch (err) {
+      // The policy refused the connection: no retry can change that, the operator or the spec must.
+      if (err instanceof EgressRefused) throw this.egressOrigin ? err.in(this.egressOrigin) : err;
       const code = (err as { code?: string }).code ?? '';
       if (TRANSIENT_CODES.has(code) || code.startsWith('UND_ERR')) {
         throw new TransientRemoteError(this.system, `${opts.method} ${path}: ${code}`);

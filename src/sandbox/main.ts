@@ -1,11 +1,13 @@
 // `npm run sandbox`: serves the stand-ins on fixed loopback ports (those examples/sandbox.yaml
-// names) and writes the credentials it generated to owner-only files the example spec references.
+// names) and writes the credentials it generated to owner-only files the example specs reference,
+// in one folder per deployment (`<secrets-dir>/<deploymentId>/`), as a worker policy's secretsDir expects.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSandbox, type SandboxOptions } from './index.js';
 import { FAULT_KINDS, FAILING_KINDS, parseFaultRule, type FaultKind } from './faults.js';
-import { DEFAULT_PORTS, DEFAULT_SECRETS_DIR, writeSandboxSecrets } from './local.js';
+import { DEFAULT_PORTS, DEFAULT_SECRETS_DIR, EXAMPLE_DEPLOYMENTS, writeSandboxSecrets } from './local.js';
 import { ensureSandboxKey, SANDBOX_APPROVER, SANDBOX_OPERATOR, SANDBOX_POLICY_FILE, SANDBOX_STAFF, writeSandboxWorkerPolicy } from './identities.js';
+import { isDeploymentId } from '../spec/deployment-id.js';
 
 const USAGE = `usage: npm run sandbox -- [options]
   --mosip-port N        MOSIP API gateway (authmanager, PMS, policy manager, keymanager, Keycloak) [${DEFAULT_PORTS.mosip}]
@@ -17,7 +19,9 @@ const USAGE = `usage: npm run sandbox -- [options]
   --auto-approve-ms N   demo mode: the Partner Admin approves policy mappings in the "portal" after N ms
   --partner-user ID     create a partner login (repeatable)
   --host ADDR           interface to listen on [127.0.0.1]
-  --secrets-dir DIR     where to write the generated credentials [${DEFAULT_SECRETS_DIR}]
+  --secrets-dir DIR     where to write the generated credentials, one folder per deployment
+                        (a worker policy's secretsDir) [${DEFAULT_SECRETS_DIR}]
+  --deployment ID       a deployment whose folder gets them (repeatable) [${EXAMPLE_DEPLOYMENTS.join(', ')}]
 fault injection (MOSIP, e-Signet and OpenG2P ports; never the control port):
   --fault RULE          '<METHOD> <path> [~text…]=<kind>[:<mode>]' (repeatable), e.g.
                         'POST /v1/partnermanager/partners=commit-then-fail:0.5'
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
       'auto-approve-ms': { type: 'string' },
       'partner-user': { type: 'string', multiple: true },
       'secrets-dir': { type: 'string' },
+      deployment: { type: 'string', multiple: true },
       host: { type: 'string' },
       fault: { type: 'string', multiple: true },
       'fault-rate': { type: 'string' },
@@ -81,7 +86,10 @@ async function main(): Promise<void> {
     faults: { rules: faultRules, global: { rate: faultRate, kinds: faultKinds, latencyMs } },
   });
   const secretsDir = resolve(values['secrets-dir'] ?? DEFAULT_SECRETS_DIR);
-  await writeSandboxSecrets(sandbox, secretsDir);
+  const deployments = values.deployment ?? [...EXAMPLE_DEPLOYMENTS];
+  const badId = deployments.find((id) => !isDeploymentId(id));
+  if (badId !== undefined) throw new Error(`--deployment ${badId}: not a deployment id (lower-case letters, digits and -)`);
+  await writeSandboxSecrets(sandbox, secretsDir, deployments);
   await writeSandboxWorkerPolicy(resolve(SANDBOX_POLICY_FILE), { secretsDir });
   console.log(`sandbox ready (e-Signet ${esignetVersion}, OpenG2P on Odoo ${odooVersion})`);
   console.log(`  MOSIP   ${sandbox.urls.mosip}`);
@@ -90,7 +98,7 @@ async function main(): Promise<void> {
   console.log(`  control ${sandbox.urls.control}`);
   console.log(`  signing keys: staff ${await ensureSandboxKey(SANDBOX_STAFF)}, Partner Admin ${await ensureSandboxKey(SANDBOX_APPROVER)}, ops ${await ensureSandboxKey(SANDBOX_OPERATOR)}`);
   console.log(`  worker policy for the sandbox: ${SANDBOX_POLICY_FILE} (run the worker with G2P_ONBOARD_POLICY=${SANDBOX_POLICY_FILE})`);
-  console.log(`  credentials written to ${secretsDir}`);
+  console.log(`  credentials written to ${secretsDir}/{${deployments.join(',')}}`);
   if (faultRules.length || faultRate > 0 || latencyMs > 0) {
     console.log(`  faults: ${faultRules.length} rule(s), rate ${faultRate} of ${faultKinds.join('/')}, latency ${latencyMs} ms`);
   }

@@ -152,11 +152,15 @@ export function policyFile(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return resolve(cwd, env.G2P_ONBOARD_POLICY || DEFAULT_POLICY_FILE);
 }
 
-/** Reads, checks and parses the worker's policy; a missing or unsafe one stops the worker. */
-export function loadWorkerPolicy(file: string): WorkerPolicy {
+/**
+ * Reads, checks and parses the worker's policy; a missing or unsafe one stops the worker.
+ * `forChecksOnly`: a copy read to *check* a spec against (`g2p-onboard validate --policy`), which
+ * grants nothing, so it need not belong to the worker's operator.
+ */
+export function loadWorkerPolicy(file: string, options: { forChecksOnly?: boolean } = {}): WorkerPolicy {
   let text: string;
   try {
-    assertOwnedByOperator(file);
+    if (!options.forChecksOnly) assertOwnedByOperator(file);
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if (err instanceof PolicyError) throw err;

@@ -84,3 +84,10 @@ export async function loadSpecFile(file: string): Promise<DeploymentSpec> {
   }
   return parseSpec(text, file);
 }
+
+/** Adds the line of each problem's path in `file` (problems found after loading, e.g. the worker policy's refusals). */
+export async function locateProblems(file: string, problems: SpecProblem[]): Promise<SpecProblem[]> {
+  const lines = new LineCounter();
+  const doc = parseDocument(await readFile(file, 'utf8'), { lineCounter: lines, prettyErrors: false });
+  return problems.map((p) => ({ ...p, line: p.line ?? lineOf(doc, lines, p.path.split(/\.|\[|\]/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k))) }));
+}

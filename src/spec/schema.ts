@@ -3,6 +3,7 @@
 // the worker resolves them inside activities, so no secret value enters workflow history.
 import { z } from 'zod';
 import { durationMs } from './derived.js';
+import { DEPLOYMENT_ID_PATTERN } from './deployment-id.js';
 
 /** `env:NAME` or `file:path` — never a secret value. */
 export const secretRefSchema = z
@@ -93,7 +94,7 @@ export const deploymentSpecSchema = z
   .object({
     deploymentId: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, {
+      .regex(DEPLOYMENT_ID_PATTERN, {
         message: 'must be 2-63 lower-case letters, digits or dashes, starting with a letter or digit',
       }),
     mosip: z

@@ -13,6 +13,7 @@ import { parse, stringify } from 'yaml';
 import { startDevServer, claimPort, type DevServer } from '../../src/temporal/dev-server.js';
 import { projectRoot } from '../../src/temporal/binaries.js';
 import { startProcess, type ManagedProcess } from '../../scripts/processes.js';
+import { writeLoopbackPolicyFile } from '../helpers/loopback-policy.js';
 
 const run = promisify(execFile);
 const CLI = join(projectRoot, 'dist', 'src', 'cli', 'main.js');
@@ -51,7 +52,7 @@ before(async () => {
   const secrets = join(dir, 'secrets');
   sandbox = await startProcess('sandbox', process.execPath, [join(projectRoot, 'dist/src/sandbox/main.js'),
     '--mosip-port', String(ports.mosip), '--esignet-port', String(ports.esignet), '--odoo-port', String(ports.odoo), '--control-port', String(ports.control),
-    '--secrets-dir', secrets, '--partner-user', 'e2e-auth'], { readyLine: /credentials written/ });
+    '--secrets-dir', secrets, '--deployment', 'e2e', '--partner-user', 'e2e-auth'], { readyLine: /credentials written/ });
   await writeFile(join(dir, 'codec-keys'), `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
   // The people: e2e-staff starts, alice approves, ops-e2e operates; mallory is nobody.
   const people: Record<string, string[]> = { 'e2e-staff': ['initiator'], alice: ['approver'], 'ops-e2e': ['operator'], mallory: [] };
@@ -62,7 +63,7 @@ before(async () => {
     if (roles.length) identities.push({ name, roles, publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }) });
   }
   const policyFile = join(dir, 'worker-policy.yaml');
-  await writeFile(policyFile, stringify({ secretsDir: '.', envPrefix: 'E2E_', deployments: [{ match: '*', hosts: ['127.0.0.1'], privateNetworks: true }], identities }), { mode: 0o600 });
+  await writeFile(policyFile, stringify({ secretsDir: 'secrets', deployments: [{ match: '*', hosts: ['127.0.0.1'], privateNetworks: true }], identities }), { mode: 0o600 });
   // The key ring is where the workers and the codec server run; each user has a token of their own.
   const keyHolder = { ...process.env, TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default', G2P_ONBOARD_CODEC_KEYS: `file:${join(dir, 'codec-keys')}` };
   await writeFile(join(dir, 'codec-server-tokens'), `# one line per user\ne2e-staff ${staffToken}\nauditor ${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
@@ -89,23 +90,25 @@ before(async () => {
     G2P_ONBOARD_CODEC_SERVER_TOKEN: `file:${join(dir, 'my-codec-token')}`,
     G2P_ONBOARD_USER: 'e2e-staff',
     G2P_ONBOARD_KEY: join(dir, 'e2e-staff.pem'),
+    // validate --policy reads the same policy the worker runs with.
+    G2P_ONBOARD_POLICY: policyFile,
   };
   const m = `http://127.0.0.1:${ports.mosip}`;
   const spec = {
     deploymentId: 'e2e',
-    mosip: { apiBaseUrl: m, version: '1.2.0.1', clientId: 'mosip-pms-client', clientSecret: 'file:secrets/mosip-client-secret',
-      partnerAdmin: { userName: 'partneradmin', password: 'file:secrets/partner-admin-password' },
-      certificateReader: { clientId: 'mosip-ida-client', clientSecret: 'file:secrets/ida-client-secret' } },
+    mosip: { apiBaseUrl: m, version: '1.2.0.1', clientId: 'mosip-pms-client', clientSecret: 'file:mosip-client-secret',
+      partnerAdmin: { userName: 'partneradmin', password: 'file:partner-admin-password' },
+      certificateReader: { clientId: 'mosip-ida-client', clientSecret: 'file:ida-client-secret' } },
     esignet: { baseUrl: `http://127.0.0.1:${ports.esignet}/v1/esignet`, version: '1.4.1',
-      clientManagement: { tokenUrl: `${m}/auth/realms/mosip/protocol/openid-connect/token`, clientId: 'mosip-pms-client', clientSecret: 'file:secrets/esignet-client-secret' } },
-    openg2p: { url: `http://127.0.0.1:${ports.odoo}`, database: 'openg2p', login: 'admin', password: 'file:secrets/odoo-password' },
+      clientManagement: { tokenUrl: `${m}/auth/realms/mosip/protocol/openid-connect/token`, clientId: 'mosip-pms-client', clientSecret: 'file:esignet-client-secret' } },
+    openg2p: { url: `http://127.0.0.1:${ports.odoo}`, database: 'openg2p', login: 'admin', password: 'file:odoo-password' },
     partners: {
-      auth: { id: 'e2e-auth', organisation: 'E2E Org', address: 'Street 1', contactNumber: '+1000', email: 'auth@e2e.example', policyGroup: 'openg2p-policy-group', policy: 'openg2p-auth-policy', password: 'file:secrets/partner-password' },
+      auth: { id: 'e2e-auth', organisation: 'E2E Org', address: 'Street 1', contactNumber: '+1000', email: 'auth@e2e.example', policyGroup: 'openg2p-policy-group', policy: 'openg2p-auth-policy', password: 'file:partner-password' },
       misp: { id: 'e2e-misp', organisation: 'E2E Org', address: 'Street 1', contactNumber: '+1001', email: 'misp@e2e.example' },
     },
     oidcClient: { name: 'OpenG2P E2E', logoUri: 'https://openg2p.org/logo.png' },
     approval: { approvers: [{ name: 'alice' }], pollInterval: '1s' },
-    verification: { individualId: '8267411571', otp: 'file:secrets/verification-otp' },
+    verification: { individualId: '8267411571', otp: 'file:verification-otp' },
   };
   specFile = join(dir, 'e2e.yaml');
   await writeFile(specFile, stringify(spec));
@@ -211,7 +214,7 @@ test('a user starts, is refused a second start, approves and watches a run to co
 
 // History holds failure messages encrypted (test/workflow/secrets.test.ts); status must still show the real one.
 test('a blocked run shows its real error in status', async () => {
-  const missingRef = 'env:G2P_E2E_PASSWORD_NOT_ON_THE_WORKER';
+  const missingRef = 'env:G2P_SECRET_E2E_PASSWORD_NOT_ON_THE_WORKER';
   const spec = parse(await readFile(specFile, 'utf8')) as { deploymentId: string; openg2p: { password: string } };
   spec.deploymentId = 'e2e-blocked';
   spec.openg2p.password = missingRef;

@@ -10,19 +10,19 @@ import { CredentialStore } from '../../src/activities/credential-store.js';
 import type { ActivityDeps } from '../../src/activities/index.js';
 import { AesGcmCodec, keyRingFromKeys } from '../../src/security/codec.js';
 import { approver } from './approvers.js';
-import { testPolicy } from './identities.js';
+import { loopbackPolicy } from './loopback-policy.js';
 
 /** Secret references of the test spec → the sandbox's generated values, as the worker's environment. */
 export function secretEnv(sandbox: Sandbox): NodeJS.ProcessEnv {
   const c = sandbox.credentials;
   return {
-    T_MOSIP_CLIENT_SECRET: c.mosipClientSecret,
-    T_PARTNER_ADMIN_PASSWORD: c.partnerAdminPassword,
-    T_PARTNER_PASSWORD: c.partnerPassword,
-    T_IDA_CLIENT_SECRET: c.idaClientSecret,
-    T_ESIGNET_CLIENT_SECRET: c.esignetClientMgmtSecret,
-    T_ODOO_PASSWORD: c.odooPassword,
-    T_VERIFICATION_OTP: c.verificationOtp,
+    G2P_SECRET_MOSIP_CLIENT_SECRET: c.mosipClientSecret,
+    G2P_SECRET_PARTNER_ADMIN_PASSWORD: c.partnerAdminPassword,
+    G2P_SECRET_PARTNER_PASSWORD: c.partnerPassword,
+    G2P_SECRET_IDA_CLIENT_SECRET: c.idaClientSecret,
+    G2P_SECRET_ESIGNET_CLIENT_SECRET: c.esignetClientMgmtSecret,
+    G2P_SECRET_ODOO_PASSWORD: c.odooPassword,
+    G2P_SECRET_VERIFICATION_OTP: c.verificationOtp,
   };
 }
 
@@ -34,9 +34,9 @@ export function sandboxSpecInput(sandbox: Sandbox, deploymentId: string): Deploy
       apiBaseUrl: u.mosip,
       version: '1.2.0.1',
       clientId: sandbox.credentials.mosipClientId,
-      clientSecret: 'env:T_MOSIP_CLIENT_SECRET',
-      partnerAdmin: { userName: sandbox.credentials.partnerAdminUser, password: 'env:T_PARTNER_ADMIN_PASSWORD' },
-      certificateReader: { clientId: sandbox.credentials.idaClientId, clientSecret: 'env:T_IDA_CLIENT_SECRET' },
+      clientSecret: 'env:G2P_SECRET_MOSIP_CLIENT_SECRET',
+      partnerAdmin: { userName: sandbox.credentials.partnerAdminUser, password: 'env:G2P_SECRET_PARTNER_ADMIN_PASSWORD' },
+      certificateReader: { clientId: sandbox.credentials.idaClientId, clientSecret: 'env:G2P_SECRET_IDA_CLIENT_SECRET' },
     },
     esignet: {
       baseUrl: `${u.esignet}/v1/esignet`,
@@ -44,14 +44,14 @@ export function sandboxSpecInput(sandbox: Sandbox, deploymentId: string): Deploy
       clientManagement: {
         tokenUrl: `${u.mosip}/auth/realms/mosip/protocol/openid-connect/token`,
         clientId: sandbox.credentials.esignetClientMgmtClientId,
-        clientSecret: 'env:T_ESIGNET_CLIENT_SECRET',
+        clientSecret: 'env:G2P_SECRET_ESIGNET_CLIENT_SECRET',
       },
     },
     openg2p: {
       url: u.odoo,
       database: sandbox.credentials.odooDatabase,
       login: sandbox.credentials.odooLogin,
-      password: 'env:T_ODOO_PASSWORD',
+      password: 'env:G2P_SECRET_ODOO_PASSWORD',
       // One OpenG2P serves every test deployment: each gets its own provider record.
       provider: { name: `e-Signet ${deploymentId}`, idTypeName: 'NATIONAL ID' },
     },
@@ -64,7 +64,7 @@ export function sandboxSpecInput(sandbox: Sandbox, deploymentId: string): Deploy
         email: `auth@${deploymentId}.example`,
         policyGroup: 'openg2p-policy-group',
         policy: 'openg2p-auth-policy',
-        password: 'env:T_PARTNER_PASSWORD',
+        password: 'env:G2P_SECRET_PARTNER_PASSWORD',
       },
       misp: {
         id: `${deploymentId}-misp`,
@@ -85,7 +85,7 @@ export function sandboxSpecInput(sandbox: Sandbox, deploymentId: string): Deploy
  */
 export function withLoginCheck(sandbox: Sandbox): (s: DeploymentSpecInput) => void {
   return (s) => {
-    s.verification = { individualId: sandbox.credentials.verificationIndividualId, otp: 'env:T_VERIFICATION_OTP' };
+    s.verification = { individualId: sandbox.credentials.verificationIndividualId, otp: 'env:G2P_SECRET_VERIFICATION_OTP' };
   };
 }
 
@@ -97,9 +97,19 @@ export function sandboxSpec(sandbox: Sandbox, deploymentId: string, change?: (s:
   return validateSpec(input, `test spec ${deploymentId}`);
 }
 
-export async function testDeps(sandbox: Sandbox): Promise<ActivityDeps> {
+/**
+ * A worker's dependencies in the test's process: the loopback policy (secrets under `<dir>/secrets/<deploymentId>/`,
+ * the sandbox's hosts), the spec's secrets as `G2P_SECRET_*` variables, a fresh credential store.
+ */
+export async function testDeps(sandbox: Sandbox, change?: (deps: ActivityDeps) => void): Promise<ActivityDeps> {
   const dir = await mkdtemp(join(tmpdir(), 'g2p-onboard-test-'));
-  return { policy: testPolicy(dir), secrets: { env: secretEnv(sandbox), baseDir: dir }, credentials: new CredentialStore(join(dir, 'credentials')) };
+  const deps: ActivityDeps = {
+    policy: loopbackPolicy(join(dir, 'secrets')),
+    secrets: { env: secretEnv(sandbox), protectedPaths: [] },
+    credentials: new CredentialStore(join(dir, 'credentials')),
+  };
+  change?.(deps);
+  return deps;
 }
 
 export function testCodec(): AesGcmCodec {

@@ -1,7 +1,7 @@
 // A worker in a process of its own, so tests and the soak can kill it with SIGKILL mid-activity.
 // Configured by environment only, like the real worker: TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE,
-// G2P_ONBOARD_CODEC_KEYS (e.g. `env:G2P_TEST_CODEC_KEY`), G2P_ONBOARD_CREDENTIALS_DIR and the
-// spec's secret references (T_* from fixtures.secretEnv). G2P_TEST_HTTP_TIMEOUT_MS and
+// G2P_ONBOARD_CODEC_KEYS (e.g. `env:G2P_TEST_CODEC_KEY`), G2P_ONBOARD_CREDENTIALS_DIR, G2P_ONBOARD_POLICY
+// and the spec's secret references (G2P_SECRET_* from fixtures.secretEnv). G2P_TEST_HTTP_TIMEOUT_MS and
 // G2P_TEST_HTTP_WRITE_TIMEOUT_MS shorten the HTTP clients' timeouts (the soak's hung calls).
 // Prints WORKER_READY once it polls.
 import { pathToFileURL } from 'node:url';

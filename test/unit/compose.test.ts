@@ -3,11 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { projectRoot } from '../../src/temporal/binaries.js';
 import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES } from '../../src/temporal/search-attributes.js';
+import { SANDBOX_POLICY_FILE } from '../../src/sandbox/identities.js';
+import { DEFAULT_SECRETS_DIR } from '../../src/sandbox/local.js';
 
 // --- The Compose specification, for the keys this project uses -----------------------------
 const duration = z.string().regex(/^(\d+(\.\d+)?(us|ms|s|m|h))+$/, 'a Compose duration such as 5s or 1m30s');
@@ -217,4 +219,14 @@ test('the worker and sandbox containers run programs the image build produces, w
       assert.ok(declared, `${name} passes ${flag}, which ${entry} does not declare`);
     }
   }
+});
+
+test("the worker container runs with the policy the sandbox writes, letting the example deployments reach it and read its secrets", () => {
+  const file = environment(service_('worker')).G2P_ONBOARD_POLICY;
+  assert.equal(file, SANDBOX_POLICY_FILE, 'without G2P_ONBOARD_POLICY the worker looks for .data/worker-policy.yaml, which the worker-data volume does not hold');
+  const sandboxMount = list(service_('sandbox').volumes).find((v) => v.startsWith('sandbox-data:'))!.split(':')[1]!;
+  const workerMount = list(service_('worker').volumes).find((v) => v.startsWith('sandbox-data:'))!;
+  assert.equal(workerMount, `sandbox-data:${sandboxMount}:ro`, "the worker reads the sandbox's data, read-only");
+  assert.ok(`/app/${file}`.startsWith(`${sandboxMount}/`), 'the policy is in the shared volume');
+  assert.ok(`/app/${DEFAULT_SECRETS_DIR}`.startsWith(`${sandboxMount}/`), 'and so are the secrets it points at');
 });

@@ -24,8 +24,8 @@ const PEM = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwgg
 
 test("the worker's logger scrubs values an activity resolved, in message and metadata, plain, base64 and JSON-escaped", async () => {
   // A scope in one activity; the log line comes from anywhere else in the process.
-  const scope = new SecretScope({ env: { ODOO_PASSWORD: 'odoo-admin-pw-42' }, baseDir: '.' });
-  const password = await scope.get('env:ODOO_PASSWORD');
+  const scope = new SecretScope({ env: { G2P_SECRET_ODOO_PASSWORD: 'odoo-admin-pw-42' }, envPrefix: 'G2P_SECRET_', folder: '.', protectedPaths: [] });
+  const password = await scope.get('env:G2P_SECRET_ODOO_PASSWORD');
   scope.remember(PEM);
   const sink = new Capture();
   const logger = new RedactingLogger(sink);
@@ -43,7 +43,7 @@ test("the worker's logger scrubs values an activity resolved, in message and met
 });
 
 test('a failure an activity built itself is scrubbed too, details included', () => {
-  const scope = new SecretScope({ env: {}, baseDir: '.' });
+  const scope = new SecretScope();
   const apiKey = scope.remember('api-key-9f8e7d6c5b4a');
   const failure = toFailure(blockingFailure('PrerequisiteFailed', `mosip.login: PMS echoed ${apiKey}`, { hint: `key ${apiKey} is wrong` }), scope) as ApplicationFailure;
   assert.ok(failure instanceof ApplicationFailure);

@@ -53,7 +53,7 @@ describe('TLS to a MOSIP on a private PKI', () => {
   after(() => new Promise<void>((r) => server.close(() => r())));
 
   test('is refused by default, as a rejection that names tls.caFile (no endless retries)', async () => {
-    const client = new HttpClient('pms', url, await specHttpOptions(specWith(), { env: {}, baseDir: dir }));
+    const client = new HttpClient('pms', url, await specHttpOptions(specWith(), { env: {}, envPrefix: 'G2P_SECRET_', folder: dir, protectedPaths: [] }));
     await assert.rejects(client.send('/v1/partnermanager/partners', { method: 'GET' }), (err: unknown) => {
       assert.ok(err instanceof RemoteRejection, String(err));
       assert.match(err.message, /certificate/i);
@@ -62,16 +62,16 @@ describe('TLS to a MOSIP on a private PKI', () => {
     });
   });
 
-  test("is accepted once the spec names the CA bundle (relative to the worker's secrets folder)", async () => {
-    const client = new HttpClient('pms', url, await specHttpOptions(specWith({ caFile: 'mosip-ca.pem' }), { env: {}, baseDir: dir }));
+  test("is accepted once the spec names the CA bundle (relative to the deployment's secrets folder)", async () => {
+    const client = new HttpClient('pms', url, await specHttpOptions(specWith({ caFile: 'mosip-ca.pem' }), { env: {}, envPrefix: 'G2P_SECRET_', folder: dir, protectedPaths: [] }));
     const res = await client.send('/v1/partnermanager/partners', { method: 'GET' });
     assert.equal(res.status, 200);
     assert.equal(res.text, '{"ok":true}');
   });
 
   test('a CA bundle the worker cannot read, or that holds no certificate, blocks the step and says which file', async () => {
-    for (const [caFile, problem] of [['missing.pem', /cannot be read on the worker \(ENOENT\)/], ['not-a-bundle.pem', /holds no PEM certificate/]] as const) {
-      await assert.rejects(specHttpOptions(specWith({ caFile }), { env: {}, baseDir: dir }), (err: unknown) => {
+    for (const [caFile, problem] of [['missing.pem', /cannot be read: no readable file of that name in the deployment's secrets folder/], ['not-a-bundle.pem', /holds no PEM certificate/]] as const) {
+      await assert.rejects(specHttpOptions(specWith({ caFile }), { env: {}, envPrefix: 'G2P_SECRET_', folder: dir, protectedPaths: [] }), (err: unknown) => {
         assert.ok(err instanceof ApplicationFailure && err.nonRetryable, String(err));
         assert.match(err.message, new RegExp(`tls\\.caFile: ${caFile}`));
         assert.match(err.message, problem);

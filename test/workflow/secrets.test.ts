@@ -29,8 +29,9 @@ import { dataConverterFor } from '../../src/security/data-converter.js';
 import { abortUpdate, statusQuery } from '../../src/workflows/messages.js';
 import { startOnboarding } from '../../src/cli/runs.js';
 import { sandboxSpec, secretEnv, startTestSandbox, withLoginCheck } from '../helpers/fixtures.js';
+import { writeLoopbackPolicyFile } from '../helpers/loopback-policy.js';
 import { completeOnboarding, waitForPhase, type CompletedRun } from '../helpers/completed-run.js';
-import { signer, writeTestPolicy } from '../helpers/identities.js';
+import { signer } from '../helpers/identities.js';
 import { commandToken } from '../helpers/approve.js';
 
 const { temporal } = proto;
@@ -97,8 +98,7 @@ describe('secrets in history, logs and the codec server', () => {
         TEMPORAL_NAMESPACE: 'default',
         G2P_ONBOARD_CODEC_KEYS: `file:${join(dir, 'codec-keys')}`,
         G2P_ONBOARD_CREDENTIALS_DIR: join(dir, 'credentials'),
-        G2P_ONBOARD_SECRETS_DIR: dir,
-        G2P_ONBOARD_POLICY: await writeTestPolicy(dir),
+        G2P_ONBOARD_POLICY: await writeLoopbackPolicyFile(join(dir, 'worker-policy.json'), join(dir, 'secrets')),
         // The most the worker ever logs: SDK, Core and activity lines at DEBUG.
         G2P_ONBOARD_LOG_LEVEL: 'DEBUG',
       },
@@ -261,7 +261,7 @@ describe('secrets in history, logs and the codec server', () => {
   });
 
   test('a run with an unresolvable secret reference is blocked at the prerequisites, naming the reference and no value', async () => {
-    const missingRef = 'env:T_ODOO_PASSWORD_NOT_ON_THIS_WORKER';
+    const missingRef = 'env:G2P_SECRET_ODOO_PASSWORD_NOT_ON_THIS_WORKER';
     const spec = sandboxSpec(sandbox, 'secrets-missing', (s) => {
       s.openg2p.password = missingRef;
     });
@@ -280,7 +280,7 @@ describe('secrets in history, logs and the codec server', () => {
   });
 
   test('failure messages reach history encrypted; the codec (client, codec server) reads them back', async () => {
-    const missingRef = 'env:T_ODOO_PASSWORD_NOT_ON_THIS_WORKER';
+    const missingRef = 'env:G2P_SECRET_ODOO_PASSWORD_NOT_ON_THIS_WORKER';
     const spec = sandboxSpec(sandbox, 'secrets-failure-text', (s) => {
       s.openg2p.password = missingRef;
     });

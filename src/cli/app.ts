@@ -17,7 +17,7 @@ import {
   type StatusView,
 } from '../workflows/messages.js';
 import { renderResult, renderStatus, renderStep } from './render.js';
-import { pmsWatchOf, Refused, sendUpdate, startOnboarding, watchRun, workflowIdFor } from './runs.js';
+import { describeRun, Refused, sendUpdate, startOnboarding, watchRun, workflowIdFor } from './runs.js';
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failed: 1, invalidInput: 2, refused: 3, notFound: 4 } as const;
@@ -101,10 +101,9 @@ const commands: Record<string, Command> = {
     async run({ values, positionals }) {
       return withClient(async (c) => {
         const handle = c.workflow.getHandle(workflowIdFor(positionals[0]!));
-        const status = await handle.query(statusQuery);
-        const pmsWatch = status.pendingApproval ? await pmsWatchOf(handle) : undefined;
-        if (json(values)) print(pmsWatch ? { ...status, pmsWatch } : status);
-        else console.log(renderStatus(status, pmsWatch));
+        const [status, { pmsWatch, builds }] = await Promise.all([handle.query(statusQuery), describeRun(handle)]);
+        if (json(values)) print({ ...status, ...(status.pendingApproval && pmsWatch ? { pmsWatch } : {}), builds });
+        else console.log(renderStatus(status, status.pendingApproval ? pmsWatch : undefined, builds));
         return EXIT.ok;
       });
     },

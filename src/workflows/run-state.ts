@@ -16,6 +16,7 @@ import {
 } from './messages.js';
 import { OnboardingApprover, OnboardingStep } from '../temporal/search-attributes.js';
 import type { DeploymentSpec } from '../spec/schema.js';
+import { recordBuild } from './build.js';
 
 /** Everything a continued run needs to go on where the previous one stopped. */
 export interface RunSnapshot {
@@ -79,6 +80,8 @@ export class OnboardingRun {
   }
 
   record(entry: Omit<AuditEntry, 'at'>): void {
+    // Whatever a task records, it first notes the build running it (see build.ts).
+    recordBuild();
     this.audit.push({ at: now(), ...entry });
   }
 

@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     tuning,
   });
   const buildId = worker.options.workerDeploymentOptions?.version.buildId;
-  console.log(`g2p-onboard worker: build ${buildId}, task queue ${TASK_QUEUE}, namespace ${namespace}, server ${address}, cache ${tuning.maxCachedWorkflows} runs`);
+  console.log(`g2p-onboard worker: task queue ${TASK_QUEUE}, namespace ${namespace}, server ${address}, cache ${tuning.maxCachedWorkflows} runs, build ${buildId}`);
   await worker.run();
   await connection.close();
 }

@@ -68,7 +68,8 @@ async function main(): Promise<void> {
     },
   });
   const webhook = await startWebhookReceiver();
-  const client = new Client({ connection: env.connection, namespace: 'default', dataConverter: corpusDataConverter() });
+  // Fixed identities: history records them, and the corpus should not name this machine.
+  const client = new Client({ connection: env.connection, namespace: 'default', dataConverter: corpusDataConverter(), identity: 'capture-histories-client' });
   const captured: Captured[] = [];
   const files = new Map<string, string>();
   try {
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
           namespace: 'default',
           codec: new AesGcmCodec(keyRingFromKeys(Buffer.from(TEST_ONLY_CORPUS_CODEC_KEY, 'utf8'))),
           deps: await testDeps(sandbox),
+          tuning: { identity: 'capture-histories-worker' },
         });
         running = worker.run();
         const results = await Promise.allSettled(

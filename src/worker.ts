@@ -3,7 +3,8 @@
 // and reach is decided by the worker's policy (src/security/worker-policy.ts), not by the spec.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { readFileSync } from 'node:fs';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { PayloadCodec } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from './activities/index.js';
 import { CredentialStore } from './activities/credential-store.js';
@@ -18,6 +19,9 @@ import { redact } from './security/redact.js';
 import { knownSecretMatcher } from './security/known-secrets.js';
 import { findWorkflowBundle, SHARED_WORKFLOW_MODULES } from './workflow-bundle.js';
 import { DEFAULT_MAX_CACHED_WORKFLOWS, workerTuningFromEnv } from './worker-tuning.js';
+import { buildIdFor } from './build-id.js';
+import { WORKER_DEPLOYMENT_NAME } from './temporal/build-memo.js';
+import { FAILURE_CONVERTER_PATH } from './security/data-converter.js';
 
 export const workflowsPath = resolve(import.meta.dirname, 'workflows', 'index.js');
 
@@ -33,20 +37,40 @@ export interface OnboardingWorkerOptions {
   workflowBundlePath?: string;
 }
 
+interface WorkflowSource {
+  workflowBundle: { code: string };
+  /** The build id of that code (src/build-id.ts). */
+  buildId: string;
+}
+
 /** The prepared bundle when it matches the compiled code; else bundle at start (~2 s more) and say why. */
-function workflowSource(bundlePath: string | undefined): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
+async function workflowSource(bundlePath: string | undefined): Promise<WorkflowSource> {
   const bundle = findWorkflowBundle(bundlePath);
-  if ('codePath' in bundle) return { workflowBundle: { codePath: bundle.codePath } };
-  console.warn(`g2p-onboard worker: ${bundle.reason}; bundling the workflows at start instead (run \`npm run build\` to prepare it)`);
-  return { workflowsPath, bundlerOptions: { preloadModules: [...SHARED_WORKFLOW_MODULES] } };
+  let code: string;
+  if ('codePath' in bundle) code = readFileSync(bundle.codePath, 'utf8');
+  else {
+    console.warn(`g2p-onboard worker: ${bundle.reason}; bundling the workflows at start instead (run \`npm run build\` to prepare it)`);
+    // Bundled here rather than by Worker.create, so the build id is the hash of the code that runs.
+    ({ code } = await bundleWorkflowCode({ workflowsPath, preloadModules: [...SHARED_WORKFLOW_MODULES], failureConverterPath: FAILURE_CONVERTER_PATH }));
+  }
+  return { workflowBundle: { code }, buildId: buildIdFor(code) };
+}
+
+/** The build id a worker made with these options reports (for logs and tests). */
+export async function workerBuildId(workflowBundlePath?: string): Promise<string> {
+  return (await workflowSource(workflowBundlePath)).buildId;
 }
 
 export async function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<Worker> {
+  const { workflowBundle, buildId } = await workflowSource(opts.workflowBundlePath);
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
-    ...workflowSource(opts.workflowBundlePath),
+    workflowBundle,
+    // Reported, not routed on: every workflow task this worker completes is stamped with its
+    // build, and runs move to a new build at their next task (patched() keeps them compatible).
+    workerDeploymentOptions: { version: { deploymentName: WORKER_DEPLOYMENT_NAME, buildId }, useWorkerVersioning: false },
     activities: createActivities(opts.deps),
     // Its failure converter also goes into a bundle made at start; the prepared one embeds it (see workflow-bundle.ts).
     dataConverter: dataConverterFor(opts.codec),
@@ -107,7 +131,8 @@ async function main(): Promise<void> {
     workflowBundlePath: process.env.G2P_ONBOARD_WORKFLOW_BUNDLE,
     tuning,
   });
-  console.log(`g2p-onboard worker: task queue ${TASK_QUEUE}, namespace ${namespace}, server ${address}, cache ${tuning.maxCachedWorkflows} runs, policy ${deps.policy.source}`);
+  const buildId = worker.options.workerDeploymentOptions?.version.buildId;
+  console.log(`g2p-onboard worker: task queue ${TASK_QUEUE}, namespace ${namespace}, server ${address}, cache ${tuning.maxCachedWorkflows} runs, policy ${deps.policy.source}, build ${buildId}`);
   await worker.run();
   await connection.close();
 }

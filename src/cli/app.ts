@@ -17,7 +17,7 @@ import {
   type StatusView,
 } from '../workflows/messages.js';
 import { renderResult, renderStatus, renderStep } from './render.js';
-import { abortRun, pmsWatchOf, Refused, retryRun, startOnboarding, watchRun, workflowIdFor } from './runs.js';
+import { abortRun, describeRun, Refused, retryRun, startOnboarding, watchRun, workflowIdFor } from './runs.js';
 import type { Signer } from '../approvals/sign.js';
 
 /** Exit codes scripts can rely on. */
@@ -139,10 +139,9 @@ const commands: Record<string, Command> = {
     async run({ values, positionals }) {
       return withClient(async (c) => {
         const handle = c.workflow.getHandle(workflowIdFor(positionals[0]!));
-        const status = await handle.query(statusQuery);
-        const pmsWatch = status.pendingApproval ? await pmsWatchOf(handle) : undefined;
-        if (json(values)) print(pmsWatch ? { ...status, pmsWatch } : status);
-        else console.log(renderStatus(status, pmsWatch));
+        const [status, { pmsWatch, builds }] = await Promise.all([handle.query(statusQuery), describeRun(handle)]);
+        if (json(values)) print({ ...status, ...(status.pendingApproval && pmsWatch ? { pmsWatch } : {}), builds });
+        else console.log(renderStatus(status, status.pendingApproval ? pmsWatch : undefined, builds));
         return EXIT.ok;
       });
     },

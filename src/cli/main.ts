@@ -7,6 +7,13 @@ import { loadCliBundle } from './bundle.js';
 type Cli = typeof import('./app.js');
 
 const cli = loadCliBundle<Cli>() ?? (await import('./app.js'));
-cli.main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+// main() reports its own errors; anything escaping it still ends with a message and exit 1.
+cli.main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`g2p-onboard: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  },
+);

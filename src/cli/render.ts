@@ -1,6 +1,7 @@
 // Human-readable views of a run for the terminal. Scripts use `--output json` instead.
 import { MAPPING_STILL_PENDING, type OnboardingResult, type StatusView, type StepView } from '../workflows/messages.js';
 import type { PmsWatchView } from './runs.js';
+import type { RunBuilds } from '../temporal/build-memo.js';
 
 const MARK: Record<StepView['status'], string> = {
   pending: '·',
@@ -33,10 +34,17 @@ function renderPmsWatch(watch: PmsWatchView | undefined): string {
   return `checked ${watch.checks} time(s), last ${watch.lastCheckAt}: ${outcome}${next}`;
 }
 
-export function renderStatus(status: StatusView, pmsWatch?: PmsWatchView): string {
+/** Which builds ran the run: where a release meets a run half-way, both show. */
+function renderBuilds(builds: RunBuilds): string {
+  if (!builds.started) return 'build: not recorded (started before builds were recorded)';
+  return builds.running && builds.running !== builds.started ? `build: started on ${builds.started}, now runs on ${builds.running}` : `build: ${builds.started}`;
+}
+
+export function renderStatus(status: StatusView, pmsWatch?: PmsWatchView, builds?: RunBuilds): string {
   const lines = [
     `${status.workflowId}  deployment ${status.deploymentId}`,
     `phase: ${status.phase}${status.currentStep ? `   current step: ${status.currentStep}` : ''}   started ${status.startedAt}${status.endedAt ? `, ended ${status.endedAt}` : ''}`,
+    ...(builds ? [renderBuilds(builds)] : []),
     '',
     ...status.steps.map(renderStep),
   ];

@@ -1,11 +1,19 @@
 // Client-side operations on onboarding runs, shared by the CLI and the demo script.
 import { optionalTsToDate } from '@temporalio/common';
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowExecutionDescription,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import { onboardingWorkflowId } from '../spec/derived.js';
 import { specDigest } from '../approvals/command.js';
 import { signCommand, type Signer } from '../approvals/sign.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { OnboardingDeploymentId } from '../temporal/search-attributes.js';
+import { runBuildsFromMemo, type RunBuilds } from '../temporal/build-memo.js';
 import {
   ONBOARDING_WORKFLOW_TYPE,
   PMS_WATCH_ACTIVITY,
@@ -146,8 +154,14 @@ export interface PmsWatchView {
 export const PENDING_ACTIVITY_STATE_STARTED = 2;
 
 /** Where the run's PMS watch stands, or undefined before its first check is scheduled. */
-export async function pmsWatchOf(handle: WorkflowHandle): Promise<PmsWatchView | undefined> {
+/** What `status` shows beside the workflow's own view: the PMS watch and the builds that ran the run. */
+export async function describeRun(handle: WorkflowHandle): Promise<{ pmsWatch?: PmsWatchView; builds: RunBuilds }> {
   const description = await handle.describe();
+  const pmsWatch = pmsWatchIn(description);
+  return { ...(pmsWatch ? { pmsWatch } : {}), builds: runBuildsFromMemo(description.memo) };
+}
+
+function pmsWatchIn(description: WorkflowExecutionDescription): PmsWatchView | undefined {
   const watch = description.raw.pendingActivities?.find((a) => a.activityType?.name === PMS_WATCH_ACTIVITY);
   if (!watch) return undefined;
   const iso = (ts: Parameters<typeof optionalTsToDate>[0]) => optionalTsToDate(ts)?.toISOString();

@@ -17,6 +17,7 @@ import {
 import { OnboardingApprover, OnboardingStep } from '../temporal/search-attributes.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { canonicalJson } from '../approvals/command.js';
+import { recordBuild } from './build.js';
 
 /** Everything a continued run needs to go on where the previous one stopped. */
 export interface RunSnapshot {
@@ -80,6 +81,8 @@ export class OnboardingRun {
   }
 
   record(entry: Omit<AuditEntry, 'at'>): void {
+    // Whatever a task records, it first notes the build running it (see build.ts).
+    recordBuild();
     this.audit.push({ at: now(), ...entry });
   }
 

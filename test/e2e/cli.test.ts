@@ -175,6 +175,10 @@ test('a user starts, is refused a second start, approves and watches a run to co
   assert.equal(searches.length, shown.pmsWatch.checks, `status counts the checks PMS saw (${JSON.stringify(shown.pmsWatch)})`);
   const text = await cli('status', 'e2e');
   assert.match(text.stdout, /g2p-onboard approve e2e --as <approver>/);
+  // The build the worker names at start is the one status says started the run and runs it.
+  const build = /, build (\S+)$/.exec(worker.output.find((l) => l.startsWith('g2p-onboard worker:')) ?? '')?.[1];
+  assert.match(build ?? '', /^\d+\.\d+\.\d+\+[0-9a-f]{12}$/, 'the worker logs its build at start');
+  assert.ok(text.stdout.split('\n').includes(`build: ${build}`), text.stdout);
   // Between checks the next one is shown; during one (a 1 s poll makes that likely) that it runs.
   assert.match(text.stdout, /PMS: {7}checked \d+ time\(s\), last \S+: still in progress; (next check \S+|checking again now)\n/);
 

@@ -33,3 +33,10 @@ test("the watch's running state is read by the number Temporal's API gives it", 
   const proto = (await import('@temporalio/proto')).default;
   assert.equal(PENDING_ACTIVITY_STATE_STARTED, proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
 });
+
+test('status names the build that started a run and, once a release took it over, the build that runs it now', () => {
+  const buildLine = (builds: Parameters<typeof renderStatus>[2]) => renderStatus(waiting, undefined, builds).split('\n').find((l) => l.startsWith('build:'));
+  assert.equal(buildLine({ started: '0.1.0+aaaaaaaaaaaa', running: '0.1.0+aaaaaaaaaaaa' }), 'build: 0.1.0+aaaaaaaaaaaa');
+  assert.equal(buildLine({ started: '0.1.0+aaaaaaaaaaaa', running: '0.2.0+bbbbbbbbbbbb' }), 'build: started on 0.1.0+aaaaaaaaaaaa, now runs on 0.2.0+bbbbbbbbbbbb');
+  assert.equal(buildLine({}), 'build: not recorded (started before builds were recorded)');
+});

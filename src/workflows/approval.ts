@@ -44,7 +44,14 @@ export class ApprovalBook {
   constructor(
     private readonly run: OnboardingRun,
     private readonly context: () => ApprovalContext,
-  ) {}
+  ) {
+    run.ledger = this;
+  }
+
+  /** Every decision, once: people's signed ones and PMS's own. */
+  get decisions(): readonly ApprovalRecord[] {
+    return this.state.decisions;
+  }
 
   private get spec(): DeploymentSpec {
     return this.run.spec;
@@ -52,7 +59,6 @@ export class ApprovalBook {
 
   restore(snapshot: ApprovalSnapshot): void {
     this.state = snapshot;
-    this.syncPending();
   }
 
   open(mappingKey: string): void {
@@ -68,12 +74,10 @@ export class ApprovalBook {
       nextReminderAt: a.reminderInterval ? now + durationMs(a.reminderInterval) : undefined,
       escalated: false,
     };
-    this.syncPending();
   }
 
   close(): void {
     this.state.open = false;
-    this.run.pendingApproval = undefined;
   }
 
   /** The people's verdict: N distinct approvals, or any rejection. */
@@ -111,7 +115,6 @@ export class ApprovalBook {
     const record: ApprovalRecord = { approver: claims.approver, decision: claims.decision, comment: claims.comment, at: new Date(Date.now()).toISOString(), via, signedAt: new Date(claims.iat * 1000).toISOString() };
     this.state.decisions.push(record);
     this.state.usedNonces.push(claims.nonce);
-    this.run.approvals.push(record);
     this.run.record({
       event: `approval.${claims.decision}`,
       step: 'awaitApproval',
@@ -121,7 +124,6 @@ export class ApprovalBook {
       key: { thumbprint: signer.thumbprint ?? '', publicKey: signer.publicKey },
     });
     this.run.recordApprover(claims.approver);
-    this.syncPending();
     return record;
   }
 
@@ -141,12 +143,12 @@ export class ApprovalBook {
     this.state.pmsStatus = status;
     const record: ApprovalRecord = { approver: 'pms-portal', decision: status === 'approved' ? 'approve' : 'reject', comment: `${status} in PMS`, at: new Date(Date.now()).toISOString(), via: 'pms' };
     this.state.decisions.push(record);
-    this.run.approvals.push(record);
     this.run.record({ event: `approval.pms.${status}`, step: 'awaitApproval', detail: `mapping ${this.state.mappingKey} ${status} in PMS` });
   }
 
-  private syncPending(): void {
-    if (!this.state.open) return;
+  /** The pending approval as status shows it; undefined once decided or before it opens. */
+  pending(): PendingApproval | undefined {
+    if (!this.state.open) return undefined;
     const decided = new Set(this.state.decisions.map((d) => d.approver));
     const pending: PendingApproval = {
       since: this.state.openedAt!,
@@ -157,7 +159,7 @@ export class ApprovalBook {
       required: this.spec.approval.required,
       decisions: [...this.state.decisions],
     };
-    this.run.pendingApproval = pending;
+    return pending;
   }
 }
 

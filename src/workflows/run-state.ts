@@ -25,9 +25,16 @@ export interface RunSnapshot {
   steps: StepView[];
   audit: AuditEntry[];
   ids: OnboardingIds;
-  approvals: ApprovalRecord[];
+  /** Carried by runs of earlier builds; the approval book owns decisions now (ApprovalSnapshot). */
+  approvals?: ApprovalRecord[];
   startedAt: string;
   initiator: string;
+}
+
+/** What the run shows of its approval; the approval book (approval.ts) owns and writes it. */
+export interface ApprovalLedger {
+  readonly decisions: readonly ApprovalRecord[];
+  pending(): PendingApproval | undefined;
 }
 
 /** Thrown out of `runStep` when ops abort a blocked run. */
@@ -55,8 +62,8 @@ export class OnboardingRun {
   steps: StepView[] = STEP_NAMES.map((name) => ({ name, status: 'pending', retries: 0 }));
   audit: AuditEntry[] = [];
   ids: OnboardingIds = {};
-  approvals: ApprovalRecord[] = [];
-  pendingApproval?: PendingApproval;
+  /** Set by the approval book, which alone keeps the decisions. */
+  ledger?: ApprovalLedger;
   lastError?: BlockingError;
   startedAt = now();
   endedAt?: string;
@@ -73,11 +80,11 @@ export class OnboardingRun {
   }
 
   snapshot(): RunSnapshot {
-    return { phase: this.phase, steps: this.steps, audit: this.audit, ids: this.ids, approvals: this.approvals, startedAt: this.startedAt, initiator: this.initiator };
+    return { phase: this.phase, steps: this.steps, audit: this.audit, ids: this.ids, startedAt: this.startedAt, initiator: this.initiator };
   }
 
   restore(s: RunSnapshot): void {
-    Object.assign(this, { phase: s.phase, steps: s.steps, audit: s.audit, ids: s.ids, approvals: s.approvals, startedAt: s.startedAt, initiator: s.initiator });
+    Object.assign(this, { phase: s.phase, steps: s.steps, audit: s.audit, ids: s.ids, startedAt: s.startedAt, initiator: s.initiator });
   }
 
   record(entry: Omit<AuditEntry, 'at'>): void {
@@ -99,7 +106,7 @@ export class OnboardingRun {
       phase: this.phase,
       currentStep: this.currentStep,
       steps: this.steps.map((s) => ({ ...s })),
-      pendingApproval: this.pendingApproval && { ...this.pendingApproval, decisions: [...this.pendingApproval.decisions] },
+      pendingApproval: this.ledger?.pending(),
       lastError: this.lastError,
       ids: { ...this.ids },
       startedAt: this.startedAt,

@@ -7,7 +7,7 @@ import { withRole } from '../security/worker-policy.js';
 import { specRefusals } from '../security/spec-admission.js';
 import { RUN_REFUSED, type RunTrust, type TrustedIdentity } from '../workflows/messages.js';
 import { guarded, type ActivityDeps } from './context.js';
-import { blockingFailure } from './failures.js';
+import { ApplicationFailure } from '@temporalio/common';
 
 
 export function admissionActivities(deps: ActivityDeps) {
@@ -27,8 +27,12 @@ export function admissionActivities(deps: ActivityDeps) {
           problems.push(`approval.approvers: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not an approver in the worker's identity registry (${registry.source})`);
         }
         if (problems.length) {
-          throw blockingFailure(RUN_REFUSED, `the worker refuses this spec: ${problems.join('; ')}`, {
-            hint: 'correct the spec (`g2p-onboard validate --policy <the worker policy>` shows the same problems offline) and start again; registry changes are for the worker operator',
+          // Not a blocking reason: the workflow ends a refused run before any step (authority.ts).
+          throw ApplicationFailure.create({
+            type: RUN_REFUSED,
+            message: `the worker refuses this spec: ${problems.join('; ')}`,
+            nonRetryable: true,
+            details: [{ hint: 'correct the spec (`g2p-onboard validate --policy <the worker policy>` shows the same problems offline) and start again; registry changes are for the worker operator' }],
           });
         }
         const relevant = registry.identities.filter((i) => i.roles.includes('initiator') || i.roles.includes('operator') || named.includes(i.name));

@@ -10,7 +10,8 @@ import { isMosipCode } from '../clients/mosip-envelope.js';
 import { apiKeyLabel, mosipServiceUrls } from '../spec/derived.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import type { SecretScope } from '../security/secrets.js';
-import { authPartnerToken, type ActivityDeps } from './context.js';
+import type { ActivityDeps } from './context.js';
+import { authPartnerToken } from './mosip-session.js';
 import type { StoredCredentials } from './credential-store.js';
 import { blockingFailure } from './failures.js';
 

@@ -9,6 +9,7 @@ import { SecretUnavailable, type SecretScope } from '../security/secrets.js';
 import { redact, SecretMatcher } from '../security/redact.js';
 import { knownSecretMatcher } from '../security/known-secrets.js';
 import { MAPPING_STILL_PENDING } from '../workflows/messages.js';
+import type { BlockingReason } from '../workflows/blocking.js';
 
 export interface FailureDetails {
   system?: string;
@@ -17,7 +18,7 @@ export interface FailureDetails {
 }
 
 /** A failed prerequisite or a conflict the activity itself detected. */
-export function blockingFailure(type: string, message: string, details: FailureDetails = {}): ApplicationFailure {
+export function blockingFailure(type: BlockingReason, message: string, details: FailureDetails = {}): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true, details: [details] });
 }
 

@@ -5,7 +5,10 @@ import { admissionActivities } from './admission.js';
 import { clientKeyActivities } from './client-key.js';
 import { esignetActivities } from './esignet.js';
 import { openg2pActivities } from './openg2p.js';
-import { pmsActivities } from './pms.js';
+import { partnerActivities } from './partners.js';
+import { policyMappingActivities } from './policy-mapping.js';
+import { mispLicenseActivities } from './misp-license.js';
+import { credentialActivities } from './credentials.js';
 import { prerequisiteActivities } from './prerequisites.js';
 import { verificationActivities } from './verification.js';
 import { notificationActivities } from './notifications.js';
@@ -14,7 +17,10 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...admissionActivities(deps),
     ...prerequisiteActivities(deps),
-    ...pmsActivities(deps),
+    ...partnerActivities(deps),
+    ...policyMappingActivities(deps),
+    ...mispLicenseActivities(deps),
+    ...credentialActivities(deps),
     ...clientKeyActivities(deps),
     ...esignetActivities(deps),
     ...openg2pActivities(deps),

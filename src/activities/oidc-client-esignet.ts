@@ -28,7 +28,7 @@ export async function registerWithEsignet(spec: DeploymentSpec, publicJwk: Recor
   const cm = spec.esignet.clientManagement;
   // Validation requires it for this path; the type is optional because the PMS path needs none.
   if (!cm) {
-    throw blockingFailure('SpecInvalid', 'esignet.clientManagement is missing, and oidcClient.registration esignet registers the client through it', {
+    throw blockingFailure('InvalidSpec', 'esignet.clientManagement is missing, and oidcClient.registration esignet registers the client through it', {
       system: 'esignet',
       hint: 'add esignet.clientManagement (tokenUrl, clientId, clientSecret) to the spec, or set oidcClient.registration: pms, then `g2p-onboard retry <id> --spec fixed.yaml`',
     });

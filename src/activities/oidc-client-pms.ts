@@ -9,7 +9,8 @@ import { PolicyManagerClient } from '../clients/policymanager.js';
 import { mosipServiceUrls, redirectUris } from '../spec/derived.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import type { SecretScope } from '../security/secrets.js';
-import { adminPms, partnerAdminToken, type ActivityDeps } from './context.js';
+import type { ActivityDeps } from './context.js';
+import { adminPms, partnerAdminToken } from './mosip-session.js';
 import { blockingFailure } from './failures.js';
 import type { OidcClientResult } from './types.js';
 

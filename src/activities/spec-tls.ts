@@ -15,7 +15,7 @@ export const MAX_PEM_FILE_BYTES = 1024 * 1024;
  * A PEM file the spec names (a CA bundle, a partner certificate), read inside the deployment's
  * secrets folder; `field` is the spec path, for the message.
  */
-export async function readSpecPemFile(source: SpecSecretSource, field: string, path: string, failureType = 'SpecFileUnavailable'): Promise<string> {
+export async function readSpecPemFile(source: SpecSecretSource, field: string, path: string, failureType: 'SpecFileUnavailable' | 'TlsConfig' = 'SpecFileUnavailable'): Promise<string> {
   try {
     return await readConfinedFile(source, path, MAX_PEM_FILE_BYTES);
   } catch (err) {

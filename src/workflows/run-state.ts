@@ -17,6 +17,7 @@ import {
 import { OnboardingApprover, OnboardingStep } from '../temporal/search-attributes.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { canonicalJson } from '../approvals/command.js';
+import { BLOCKING_REASONS, isBlockingReason } from './blocking.js';
 import { recordBuild } from './build.js';
 
 /** Everything a continued run needs to go on where the previous one stopped. */
@@ -46,12 +47,6 @@ export class RunAborted extends Error {
 
 const now = (): string => new Date(Date.now()).toISOString();
 
-const HINTS: Record<string, string> = {
-  RemoteRejection: 'fix the cause named by the remote error code (spec value or remote configuration), then `g2p-onboard retry`',
-  PrerequisiteFailed: 'fix the failed checks listed above, then `g2p-onboard retry`',
-  SecretUnavailable: "make the named secret reference resolvable on the worker's machine, then `g2p-onboard retry`",
-  ContractViolation: 'the remote system answered in an unexpected shape: check the base URL and version in the spec, then `g2p-onboard retry`',
-};
 
 export class OnboardingRun {
   phase: Phase = 'running';
@@ -245,6 +240,6 @@ function toBlockingError(step: StepName, err: unknown): BlockingError | undefine
     code: details.code,
     message: cause.message,
     at: now(),
-    hint: details.hint ?? HINTS[type] ?? 'fix the cause, then `g2p-onboard retry`',
+    hint: details.hint ?? (isBlockingReason(type) ? BLOCKING_REASONS[type] : 'fix the cause, then `g2p-onboard retry`'),
   };
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/common';
 import { SignJWT } from 'jose';
 import { createActivities } from '../../src/activities/index.js';
-import { reuseUntil } from '../../src/activities/admin-session.js';
+import { reuseUntil } from '../../src/activities/mosip-session.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { sandboxSpec, startTestSandbox, testDeps } from '../helpers/fixtures.js';
 

@@ -1,4 +1,8 @@
-// The Partner Admin's MOSIP token kept between PMS polls. Every waiting run checks its policy
+// Every MOSIP login an activity makes, in one place: the Partner Admin (PMS), the Auth Partner
+// itself (its API key), the certificate reader (keymanager), each through authmanager with the
+// spec's client, each token remembered as secret.
+//
+// The Partner Admin's token is also kept between PMS polls. Every waiting run checks its policy
 // mapping once per poll interval; logging in for each check would make authmanager (and the
 // Keycloak behind it, which opens a session per login) serve one login per run per minute:
 // a thousand waiting deployments, 17 logins a second. One worker process reuses one token per
@@ -11,7 +15,9 @@ import type { HttpOptions } from '../clients/http.js';
 import { mosipServiceUrls } from '../spec/derived.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import type { SecretScope } from '../security/secrets.js';
-import { partnerAdminToken } from './context.js';
+import type { SecretRef } from '../spec/schema.js';
+import { AuthmanagerClient } from '../clients/authmanager.js';
+import { KeymanagerClient } from '../clients/keymanager.js';
 
 /** Log in again this long before the token's own expiry, so no call carries a token about to lapse. */
 const RENEW_BEFORE_EXPIRY_MS = 60_000;
@@ -77,4 +83,43 @@ export async function withReusedAdminPms<T>(spec: DeploymentSpec, secrets: Secre
   if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
   sessions.set(key, { token, reuseUntilMs: reuseUntil(token, Date.now()) });
   return body(new PmsClient(pmsUrl, token, http));
+}
+
+/** A MOSIP user login through authmanager with the spec's client; the token is remembered as secret. */
+async function mosipUserToken(spec: DeploymentSpec, secrets: SecretScope, userName: string, passwordRef: SecretRef, http?: HttpOptions): Promise<string> {
+  const auth = new AuthmanagerClient(mosipServiceUrls(spec.mosip).authmanager, http);
+  const token = await auth.loginWithPassword({
+    userName,
+    password: await secrets.get(passwordRef),
+    appId: spec.mosip.appId,
+    clientId: spec.mosip.clientId,
+    clientSecret: await secrets.get(spec.mosip.clientSecret),
+  });
+  return secrets.remember(token);
+}
+
+/** Logs in to MOSIP as the Partner Admin account of the spec. */
+export function partnerAdminToken(spec: DeploymentSpec, secrets: SecretScope, http?: HttpOptions): Promise<string> {
+  return mosipUserToken(spec, secrets, spec.mosip.partnerAdmin.userName, spec.mosip.partnerAdmin.password, http);
+}
+
+/** Logs in as the Auth Partner itself (PMS issues API keys only to the partner's own user). */
+export function authPartnerToken(spec: DeploymentSpec, secrets: SecretScope, http?: HttpOptions): Promise<string> {
+  return mosipUserToken(spec, secrets, spec.partners.auth.id, spec.partners.auth.password, http);
+}
+
+export async function adminPms(spec: DeploymentSpec, secrets: SecretScope, http?: HttpOptions): Promise<PmsClient> {
+  return new PmsClient(mosipServiceUrls(spec.mosip).pms, await partnerAdminToken(spec, secrets, http), http);
+}
+
+/** Keymanager, logged in as the spec's certificate-reader service account. */
+export async function keymanager(spec: DeploymentSpec, secrets: SecretScope, http?: HttpOptions): Promise<KeymanagerClient> {
+  const urls = mosipServiceUrls(spec.mosip);
+  const reader = spec.mosip.certificateReader;
+  const token = await new AuthmanagerClient(urls.authmanager, http).loginWithClientSecret({
+    clientId: reader.clientId,
+    secretKey: await secrets.get(reader.clientSecret),
+    appId: reader.appId,
+  });
+  return new KeymanagerClient(urls.keymanager, secrets.remember(token), http);
 }

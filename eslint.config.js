@@ -18,7 +18,6 @@ export const WORKFLOW_CODE = [
   'src/security/failure-converter.ts',
   'src/spec/derived.ts',
   'src/temporal/build-memo.ts',
-  'src/temporal/search-attributes.ts',
   'test/upgrade/onboarding-*.ts',
   'test/upgrade/announce.ts',
   'test/helpers/timer-workflows.ts',

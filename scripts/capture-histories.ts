@@ -16,7 +16,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { startSandbox, type Sandbox } from '../src/sandbox/index.js';
 import { temporalCliPath } from '../src/temporal/binaries.js';
-import { ONBOARDING_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes.js';
+import { ONBOARDING_SEARCH_ATTRIBUTES } from '../src/workflows/search-attributes.js';
 import { createOnboardingWorker, workerBuildId } from '../src/worker.js';
 import { bundledSdkVersion } from '../src/workflow-bundle.js';
 import { releaseVersion } from '../src/build-id.js';
@@ -178,7 +178,7 @@ async function captureChain(client: Client, handle: WorkflowHandle, scenario: Sc
     const last = history.events?.at(-1);
     const next = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
     const description = await run.describe();
-    const closedAs = description.status.name === 'RUNNING' ? undefined : description.status.name === 'COMPLETED' ? ((await run.result()) as OnboardingResult).outcome : description.status.name;
+    const closedAs = description.status.name === 'RUNNING' ? undefined : description.status.name === 'COMPLETED' ? (await run.result()).outcome : description.status.name;
     runs.push([{ file: '', scenario: scenario.name, what: scenario.what, state: closedAs ? 'closed' : 'open', ...(closedAs ? { closedAs } : {}), events: history.events?.length ?? 0 }, `${historyToJSON(history)}\n`]);
     runId = next;
   }

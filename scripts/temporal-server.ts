@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { projectRoot } from '../src/temporal/binaries.js';
 import { PortInUseError, startDevServer } from '../src/temporal/dev-server.js';
-import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES } from '../src/temporal/search-attributes.js';
+import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES } from '../src/workflows/search-attributes.js';
 import { codecServerSettingsFromEnv, localUiOrigins, startCodecServerFromEnv } from '../src/security/codec-server-setup.js';
 
 const PORT = 7233;

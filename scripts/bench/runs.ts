@@ -3,7 +3,7 @@
 import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { startOnboarding } from '../../src/cli/runs.js';
 import { statusQuery, ONBOARDING_WORKFLOW_TYPE, type OnboardingResult } from '../../src/workflows/messages.js';
-import { OnboardingStep } from '../../src/temporal/search-attributes.js';
+import { OnboardingStep } from '../../src/workflows/search-attributes.js';
 import type { DeploymentSpec, DeploymentSpecInput } from '../../src/spec/schema.js';
 import { approveAs } from '../../test/helpers/approve.js';
 import type { RemoteSandbox } from './stack.js';
@@ -71,7 +71,7 @@ export async function approve(handle: WorkflowHandle): Promise<void> {
 }
 
 export async function completed(handle: WorkflowHandle): Promise<OnboardingResult> {
-  const result = (await handle.result()) as OnboardingResult;
+  const result = await handle.result();
   if (result.outcome !== 'completed') throw new Error(`${handle.workflowId} ended ${result.outcome}`);
   return result;
 }

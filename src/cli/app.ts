@@ -10,7 +10,7 @@ import type { SpecError } from '../spec/load.js';
 import { connectClient, temporalUiUrl, loadConnectionConfig } from '../temporal/connection.js';
 import { remoteCodecFromEnv } from '../security/remote-codec.js';
 import { DEFAULT_CODEC_ENDPOINT, DEFAULT_CODEC_SERVER_TOKEN_REF } from '../security/codec-defaults.js';
-import { OnboardingApprover, OnboardingDeploymentId, OnboardingStep } from '../temporal/search-attributes.js';
+import { OnboardingApprover, OnboardingDeploymentId, OnboardingStep } from '../workflows/search-attributes.js';
 import {
   ONBOARDING_WORKFLOW_TYPE,
   statusQuery,

@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import { verifyDecision } from '../approvals/decision.js';
 import { verifyCommand, type CommandAction } from '../approvals/command.js';
 import { jwkThumbprint } from '../approvals/keys.js';
-import { auditTrailQuery, type AuditEntry, type OnboardingResult } from '../workflows/messages.js';
+import { auditTrailQuery, type AuditEntry, type OnboardingWorkflow } from '../workflows/messages.js';
 import { workflowIdFor } from './runs.js';
 
 export interface AuditExport {
@@ -17,13 +17,13 @@ export interface AuditExport {
 }
 
 export async function loadAudit(client: Client, id: string, verify: boolean): Promise<AuditExport> {
-  const handle = client.workflow.getHandle(workflowIdFor(id));
+  const handle = client.workflow.getHandle<OnboardingWorkflow>(workflowIdFor(id));
   const description = await handle.describe();
   const status = description.status.name;
   let entries: AuditEntry[];
   let source: AuditExport['source'];
   if (status === 'COMPLETED') {
-    entries = ((await handle.result()) as OnboardingResult).audit;
+    entries = (await handle.result()).audit;
     source = 'history';
   } else {
     entries = await handle.query(auditTrailQuery);

@@ -12,7 +12,7 @@ import { onboardingWorkflowId } from '../spec/derived.js';
 import { specDigest } from '../approvals/command.js';
 import { signCommand, type Signer } from '../approvals/sign.js';
 import type { DeploymentSpec } from '../spec/schema.js';
-import { OnboardingDeploymentId } from '../temporal/search-attributes.js';
+import { OnboardingDeploymentId } from '../workflows/search-attributes.js';
 import { runBuildsFromMemo, type RunBuilds } from '../temporal/build-memo.js';
 import {
   ONBOARDING_WORKFLOW_TYPE,
@@ -22,6 +22,7 @@ import {
   retryUpdate,
   statusQuery,
   type OnboardingResult,
+  type OnboardingWorkflow,
   type StartCommand,
   type StatusView,
   type StepName,
@@ -38,12 +39,12 @@ export function workflowIdFor(idOrDeployment: string): string {
 }
 
 /** Starts the onboarding of `spec`, signed by `initiator`: the workflow verifies who started it. */
-export async function startOnboarding(client: Client, spec: DeploymentSpec, initiator: Signer, signedAt?: Date): Promise<WorkflowHandleWithFirstExecutionRunId> {
+export async function startOnboarding(client: Client, spec: DeploymentSpec, initiator: Signer, signedAt?: Date): Promise<WorkflowHandleWithFirstExecutionRunId<OnboardingWorkflow>> {
   const workflowId = onboardingWorkflowId(spec.deploymentId);
   const iat = signedAt ? { iat: Math.floor(signedAt.getTime() / 1000) } : {};
   const start: StartCommand = { token: signCommand(initiator.key, { action: 'start', wid: workflowId, actor: initiator.name, digest: specDigest(spec), ...iat }) };
   try {
-    return await client.workflow.start(ONBOARDING_WORKFLOW_TYPE, {
+    return await client.workflow.start<OnboardingWorkflow>(ONBOARDING_WORKFLOW_TYPE, {
       workflowId,
       taskQueue: TASK_QUEUE,
       args: [spec, start],
@@ -102,12 +103,12 @@ export interface WatchCallbacks {
 }
 
 /** Follows a run, reporting each finished step, until it closes; returns its result. */
-export async function watchRun(handle: WorkflowHandle, cb: WatchCallbacks, pollMs = 500): Promise<OnboardingResult> {
+export async function watchRun(handle: WorkflowHandle<OnboardingWorkflow>, cb: WatchCallbacks, pollMs = 500): Promise<OnboardingResult> {
   const reported = new Set<string>();
   let approvalShown = false;
   let blockedShown: string | undefined;
   let done = false;
-  const result = handle.result().finally(() => (done = true)) as Promise<OnboardingResult>;
+  const result = handle.result().finally(() => (done = true));
   const report = (status: StatusView) => {
     for (const step of status.steps) {
       if (step.status === 'completed' && !reported.has(step.name)) {

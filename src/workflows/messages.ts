@@ -147,6 +147,13 @@ export interface DecisionInput {
   token: string;
 }
 
+/**
+ * The onboarding workflow as clients see it, so handles are typed by it and results need no
+ * casts. Clients never pass the third argument: only the run's own continue-as-new carries state.
+ * (test/unit/messages-contract.test.ts pins onboardDeployment to it.)
+ */
+export type OnboardingWorkflow = (spec: DeploymentSpec, start: StartCommand, continued?: never) => Promise<OnboardingResult>;
+
 /** The `start` command, signed by the initiator (src/approvals/command.ts); it binds the spec's digest. */
 export interface StartCommand {
   token: string;

@@ -14,7 +14,7 @@ import {
   type StepName,
   type StepView,
 } from './messages.js';
-import { OnboardingApprover, OnboardingStep } from '../temporal/search-attributes.js';
+import { OnboardingApprover, OnboardingStep } from './search-attributes.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { canonicalJson } from '../approvals/command.js';
 import { BLOCKING_REASONS, isBlockingReason } from './blocking.js';

@@ -31,7 +31,7 @@ export async function completeOnboarding(
   const handle = await startOnboarding(client, spec, signer('staff-1'));
   await waitForPhase(handle, ['awaiting_approval']);
   await approveAs(handle, 'alice', 'checked');
-  const result = (await handle.result()) as OnboardingResult;
+  const result = await handle.result();
   if (result.outcome !== 'completed') throw new Error(`run ${handle.workflowId} ended ${result.outcome}`);
   return { spec, handle, runId: (await handle.describe()).runId, result };
 }

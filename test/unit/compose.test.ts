@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { projectRoot } from '../../src/temporal/binaries.js';
-import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES } from '../../src/temporal/search-attributes.js';
+import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES } from '../../src/workflows/search-attributes.js';
 import { SANDBOX_POLICY_FILE } from '../../src/sandbox/identities.js';
 import { DEFAULT_SECRETS_DIR } from '../../src/sandbox/local.js';
 
@@ -190,7 +190,7 @@ test('the worker reaches Temporal at temporal:7233 on a shared network, and star
   assert.equal(environment(service_('temporal-ui')).TEMPORAL_ADDRESS, 'temporal:7233');
 });
 
-test('the search attributes Compose registers are exactly those in src/temporal/search-attributes.ts, as Keyword', () => {
+test('the search attributes Compose registers are exactly those in src/workflows/search-attributes.ts, as Keyword', () => {
   const [script, namespace, ...names] = list(service_('temporal-search-attributes').command);
   assert.equal(script, '/deploy/register-search-attributes.sh');
   assert.equal(namespace, environment(service_('worker')).TEMPORAL_NAMESPACE);

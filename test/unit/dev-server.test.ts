@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { PortInUseError, startDevServer } from '../../src/temporal/dev-server.js';
-import { OnboardingDeploymentId } from '../../src/temporal/search-attributes.js';
+import { OnboardingDeploymentId } from '../../src/workflows/search-attributes.js';
 
 function isAlive(pid: number): boolean {
   try {

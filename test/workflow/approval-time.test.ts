@@ -52,7 +52,7 @@ describe('approval timing (time-skipping server)', () => {
       s.approval.webhookUrl = webhook.url;
     });
     const handle = await startOnboarding(client, spec, signer('staff-1'), new Date(await env.currentTimeMs()));
-    const result = (await handle.result()) as OnboardingResult;
+    const result = await handle.result();
     assert.equal(result.outcome, 'timed_out');
     const mine = webhook.notices.filter((n) => n.deploymentId === 'slow-admins');
     assert.equal(mine.filter((n) => n.kind === 'reminder').length, 13);
@@ -87,7 +87,7 @@ describe('approval timing (time-skipping server)', () => {
     // The Partner Admin approves in the PMS portal; the next poll notices it.
     const mappingKey = status.ids.policyMappingKey!;
     sandbox.mosip.approveMapping(mappingKey);
-    const result = (await handle.result()) as OnboardingResult;
+    const result = await handle.result();
     assert.equal(result.outcome, 'completed');
     assert.ok(result.audit.some((e) => e.event === 'approval.pms.approved'), 'the portal approval is in the audit trail');
   });
@@ -108,7 +108,7 @@ describe('approval timing (time-skipping server)', () => {
     // Decisions are signed "now" — the server's skipped-ahead clock, not this machine's.
     const token = await decisionToken(handle, 'bob', 'approve', 'after thirty hours', { iat: Math.floor((await env.currentTimeMs()) / 1000) });
     await handle.executeUpdate(approveUpdate, { args: [{ token }] });
-    const result = (await handle.result()) as OnboardingResult;
+    const result = await handle.result();
     assert.equal(result.outcome, 'completed');
     const continued = result.audit.filter((e) => e.event === 'run.continued').length;
     assert.ok(continued >= 1, `expected the run to continue as new at least once, saw ${continued}`);

@@ -62,7 +62,7 @@ describe('approval rules on a real Temporal server', () => {
     const { handle } = await waitingRun('four-eyes', undefined, 'alice');
     await assert.rejects(approveAs(handle, 'alice'), refusedWith(/alice started this run \(or holds the key that did\) and cannot also decide it/));
     await approveAs(handle, 'bob', 'second pair of eyes');
-    const result = (await handle.result()) as OnboardingResult;
+    const result = await handle.result();
     assert.equal(result.outcome, 'completed');
     assert.equal(result.initiator, 'alice');
   });
@@ -74,7 +74,7 @@ describe('approval rules on a real Temporal server', () => {
     });
     await approveAs(handle, 'carol', 'ok');
     await approveAs(handle, 'bob', 'ok too');
-    const result = (await handle.result()) as OnboardingResult;
+    const result = await handle.result();
     assert.equal(result.outcome, 'completed');
     assert.deepEqual(result.approvals.map((a) => a.approver), ['carol', 'bob']);
     const puts = h.sandbox.requests.filter((r) => r.method === 'PUT' && r.path === `/v1/partnermanager/partners/policy/${result.ids.policyMappingKey}`);
@@ -87,7 +87,7 @@ describe('approval rules on a real Temporal server', () => {
     const { handle } = await waitingRun('portal');
     const status = await handle.query(statusQuery);
     h.sandbox.mosip.approveMapping(status.pendingApproval!.mappingKey);
-    const result = (await handle.result()) as OnboardingResult;
+    const result = await handle.result();
     assert.equal(result.outcome, 'completed');
     assert.ok(result.audit.some((e) => e.event === 'approval.pms.approved'), 'audit says it was approved in PMS');
   });
@@ -100,7 +100,7 @@ describe('approval rules on a real Temporal server', () => {
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal((await handle.query(statusQuery)).phase, 'awaiting_approval');
     h.sandbox.mosip.approveMapping((await handle.query(statusQuery)).pendingApproval!.mappingKey);
-    const result = (await handle.result()) as OnboardingResult;
+    const result = await handle.result();
     assert.equal(result.outcome, 'completed');
     assert.equal(h.sandbox.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(`/policy/${result.ids.policyMappingKey}`)).length, 0, 'the run did not record an approval on PMS itself');
     assert.ok(result.audit.some((e) => e.event === 'approval.approve' && e.actor === 'alice'));
@@ -116,7 +116,7 @@ describe('approval rules on a real Temporal server', () => {
     assert.match(refused?.detail ?? '', /signal: mallory is not an approver/);
     assert.equal((await handle.query(statusQuery)).phase, 'awaiting_approval');
     await handle.signal(approveSignal, { token: await decisionToken(handle, 'bob', 'approve', 'via signal') });
-    assert.equal(((await handle.result()) as OnboardingResult).outcome, 'completed');
+    assert.equal((await handle.result()).outcome, 'completed');
   });
 
   test('a rejection by one approver ends the run even when two approvals are required', async () => {
@@ -125,14 +125,14 @@ describe('approval rules on a real Temporal server', () => {
     });
     await approveAs(handle, 'alice', 'ok');
     await rejectAs(handle, 'bob', 'the organisation is not registered');
-    const result = (await handle.result()) as OnboardingResult;
+    const result = await handle.result();
     assert.equal(result.outcome, 'rejected');
   });
 
   test('the audit export of a closed run, read from history alone, matches what happened', async () => {
     const { handle } = await waitingRun('audited');
     await approveAs(handle, 'bob', 'audited approval');
-    const result = (await handle.result()) as OnboardingResult;
+    const result = await handle.result();
     const audit = await loadAudit(h.client, 'audited', true);
     assert.equal(audit.source, 'history');
     assert.equal(audit.status, 'COMPLETED');

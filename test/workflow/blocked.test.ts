@@ -67,7 +67,7 @@ describe('blocked runs', () => {
     await retry(handle, { comment: 'policy withdrawn; use the published one', spec: fixed });
     await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     await approveAs(handle, 'alice', 'checked');
-    const result = (await handle.result()) as OnboardingResult;
+    const result = await handle.result();
 
     assert.equal(result.outcome, 'completed');
     assert.equal(result.steps.find((s) => s.name === 'requestAuthPolicyMapping')!.retries, 1);
@@ -89,7 +89,7 @@ describe('blocked runs', () => {
     await retry(handle, { spec: withPolicy('blocked-unknown', SEEDED_AUTH_POLICY) });
     await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     await approveAs(handle, 'bob');
-    assert.equal(((await handle.result()) as OnboardingResult).outcome, 'completed');
+    assert.equal((await handle.result()).outcome, 'completed');
     assert.equal(h.sandbox.mosip.counts().partners['blocked-unknown-auth'], 1);
   });
 
@@ -98,7 +98,7 @@ describe('blocked runs', () => {
     const handle = await startOnboarding(h.client, spec, signer('staff-1'));
     await waitForStatus(handle, (s) => s.phase === 'blocked');
     await abortRun(handle, signer('ops-1'), 'deployment cancelled');
-    const result = (await handle.result()) as OnboardingResult;
+    const result = await handle.result();
 
     assert.equal(result.outcome, 'aborted');
     assert.equal(result.ids.oidcClientId, undefined);

@@ -186,7 +186,7 @@ describe('durability: nothing lost, nothing twice', () => {
     for (const s of scenarios) {
       const { auth, misp, provider } = s.deployment;
       const label = `${s.step}/${s.moment} (${s.deployment.id})`;
-      const result = (await s.handle!.result()) as OnboardingResult;
+      const result = await s.handle!.result();
       const expectOne = (what: string, n: number | undefined) => {
         if (n !== 1) problems.push(`${label}: ${what} created ${n ?? 0} times`);
       };
@@ -230,7 +230,7 @@ describe('durability: nothing lost, nothing twice', () => {
       const handle = client.workflow.getHandle(started.workflowId);
       await waitFor('the run to answer again', async () => (await handle.query(statusQuery).catch(() => undefined))?.phase === 'awaiting_approval', 60_000, 500);
       await approveAs(handle, 'bob', 'after the restart');
-      const result = (await handle.result()) as OnboardingResult;
+      const result = await handle.result();
       assert.equal(result.outcome, 'completed');
       assert.equal(result.approvals.at(-1)?.approver, 'bob');
       assert.equal(sandbox.mosip.counts().partners[spec.partners.auth.id], 1);

@@ -19,7 +19,7 @@ describe('onboardDeployment on a real Temporal server', () => {
     assert.deepEqual(pending.pendingApproval?.approvers, ['alice', 'bob']);
     assert.equal(pending.initiator, 'staff-1');
     await approveAs(handle, 'alice', 'looks right');
-    const result = (await handle.result()) as OnboardingResult;
+    const result = await handle.result();
 
     assert.equal(result.outcome, 'completed');
     assert.ok(result.steps.every((s) => s.status === 'completed'), JSON.stringify(result.steps));
@@ -60,7 +60,7 @@ describe('onboardDeployment on a real Temporal server', () => {
     const handle = await startOnboarding(h.client, spec, signer('staff-1'));
     await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     await rejectAs(handle, 'bob', 'wrong organisation');
-    const result = (await handle.result()) as OnboardingResult;
+    const result = await handle.result();
     assert.equal(result.outcome, 'rejected');
     assert.equal(result.ids.oidcClientId, undefined);
     assert.equal([...h.sandbox.esignet.clients.values()].filter((c) => c.relyingPartyId === spec.partners.auth.id).length, 0);

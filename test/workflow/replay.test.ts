@@ -28,7 +28,7 @@ describe('replaying waiting runs', () => {
     // Long enough for the PMS watch to start, a few reminders and the escalation.
     await new Promise((r) => setTimeout(r, 3_500));
     await approveAs(handle, 'alice', 'after reminders');
-    const result = (await handle.result()) as OnboardingResult;
+    const result = await handle.result();
     assert.equal(result.outcome, 'completed');
     assert.ok(result.audit.filter((e) => e.event === 'approval.reminder').length >= 2, 'reminders were sent while waiting');
     assert.equal(result.audit.filter((e) => e.event === 'approval.escalation').length, 1);

@@ -125,7 +125,7 @@ describe('trust boundaries', () => {
     await retryRun(handle, signer('ops-1'), { spec: fixed, comment: 'published policy' });
     await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
     await approveAs(handle, 'alice', 'ok');
-    const result = (await handle.result()) as OnboardingResult;
+    const result = await handle.result();
     assert.equal(result.outcome, 'completed');
     const retry = result.audit.find((e) => e.event === 'run.retry')!;
     assert.equal(retry.actor, 'ops-1');
@@ -145,7 +145,7 @@ describe('trust boundaries', () => {
     const bogus = await decisionToken(handle, 'mallory', 'approve');
     for (let i = 0; i < MAX_AUDITED_REFUSALS + 10; i++) await handle.signal(approveSignal, { token: bogus });
     await approveAs(handle, 'alice');
-    const result = (await handle.result()) as OnboardingResult;
+    const result = await handle.result();
     assert.equal(result.outcome, 'completed');
     assert.equal(result.audit.filter((e) => e.event === 'approval.refused').length, MAX_AUDITED_REFUSALS);
   });

@@ -126,13 +126,13 @@ describe('a release meets parked runs half-way', () => {
         ...[...waiting, ...fresh].map(async (h) => {
           await waitForStatus(h, (s) => s.phase === 'awaiting_approval', 60_000);
           await approveAs(h, 'alice', 'approved after the release');
-          return (await h.result()) as OnboardingResult;
+          return await h.result();
         }),
         ...blocked.map(async (h) => {
           await retryRun(h, signer('ops-1'), { comment: 'published policy', spec: corrected(h) });
           await waitForStatus(h, (s) => s.phase === 'awaiting_approval', 60_000);
           await approveAs(h, 'bob');
-          return (await h.result()) as OnboardingResult;
+          return await h.result();
         }),
       ]);
 

@@ -3,7 +3,7 @@
 // in the workflow's order with no Temporal in between. Runs as its own process, like the
 // worker, and takes one onboarding per IPC message.
 import { createActivities } from '../../src/activities/index.js';
-import { runRunbookStraight } from '../../src/activities/straight-runbook.js';
+import { runRunbookStraight } from '../../test/helpers/straight-runbook.js';
 import { depsFromEnv } from '../../src/worker.js';
 import type { DeploymentSpec } from '../../src/spec/schema.js';
 

@@ -9,6 +9,9 @@ import { durationMs } from '../spec/derived.js';
 import type { ApprovalRecord, DecisionInput, PendingApproval, TrustedIdentity } from './messages.js';
 import type { OnboardingRun } from './run-state.js';
 
+/** What the book needs of its run: the spec, the audit trail and the approver search attribute. */
+export type ApprovalHost = Pick<OnboardingRun, 'spec' | 'record' | 'recordApprover' | 'ledger'>;
+
 export interface ApprovalSnapshot {
   open: boolean;
   mappingKey?: string;
@@ -42,7 +45,7 @@ export class ApprovalBook {
   state: ApprovalSnapshot = { open: false, escalated: false, decisions: [], usedNonces: [] };
 
   constructor(
-    private readonly run: OnboardingRun,
+    private readonly run: ApprovalHost,
     private readonly context: () => ApprovalContext,
   ) {
     run.ledger = this;

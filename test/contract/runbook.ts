@@ -3,7 +3,7 @@
 import type { Sandbox } from '../../src/sandbox/index.js';
 import type { DeploymentSpec } from '../../src/spec/schema.js';
 import { createActivities, type ActivityDeps } from '../../src/activities/index.js';
-import { runRunbookStraight } from '../../src/activities/straight-runbook.js';
+import { runRunbookStraight } from '../helpers/straight-runbook.js';
 
 export async function runRunbook(sandbox: Sandbox, spec: DeploymentSpec, deps: ActivityDeps): Promise<{ clientId: string; adopted: boolean }> {
   // The Partner Admin approves in the PMS portal.

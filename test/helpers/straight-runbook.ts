@@ -1,9 +1,9 @@
 // The runbook's activities called one after another in the workflow's order, with no Temporal
-// in between: the benchmark's baseline and the contract tests' traffic capture. Not used by the
-// product itself; the workflow (src/workflows/onboarding.ts) is the order's source of truth.
-import type { DeploymentSpec } from '../spec/schema.js';
-import type { OnboardingActivities } from './index.js';
-import type { MappingResult, OidcClientResult } from './types.js';
+// in between: the benchmark's baseline and the contract tests' traffic capture. Not part of the
+// product; the workflow (src/workflows/onboarding.ts) is the order's source of truth.
+import type { DeploymentSpec } from '../../src/spec/schema.js';
+import type { OnboardingActivities } from '../../src/activities/index.js';
+import type { MappingResult, OidcClientResult } from '../../src/activities/types.js';
 
 /** `approve` gives the Partner Admin's decision the way the caller wants it measured or captured. */
 export async function runRunbookStraight(

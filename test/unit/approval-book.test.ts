@@ -1,0 +1,83 @@
+// The approval book without Temporal: who may decide, N of M, four eyes, refusals capped —
+// the rules a Partner Admin meets, checked in milliseconds.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApprovalBook, MAX_AUDITED_REFUSALS, type ApprovalHost } from '../../src/workflows/approval.js';
+import type { AuditEntry, TrustedIdentity } from '../../src/workflows/messages.js';
+import { validateSpec } from '../../src/spec/load.js';
+import { signDecision } from '../../src/approvals/sign.js';
+import { jwkThumbprint } from '../../src/approvals/keys.js';
+import { approverPrivateKey, approverPublicJwk } from '../helpers/approvers.js';
+import { sandboxSpecInput } from '../helpers/fixtures.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+
+const WID = 'onboard-book';
+const RID = 'first-run';
+
+function identity(name: string): TrustedIdentity {
+  const publicKey = approverPublicJwk(name);
+  return { name, roles: ['approver'], publicKey, thumbprint: jwkThumbprint(publicKey) };
+}
+
+/** A book over a run that only keeps its audit trail, with alice, bob and carol as approvers. */
+function book(required = 1, initiator = identity('staff-1')) {
+  const fakeSandbox = { urls: { mosip: 'http://127.0.0.1:1', esignet: 'http://127.0.0.1:2', odoo: 'http://127.0.0.1:3' }, credentials: new Proxy({}, { get: () => 'x' }) } as unknown as Sandbox;
+  const input = sandboxSpecInput(fakeSandbox, 'book');
+  input.approval.approvers = [{ name: 'alice' }, { name: 'bob' }, { name: 'carol' }];
+  input.approval.required = required;
+  const audit: AuditEntry[] = [];
+  const host: ApprovalHost = { spec: validateSpec(input), record: (e) => void audit.push({ at: '', ...e }), recordApprover: () => undefined };
+  const approvals = new ApprovalBook(host, () => ({ workflowId: WID, firstRunId: RID, initiator, approvers: ['alice', 'bob', 'carol', 'staff-1'].map(identity) }));
+  approvals.open('mapping-1');
+  return { approvals, audit, host };
+}
+
+const decision = (approver: string, d: 'approve' | 'reject' = 'approve', comment = 'ok') =>
+  ({ token: signDecision(approverPrivateKey(approver), { wid: WID, rid: RID, decision: d, approver, comment }) });
+
+function decide(approvals: ApprovalBook, input: { token: string }) {
+  const checked = approvals.check(input);
+  assert.ok(checked.ok, checked.ok ? '' : checked.reason);
+  return approvals.apply(checked.claims, checked.signer, input.token, 'update');
+}
+
+test('two of three approvals decide; the first alone does not, and each decision is kept once', () => {
+  const { approvals, host } = book(2);
+  decide(approvals, decision('alice'));
+  assert.equal(approvals.verdict(), undefined);
+  assert.deepEqual(approvals.pending()?.awaiting, ['bob', 'carol']);
+  decide(approvals, decision('bob'));
+  assert.equal(approvals.verdict(), 'approved');
+  assert.deepEqual(host.ledger?.decisions.map((d) => d.approver), ['alice', 'bob']);
+});
+
+test('any rejection ends the approval, even when approvals are still needed', () => {
+  const { approvals } = book(2);
+  decide(approvals, decision('alice'));
+  decide(approvals, decision('carol', 'reject', 'wrong organisation'));
+  assert.equal(approvals.verdict(), 'rejected');
+});
+
+test('whoever holds the initiator key cannot approve, whatever name they sign under', () => {
+  const { approvals } = book(1, { ...identity('alice'), name: 'staff-alice' });
+  const refused = approvals.check(decision('alice'));
+  assert.equal(refused.ok, false);
+  assert.match(refused.ok ? '' : refused.reason, /four eyes/);
+});
+
+test('a second decision by the same approver and a replayed token are refused', () => {
+  const { approvals } = book(2);
+  const first = decision('alice');
+  decide(approvals, first);
+  const replay = approvals.check(first);
+  assert.match(replay.ok ? '' : replay.reason, /already used|already decided/);
+  const again = approvals.check(decision('alice'));
+  assert.match(again.ok ? '' : again.reason, /already decided/);
+});
+
+test('refused decisions are audited up to the cap, then only counted', () => {
+  const { approvals, audit } = book();
+  for (let i = 0; i < MAX_AUDITED_REFUSALS + 5; i++) approvals.refuse('mallory is not an approver', decision('mallory').token, 'signal');
+  assert.equal(audit.filter((e) => e.event === 'approval.refused').length, MAX_AUDITED_REFUSALS);
+  assert.equal(approvals.state.refusalsNotAudited, 5);
+});

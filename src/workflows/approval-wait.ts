@@ -105,12 +105,12 @@ export async function awaitApproval(
           return 'timed_out' as const;
         }
         if (escalateAt <= wake) {
-          s.escalated = true;
+          approvals.markEscalated();
           await notify('escalation');
         }
         // Due before the deadline (a reminder at the deadline itself is the timeout notice).
         if (s.nextReminderAt !== undefined && s.nextReminderAt <= wake) {
-          s.nextReminderAt += durationMs(a().reminderInterval!);
+          approvals.advanceReminder();
           await notify('reminder');
         }
         if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT) {
@@ -121,7 +121,7 @@ export async function awaitApproval(
             await continueAsNew<typeof onboardDeployment>(run.spec, carry.start, {
               run: run.snapshot(),
               authority: carry.authority.snapshot(),
-              approval: approvals.state,
+              approval: approvals.snapshot(),
               prerequisites: carry.prerequisites,
               mapping,
               noticesSent,

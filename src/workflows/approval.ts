@@ -42,7 +42,27 @@ export interface ApprovalContext {
 export type ApprovalVerdict = 'approved' | 'rejected' | undefined;
 
 export class ApprovalBook {
-  state: ApprovalSnapshot = { open: false, escalated: false, decisions: [], usedNonces: [] };
+  private current: ApprovalSnapshot = { open: false, escalated: false, decisions: [], usedNonces: [] };
+
+  /** The book's state, read-only: only its own methods change it. */
+  get state(): Readonly<ApprovalSnapshot> {
+    return this.current;
+  }
+
+  /** What a continued run carries over. */
+  snapshot(): ApprovalSnapshot {
+    return this.current;
+  }
+
+  /** The one escalation was sent. */
+  markEscalated(): void {
+    this.current.escalated = true;
+  }
+
+  /** A reminder was sent: the next one is an interval later. */
+  advanceReminder(): void {
+    this.current.nextReminderAt! += durationMs(this.spec.approval.reminderInterval!);
+  }
 
   constructor(
     private readonly run: ApprovalHost,
@@ -61,15 +81,15 @@ export class ApprovalBook {
   }
 
   restore(snapshot: ApprovalSnapshot): void {
-    this.state = snapshot;
+    this.current = snapshot;
   }
 
   open(mappingKey: string): void {
     if (this.state.open) return;
     const now = Date.now();
     const a = this.spec.approval;
-    this.state = {
-      ...this.state,
+    this.current = {
+      ...this.current,
       open: true,
       mappingKey,
       openedAt: new Date(now).toISOString(),
@@ -80,7 +100,7 @@ export class ApprovalBook {
   }
 
   close(): void {
-    this.state.open = false;
+    this.current.open = false;
   }
 
   /** The people's verdict: N distinct approvals, or any rejection. */
@@ -116,8 +136,8 @@ export class ApprovalBook {
 
   apply(claims: DecisionClaims, signer: KnownSigner, token: string, via: ApprovalRecord['via']): ApprovalRecord {
     const record: ApprovalRecord = { approver: claims.approver, decision: claims.decision, comment: claims.comment, at: new Date(Date.now()).toISOString(), via, signedAt: new Date(claims.iat * 1000).toISOString() };
-    this.state.decisions.push(record);
-    this.state.usedNonces.push(claims.nonce);
+    this.current.decisions.push(record);
+    this.current.usedNonces.push(claims.nonce);
     this.run.record({
       event: `approval.${claims.decision}`,
       step: 'awaitApproval',
@@ -133,19 +153,19 @@ export class ApprovalBook {
   refuse(reason: string, token: unknown, via: ApprovalRecord['via']): void {
     const audited = this.state.refusalsAudited ?? 0;
     if (audited >= MAX_AUDITED_REFUSALS) {
-      this.state.refusalsNotAudited = (this.state.refusalsNotAudited ?? 0) + 1;
+      this.current.refusalsNotAudited = (this.current.refusalsNotAudited ?? 0) + 1;
       return;
     }
-    this.state.refusalsAudited = audited + 1;
+    this.current.refusalsAudited = audited + 1;
     const claimed = typeof token === 'string' ? claimedApprover(token) : undefined;
     const last = audited + 1 === MAX_AUDITED_REFUSALS ? ` (${MAX_AUDITED_REFUSALS} refusals audited; further ones are only counted)` : '';
     this.run.record({ event: 'approval.refused', step: 'awaitApproval', actor: claimed, detail: `${via}: ${reason.slice(0, 300)}${last}` });
   }
 
   recordPms(status: 'approved' | 'rejected'): void {
-    this.state.pmsStatus = status;
+    this.current.pmsStatus = status;
     const record: ApprovalRecord = { approver: 'pms-portal', decision: status === 'approved' ? 'approve' : 'reject', comment: `${status} in PMS`, at: new Date(Date.now()).toISOString(), via: 'pms' };
-    this.state.decisions.push(record);
+    this.current.decisions.push(record);
     this.run.record({ event: `approval.pms.${status}`, step: 'awaitApproval', detail: `mapping ${this.state.mappingKey} ${status} in PMS` });
   }
 

@@ -4,6 +4,7 @@ import type { DeploymentSpec } from '../spec/schema.js';
 import { guardedFor, type ActivityDeps } from './context.js';
 import { blockingFailure } from './failures.js';
 import { providerValues, type OpenG2PGeneration } from './openg2p-provider.js';
+import { storedClientKey } from './client-key.js';
 import type { EsignetEndpoints, OpenG2PResult } from './types.js';
 
 const PROVIDER_MODEL = 'auth.oauth.provider';
@@ -12,7 +13,8 @@ export const AUTHORIZATION_HEADER_PARAM = 'auth_oauth.authorization_header';
 
 export interface OpenG2PInput {
   clientId: string;
-  privateKeyPem: string;
+  /** The client key by thumbprint: its private half is read from the credential store here. */
+  clientKeyThumbprint: string;
   endpoints: EsignetEndpoints;
   generation: OpenG2PGeneration;
 }
@@ -28,7 +30,8 @@ export function openg2pActivities(deps: ActivityDeps) {
     /** Create the provider, or update the one with the same name: never a second record. */
     async configureOpenG2P(spec: DeploymentSpec, input: OpenG2PInput): Promise<OpenG2PResult> {
       return guardedFor(spec, deps, async (secrets, deps) => {
-        secrets.remember(input.privateKeyPem);
+        const { privateKeyPem } = await storedClientKey(deps, spec.deploymentId, input.clientKeyThumbprint);
+        secrets.remember(privateKeyPem);
         const password = await secrets.get(spec.openg2p.password);
         const { odoo, uid } = await odooSession(spec, password, deps);
         const xmlId = spec.openg2p.provider.userGroupXmlId;
@@ -48,7 +51,7 @@ export function openg2pActivities(deps: ActivityDeps) {
         // Odoo's auth_oauth (and both OpenG2P OIDC modules) send the userinfo token as `?access_token=`
         // unless this system parameter is set; e-Signet reads only the Authorization header.
         await odoo.executeKw(uid, password, 'ir.config_parameter', 'set_param', [AUTHORIZATION_HEADER_PARAM, 'True']);
-        const values = providerValues(input.generation, { spec, clientId: input.clientId, privateKeyPem: input.privateKeyPem, endpoints: input.endpoints, portalGroupId, idTypeId });
+        const values = providerValues(input.generation, { spec, clientId: input.clientId, privateKeyPem, endpoints: input.endpoints, portalGroupId, idTypeId });
         const name = spec.openg2p.provider.name;
         const [existing] = await odoo.searchRead(uid, password, PROVIDER_MODEL, [['name', '=', name]], ['id'], 1);
         if (existing) {

@@ -1,6 +1,6 @@
 // What each activity takes and returns. Workflows import these types only; results carry
-// ids and fingerprints, never secret values, except `GeneratedClientKey.privateKeyPem`, which
-// travels to the OpenG2P step and is encrypted by the payload codec on its way through history.
+// ids, public keys and fingerprints, never secret values: key material the product creates
+// stays in the worker's credential store and is named by its thumbprint.
 import type { DeploymentSpec } from '../spec/schema.js';
 
 export interface PrerequisiteCheck {
@@ -61,11 +61,16 @@ export interface CredentialsResult {
   storedAt: string;
 }
 
+/** The OIDC client's key as the run knows it: the public half and its thumbprint. */
 export interface GeneratedClientKey {
   publicJwk: Record<string, unknown>;
-  /** RFC 7638 thumbprint; also the JWK's `kid`. */
+  /** RFC 7638 thumbprint; also the JWK's `kid`. The private half is in the credential store under it. */
   thumbprint: string;
-  /** PKCS#8 PEM: OpenG2P's `client_private_key` field wants the key file's bytes. Codec-encrypted in history. */
+}
+
+/** The key pair as the credential store keeps it (never in history). */
+export interface ClientKeyPair extends GeneratedClientKey {
+  /** PKCS#8 PEM: OpenG2P's `client_private_key` field wants the key file's bytes. */
   privateKeyPem: string;
 }
 

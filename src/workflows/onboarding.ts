@@ -153,7 +153,7 @@ async function configureOpenG2P(run: OnboardingRun, prerequisites: PrerequisiteR
     () =>
       remote.configureOpenG2P(run.spec, {
         clientId: client.clientId,
-        privateKeyPem: key.privateKeyPem,
+        clientKeyThumbprint: key.thumbprint,
         endpoints: prerequisites.endpoints,
         generation: prerequisites.openg2pGeneration,
       }),

@@ -22,7 +22,7 @@ export async function runRunbookStraight(
   const client = await activities.registerOidcClient(spec, key.publicJwk);
   const provider = await activities.configureOpenG2P(spec, {
     clientId: client.clientId,
-    privateKeyPem: key.privateKeyPem,
+    clientKeyThumbprint: key.thumbprint,
     endpoints: prerequisites.endpoints,
     generation: prerequisites.openg2pGeneration,
   });

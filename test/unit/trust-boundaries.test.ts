@@ -158,6 +158,8 @@ describe('trust boundaries: what a spec may read and reach', () => {
     const pmsSpec: DeploymentSpec = { ...spec, oidcClient: { ...spec.oidcClient, registration: 'pms' } };
     const endpoints = { authorizationEndpoint: '', tokenEndpoint: '', userinfoEndpoint: '', jwksUri: '', issuer: '' } as never;
     const mark = sandbox.requests.length;
+    // The client key lives in the worker's store (no network): configureOpenG2P names it by thumbprint.
+    const clientKey = await a.generateClientKey(spec.deploymentId);
     const attempts: [string, () => Promise<unknown>][] = [
       ['verifyPrerequisites', () => a.verifyPrerequisites(spec)],
       ['createAuthPartner', () => a.createAuthPartner(spec)],
@@ -169,7 +171,7 @@ describe('trust boundaries: what a spec may read and reach', () => {
       ['collectCredentials', () => a.collectCredentials(spec)],
       ['registerOidcClient (e-Signet)', () => a.registerOidcClient(spec, { kty: 'RSA', kid: 'k' })],
       ['registerOidcClient (PMS)', () => a.registerOidcClient(pmsSpec, { kty: 'RSA', kid: 'k' })],
-      ['configureOpenG2P', () => a.configureOpenG2P(spec, { clientId: 'c', privateKeyPem: 'k', endpoints, generation: '1.x' as never })],
+      ['configureOpenG2P', () => a.configureOpenG2P(spec, { clientId: 'c', clientKeyThumbprint: clientKey.thumbprint, endpoints, generation: '1.x' as never })],
       ['verifyIntegration', () => a.verifyIntegration(spec, { clientId: 'c', providerId: 1, endpoints })],
       ['notifyApprovers', () => a.notifyApprovers(spec, reminder('tb-nothing'))],
     ];

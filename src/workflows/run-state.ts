@@ -14,7 +14,7 @@ import {
   type StepName,
   type StepView,
 } from './messages.js';
-import { OnboardingApprover, OnboardingStep } from './search-attributes.js';
+import { OnboardingApprover, OnboardingOutcome, OnboardingStep } from './search-attributes.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { canonicalJson } from '../approvals/command.js';
 import { BLOCKING_REASONS, isBlockingReason } from './blocking.js';
@@ -189,6 +189,7 @@ export class OnboardingRun {
     this.endedAt = now();
     this.currentStep = undefined;
     for (const s of this.steps) if (s.status === 'pending') s.status = 'skipped';
+    upsertSearchAttributes([{ key: OnboardingOutcome, value: phase }]);
     this.record({ event: `run.${phase}`, detail });
   }
 }

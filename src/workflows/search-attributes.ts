@@ -9,8 +9,15 @@ export const OnboardingStep = defineSearchAttributeKey('OnboardingStep', SearchA
 /** Who approved (or rejected) the run's partner mapping. */
 export const OnboardingApprover = defineSearchAttributeKey('OnboardingApprover', SearchAttributeType.KEYWORD);
 
+/**
+ * How a closed run ended: completed, rejected, timed_out or aborted. Temporal's own status says
+ * COMPLETED for all four (each returns a result), so the UI's list and `g2p-onboard list` tell
+ * them apart by this; unset while the run is open.
+ */
+export const OnboardingOutcome = defineSearchAttributeKey('OnboardingOutcome', SearchAttributeType.KEYWORD);
+
 /** Every key a server must have registered before an onboarding run starts. */
-export const ONBOARDING_SEARCH_ATTRIBUTES = [OnboardingDeploymentId, OnboardingStep, OnboardingApprover] as const;
+export const ONBOARDING_SEARCH_ATTRIBUTES = [OnboardingDeploymentId, OnboardingStep, OnboardingApprover, OnboardingOutcome] as const;
 
 /** Names only, for `--search-attribute Name=Keyword` flags and `temporal operator search-attribute create`. */
 export const ONBOARDING_SEARCH_ATTRIBUTE_NAMES: readonly string[] = ONBOARDING_SEARCH_ATTRIBUTES.map((key) => key.name);

@@ -11,6 +11,7 @@ import { SEEDED_AUTH_POLICY } from '../../src/sandbox/mosip/index.js';
 import type { PolicyRecord } from '../../src/sandbox/mosip/state.js';
 import { abortRun, Refused, retryRun, startOnboarding } from '../../src/cli/runs.js';
 import type { OnboardingResult } from '../../src/workflows/messages.js';
+import { OnboardingOutcome } from '../../src/workflows/search-attributes.js';
 import type { DeploymentSpec } from '../../src/spec/schema.js';
 import { signer } from '../helpers/identities.js';
 
@@ -101,6 +102,8 @@ describe('blocked runs', () => {
     const result = await handle.result();
 
     assert.equal(result.outcome, 'aborted');
+    // Temporal says COMPLETED for every outcome; the search attribute tells an aborted run apart.
+    assert.equal((await handle.describe()).typedSearchAttributes.get(OnboardingOutcome), 'aborted');
     assert.equal(result.ids.oidcClientId, undefined);
     assert.ok(result.steps.some((s) => s.status === 'blocked' || s.status === 'skipped'));
     const counts = h.sandbox.mosip.counts();

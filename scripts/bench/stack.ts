@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
+import { startDevServer, type DevServer } from '../temporal/dev-server.js';
 import { WORKER_LAUNCHER } from '../../src/worker-tuning.js';
 import { loadCodec } from '../../src/security/codec-keys.js';
 import { dataConverterFor } from '../../src/security/data-converter.js';

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { claimPort, startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
+import { claimPort, startDevServer, type DevServer } from '../../scripts/temporal/dev-server.js';
 import { startCodecServer, type RunningCodecServer } from '../../src/security/codec-server.js';
 import { CodecAccess, SESSION_COOKIE } from '../../src/security/codec-server-auth.js';
 import { dataConverterFor } from '../../src/security/data-converter.js';
@@ -20,7 +20,7 @@ import { createOnboardingWorker } from '../../src/worker.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { startTestSandbox, testCodec, testDeps } from '../helpers/fixtures.js';
 import { completeOnboarding, type CompletedRun } from '../helpers/completed-run.js';
-import { projectRoot } from '../../src/temporal/binaries.js';
+import { projectRoot } from '../../src/project-root.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
-import { startDevServer, claimPort, type DevServer } from '../../src/temporal/dev-server.js';
-import { projectRoot } from '../../src/temporal/binaries.js';
+import { startDevServer, claimPort, type DevServer } from '../../scripts/temporal/dev-server.js';
+import { projectRoot } from '../../src/project-root.js';
 import { startProcess, type ManagedProcess } from '../../scripts/processes.js';
 import { writeLoopbackPolicyFile } from '../helpers/loopback-policy.js';
 

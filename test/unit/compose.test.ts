@@ -6,7 +6,7 @@ import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { projectRoot } from '../../src/temporal/binaries.js';
+import { projectRoot } from '../../src/project-root.js';
 import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES } from '../../src/temporal/search-attributes.js';
 import { SANDBOX_POLICY_FILE } from '../../src/sandbox/identities.js';
 import { DEFAULT_SECRETS_DIR } from '../../src/sandbox/local.js';

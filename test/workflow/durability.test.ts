@@ -20,7 +20,7 @@ import type { Sandbox } from '../../src/sandbox/index.js';
 import type { InstalledFault } from '../../src/sandbox/faults.js';
 import { STEP_TARGETS, type Deployment, type Moment, type Target } from '../helpers/durability-holds.js';
 import { SEEDED_AUTH_POLICY } from '../../src/sandbox/mosip/index.js';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
+import { startDevServer, type DevServer } from '../../scripts/temporal/dev-server.js';
 import { startOnboarding } from '../../src/cli/runs.js';
 import { statusQuery, type OnboardingResult, type StatusView, type StepName } from '../../src/workflows/messages.js';
 import type { DeploymentSpec } from '../../src/spec/schema.js';

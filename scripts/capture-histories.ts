@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { startSandbox, type Sandbox } from '../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { temporalCliPath } from './temporal/binaries.js';
 import { ONBOARDING_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes.js';
 import { createOnboardingWorker, workerBuildId } from '../src/worker.js';

@@ -13,7 +13,7 @@ import { startDevServer, type DevServer } from './temporal/dev-server.js';
 import { projectRoot } from '../src/project-root.js';
 import { dataConverterFor } from '../src/security/data-converter.js';
 import { validateSpec } from '../src/spec/load.js';
-import type { Sandbox } from '../src/sandbox/index.js';
+import type { Sandbox } from '../sandbox/index.js';
 import { startOnboarding } from '../src/cli/runs.js';
 import { statusQuery, type OnboardingResult } from '../src/workflows/messages.js';
 import { sandboxSpecInput, secretEnv } from '../test/helpers/fixtures.js';

@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../sandbox/index.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
 import { WORKER_LAUNCHER } from '../../src/worker-tuning.js';
 import { loadCodec } from '../../src/security/codec-keys.js';

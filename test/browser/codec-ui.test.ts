@@ -17,7 +17,7 @@ import { CodecAccess, SESSION_COOKIE } from '../../src/security/codec-server-aut
 import { dataConverterFor } from '../../src/security/data-converter.js';
 import { RemoteCodec } from '../../src/security/remote-codec.js';
 import { createOnboardingWorker } from '../../src/worker.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../sandbox/index.js';
 import { startTestSandbox, testCodec, testDeps } from '../helpers/fixtures.js';
 import { completeOnboarding, type CompletedRun } from '../helpers/completed-run.js';
 import { projectRoot } from '../../src/project-root.js';

@@ -8,8 +8,8 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { projectRoot } from '../../src/project-root.js';
 import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES } from '../../src/temporal/search-attributes.js';
-import { SANDBOX_POLICY_FILE } from '../../src/sandbox/identities.js';
-import { DEFAULT_SECRETS_DIR } from '../../src/sandbox/local.js';
+import { SANDBOX_POLICY_FILE } from '../../sandbox/identities.js';
+import { DEFAULT_SECRETS_DIR } from '../../sandbox/local.js';
 
 // --- The Compose specification, for the keys this project uses -----------------------------
 const duration = z.string().regex(/^(\d+(\.\d+)?(us|ms|s|m|h))+$/, 'a Compose duration such as 5s or 1m30s');

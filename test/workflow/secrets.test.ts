@@ -25,7 +25,7 @@ import { AesGcmCodec, keyIdOf, keyRingFromKeys } from '../../src/security/codec.
 import { CodecAccess } from '../../src/security/codec-server-auth.js';
 import { startCodecServer, type RunningCodecServer } from '../../src/security/codec-server.js';
 import type { StoredCredentials } from '../../src/activities/credential-store.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../sandbox/index.js';
 import { dataConverterFor } from '../../src/security/data-converter.js';
 import { abortUpdate, statusQuery } from '../../src/workflows/messages.js';
 import { startOnboarding } from '../../src/cli/runs.js';

@@ -2,7 +2,7 @@
 // relying parties' public keys at registration.
 import { createHash, webcrypto } from 'node:crypto';
 import { CompactSign, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import { randomSerial, x509 } from '../../security/x509.js';
+import { randomSerial, x509 } from '../../src/security/x509.js';
 import type { EsignetVersion } from './state.js';
 
 export interface SigningKeys {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { stringify } from 'yaml';
-import type { Role, WorkerPolicyFile } from '../security/worker-policy.js';
+import type { Role, WorkerPolicyFile } from '../src/security/worker-policy.js';
 
 export const SANDBOX_IDENTITIES_DIR = '.data/sandbox/identities';
 export const SANDBOX_POLICY_FILE = '.data/sandbox/worker-policy.yaml';

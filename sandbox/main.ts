@@ -7,7 +7,7 @@ import { startSandbox, type SandboxOptions } from './index.js';
 import { FAULT_KINDS, FAILING_KINDS, parseFaultRule, type FaultKind } from './faults.js';
 import { DEFAULT_PORTS, DEFAULT_SECRETS_DIR, EXAMPLE_DEPLOYMENTS, writeSandboxSecrets } from './local.js';
 import { ensureSandboxKey, SANDBOX_APPROVER, SANDBOX_OPERATOR, SANDBOX_POLICY_FILE, SANDBOX_STAFF, writeSandboxWorkerPolicy } from './identities.js';
-import { isDeploymentId } from '../spec/deployment-id.js';
+import { isDeploymentId } from '../src/spec/deployment-id.js';
 
 const USAGE = `usage: npm run sandbox -- [options]
   --mosip-port N        MOSIP API gateway (authmanager, PMS, policy manager, keymanager, Keycloak) [${DEFAULT_PORTS.mosip}]

@@ -1,7 +1,7 @@
 // In-memory stores of the MOSIP stand-in, shaped after the PMS and keymanager tables the
 // behaviour depends on (partner, policy group, auth policy, partner_policy_request,
 // partner_policy, misp_license, ca_cert_store, partner_cert_store, key store).
-import type { x509 } from '../../security/x509.js';
+import type { x509 } from '../../src/security/x509.js';
 
 export interface PartnerTypeRecord {
   code: string;

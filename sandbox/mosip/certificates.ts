@@ -8,7 +8,7 @@ import { partnerCertificate, uploadCaCertificate, uploadPartnerCertificate } fro
 import type { MosipPki } from './pki.js';
 import { keyStoreKey, type MosipState } from './state.js';
 import { existingPartner } from './partners.js';
-import { x509 } from '../../security/x509.js';
+import { x509 } from '../../src/security/x509.js';
 
 export function certificateRoutes(realm: Realm, state: MosipState, pki: Promise<MosipPki>): Route[] {
   return [

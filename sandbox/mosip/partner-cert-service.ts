@@ -2,7 +2,7 @@
 // PMS forwards CA and partner certificate uploads to: the same checks in the same order,
 // with real X.509 parsing, chain building and signature verification.
 import { randomUUID } from 'node:crypto';
-import { certificateVersion, organisationOf, toPem, x509 } from '../../security/x509.js';
+import { certificateVersion, organisationOf, toPem, x509 } from '../../src/security/x509.js';
 import { fail } from './envelope.js';
 import type { MosipPki } from './pki.js';
 import type { CaCertificateRecord, MosipState } from './state.js';

@@ -1,7 +1,7 @@
 // The sandbox's control API, on its own port so it never mixes with the real paths: the
 // request log, creation counts (duplicate detection), partner users, portal approvals and
 // fault injection.
-import type { Sandbox } from './index.js';
+import type { Sandbox } from './sandbox.js';
 import { faultsRequestSchema } from './faults.js';
 import { json, type Route } from './router.js';
 

@@ -1,7 +1,7 @@
 // The local sandbox's fixed ports (examples/sandbox.yaml names them) and its credential files.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Sandbox } from './index.js';
+import type { Sandbox } from './sandbox.js';
 
 export const DEFAULT_PORTS = { mosip: 18080, esignet: 18081, odoo: 18082, control: 18089 };
 export const DEFAULT_SECRETS_DIR = '.data/sandbox/secrets';

@@ -1,7 +1,8 @@
 // Discovery (`mosip.esignet.discovery.key-values`), OAuth server metadata and JWKS, plus the value
 // sets registration validates against (claims_supported, the amr-acr mapping, grant types).
 import { json, type Route } from '../router.js';
-import { SERVLET_PATH, type EsignetState, type EsignetVersion } from './state.js';
+import type { EsignetVersion } from '../context.js';
+import { SERVLET_PATH, type EsignetState } from './state.js';
 
 /** `claims_supported`; also the whitelist for `userClaims` at registration. */
 export const CLAIMS_SUPPORTED = [

@@ -1,7 +1,7 @@
 // The one resident the sandbox's ID system knows (the mock authenticator plugin's role): OTP login
 // and the KYC claims released at the token exchange.
 import { createHash } from 'node:crypto';
-import type { SandboxContext } from '../index.js';
+import type { SandboxContext } from '../context.js';
 
 export interface MockIdentity {
   individualId: string;

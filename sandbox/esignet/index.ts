@@ -1,6 +1,6 @@
 // The e-Signet stand-in: client management, discovery/JWKS and the OIDC login flow with
 // private-key-JWT token exchange, under the servlet path /v1/esignet of the e-Signet domain.
-import type { SandboxContext } from '../index.js';
+import type { SandboxContext } from '../context.js';
 import type { Route } from '../router.js';
 import { authenticationRoutes } from './authentication.js';
 import { clientManagementRoutes } from './client-mgmt.js';
@@ -10,7 +10,8 @@ import { oidcFlowRoutes } from './oidc-flow.js';
 import { EsignetState, type EsignetClientRecord } from './state.js';
 import { tokenRoutes } from './token.js';
 
-export type { EsignetClientRecord, EsignetVersion } from './state.js';
+export type { EsignetClientRecord } from './state.js';
+export type { EsignetVersion } from '../context.js';
 export { SERVLET_PATH } from './state.js';
 
 export interface EsignetSandbox {

@@ -3,7 +3,7 @@
 import { createHash, webcrypto } from 'node:crypto';
 import { CompactSign, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { randomSerial, x509 } from '../../src/security/x509.js';
-import type { EsignetVersion } from './state.js';
+import type { EsignetVersion } from '../context.js';
 
 export interface SigningKeys {
   kid: string;

@@ -1,6 +1,6 @@
 // e-Signet alone on a loopback port with its own Keycloak realm: for tests of the e-Signet client
 // and login flow that need neither MOSIP nor OpenG2P.
-import { newSandboxCredentials, type SandboxContext, type SandboxCredentials, type SandboxOptions } from '../index.js';
+import { newSandboxCredentials, type SandboxContext, type SandboxCredentials, type SandboxOptions } from '../context.js';
 import { Realm, randomSecret } from '../realm.js';
 import { SandboxService, type RecordedRequest } from '../router.js';
 import { createEsignet, type EsignetSandbox } from './index.js';

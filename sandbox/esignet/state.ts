@@ -1,9 +1,7 @@
 // What the e-Signet stand-in remembers: registered clients (its `client_detail` table) and the
 // caches of the login flow (pre-auth, authenticated, auth-code, userinfo, used jtis).
-import type { SandboxContext } from '../index.js';
+import type { EsignetVersion, SandboxContext } from '../context.js';
 import type { SigningKeys } from './keys.js';
-
-export type EsignetVersion = '1.4.1' | '1.7.0';
 
 /** `server.servlet.path`: every service path lives under it. */
 export const SERVLET_PATH = '/v1/esignet';

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { UnreadableField, fieldError, type EsignetError } from './envelope.js';
 import { CLAIMS_SUPPORTED, CLIENT_AUTH_METHODS, GRANT_TYPES, acrFactors } from './discovery.js';
-import type { EsignetVersion } from './state.js';
+import type { EsignetVersion } from '../context.js';
 import { isValidJavaUrl, isValidRedirectUrl } from './urls.js';
 
 /** Which controller: V1 `/oidc-client`, V2 `/oauth-client` (adds clientNameLangMap), V3 `/client` (adds additionalConfig). */

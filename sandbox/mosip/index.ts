@@ -3,7 +3,7 @@
 // Faithful to PMS release-1.2.0.1 / keymanager 1.2.0.x / kernel auth 1.2.0.x (see
 // shared/reference/mosip-pms.md); the Partner Admin's portal is `approveMapping`.
 import type { Route } from '../router.js';
-import type { SandboxContext } from '../index.js';
+import type { SandboxContext } from '../context.js';
 import { authRoutes } from './authmanager.js';
 import { certificateRoutes } from './certificates.js';
 import { keymanagerRoutes } from './keymanager.js';

@@ -3,7 +3,7 @@
 // e-Signet over HTTP (`mosip.pms.esignet.oidc-client-create-url` / `-update-url`: the sandbox's
 // own e-Signet), with its own realm token as both the `Authorization` cookie and a Bearer header.
 import { request as httpRequest } from 'undici';
-import type { SandboxContext } from '../index.js';
+import type { SandboxContext } from '../context.js';
 import type { Route, SandboxRequest, SandboxResponse } from '../router.js';
 import { authenticate } from './auth.js';
 import {

@@ -1,7 +1,7 @@
 // OpenG2P (Odoo) stand-in: JSON-RPC with the auth.oauth.provider model of the chosen
 // generation (15 = OpenG2P 1.x, 17 = OpenG2P 1.2+), the login page with OAuth buttons,
 // and the /auth_oauth/signin callback that completes an e-Signet login.
-import type { SandboxContext } from '../index.js';
+import type { SandboxContext } from '../context.js';
 import { randomSecret } from '../realm.js';
 import type { Route } from '../router.js';
 import { loginPage } from './login-page.js';

@@ -9,6 +9,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY tsconfig.json ./
 COPY src ./src
+COPY sandbox ./sandbox
 COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 

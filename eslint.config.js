@@ -17,6 +17,7 @@ export const WORKFLOW_CODE = [
   'src/approvals/jws.ts',
   'src/security/failure-converter.ts',
   'src/spec/derived.ts',
+  'src/spec/duration.ts',
   'src/temporal/build-memo.ts',
   'test/upgrade/onboarding-*.ts',
   'test/upgrade/announce.ts',

@@ -10,7 +10,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLI_BUNDLE_DIR, CLI_BUNDLE_ENV, codeCachePath, findCliBundle, manifestPath, packageVersion, readManifest, sha256, type CliBundleManifest } from '../src/cli/bundle.js';
 import { FAILURE_CONVERTER_PATH } from '../src/security/data-converter.js';
-import { projectRoot } from '../src/temporal/binaries.js';
+import { projectRoot } from '../src/project-root.js';
 import type { CliBundleLoaderOptions } from './cli-bundle-loader.js';
 
 const distDir = resolve(projectRoot, 'dist');

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { workflowsPath } from '../src/worker.js';
 import { DEFAULT_WORKFLOW_BUNDLE_PATH, manifestFor, manifestPathFor, SHARED_WORKFLOW_MODULES } from '../src/workflow-bundle.js';
-import { projectRoot } from '../src/temporal/binaries.js';
+import { projectRoot } from '../src/project-root.js';
 import { FAILURE_CONVERTER_PATH } from '../src/security/data-converter.js';
 
 interface WebpackDone {

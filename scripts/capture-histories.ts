@@ -14,8 +14,8 @@ import { parseArgs } from 'node:util';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { startSandbox, type Sandbox } from '../src/sandbox/index.js';
-import { temporalCliPath } from '../src/temporal/binaries.js';
+import { startSandbox, type Sandbox } from '../sandbox/index.js';
+import { temporalCliPath } from './temporal/binaries.js';
 import { ONBOARDING_SEARCH_ATTRIBUTES } from '../src/workflows/search-attributes.js';
 import { createOnboardingWorker, workerBuildId } from '../src/worker.js';
 import { bundledSdkVersion } from '../src/workflow-bundle.js';
@@ -28,7 +28,7 @@ import { startWebhookReceiver } from '../test/helpers/webhook.js';
 import { CORPUS_DIR, corpusDataConverter, historyToJSON, MANIFEST_FILE, TEST_ONLY_CORPUS_CODEC_KEY, type CorpusManifest } from '../test/helpers/history-corpus.js';
 import { GENERATIONS, SCENARIOS, type Scenario, type ScenarioContext } from './histories/scenarios.js';
 import { actions } from './histories/actions.js';
-import { projectRoot } from '../src/temporal/binaries.js';
+import { projectRoot } from '../src/project-root.js';
 
 /**
  * The server suggests continue-as-new past this many events (its default is 4,096; the workflow's

@@ -12,13 +12,13 @@ import { loadSpecFile } from '../src/spec/load.js';
 import { ensureLocalCodecKeys } from '../src/security/codec-keys.js';
 import { dataConverterFor } from '../src/security/data-converter.js';
 import { remoteCodecFromEnv } from '../src/security/remote-codec.js';
-import { startDevServer, PortInUseError, type DevServer } from '../src/temporal/dev-server.js';
+import { startDevServer, PortInUseError, type DevServer } from './temporal/dev-server.js';
 import { codecServerSettingsFromEnv, localUiOrigins, startCodecServerFromEnv } from '../src/security/codec-server-setup.js';
-import { projectRoot } from '../src/temporal/binaries.js';
+import { projectRoot } from '../src/project-root.js';
 import { WORKER_LAUNCHER } from '../src/worker-tuning.js';
 import { temporalUiUrl } from '../src/temporal/connection.js';
 import { approveUpdate } from '../src/workflows/messages.js';
-import { ensureSandboxKey, SANDBOX_APPROVER, SANDBOX_POLICY_FILE, SANDBOX_STAFF } from '../src/sandbox/identities.js';
+import { ensureSandboxKey, SANDBOX_APPROVER, SANDBOX_POLICY_FILE, SANDBOX_STAFF } from '../sandbox/identities.js';
 import { loadApproverPrivateKey } from '../src/approvals/keys.js';
 import { signDecision } from '../src/approvals/sign.js';
 import { readFile } from 'node:fs/promises';
@@ -58,7 +58,7 @@ async function main(): Promise<number> {
     }
 
     console.log('2/4 sandbox: MOSIP, e-Signet and OpenG2P stand-ins');
-    const sandbox = await startProcess('sandbox', process.execPath, ['dist/src/sandbox/main.js'], { readyLine: /credentials written/ });
+    const sandbox = await startProcess('sandbox', process.execPath, ['dist/sandbox/main.js'], { readyLine: /credentials written/ });
     started.push(sandbox);
 
     console.log('3/4 worker');

@@ -1,6 +1,6 @@
 // Installs the Temporal CLI and the time-skipping test server when they are not already
-// available (see src/temporal/binaries.ts for the lookup order). Run by `npm install`.
-import { temporalCliPath, temporalTestServerPath } from '../src/temporal/binaries.js';
+// available (see scripts/temporal/binaries.ts for the lookup order). Run by `npm install`.
+import { temporalCliPath, temporalTestServerPath } from './temporal/binaries.js';
 
 const quiet = process.argv.includes('--quiet');
 const cli = temporalCliPath();

@@ -2,8 +2,8 @@
 // .data/temporal/), on the standard ports, until Ctrl-C; beside it the codec server its UI
 // decodes our encrypted payloads through (a browser signs in there once), and the CLI too.
 import { join } from 'node:path';
-import { projectRoot } from '../src/temporal/binaries.js';
-import { PortInUseError, startDevServer } from '../src/temporal/dev-server.js';
+import { projectRoot } from '../src/project-root.js';
+import { PortInUseError, startDevServer } from './temporal/dev-server.js';
 import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES } from '../src/workflows/search-attributes.js';
 import { codecServerSettingsFromEnv, localUiOrigins, startCodecServerFromEnv } from '../src/security/codec-server-setup.js';
 

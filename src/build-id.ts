@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from './temporal/binaries.js';
+import { projectRoot } from './project-root.js';
 
 /** package.json's version: the release this worker belongs to. */
 export function releaseVersion(): string {

@@ -4,7 +4,7 @@
 // can leave the cache and is replayed, from a short history, when something happens to it.
 import { join } from 'node:path';
 import { z } from 'zod';
-import { projectRoot } from './temporal/binaries.js';
+import { projectRoot } from './project-root.js';
 import type { WorkerOptions } from '@temporalio/worker';
 
 /**

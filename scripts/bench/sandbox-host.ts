@@ -1,7 +1,7 @@
 // The sandbox as its own process for the benchmark (forked with an IPC channel), so its CPU
 // and memory are not counted as the worker's or the bench driver's. Its fault injector adds
 // a fixed latency before every request, as a remote system across a network would.
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/index.js';
 
 export type HostRequest =
   | { type: 'configure'; seq: number; latencyMs?: number; autoApproveMs?: number | null }

@@ -4,7 +4,7 @@
 import { findCliBundle } from '../../src/cli/bundle.js';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { projectRoot } from '../../src/temporal/binaries.js';
+import { projectRoot } from '../../src/project-root.js';
 import type { Stack } from './stack.js';
 import { benchSpecs, deploymentIds, startRun, untilAwaitingApproval } from './runs.js';
 import { median, round } from './stats.js';

@@ -4,7 +4,7 @@
 // actions.ts, so a change of the workflow's arguments touches that file, not this one.
 // Add a scenario whenever a workflow change opens a path no history covers yet.
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
+import type { Sandbox, SandboxOptions } from '../../sandbox/index.js';
 import type { DeploymentSpec, DeploymentSpecInput } from '../../src/spec/schema.js';
 import type { StatusView } from '../../src/workflows/messages.js';
 import { withLoginCheck } from '../../test/helpers/fixtures.js';

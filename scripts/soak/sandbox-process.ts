@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { z } from 'zod';
 import { startProcess, type ManagedProcess } from '../processes.js';
-import type { SandboxCredentials, SandboxUrls } from '../../src/sandbox/index.js';
-import { EXAMPLE_DEPLOYMENTS } from '../../src/sandbox/local.js';
+import type { SandboxCredentials, SandboxUrls } from '../../sandbox/index.js';
+import { EXAMPLE_DEPLOYMENTS } from '../../sandbox/local.js';
 
 export interface SandboxProcess {
   process: ManagedProcess;
@@ -60,7 +60,7 @@ export class SandboxControl {
   }
 }
 
-/** `  MOSIP   http://127.0.0.1:41234` and the like, as src/sandbox/main.ts prints them. */
+/** `  MOSIP   http://127.0.0.1:41234` and the like, as sandbox/main.ts prints them. */
 function urlAfter(output: string[], label: string): string {
   const line = output.find((l) => l.trimStart().startsWith(label));
   const url = line?.match(/https?:\/\/\S+/)?.[0];
@@ -69,7 +69,7 @@ function urlAfter(output: string[], label: string): string {
 }
 
 export async function startSandboxProcess(opts: { secretsDir: string; faultRate: number; cwd: string }): Promise<SandboxProcess> {
-  const args = ['dist/src/sandbox/main.js', '--mosip-port', '0', '--esignet-port', '0', '--odoo-port', '0', '--control-port', '0'];
+  const args = ['dist/sandbox/main.js', '--mosip-port', '0', '--esignet-port', '0', '--odoo-port', '0', '--control-port', '0'];
   args.push('--secrets-dir', opts.secretsDir, '--fault-rate', String(opts.faultRate));
   const proc = await startProcess('sandbox', process.execPath, args, { cwd: opts.cwd, readyLine: /credentials written to/ });
   const urls: SandboxUrls = {

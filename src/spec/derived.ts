@@ -1,6 +1,8 @@
 // Values every part of the product derives from a spec the same way.
 import type { DeploymentSpec } from './schema.js';
 
+export { durationMs } from './duration.js';
+
 /** One live onboarding per deployment: the id is derived from the deployment, never assembled inline. */
 export function onboardingWorkflowId(deploymentId: string): string {
   return `onboard-${deploymentId}`;
@@ -35,13 +37,4 @@ export function mosipServiceUrls(mosip: DeploymentSpec['mosip']): MosipServiceUr
 
 export function apiKeyLabel(spec: DeploymentSpec): string {
   return spec.partners.auth.apiKeyLabel ?? `${spec.deploymentId}-openg2p`;
-}
-
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** `14d`, `12h`, `30s` → milliseconds (the schema guarantees the shape). */
-export function durationMs(value: string): number {
-  const match = /^(\d+)(ms|s|m|h|d)$/.exec(value);
-  if (!match) throw new Error(`not a duration: ${value}`);
-  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }

@@ -2,7 +2,7 @@
 // It names every base URL, version and account, and holds secret *references* only:
 // the worker resolves them inside activities, so no secret value enters workflow history.
 import { z } from 'zod';
-import { durationMs } from './derived.js';
+import { durationMs } from './duration.js';
 import { DEPLOYMENT_ID_PATTERN } from './deployment-id.js';
 
 /** `env:NAME` or `file:path` — never a secret value. */

@@ -1,6 +1,6 @@
 // Checks one recorded exchange (what a client sent, what the sandbox answered) against the rules
 // for its system: e-Signet's OpenAPI document of the sandbox's release, the PMS and Odoo reference.
-import type { RecordedRequest } from '../../src/sandbox/router.js';
+import type { RecordedRequest } from '../../sandbox/router.js';
 import type { EsignetOpenApi } from './openapi.js';
 import { MOSIP_RULES, ODOO_RULES, type RouteRule } from './reference-rules.js';
 

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { projectRoot } from '../../src/temporal/binaries.js';
-import { CLAIMS_SUPPORTED } from '../../src/sandbox/esignet/discovery.js';
+import { projectRoot } from '../../src/project-root.js';
+import { CLAIMS_SUPPORTED } from '../../sandbox/esignet/discovery.js';
 
 // ajv-formats is CommonJS: Node hands over module.exports (the plugin), TypeScript types it as the namespace.
 type FormatsPlugin = (ajv: Ajv2020) => Ajv2020;

@@ -4,8 +4,8 @@
 // drifted into accepting what the real systems refuse, or the clients into sending it, this fails.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
-import type { RecordedRequest } from '../../src/sandbox/router.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/index.js';
+import type { RecordedRequest } from '../../sandbox/router.js';
 import { PmsClient } from '../../src/clients/pms.js';
 import { AuthmanagerClient } from '../../src/clients/authmanager.js';
 import { newClientKey } from '../../src/activities/client-key.js';

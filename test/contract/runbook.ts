@@ -1,6 +1,6 @@
 // The runbook's activities called in the workflow's order against a sandbox, without Temporal:
 // the same requests a run sends, fast enough to capture both paths and both e-Signet releases.
-import type { Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../sandbox/index.js';
 import type { DeploymentSpec } from '../../src/spec/schema.js';
 import { createActivities, type ActivityDeps } from '../../src/activities/index.js';
 import { runRunbookStraight } from '../helpers/straight-runbook.js';

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
-import { startDevServer, claimPort, type DevServer } from '../../src/temporal/dev-server.js';
-import { projectRoot } from '../../src/temporal/binaries.js';
+import { startDevServer, claimPort, type DevServer } from '../../scripts/temporal/dev-server.js';
+import { projectRoot } from '../../src/project-root.js';
 import { startProcess, type ManagedProcess } from '../../scripts/processes.js';
 import { writeLoopbackPolicyFile } from '../helpers/loopback-policy.js';
 
@@ -50,7 +50,7 @@ before(async () => {
   server = await startDevServer({ ui: false });
   ports = { mosip: await claimPort(0, '127.0.0.1', 'mosip'), esignet: await claimPort(0, '127.0.0.1', 'esignet'), odoo: await claimPort(0, '127.0.0.1', 'odoo'), control: await claimPort(0, '127.0.0.1', 'control') };
   const secrets = join(dir, 'secrets');
-  sandbox = await startProcess('sandbox', process.execPath, [join(projectRoot, 'dist/src/sandbox/main.js'),
+  sandbox = await startProcess('sandbox', process.execPath, [join(projectRoot, 'dist/sandbox/main.js'),
     '--mosip-port', String(ports.mosip), '--esignet-port', String(ports.esignet), '--odoo-port', String(ports.odoo), '--control-port', String(ports.control),
     '--secrets-dir', secrets, '--deployment', 'e2e', '--partner-user', 'e2e-auth'], { readyLine: /credentials written/ });
   await writeFile(join(dir, 'codec-keys'), `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });

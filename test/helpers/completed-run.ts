@@ -1,7 +1,7 @@
 // One onboarding run taken to its end against the sandbox: started as staff do, approved by a
 // listed approver. For tests that look at a finished run from outside (history, UI, logs).
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../sandbox/index.js';
 import type { DeploymentSpec, DeploymentSpecInput } from '../../src/spec/schema.js';
 import { startOnboarding } from '../../src/cli/runs.js';
 import type { OnboardingResult } from '../../src/workflows/messages.js';

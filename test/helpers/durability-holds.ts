@@ -1,6 +1,6 @@
 // Where the durability test holds each step's call: "mid" before the remote side acts (the call
 // hangs), "after" once it committed (the write happens, the answer never comes).
-import type { FaultRuleInput } from '../../src/sandbox/faults.js';
+import type { FaultRuleInput } from '../../sandbox/faults.js';
 import { STEP_NAMES, type StepName } from '../../src/workflows/messages.js';
 
 const PMS = '/v1/partnermanager';

@@ -7,7 +7,7 @@ import type { Worker, WorkerOptions } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestEnv } from './temporal.js';
 import { startTestSandbox, testCodec, testDeps } from './fixtures.js';
-import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
+import type { Sandbox, SandboxOptions } from '../../sandbox/index.js';
 import type { ActivityDeps } from '../../src/activities/index.js';
 import { createOnboardingWorker } from '../../src/worker.js';
 import { dataConverterFor } from '../../src/security/data-converter.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root.js';
-import { projectRoot } from '../../src/temporal/binaries.js';
+import { projectRoot } from '../../src/project-root.js';
 import { AesGcmCodec, keyRingFromKeys } from '../../src/security/codec.js';
 import { dataConverterFor } from '../../src/security/data-converter.js';
 

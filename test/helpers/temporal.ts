@@ -3,7 +3,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import proto from '@temporalio/proto';
 import type { PayloadCodec } from '@temporalio/common';
-import { temporalCliPath, temporalTestServerPath } from '../../src/temporal/binaries.js';
+import { temporalCliPath, temporalTestServerPath } from '../../scripts/temporal/binaries.js';
 import { ONBOARDING_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
 import { dataConverterFor } from '../../src/security/data-converter.js';
 

@@ -9,7 +9,7 @@ import { signDecision } from '../../src/approvals/sign.js';
 import { jwkThumbprint } from '../../src/approvals/keys.js';
 import { approverPrivateKey, approverPublicJwk } from '../helpers/approvers.js';
 import { sandboxSpecInput } from '../helpers/fixtures.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../sandbox/index.js';
 
 const WID = 'onboard-book';
 const RID = 'first-run';

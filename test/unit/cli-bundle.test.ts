@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { CLI_BUNDLE_ENV, codeCachePath, findCliBundle, manifestPath, sha256, type CliBundleManifest } from '../../src/cli/bundle.js';
-import { projectRoot } from '../../src/temporal/binaries.js';
+import { projectRoot } from '../../src/project-root.js';
 
 const run = promisify(execFile);
 const CLI = join(projectRoot, 'dist', 'src', 'cli', 'main.js');

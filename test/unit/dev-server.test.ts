@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { PortInUseError, startDevServer } from '../../src/temporal/dev-server.js';
+import { PortInUseError, startDevServer } from '../../scripts/temporal/dev-server.js';
 import { OnboardingDeploymentId } from '../../src/workflows/search-attributes.js';
 
 function isAlive(pid: number): boolean {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { exportJWK, generateKeyPair } from 'jose';
 import { EsignetClient, type OidcClientRegistration } from '../../src/clients/esignet.js';
 import { ContractViolation, RemoteRejection } from '../../src/clients/errors.js';
-import { startStandaloneEsignet, type StandaloneEsignet } from '../../src/sandbox/esignet/standalone.js';
+import { startStandaloneEsignet, type StandaloneEsignet } from '../../sandbox/esignet/standalone.js';
 
 async function rsaPublicJwk(): Promise<Record<string, unknown>> {
   const { publicKey } = await generateKeyPair('RS256', { extractable: true });

@@ -5,7 +5,7 @@ import { SignJWT, compactVerify, createLocalJWKSet, exportJWK, generateKeyPair, 
 import { EsignetClient } from '../../src/clients/esignet.js';
 import { exchangeCode, loginWithOtp, userinfo } from '../../src/clients/esignet-login.js';
 import { RemoteRejection } from '../../src/clients/errors.js';
-import { startStandaloneEsignet, type StandaloneEsignet } from '../../src/sandbox/esignet/standalone.js';
+import { startStandaloneEsignet, type StandaloneEsignet } from '../../sandbox/esignet/standalone.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:8069/auth_oauth/signin';
 

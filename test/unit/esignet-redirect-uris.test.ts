@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { antMatch, isValidRedirectUrl, matchesRegisteredRedirectUri } from '../../src/sandbox/esignet/urls.js';
+import { antMatch, isValidRedirectUrl, matchesRegisteredRedirectUri } from '../../sandbox/esignet/urls.js';
 
 describe('e-Signet stand-in redirect URI rules', () => {
   it('accepts app schemes, localhost and wildcard patterns at registration, and refuses malformed URIs', () => {

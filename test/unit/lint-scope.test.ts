@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { projectRoot } from '../../src/temporal/binaries.js';
+import { projectRoot } from '../../src/project-root.js';
 import { DEFAULT_WORKFLOW_BUNDLE_PATH, manifestPathFor, type WorkflowBundleManifest } from '../../src/workflow-bundle.js';
 
 /** `src/workflows/**\/*.ts`, `test/upgrade/onboarding-*.ts` → a RegExp over project-relative paths. */

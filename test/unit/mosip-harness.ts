@@ -1,9 +1,9 @@
 // The MOSIP tests' view of the sandbox: startSandbox plus logins and typed clients for the
 // roles the tests play.
-import { randomSecret, type Realm } from '../../src/sandbox/realm.js';
-import type { RecordedRequest } from '../../src/sandbox/router.js';
-import type { MosipSandbox } from '../../src/sandbox/mosip/index.js';
-import { startSandbox, type SandboxCredentials, type SandboxOptions } from '../../src/sandbox/index.js';
+import { randomSecret, type Realm } from '../../sandbox/realm.js';
+import type { RecordedRequest } from '../../sandbox/router.js';
+import type { MosipSandbox } from '../../sandbox/mosip/index.js';
+import { startSandbox, type SandboxCredentials, type SandboxOptions } from '../../sandbox/index.js';
 import { AuthmanagerClient } from '../../src/clients/authmanager.js';
 import { PmsClient } from '../../src/clients/pms.js';
 import { KeymanagerClient } from '../../src/clients/keymanager.js';

@@ -5,8 +5,8 @@ import { request } from 'undici';
 import { EsignetClient } from '../../src/clients/esignet.js';
 import { loginWithOtp } from '../../src/clients/esignet-login.js';
 import { OdooClient } from '../../src/clients/odoo.js';
-import { startStandaloneEsignet, type StandaloneEsignet } from '../../src/sandbox/esignet/standalone.js';
-import { startOdooSandbox, type StandaloneOdoo } from '../../src/sandbox/odoo/standalone.js';
+import { startStandaloneEsignet, type StandaloneEsignet } from '../../sandbox/esignet/standalone.js';
+import { startOdooSandbox, type StandaloneOdoo } from '../../sandbox/odoo/standalone.js';
 
 const PROVIDER = 'auth.oauth.provider';
 

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { OdooClient } from '../../src/clients/odoo.js';
-import { startOdooSandbox, type StandaloneOdoo } from '../../src/sandbox/odoo/standalone.js';
+import { startOdooSandbox, type StandaloneOdoo } from '../../sandbox/odoo/standalone.js';
 
 const PROVIDER = 'auth.oauth.provider';
 const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');

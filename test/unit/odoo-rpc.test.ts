@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { request } from 'undici';
 import { OdooClient } from '../../src/clients/odoo.js';
 import { RemoteRejection } from '../../src/clients/errors.js';
-import { startOdooSandbox, type StandaloneOdoo } from '../../src/sandbox/odoo/standalone.js';
+import { startOdooSandbox, type StandaloneOdoo } from '../../sandbox/odoo/standalone.js';
 
 const PROVIDER = 'auth.oauth.provider';
 const PEM_BASE64 = Buffer.from('-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n').toString('base64');

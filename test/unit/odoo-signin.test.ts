@@ -4,8 +4,8 @@ import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { SignJWT, exportJWK, generateKeyPair, importSPKI, jwtVerify, type CryptoKey } from 'jose';
 import { OdooClient } from '../../src/clients/odoo.js';
-import { SandboxService, json, type Route, type SandboxResponse } from '../../src/sandbox/router.js';
-import { startOdooSandbox, type StandaloneOdoo } from '../../src/sandbox/odoo/standalone.js';
+import { SandboxService, json, type Route, type SandboxResponse } from '../../sandbox/router.js';
+import { startOdooSandbox, type StandaloneOdoo } from '../../sandbox/odoo/standalone.js';
 
 const PROVIDER = 'auth.oauth.provider';
 const CLIENT_ID = 'openg2p-client';

@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { SignJWT } from 'jose';
 import { createActivities } from '../../src/activities/index.js';
 import { reuseUntil } from '../../src/activities/mosip-session.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../sandbox/index.js';
 import { sandboxSpec, startTestSandbox, testDeps } from '../helpers/fixtures.js';
 
 const LOGIN_ROUTE = '/v1/authmanager/authenticate/internal/useridPwd';

@@ -11,7 +11,7 @@ import { AesGcmCodec, keyRingFromKeys } from '../../src/security/codec.js';
 import { CodecAccess } from '../../src/security/codec-server-auth.js';
 import { startCodecServer, type RunningCodecServer } from '../../src/security/codec-server.js';
 import { codecAuthorizationFromEnv, RemoteCodec, remoteCodecFromEnv } from '../../src/security/remote-codec.js';
-import { claimPort } from '../../src/temporal/dev-server.js';
+import { claimPort } from '../../scripts/temporal/dev-server.js';
 
 const converter = new DefaultPayloadConverter();
 const TOKEN = randomBytes(32).toString('base64url');

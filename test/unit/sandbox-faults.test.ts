@@ -4,8 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'undici';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { parseFaultRule } from '../../src/sandbox/faults.js';
+import { startSandbox, type Sandbox } from '../../sandbox/index.js';
+import { parseFaultRule } from '../../sandbox/faults.js';
 import { AuthmanagerClient } from '../../src/clients/authmanager.js';
 import { PmsClient } from '../../src/clients/pms.js';
 import { TransientRemoteError } from '../../src/clients/errors.js';

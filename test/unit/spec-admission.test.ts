@@ -11,7 +11,7 @@ import { parse, stringify } from 'yaml';
 import { specRefusals } from '../../src/security/spec-admission.js';
 import { parseWorkerPolicy } from '../../src/security/worker-policy.js';
 import { validateSpec } from '../../src/spec/load.js';
-import { projectRoot } from '../../src/temporal/binaries.js';
+import { projectRoot } from '../../src/project-root.js';
 import type { DeploymentSpecInput } from '../../src/spec/schema.js';
 import { approver } from '../helpers/approvers.js';
 

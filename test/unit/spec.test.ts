@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { parseSpec, SpecError } from '../../src/spec/load.js';
 import { durationMs, mosipServiceUrls, onboardingWorkflowId, redirectUris } from '../../src/spec/derived.js';
-import { projectRoot } from '../../src/temporal/binaries.js';
+import { projectRoot } from '../../src/project-root.js';
 import { approverPublicJwk } from '../helpers/approvers.js';
 
 const examplesDir = join(projectRoot, 'examples');

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectClient, loadConnectionConfig, temporalUiUrl } from '../../src/temporal/connection.js';
-import { claimPort } from '../../src/temporal/dev-server.js';
+import { claimPort } from '../../scripts/temporal/dev-server.js';
 
 test('with no configuration at all the local dev server is used: localhost:7233, namespace default, no TLS', () => {
   const config = loadConnectionConfig({ env: {} });

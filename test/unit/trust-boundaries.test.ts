@@ -15,7 +15,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from '../../src/activities/index.js';
 import { CredentialStore } from '../../src/activities/credential-store.js';
 import type { ApprovalNotice } from '../../src/activities/notifications.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../sandbox/index.js';
 import type { DeploymentSpec } from '../../src/spec/schema.js';
 import { parseWorkerPolicy, type WorkerPolicyFile } from '../../src/security/worker-policy.js';
 import { sandboxSpec, startTestSandbox, testDeps } from '../helpers/fixtures.js';

@@ -8,7 +8,7 @@ import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { projectRoot } from '../../src/temporal/binaries.js';
+import { projectRoot } from '../../src/project-root.js';
 import { writeLoopbackPolicyFile } from '../helpers/loopback-policy.js';
 
 const run = promisify(execFile);

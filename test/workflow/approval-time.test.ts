@@ -11,7 +11,7 @@ import { waitForStatus } from '../helpers/harness.js';
 import { sandboxSpec, startTestSandbox, testCodec, testDeps } from '../helpers/fixtures.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook.js';
 import { decisionToken } from '../helpers/approve.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../sandbox/index.js';
 import { createOnboardingWorker } from '../../src/worker.js';
 import { startOnboarding } from '../../src/cli/runs.js';
 import { approveUpdate, statusQuery, type OnboardingResult } from '../../src/workflows/messages.js';

@@ -18,7 +18,7 @@ import { jwkThumbprint } from '../../src/approvals/keys.js';
 import { MAPPING_STILL_PENDING, TASK_QUEUE, type RunTrust, type TrustedIdentity } from '../../src/workflows/messages.js';
 import type { OnboardingActivities } from '../../src/activities/index.js';
 import type { ApprovalNotice } from '../../src/activities/notifications.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../sandbox/index.js';
 
 const person = (name: string, roles: TrustedIdentity['roles']): TrustedIdentity => {
   const publicKey = approverPublicJwk(name);

@@ -16,11 +16,11 @@ import { sandboxSpec, secretEnv, startTestSandbox, withLoginCheck } from '../hel
 import { approveAs } from '../helpers/approve.js';
 import { sharedCodec, startWorkerProcess, type WorkerLaunch } from '../helpers/worker-launch.js';
 import type { ManagedProcess } from '../../scripts/processes.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import type { InstalledFault } from '../../src/sandbox/faults.js';
+import type { Sandbox } from '../../sandbox/index.js';
+import type { InstalledFault } from '../../sandbox/faults.js';
 import { STEP_TARGETS, type Deployment, type Moment, type Target } from '../helpers/durability-holds.js';
-import { SEEDED_AUTH_POLICY } from '../../src/sandbox/mosip/index.js';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
+import { SEEDED_AUTH_POLICY } from '../../sandbox/mosip/index.js';
+import { startDevServer, type DevServer } from '../../scripts/temporal/dev-server.js';
 import { startOnboarding } from '../../src/cli/runs.js';
 import { statusQuery, type OnboardingResult, type StatusView, type StepName } from '../../src/workflows/messages.js';
 import type { DeploymentSpec } from '../../src/spec/schema.js';

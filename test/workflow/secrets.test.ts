@@ -17,14 +17,15 @@ import { defaultPayloadConverter } from '@temporalio/common';
 // What a Client runs on every failure it reads (codec, then failure converter); not re-exported publicly.
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import proto, { type temporal as protoTypes } from '@temporalio/proto';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
-import { projectRoot, temporalCliPath } from '../../src/temporal/binaries.js';
+import { startDevServer, type DevServer } from '../../scripts/temporal/dev-server.js';
+import { projectRoot } from '../../src/project-root.js';
+import { temporalCliPath } from '../../scripts/temporal/binaries.js';
 import { startProcess, type ManagedProcess } from '../../scripts/processes.js';
 import { AesGcmCodec, keyIdOf, keyRingFromKeys } from '../../src/security/codec.js';
 import { CodecAccess } from '../../src/security/codec-server-auth.js';
 import { startCodecServer, type RunningCodecServer } from '../../src/security/codec-server.js';
 import type { StoredCredentials } from '../../src/activities/credential-store.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../sandbox/index.js';
 import { dataConverterFor } from '../../src/security/data-converter.js';
 import { abortUpdate, statusQuery } from '../../src/workflows/messages.js';
 import { startOnboarding } from '../../src/cli/runs.js';

@@ -25,7 +25,7 @@ import {
   type OnboardingResult,
 } from '../../src/workflows/messages.js';
 import type { DeploymentSpec } from '../../src/spec/schema.js';
-import { SEEDED_AUTH_POLICY } from '../../src/sandbox/mosip/index.js';
+import { SEEDED_AUTH_POLICY } from '../../sandbox/mosip/index.js';
 
 describe('trust boundaries', () => {
   const h = useWorkflowHarness();

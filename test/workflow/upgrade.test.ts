@@ -16,8 +16,8 @@ import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook.j
 import { readCorpus, replayFailures } from '../helpers/history-corpus.js';
 import { bundleVariant } from '../upgrade/variant-bundle.js';
 import type { AnnounceActivities } from '../upgrade/announce.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import { SEEDED_AUTH_POLICY } from '../../src/sandbox/mosip/index.js';
+import type { Sandbox } from '../../sandbox/index.js';
+import { SEEDED_AUTH_POLICY } from '../../sandbox/mosip/index.js';
 import type { PayloadCodec } from '@temporalio/common';
 import type { ActivityDeps } from '../../src/activities/index.js';
 import { createActivities } from '../../src/activities/index.js';

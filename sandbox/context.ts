@@ -1,0 +1,86 @@
+// What every stand-in is given: the options the sandbox was started with, its URLs (filled in as
+// each port opens), the credentials it generated and its Keycloak realm. A leaf below the
+// stand-ins: it imports none of them, so each imports it without a circle.
+import { randomSecret, type Realm } from './realm.js';
+import type { FaultRuleInput, GlobalFaultsInput } from './faults.js';
+
+/** e-Signet releases whose error codes and rules the stand-in follows. */
+export type EsignetVersion = '1.4.1' | '1.7.0';
+
+export interface SandboxOptions {
+  ports?: Partial<Record<keyof SandboxUrls, number>>;
+  host?: string;
+  /** e-Signet release whose error codes and rules to follow. */
+  esignetVersion?: EsignetVersion;
+  /** OpenG2P generation served: 15 = OpenG2P 1.x (auth_oidc fork + g2p_auth_id_oidc). */
+  odooVersion?: 15 | 17;
+  /** false serves a plain Odoo: auth_oauth without OpenG2P's OIDC modules (auth_oidc/g2p_auth_oidc, g2p_auth_id_oidc). */
+  openg2pModules?: boolean;
+  /** Demo mode: the sandbox's Partner Admin approves policy mappings in the "portal" after this delay. */
+  autoApproveMappingsAfterMs?: number;
+  /** Partner users (Keycloak username = partner id) to create with role AUTH_PARTNER, password = credentials.partnerPassword. */
+  partnerUsers?: string[];
+  /** Faults injected from the start (the command line's --fault, --fault-rate, --latency-ms). */
+  faults?: { rules?: (string | FaultRuleInput)[]; global?: GlobalFaultsInput };
+}
+
+export interface SandboxUrls {
+  /** MOSIP API gateway: /v1/authmanager, /v1/partnermanager, /v1/policymanager, /v1/keymanager, /auth/realms/mosip (Keycloak). */
+  mosip: string;
+  /** e-Signet domain; the service is under /v1/esignet. */
+  esignet: string;
+  /** OpenG2P (Odoo) base URL. */
+  odoo: string;
+  /** Test/demo control API: request log, users, faults, counts. */
+  control: string;
+}
+
+/** Credentials the sandbox generated at start; nothing here is fixed in code. */
+export interface SandboxCredentials {
+  mosipClientId: string;
+  mosipClientSecret: string;
+  partnerAdminUser: string;
+  partnerAdminPassword: string;
+  /** Password of every partner user the sandbox creates. */
+  partnerPassword: string;
+  /** Service account keymanager lets read certificates (role ID_AUTHENTICATION), as mosip-ida-client in MOSIP. */
+  idaClientId: string;
+  idaClientSecret: string;
+  esignetClientMgmtClientId: string;
+  esignetClientMgmtSecret: string;
+  odooDatabase: string;
+  odooLogin: string;
+  odooPassword: string;
+  verificationIndividualId: string;
+  verificationOtp: string;
+}
+
+export interface SandboxContext {
+  realm: Realm;
+  urls: SandboxUrls;
+  options: SandboxOptions;
+  credentials: SandboxCredentials;
+}
+
+/** Fresh random credentials for one sandbox; nothing here is fixed in code. */
+export function newSandboxCredentials(): SandboxCredentials {
+  const credentials: SandboxCredentials = {
+    mosipClientId: 'mosip-pms-client',
+    mosipClientSecret: randomSecret(),
+    partnerAdminUser: 'partneradmin',
+    partnerAdminPassword: randomSecret(),
+    partnerPassword: randomSecret(),
+    idaClientId: 'mosip-ida-client',
+    idaClientSecret: randomSecret(),
+    esignetClientMgmtClientId: 'mosip-pms-client',
+    esignetClientMgmtSecret: '',
+    odooDatabase: 'openg2p',
+    odooLogin: 'admin',
+    odooPassword: randomSecret(),
+    verificationIndividualId: '8267411571',
+    verificationOtp: String(100000 + Math.floor(Math.random() * 900000)),
+  };
+  // One Keycloak client serves both the authmanager login and e-Signet client management, as in MOSIP deployments.
+  credentials.esignetClientMgmtSecret = credentials.mosipClientSecret;
+  return credentials;
+}

@@ -9,8 +9,8 @@ import { durationMs } from '../spec/derived.js';
 import { notices, pmsWatcher, remote } from './activity-options.js';
 import type { ApprovalBook, ApprovalSnapshot } from './approval.js';
 import type { AuthoritySnapshot, RunAuthority } from './authority.js';
-import type { StartCommand } from './messages.js';
-import type { onboardDeployment } from './onboarding.js';
+import type { OnboardingResult, StartCommand } from './messages.js';
+import type { DeploymentSpec } from '../spec/schema.js';
 import type { OnboardingRun, RunSnapshot } from './run-state.js';
 
 /** A run continued while waiting for approval, so history stays bounded however long the wait. */
@@ -23,6 +23,9 @@ export interface ContinuedRun {
   /** Counts notices across continued runs, for stable notice ids. */
   noticesSent: number;
 }
+
+/** What continue-as-new starts again: the runbook (onboarding.ts), with the carried state. */
+type ContinuedWorkflow = (spec: DeploymentSpec, start: StartCommand, continued: ContinuedRun) => Promise<OnboardingResult>;
 
 /** Events after which a waiting run continues as new (Temporal suggests it at ~4k; a reminder adds ~8). */
 const HISTORY_LIMIT = 2_000;
@@ -118,7 +121,7 @@ export async function awaitApproval(
           if (!done()) {
             // The watch is left as it is: closing this run ends its pending activity on the server.
             continuing = true;
-            await continueAsNew<typeof onboardDeployment>(run.spec, carry.start, {
+            await continueAsNew<ContinuedWorkflow>(run.spec, carry.start, {
               run: run.snapshot(),
               authority: carry.authority.snapshot(),
               approval: approvals.snapshot(),

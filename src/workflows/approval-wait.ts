@@ -68,7 +68,7 @@ export async function awaitApproval(
 
   return run.runStep('awaitApproval', async () => {
     approvals.open(mapping.mappingKey);
-    if (mapping.status !== 'InProgress' && !approvals.state.pmsStatus) approvals.recordPms(mapping.status === 'approved' ? 'approved' : 'rejected');
+    if (mapping.status !== 'InProgress' && !approvals.state.pmsStatus) approvals.recordPms(mapping.status === 'approved' ? 'approved' : 'rejected', 'found');
     run.phase = 'awaiting_approval';
     const a = () => run.spec.approval;
     const done = () => {

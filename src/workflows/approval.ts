@@ -162,11 +162,23 @@ export class ApprovalBook {
     this.run.record({ event: 'approval.refused', step: 'awaitApproval', actor: claimed, detail: `${via}: ${reason.slice(0, 300)}${last}` });
   }
 
-  recordPms(status: 'approved' | 'rejected'): void {
+  /**
+   * PMS's own decision: `watched`, given in the PMS portal while this run waited; `found`, already
+   * there when this run requested the mapping (an earlier run's decision, or the portal's) — not
+   * credited to anyone this run can name.
+   */
+  recordPms(status: 'approved' | 'rejected', how: 'watched' | 'found' = 'watched'): void {
     this.current.pmsStatus = status;
-    const record: ApprovalRecord = { approver: 'pms-portal', decision: status === 'approved' ? 'approve' : 'reject', comment: `${status} in PMS`, at: new Date(Date.now()).toISOString(), via: 'pms' };
+    const said = how === 'watched' ? `${status} in the PMS portal while this run waited` : `already ${status} on PMS when this run requested it (an earlier decision)`;
+    const record: ApprovalRecord = {
+      approver: how === 'watched' ? 'pms-portal' : 'pms (earlier decision)',
+      decision: status === 'approved' ? 'approve' : 'reject',
+      comment: said,
+      at: new Date(Date.now()).toISOString(),
+      via: 'pms',
+    };
     this.current.decisions.push(record);
-    this.run.record({ event: `approval.pms.${status}`, step: 'awaitApproval', detail: `mapping ${this.state.mappingKey} ${status} in PMS` });
+    this.run.record({ event: `approval.pms.${status}`, step: 'awaitApproval', detail: `mapping ${this.state.mappingKey} ${said}` });
   }
 
   /** The pending approval as status shows it; undefined once decided or before it opens. */

@@ -51,7 +51,7 @@ function withSandbox(options: SandboxOptions) {
 /** Starts a run as staff do; approves it when (and only when) it waits for an approval. */
 async function onboard(client: Client, spec: DeploymentSpec): Promise<OnboardingResult> {
   const handle = await startOnboarding(client, spec, signer('staff-1'));
-  const done = handle.result() as Promise<OnboardingResult>;
+  const done = handle.result();
   for (;;) {
     const settled = await Promise.race([done.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 200))]);
     if (settled) break;
@@ -121,6 +121,9 @@ describe('the PMS path on OpenG2P 1.x (e-Signet 1.4.1, Odoo 15)', () => {
     assert.deepEqual(ctx.sandbox.esignet.clients.get(clientId)!.redirectUris, [`${ctx.sandbox.urls.odoo}/auth_oauth/signin`, extra]);
     assert.equal(ctx.sandbox.mosip.counts().partners[spec.partners.auth.id], 1);
     assert.equal(ctx.sandbox.odoo.providerCreateCounts[spec.openg2p.provider.name], 1);
+    // The mapping was approved by the first run's signed decision: the audit does not credit the portal.
+    assert.deepEqual(result.approvals.map((a) => a.approver), ['pms (earlier decision)']);
+    assert.match(result.audit.find((e) => e.event === 'approval.pms.approved')?.detail ?? '', /already approved on PMS when this run requested it/);
   });
 
   test('a policy that is drafted or expired fails the prerequisite check, with the evidence', async () => {

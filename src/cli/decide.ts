@@ -43,5 +43,5 @@ export async function decide(client: Client, id: string, decision: 'approve' | '
   const status = await handle.query(statusQuery);
   const token = signDecision(key, { wid: status.workflowId, rid: status.firstRunId, decision, approver, comment });
   const update = decision === 'approve' ? approveUpdate : rejectUpdate;
-  return sendUpdate(() => handle.executeUpdate(update, { args: [{ token }] }));
+  return sendUpdate(() => handle.executeUpdate(update, { args: [{ token }] }), handle);
 }

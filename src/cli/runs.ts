@@ -2,6 +2,7 @@
 import { optionalTsToDate } from '@temporalio/common';
 import {
   WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type Client,
   type WorkflowExecutionDescription,
@@ -12,7 +13,7 @@ import { onboardingWorkflowId } from '../spec/derived.js';
 import { specDigest } from '../approvals/command.js';
 import { signCommand, type Signer } from '../approvals/sign.js';
 import type { DeploymentSpec } from '../spec/schema.js';
-import { OnboardingDeploymentId } from '../workflows/search-attributes.js';
+import { OnboardingDeploymentId, OnboardingOutcome } from '../workflows/search-attributes.js';
 import { runBuildsFromMemo, type RunBuilds } from '../temporal/build-memo.js';
 import {
   ONBOARDING_WORKFLOW_TYPE,
@@ -65,14 +66,30 @@ export async function startOnboarding(client: Client, spec: DeploymentSpec, init
   }
 }
 
-/** Runs an update and turns a validator's refusal into a Refused with its message. */
-export async function sendUpdate<R>(run: () => Promise<R>): Promise<R> {
+/**
+ * Runs an update and turns a validator's refusal into a Refused with its message. A run that has
+ * closed takes no more updates (Temporal answers "not found"): `handle` lets the refusal say how
+ * it ended instead of claiming there is no such run.
+ */
+export async function sendUpdate<R>(run: () => Promise<R>, handle?: WorkflowHandle): Promise<R> {
   try {
     return await run();
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) throw new Refused(err.cause?.message ?? err.message);
+    if (handle && err instanceof WorkflowNotFoundError) {
+      const closed = await closedState(handle);
+      if (closed) throw new Refused(`${handle.workflowId} has ended (${closed}): it takes no approvals, retries or aborts; start a new run to onboard again`);
+    }
     throw err;
   }
+}
+
+/** How a closed run ended (its outcome, else Temporal's status), or undefined while it runs or when there is none. */
+async function closedState(handle: WorkflowHandle): Promise<string | undefined> {
+  const description = await handle.describe().catch(() => undefined);
+  if (!description || description.status.name === 'RUNNING') return undefined;
+  const outcome = description.typedSearchAttributes.get(OnboardingOutcome);
+  return outcome ?? description.status.name.toLowerCase();
 }
 
 /** Resumes a blocked run, signed by an operator; a corrected spec is bound to the signature. */
@@ -86,14 +103,14 @@ export async function retryRun(handle: WorkflowHandle, operator: Signer, opts: {
     ...(opts.comment ? { comment: opts.comment } : {}),
     ...(opts.spec ? { digest: specDigest(opts.spec) } : {}),
   });
-  return sendUpdate(() => handle.executeUpdate(retryUpdate, { args: [{ token, ...(opts.spec ? { spec: opts.spec } : {}) }] }));
+  return sendUpdate(() => handle.executeUpdate(retryUpdate, { args: [{ token, ...(opts.spec ? { spec: opts.spec } : {}) }] }), handle);
 }
 
 /** Ends a blocked run, signed by an operator with the reason inside the signature. */
 export async function abortRun(handle: WorkflowHandle, operator: Signer, comment: string): Promise<StatusView> {
   const status = await handle.query(statusQuery);
   const token = signCommand(operator.key, { action: 'abort', wid: status.workflowId, rid: status.firstRunId, actor: operator.name, comment });
-  return sendUpdate(() => handle.executeUpdate(abortUpdate, { args: [{ token }] }));
+  return sendUpdate(() => handle.executeUpdate(abortUpdate, { args: [{ token }] }), handle);
 }
 
 export interface WatchCallbacks {

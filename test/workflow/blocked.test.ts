@@ -104,6 +104,8 @@ describe('blocked runs', () => {
     assert.equal(result.outcome, 'aborted');
     // Temporal says COMPLETED for every outcome; the search attribute tells an aborted run apart.
     assert.equal((await handle.describe()).typedSearchAttributes.get(OnboardingOutcome), 'aborted');
+    // A closed run is not "no such run": ops are told how it ended.
+    await assert.rejects(abortRun(handle, signer('ops-1'), 'again'), (err: unknown) => err instanceof Refused && /has ended \(aborted\)/.test(err.message));
     assert.equal(result.ids.oidcClientId, undefined);
     assert.ok(result.steps.some((s) => s.status === 'blocked' || s.status === 'skipped'));
     const counts = h.sandbox.mosip.counts();

@@ -59,7 +59,11 @@ export function renderStatus(status: StatusView, pmsWatch?: PmsWatchView, builds
       `  reject:    g2p-onboard reject ${status.deploymentId} --as <approver> --key <private key file> --comment "why"`,
     );
   }
-  if (status.lastError) {
+  if (status.lastError && status.phase !== 'blocked') {
+    // The run ended while blocked (aborted): say why it had stopped, with nothing left to do.
+    const e = status.lastError;
+    lines.push('', `ended ${status.phase} while blocked at ${e.step}: ${e.type}${e.code ? ` ${e.code}` : ''}`, `  ${e.message}`);
+  } else if (status.lastError) {
     const e = status.lastError;
     lines.push(
       '',

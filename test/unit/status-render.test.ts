@@ -40,3 +40,12 @@ test('status names the build that started a run and, once a release took it over
   assert.equal(buildLine({ started: '0.1.0+aaaaaaaaaaaa', running: '0.2.0+bbbbbbbbbbbb' }), 'build: started on 0.1.0+aaaaaaaaaaaa, now runs on 0.2.0+bbbbbbbbbbbb');
   assert.equal(buildLine({}), 'build: not recorded (started before builds were recorded)');
 });
+
+test('an aborted run shows why it had stopped and advises no retry or abort', () => {
+  const lastError = { step: 'verifyPrerequisites' as const, type: 'PrerequisiteFailed', message: 'no active policy', at: '2026-11-27T10:00:00.000Z', hint: 'fix it' };
+  const aborted = renderStatus({ ...waiting, phase: 'aborted', pendingApproval: undefined, currentStep: undefined, lastError });
+  assert.match(aborted, /ended aborted while blocked at verifyPrerequisites: PrerequisiteFailed/);
+  assert.doesNotMatch(aborted, /g2p-onboard retry|g2p-onboard abort|BLOCKED/);
+  const blocked = renderStatus({ ...waiting, phase: 'blocked', pendingApproval: undefined, lastError });
+  assert.match(blocked, /BLOCKED at verifyPrerequisites[\s\S]*g2p-onboard retry dep-1/);
+});

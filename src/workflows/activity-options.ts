@@ -24,6 +24,7 @@ export const admission = proxyActivities<OnboardingActivities>({
 });
 // A reminder that cannot be delivered is not worth blocking an approval for.
 export const notices = proxyActivities<OnboardingActivities>({
+  summary: 'Notify the approvers (reminder, escalation or timeout) at the approval webhook',
   startToCloseTimeout: '1 minute',
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
@@ -33,8 +34,10 @@ export const notices = proxyActivities<OnboardingActivities>({
  * The PMS watch: one activity Temporal retries at the poll interval until PMS shows a decision
  * (MappingStillPending sets its own next delay; transient errors wait as long).
  */
-export function pmsWatcher(pollInterval: string) {
+export function pmsWatcher(pollInterval: string, mappingKey: string) {
   return proxyActivities<OnboardingActivities>({
+    // What the Temporal UI shows for the pending activity, whose "not yet" attempts are benign.
+    summary: `PMS watch: checks policy mapping ${mappingKey} every ${pollInterval} for a decision given in the PMS portal ("still pending" is expected, not an error)`,
     startToCloseTimeout: '2 minutes',
     heartbeatTimeout: '10 seconds',
     retry: { initialInterval: pollInterval, backoffCoefficient: 1, maximumInterval: pollInterval },

@@ -98,7 +98,9 @@ export async function awaitApproval(
         const wake = Math.min(s.nextReminderAt ?? Infinity, escalateAt, s.deadlineAt!);
         // Between timers only a decision, PMS's answer or a failed watch wakes this run: an idle
         // waiting run has nothing to replay and can be evicted from the worker's cache.
-        if (await condition(() => done() || watch?.failure !== undefined, Math.max(wake - Date.now(), 1))) {
+        const due = wake >= s.deadlineAt! ? 'the deadline (the run then ends timed_out)' : escalateAt <= wake ? 'the escalation to the approvers' : 'the next reminder to the approvers';
+        const summary = `Waiting for the Partner Admin's decision on mapping ${mapping.mappingKey} until ${due}, ${new Date(wake).toISOString()}`;
+        if (await condition(() => done() || watch?.failure !== undefined, Math.max(wake - Date.now(), 1), { summary })) {
           if (watch?.failure !== undefined && !done()) throw watch.failure;
           break;
         }
@@ -155,7 +157,7 @@ interface PmsWatch {
 }
 
 function watchPms(run: OnboardingRun, mappingKey: string, decided: (status: MappingDecision['status']) => void): PmsWatch {
-  const watcher = pmsWatcher(run.spec.approval.pollInterval);
+  const watcher = pmsWatcher(run.spec.approval.pollInterval, mappingKey);
   const scope = new CancellationScope();
   let failure: unknown;
   const settled = scope

@@ -88,5 +88,15 @@ describe('the approval wait, activities mocked, on the time-skipping server', ()
     assert.deepEqual(notices.map((n) => n.kind), ['reminder', 'escalation', 'reminder', 'reminder', 'timeout']);
     assert.equal(result.steps.find((s) => s.name === 'collectCredentials')?.status, 'skipped', 'nothing is registered without an approval');
     assert.deepEqual(new Set(notices.map((n) => n.noticeId)).size, notices.length, 'every notice has its own id');
+
+    // The Temporal UI reads the wait as the runbook: each timer and the PMS watch carry a summary (decoded by the codec).
+    const events = (await handle.fetchHistory()).events ?? [];
+    const summaries = await Promise.all(
+      events
+        .filter((e) => e.timerStartedEventAttributes || e.activityTaskScheduledEventAttributes?.activityType?.name === 'awaitPolicyMappingDecision')
+        .map(async (e) => (e.userMetadata?.summary ? String(await env.client.options.loadedDataConverter.payloadConverter.fromPayload((await env.client.options.loadedDataConverter.payloadCodecs[0]!.decode([e.userMetadata.summary]))[0]!)) : '')),
+    );
+    assert.ok(summaries.length >= 5, `timers and the watch (${summaries.length})`);
+    assert.ok(summaries.every((text) => /Waiting for the Partner Admin's decision on mapping mapping-1 until|PMS watch: checks policy mapping mapping-1/.test(text)), summaries.join('\n'));
   });
 });

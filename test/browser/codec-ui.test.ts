@@ -21,13 +21,14 @@ import type { Sandbox } from '../../sandbox/index.js';
 import { startTestSandbox, testCodec, testDeps } from '../helpers/fixtures.js';
 import { completeOnboarding, type CompletedRun } from '../helpers/completed-run.js';
 import { projectRoot } from '../../src/project-root.js';
+import { requirement } from '../helpers/requirements.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** Screenshots to check by eye, kept in the git-ignored data folder. */
 const SHOT_DIR = join(projectRoot, '.data', 'test-screenshots');
 
-describe('the Temporal UI through the codec server', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (.ci/run installs it)` }, () => {
+describe('the Temporal UI through the codec server', { skip: requirement(existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed (.ci/run installs it)`) }, () => {
   let server: DevServer;
   let codecServer: RunningCodecServer;
   let sandbox: Sandbox;

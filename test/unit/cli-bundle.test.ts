@@ -11,6 +11,7 @@ import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { CLI_BUNDLE_ENV, codeCachePath, findCliBundle, manifestPath, sha256, type CliBundleManifest } from '../../src/cli/bundle.js';
 import { projectRoot } from '../../src/project-root.js';
+import { requirement } from '../helpers/requirements.js';
 
 const run = promisify(execFile);
 const CLI = join(projectRoot, 'dist', 'src', 'cli', 'main.js');
@@ -87,7 +88,7 @@ describe('the prepared CLI bundle', () => {
   });
 
   const built = findCliBundle();
-  test('answers offline commands exactly as the modules do', { skip: 'reason' in built && `${built.reason} (npm run build makes it)` }, async () => {
+  test('answers offline commands exactly as the modules do', { skip: requirement('reason' in built ? `${built.reason} (npm run build makes it)` : undefined) }, async () => {
     const bad = join(await mkdtemp(join(tmpdir(), 'g2p-onboard-cli-bundle-')), 'bad.yaml');
     await writeFile(bad, 'deploymentId: Bad Id\nmosip: {}\n');
     for (const args of [[], ['--help'], ['frobnicate'], ['status'], ['status', 'x', '--output', 'yaml'], ['validate', bad], ['validate', join(projectRoot, 'examples', 'sandbox.yaml')], ['approve', 'x', '--as', 'alice']]) {

@@ -4,7 +4,7 @@
 // (`--keep` leaves it all running to look at). Exit 0 only when the run completed. Roles as in
 // production: the worker and the codec server hold the key ring; this script is a client like
 // the CLI, encoding and decoding through the codec server with the local token.
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
@@ -29,6 +29,8 @@ import { startProcess, type ManagedProcess } from './processes.js';
 const { values } = parseArgs({ options: { keep: { type: 'boolean' }, spec: { type: 'string' } } });
 const specFile = resolve(values.spec ?? join(projectRoot, 'examples', 'sandbox.yaml'));
 const TEMPORAL_ADDRESS = '127.0.0.1:7233';
+/** Where the demo keeps its services' logs (owner-only, like the rest of .data/). */
+const LOG_DIR = '.data/demo';
 
 async function main(): Promise<number> {
   process.chdir(projectRoot);
@@ -57,16 +59,18 @@ async function main(): Promise<number> {
       console.log('    a server already listens on 7233: using it');
     }
 
-    console.log('2/4 sandbox: MOSIP, e-Signet and OpenG2P stand-ins');
-    const sandbox = await startProcess('sandbox', process.execPath, ['dist/sandbox/main.js'], { readyLine: /credentials written/ });
+    console.log(`2/4 sandbox: MOSIP, e-Signet and OpenG2P stand-ins (log: ${LOG_DIR}/sandbox.log)`);
+    await mkdir(LOG_DIR, { recursive: true, mode: 0o700 });
+    const sandbox = await startProcess('sandbox', process.execPath, ['dist/sandbox/main.js'], { readyLine: /credentials written/, logFile: `${LOG_DIR}/sandbox.log` });
     started.push(sandbox);
 
-    console.log('3/4 worker');
+    console.log(`3/4 worker (log: ${LOG_DIR}/worker.log)`);
     // The sandbox starts empty every time, so the demo's worker starts with an empty credential store too.
     const credentialsDir = '.data/demo/credentials';
     await rm(credentialsDir, { recursive: true, force: true });
     const worker: ManagedProcess = await startProcess('worker', WORKER_LAUNCHER, [], {
       readyLine: /g2p-onboard worker:/,
+      logFile: `${LOG_DIR}/worker.log`,
       // The sandbox wrote this worker policy: loopback hosts, its secrets folder, its people.
       env: { ...process.env, NODE: process.execPath, TEMPORAL_ADDRESS, G2P_ONBOARD_CREDENTIALS_DIR: credentialsDir, G2P_ONBOARD_POLICY: SANDBOX_POLICY_FILE },
       timeoutMs: 60_000,
@@ -94,7 +98,8 @@ async function main(): Promise<number> {
       onBlocked: (status) => console.log(`  ✖ blocked at ${status.lastError!.step}: ${status.lastError!.message}`),
     });
     await connection.close();
-    console.log(`\n${renderResult(result, link)}`);
+    // The server stops with the demo unless --keep: say how to open the link afterwards.
+    console.log(`\n${renderResult(result, values.keep ? link : `${link}\n${''.padEnd(29)}(the server stops with the demo; \`npm run temporal\` serves this run again from .data/, or use --keep)`)}`);
     if (values.keep) {
       keep = true;
       console.log(`\nStill running (--keep): Temporal UI ${server?.uiUrl ?? 'http://localhost:8233'}, sandbox, worker.`);

@@ -1,6 +1,7 @@
 // Child processes for the demo, benchmarks and end-to-end tests: start a program, wait for
 // the line that says it is ready, stop it (SIGTERM, then SIGKILL), and never leave one behind.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 export interface ManagedProcess {
@@ -20,6 +21,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Echo the process's lines with a prefix. */
   echo?: boolean;
+  /** Also append every line to this file (owner-only): the demo keeps its services' logs under .data/. */
+  logFile?: string;
 }
 
 const live = new Set<ManagedProcess>();
@@ -29,6 +32,8 @@ process.once('exit', () => {
 
 export async function startProcess(name: string, command: string, args: string[], opts: StartOptions): Promise<ManagedProcess> {
   const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = opts.logFile ? createWriteStream(opts.logFile, { flags: 'a', mode: 0o600 }) : undefined;
+  if (log) child.once('exit', () => log.end());
   const output: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const managed: ManagedProcess = {
@@ -52,6 +57,7 @@ export async function startProcess(name: string, command: string, args: string[]
     const timer = setTimeout(() => reject(new Error(`${name} did not become ready within ${opts.timeoutMs ?? 30_000} ms:\n${output.slice(-20).join('\n')}`)), opts.timeoutMs ?? 30_000);
     const onLine = (line: string) => {
       output.push(line);
+      log?.write(`${line}\n`);
       if (opts.echo) console.log(`[${name}] ${line}`);
       if (opts.readyLine.test(line)) {
         clearTimeout(timer);

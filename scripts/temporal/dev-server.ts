@@ -2,12 +2,16 @@
 // the end-to-end tests: SQLite persistence when a file is given, our search attributes
 // registered at start (harmless when the file already has them), loopback only.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { temporalCliPath } from './binaries.js';
 import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES } from '../../src/workflows/search-attributes.js';
+import proto from '@temporalio/proto';
+
+// CommonJS package: its namespaces come through the default export under ESM.
+const { temporal } = proto;
 
 export interface DevServerOptions {
   /** SQLite file that keeps runs across restarts; without it state lives in memory. */
@@ -76,7 +80,15 @@ async function frontendReady(address: string): Promise<boolean> {
     connection = await Connection.connect({ address, connectTimeout: 1_000 });
     await connection.workflowService.getSystemInfo({});
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
-    return ONBOARDING_SEARCH_ATTRIBUTE_NAMES.every((name) => customAttributes?.[name] !== undefined);
+    const missing = ONBOARDING_SEARCH_ATTRIBUTE_NAMES.filter((name) => customAttributes?.[name] === undefined);
+    if (missing.length === 0) return true;
+    // The flags register attributes only in a new database: one kept from an earlier release
+    // meets the attributes added since here.
+    await connection.operatorService.addSearchAttributes({
+      namespace: 'default',
+      searchAttributes: Object.fromEntries(missing.map((name) => [name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+    });
+    return false;
   } catch {
     return false;
   } finally {
@@ -122,16 +134,35 @@ function forwardLines(child: ChildProcess, sink: (line: string) => void): void {
   }
 }
 
+/**
+ * The SQLite file holds every run's history (encrypted payloads, but ids, names and search
+ * attributes in the clear): owner-only, like the rest of .data/. The server creates it (a file
+ * that exists but is empty makes it fail), so it is started under an owner-only umask, and a
+ * file left by an earlier start is tightened.
+ */
+function keepOwnerOnly(dbFile: string): void {
+  mkdirSync(dirname(dbFile), { recursive: true, mode: 0o700 });
+  chmodSync(dirname(dbFile), 0o700);
+  for (const file of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
+}
+
 export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
   const ip = opts.ip ?? '127.0.0.1';
   const port = await claimPort(opts.port ?? 0, ip, 'Temporal frontend');
   const uiPort = opts.ui === false ? undefined : await claimPort(opts.uiPort ?? 0, ip, 'Temporal Web UI');
-  if (opts.dbFile) mkdirSync(dirname(opts.dbFile), { recursive: true });
+  if (opts.dbFile) keepOwnerOnly(opts.dbFile);
   const executable = opts.executable ?? temporalCliPath();
   const address = `${ip}:${port}`;
   const uiUrl = uiPort === undefined ? undefined : `http://${ip}:${uiPort}`;
 
-  const child = spawn(executable, startArgs(opts, ip, port, uiPort), { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() });
+  // The child inherits the umask at spawn: files the server creates are owner-only.
+  const umask = process.umask(0o077);
+  let child;
+  try {
+    child = spawn(executable, startArgs(opts, ip, port, uiPort), { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() });
+  } finally {
+    process.umask(umask);
+  }
   const recentOutput: string[] = [];
   forwardLines(child, (line) => {
     recentOutput.push(line);

@@ -76,6 +76,7 @@ export function renderStatus(status: StatusView, pmsWatch?: PmsWatchView, builds
   return lines.join('\n');
 }
 
+/** The summary once a run ended; the steps were printed as they finished, so they are not repeated. */
 export function renderResult(result: OnboardingResult, uiLink: string): string {
   const ids = result.ids;
   const rows: [string, string | number | undefined][] = [
@@ -94,10 +95,8 @@ export function renderResult(result: OnboardingResult, uiLink: string): string {
     ['Temporal UI', uiLink],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
-  return [
-    ...rows.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${k.padEnd(width)}  ${v}`),
-    '',
-    'step timings:',
-    ...result.steps.map(renderStep),
-  ].join('\n');
+  return rows
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${k.padEnd(width)}  ${v}`)
+    .join('\n');
 }

@@ -2,7 +2,7 @@
 // SQLite file across restarts, our search attributes usable, a clear error on a busy port.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -46,6 +46,7 @@ test('a run started before a restart is still there, searchable by deployment id
     );
     await first.stop();
     assert.equal(isAlive(first.pid), false, 'the server process is gone after stop()');
+    assert.equal(statSync(dbFile).mode & 0o777, 0o600, 'the runs kept on disk are readable by their owner only');
 
     // Same file, same --search-attribute flags: must start, not fail on "already exists".
     const second = await startDevServer({ dbFile, ui: false });

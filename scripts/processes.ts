@@ -2,6 +2,13 @@
 // the line that says it is ready, stop it (SIGTERM, then SIGKILL), and never leave one behind.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { resolve } from 'node:path';
+
+/**
+ * How every launcher starts the worker: the shell script sets the allocator and V8 memory
+ * settings before Node starts (neither can be changed from inside the process).
+ */
+export const WORKER_LAUNCHER = resolve(import.meta.dirname, '..', '..', 'bin', 'g2p-onboard-worker');
 
 export interface ManagedProcess {
   name: string;

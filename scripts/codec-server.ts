@@ -1,14 +1,14 @@
 // `npm run codec-server`: the codec server on its own, for a Temporal UI that `npm run temporal`
-// does not start (a cluster's UI, docker compose). Settings come from the environment:
-// G2P_ONBOARD_CODEC_KEYS, G2P_ONBOARD_CODEC_SERVER_TOKEN, _HOST, _PORT, _UI_ORIGINS, _TLS_CERT,
-// _TLS_KEY, _CROSS_SITE, _BEHIND_TLS (see README, "Reading encrypted runs"). Each decode it makes
+// does not start (a cluster's UI, docker compose). Settings come from the environment, read by
+// src/config/codec-server.ts (README, "Configuration" and "Reading encrypted runs"). Each decode it makes
 // is logged here, one line per request, naming the caller.
-import { codecServerSettingsFromEnv, startCodecServerFromEnv } from '../src/security/codec-server-setup.js';
+import { codecServerConfigFrom } from '../src/config/codec-server.js';
+import { startConfiguredCodecServer } from '../src/security/codec-server-setup.js';
 
 let server;
 try {
-  const settings = codecServerSettingsFromEnv();
-  server = await startCodecServerFromEnv(settings, (line) => console.log(`codec-server: ${line}`));
+  const settings = codecServerConfigFrom();
+  server = await startConfiguredCodecServer(settings, (line) => console.log(`codec-server: ${line}`));
   console.log(`codec server:      ${server.url}   (sign in there once per browser)`);
   console.log(`allowed UI origins: ${settings.uiOrigins.join(', ')}`);
   console.log(`token:             ${server.tokenRef}`);

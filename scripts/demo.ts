@@ -9,13 +9,13 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { loadSpecFile } from '../src/spec/load.js';
-import { ensureLocalCodecKeys } from '../src/security/codec-keys.js';
 import { dataConverterFor } from '../src/security/data-converter.js';
-import { remoteCodecFromEnv } from '../src/security/remote-codec.js';
+import { remoteCodecFor } from '../src/security/remote-codec.js';
 import { startDevServer, PortInUseError, type DevServer } from './temporal/dev-server.js';
-import { codecServerSettingsFromEnv, localUiOrigins, startCodecServerFromEnv } from '../src/security/codec-server-setup.js';
+import { startConfiguredCodecServer } from '../src/security/codec-server-setup.js';
+import { codecServerConfigFrom, localUiOrigins } from '../src/config/codec-server.js';
+import { cliConfigFrom } from '../src/config/cli.js';
 import { projectRoot } from '../src/project-root.js';
-import { WORKER_LAUNCHER } from '../src/worker-tuning.js';
 import { temporalUiUrl } from '../src/temporal/connection.js';
 import { approveUpdate } from '../src/workflows/messages.js';
 import { ensureSandboxKey, SANDBOX_APPROVER, SANDBOX_POLICY_FILE, SANDBOX_STAFF } from '../sandbox/identities.js';
@@ -24,7 +24,7 @@ import { signDecision } from '../src/approvals/sign.js';
 import { readFile } from 'node:fs/promises';
 import { renderResult, renderStep } from '../src/cli/render.js';
 import { sendUpdate, startOnboarding, watchRun } from '../src/cli/runs.js';
-import { startProcess, type ManagedProcess } from './processes.js';
+import { startProcess, WORKER_LAUNCHER, type ManagedProcess } from './processes.js';
 
 const { values } = parseArgs({ options: { keep: { type: 'boolean' }, spec: { type: 'string' } } });
 const specFile = resolve(values.spec ?? join(projectRoot, 'examples', 'sandbox.yaml'));
@@ -37,14 +37,16 @@ async function main(): Promise<number> {
   // The sandbox's people sign as real ones do: staff the start, the Partner Admin the approval.
   const signingKey = async (name: string) => loadApproverPrivateKey(await readFile(await ensureSandboxKey(name), 'utf8'));
   const spec = await loadSpecFile(specFile);
-  await ensureLocalCodecKeys();
+  // The demo plays two programs' parts: the codec server's and, as a client, the CLI's.
+  const codecServerConfig = codecServerConfigFrom();
+  const cliConfig = cliConfigFrom();
   const started: { stop(): Promise<void> }[] = [];
   let keep = false;
   try {
     console.log('1/4 Temporal dev server (SQLite in .data/temporal, UI on :8233)');
     let server: DevServer | undefined;
     // The UI decodes the run through the codec server, for a browser signed in there (README).
-    const codecServer = await startCodecServerFromEnv({ ...codecServerSettingsFromEnv(), uiOrigins: localUiOrigins(8233) }, () => undefined).catch((err: NodeJS.ErrnoException) => {
+    const codecServer = await startConfiguredCodecServer({ ...codecServerConfig, uiOrigins: localUiOrigins(8233) }, () => undefined).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'EADDRINUSE') throw err;
       console.log('    the codec server port is in use (`npm run temporal` running?): the UI keeps using that one');
       return undefined;
@@ -80,10 +82,10 @@ async function main(): Promise<number> {
     console.log(`4/4 onboarding ${spec.deploymentId} from ${specFile}\n`);
     const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
     // The demo's codec server, or the one already on its port (`npm run temporal`), with the local token.
-    const codec = remoteCodecFromEnv('default', { ...process.env, TEMPORAL_CODEC_ENDPOINT: codecServer?.url ?? process.env.TEMPORAL_CODEC_ENDPOINT });
+    const codec = remoteCodecFor('default', { ...cliConfig.codec, endpoint: codecServer?.url ?? cliConfig.codec.endpoint }, cliConfig.secrets);
     const client = new Client({ connection, dataConverter: dataConverterFor(codec) });
     const handle = await startOnboarding(client, spec, { name: SANDBOX_STAFF, key: await signingKey(SANDBOX_STAFF) });
-    const link = temporalUiUrl('default', handle.workflowId, handle.firstExecutionRunId);
+    const link = temporalUiUrl('default', handle.workflowId, handle.firstExecutionRunId, cliConfig.uiUrl);
     const result = await watchRun(handle, {
       onStep: (name, status) => console.log(renderStep(status.steps.find((s) => s.name === name)!)),
       onApprovalPending: (status) => {

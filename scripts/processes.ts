@@ -3,6 +3,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { resolve } from 'node:path';
+
+/**
+ * How every launcher starts the worker: the shell script sets the allocator and V8 memory
+ * settings before Node starts (neither can be changed from inside the process).
+ */
+export const WORKER_LAUNCHER = resolve(import.meta.dirname, '..', '..', 'bin', 'g2p-onboard-worker');
 
 export interface ManagedProcess {
   name: string;

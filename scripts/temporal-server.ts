@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { projectRoot } from '../src/project-root.js';
 import { PortInUseError, startDevServer } from './temporal/dev-server.js';
 import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES } from '../src/workflows/search-attributes.js';
-import { codecServerSettingsFromEnv, localUiOrigins, startCodecServerFromEnv } from '../src/security/codec-server-setup.js';
+import { codecServerConfigFrom, localUiOrigins } from '../src/config/codec-server.js';
+import { startConfiguredCodecServer } from '../src/security/codec-server-setup.js';
 
 const PORT = 7233;
 const UI_PORT = 8233;
@@ -14,10 +15,10 @@ const CLI_BANNER = /^Temporal (CLI|Server|Persistence|UI|Metrics)\b/;
 
 let stopRequested = false;
 let server;
-let codecServer: Awaited<ReturnType<typeof startCodecServerFromEnv>> | undefined;
+let codecServer: Awaited<ReturnType<typeof startConfiguredCodecServer>> | undefined;
 try {
-  codecServer = await startCodecServerFromEnv(
-    { ...codecServerSettingsFromEnv(), uiOrigins: localUiOrigins(UI_PORT) },
+  codecServer = await startConfiguredCodecServer(
+    { ...codecServerConfigFrom(), uiOrigins: localUiOrigins(UI_PORT) },
     (line) => console.error(`codec-server: ${line}`),
   ).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'EADDRINUSE') throw err;

@@ -10,15 +10,14 @@ import { createActivities, type ActivityDeps } from './activities/index.js';
 import { CredentialStore } from './activities/credential-store.js';
 import { TASK_QUEUE } from './workflows/messages.js';
 import { connectWorkerConnection } from './temporal/connection.js';
-import { codecKeysRef, ensureLocalCodecKeys, loadCodec } from './security/codec-keys.js';
-import { codecServerTokenRef } from './security/codec-server-auth.js';
-import { loadWorkerPolicy, policyFile, PolicyError } from './security/worker-policy.js';
+import { ensureLocalCodecKeys, loadCodec } from './security/codec-keys.js';
+import { loadWorkerPolicy } from './security/worker-policy.js';
 import { dataConverterFor } from './security/data-converter.js';
 import { installRedactingWorkerLogger } from './security/redacting-logger.js';
 import { redact } from './security/redact.js';
 import { knownSecretMatcher } from './security/known-secrets.js';
 import { findWorkflowBundle, SHARED_WORKFLOW_MODULES } from './workflow-bundle.js';
-import { DEFAULT_MAX_CACHED_WORKFLOWS, workerTuningFromEnv } from './worker-tuning.js';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, workerConfigFrom, type WorkerConfig } from './config/worker.js';
 import { buildIdFor } from './build-id.js';
 import { WORKER_DEPLOYMENT_NAME } from './temporal/build-memo.js';
 import { FAILURE_CONVERTER_PATH } from './security/data-converter.js';
@@ -79,60 +78,49 @@ export async function createOnboardingWorker(opts: OnboardingWorkerOptions): Pro
   });
 }
 
-/**
- * Certificates are always verified (every HTTP agent says so explicitly); a worker started with
- * verification turned off process-wide is refused anyway, so nobody believes it is off.
- */
-export function assertCertificateChecksOn(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
-    throw new PolicyError('NODE_TLS_REJECT_UNAUTHORIZED=0 turns certificate checks off for the whole process; the worker refuses to start with it: unset it, and name a private CA in the spec\'s tls.caFile instead');
-  }
-}
-
 /** The worker's own secrets, named by the operator's references: no spec may read them. */
-function workerOwnSecrets(env: NodeJS.ProcessEnv): { protectedPaths: string[]; protectedEnvNames: string[] } {
-  const refs = [codecKeysRef(env), codecServerTokenRef(env)];
+function workerOwnSecrets(config: WorkerConfig): { protectedPaths: string[]; protectedEnvNames: string[] } {
+  const refs = [config.codecKeysRef, config.codecServerTokenRef];
   return {
-    protectedPaths: refs.filter((r) => r.startsWith('file:')).map((r) => resolve(r.slice('file:'.length))),
+    protectedPaths: refs.filter((r) => r.startsWith('file:')).map((r) => resolve(config.secrets.baseDir, r.slice('file:'.length))),
     protectedEnvNames: refs.filter((r) => r.startsWith('env:')).map((r) => r.slice('env:'.length)),
   };
 }
 
 /**
- * Worker dependencies from its environment: its policy ($G2P_ONBOARD_POLICY, else
- * .data/worker-policy.yaml; none stops the worker) and the credential store. What a spec may read
- * and reach is the policy's to say.
+ * What the activities need: the worker policy (none stops the worker), the secret source it
+ * confines and the credential store. What a spec may read and reach is the policy's to say.
  */
-export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): ActivityDeps {
-  assertCertificateChecksOn(env);
-  const policy = loadWorkerPolicy(policyFile(env));
-  const own = workerOwnSecrets(env);
+export function workerDeps(config: WorkerConfig): ActivityDeps {
+  const policy = loadWorkerPolicy(config.policyFile);
+  const own = workerOwnSecrets(config);
   return {
     policy,
-    secrets: { env, protectedPaths: [...own.protectedPaths, policy.source], protectedEnvNames: own.protectedEnvNames },
-    credentials: new CredentialStore(resolve(env.G2P_ONBOARD_CREDENTIALS_DIR ?? '.data/credentials')),
+    secrets: { env: config.secrets.env, protectedPaths: [...own.protectedPaths, policy.source], protectedEnvNames: own.protectedEnvNames },
+    credentials: new CredentialStore(config.credentialsDir),
   };
 }
 
 async function main(): Promise<void> {
+  // Read once, first: a wrong setting stops the worker here, with the variable named.
+  const config = workerConfigFrom();
   // Before any connection exists: SDK, Core and activity logs all go through redaction.
-  installRedactingWorkerLogger();
-  const tuning = workerTuningFromEnv();
+  installRedactingWorkerLogger(config.logLevel);
   // Before connecting: a worker without a usable policy must not take tasks.
-  const deps = depsFromEnv();
-  await ensureLocalCodecKeys();
-  const codec = await loadCodec();
+  const deps = workerDeps(config);
+  if (config.localCodecKeys) await ensureLocalCodecKeys(config.secrets.baseDir);
+  const codec = await loadCodec(config.codecKeysRef, config.secrets);
   const { connection, namespace, address } = await connectWorkerConnection();
   const worker = await createOnboardingWorker({
     connection,
     namespace,
     codec,
     deps,
-    workflowBundlePath: process.env.G2P_ONBOARD_WORKFLOW_BUNDLE,
-    tuning,
+    workflowBundlePath: config.workflowBundlePath,
+    tuning: config.tuning,
   });
   const buildId = worker.options.workerDeploymentOptions?.version.buildId;
-  console.log(`g2p-onboard worker: task queue ${TASK_QUEUE}, namespace ${namespace}, server ${address}, cache ${tuning.maxCachedWorkflows} runs, policy ${deps.policy.source}, build ${buildId}`);
+  console.log(`g2p-onboard worker: task queue ${TASK_QUEUE}, namespace ${namespace}, server ${address}, cache ${config.tuning.maxCachedWorkflows} runs, policy ${deps.policy.source}, build ${buildId}`);
   await worker.run();
   await connection.close();
 }

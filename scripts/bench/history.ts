@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { createOnboardingWorker, depsFromEnv } from '../../src/worker.js';
+import { createOnboardingWorker, workerDeps } from '../../src/worker.js';
+import { workerConfigFrom } from '../../src/config/worker.js';
 import { dataConverterFor } from '../../src/security/data-converter.js';
 import { secretEnv, testCodec } from '../../test/helpers/fixtures.js';
 import { writeLoopbackPolicyFile } from '../../test/helpers/loopback-policy.js';
@@ -47,11 +48,11 @@ export async function measureWaitGrowth(sandbox: RemoteSandbox, hours: number, l
   const namespace = env.namespace ?? 'default';
   const codec = testCodec();
   const workDir = await mkdtemp(join(tmpdir(), 'g2p-onboard-bench-history-'));
-  const deps = depsFromEnv({
+  const deps = workerDeps(workerConfigFrom({
     ...secretEnv(sandbox.view),
     G2P_ONBOARD_CREDENTIALS_DIR: join(workDir, 'credentials'),
     G2P_ONBOARD_POLICY: await writeLoopbackPolicyFile(join(workDir, 'worker-policy.json'), join(workDir, 'secrets')),
-  });
+  }));
   const worker = await createOnboardingWorker({ connection: env.nativeConnection, namespace, codec, deps });
   const running = worker.run();
   try {

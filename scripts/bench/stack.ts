@@ -11,14 +11,14 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Sandbox } from '../../sandbox/index.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
-import { WORKER_LAUNCHER } from '../../src/worker-tuning.js';
 import { loadCodec } from '../../src/security/codec-keys.js';
+import { workerConfigFrom } from '../../src/config/worker.js';
 import { dataConverterFor } from '../../src/security/data-converter.js';
 import { CodecAccess } from '../../src/security/codec-server-auth.js';
 import { startCodecServer } from '../../src/security/codec-server.js';
 import { sandboxSpec, secretEnv } from '../../test/helpers/fixtures.js';
 import type { DeploymentSpec, DeploymentSpecInput } from '../../src/spec/schema.js';
-import { startProcess, type ManagedProcess } from '../processes.js';
+import { startProcess, WORKER_LAUNCHER, type ManagedProcess } from '../processes.js';
 import type { CallRecord, HostReply, HostRequest } from './sandbox-host.js';
 import { certificateIssuer, type CertificateIssuer } from './certificates.js';
 import { writeLoopbackPolicyFile } from '../../test/helpers/loopback-policy.js';
@@ -54,7 +54,8 @@ export async function startTemporal(): Promise<Temporal> {
     // Loopback hosts and the fixture people (the bench signs as them from this process).
     G2P_ONBOARD_POLICY: await writeLoopbackPolicyFile(join(workDir, 'worker-policy.json'), secretsDir),
   };
-  const codec = await loadCodec(env);
+  const workerConfig = workerConfigFrom(env);
+  const codec = await loadCodec(workerConfig.codecKeysRef, workerConfig.secrets);
   const codecToken = randomBytes(32).toString('base64url');
   await writeFile(join(workDir, 'codec-server-token'), `bench-cli ${codecToken}\n`, { mode: 0o600 });
   const codecServer = await startCodecServer({ codec, access: new CodecAccess([{ label: 'bench-cli', token: codecToken }]), allowedOrigins: [] });

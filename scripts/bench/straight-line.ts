@@ -4,7 +4,8 @@
 // worker, and takes one onboarding per IPC message.
 import { createActivities } from '../../src/activities/index.js';
 import { runRunbookStraight } from '../../test/helpers/straight-runbook.js';
-import { depsFromEnv } from '../../src/worker.js';
+import { workerDeps } from '../../src/worker.js';
+import { workerConfigFrom } from '../../src/config/worker.js';
 import type { DeploymentSpec } from '../../src/spec/schema.js';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -21,7 +22,7 @@ export async function onboardStraight(activities: Activities, spec: DeploymentSp
 }
 
 if (process.send) {
-  const activities = createActivities(depsFromEnv());
+  const activities = createActivities(workerDeps(workerConfigFrom()));
   process.on('message', (msg: StraightRequest) => {
     const started = performance.now();
     onboardStraight(activities, msg.spec).then(

@@ -16,8 +16,9 @@ export interface AuditExport {
   entries: (AuditEntry & { verified?: boolean; verification?: string })[];
 }
 
-export async function loadAudit(client: Client, id: string, verify: boolean): Promise<AuditExport> {
-  const handle = client.workflow.getHandle<OnboardingWorkflow>(workflowIdFor(id));
+/** `run`: the deployment id or the workflow id, as every command names a run. */
+export async function loadAudit(client: Client, run: string, verify: boolean): Promise<AuditExport> {
+  const handle = client.workflow.getHandle<OnboardingWorkflow>(workflowIdFor(run));
   const description = await handle.describe();
   const status = description.status.name;
   let entries: AuditEntry[];

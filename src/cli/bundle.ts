@@ -13,7 +13,7 @@ import { Script } from 'node:vm';
 
 /** dist/cli-bundle, next to dist/src/ where this module is compiled. */
 export const CLI_BUNDLE_DIR = resolve(import.meta.dirname, '..', '..', 'cli-bundle');
-/** Set to 0 to load the CLI as separate modules even when a fresh bundle exists. */
+/** Set to 0 to load the CLI as separate modules even when a fresh bundle exists. Read here, raw, because it decides what loads; src/config/cli.ts lists and checks it with the rest. */
 export const CLI_BUNDLE_ENV = 'G2P_ONBOARD_CLI_BUNDLE';
 
 const MANIFEST_FORMAT = 1;

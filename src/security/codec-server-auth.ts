@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_CODEC_SERVER_TOKEN_REF } from './codec-defaults.js';
-import { resolveSecretRef } from './secrets.js';
+import { resolveSecretRef, type SecretSource } from './secrets.js';
 import { rememberSecretValue } from './known-secrets.js';
 
 export { DEFAULT_CODEC_SERVER_TOKEN_REF };
@@ -25,10 +25,6 @@ const LABEL = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 export interface CodecToken {
   token: string;
   label?: string;
-}
-
-export function codecServerTokenRef(env: NodeJS.ProcessEnv = process.env): string {
-  return env.G2P_ONBOARD_CODEC_SERVER_TOKEN ?? DEFAULT_CODEC_SERVER_TOKEN_REF;
 }
 
 /** A token's short public name: enough to tell callers apart in a log, nothing to sign in with. */
@@ -63,16 +59,14 @@ export function parseCodecServerTokens(text: string, source: string): CodecToken
 }
 
 /** The accepted tokens, from the secret reference in G2P_ONBOARD_CODEC_SERVER_TOKEN. */
-export async function loadCodecServerTokens(env: NodeJS.ProcessEnv = process.env, baseDir = process.cwd()): Promise<CodecToken[]> {
-  const ref = codecServerTokenRef(env);
-  const tokens = parseCodecServerTokens(await resolveSecretRef(ref, { env, baseDir }), ref);
+export async function loadCodecServerTokens(ref: string, source: SecretSource): Promise<CodecToken[]> {
+  const tokens = parseCodecServerTokens(await resolveSecretRef(ref, source), ref);
   for (const t of tokens) rememberSecretValue(t.token);
   return tokens;
 }
 
-/** For the local setup only: creates the default token file (owner-only) when it does not exist yet. */
-export async function ensureLocalCodecServerToken(baseDir = process.cwd(), env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  if (env.G2P_ONBOARD_CODEC_SERVER_TOKEN) return;
+/** For the local setup only (no reference configured): creates the default token file (owner-only) when it does not exist yet. */
+export async function ensureLocalCodecServerToken(baseDir = process.cwd()): Promise<void> {
   const file = resolve(baseDir, DEFAULT_CODEC_SERVER_TOKEN_REF.slice('file:'.length));
   if (existsSync(file)) return;
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });

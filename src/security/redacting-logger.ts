@@ -5,7 +5,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { redact, type SecretMatcher } from './redact.js';
 import { knownSecretMatcher } from './known-secrets.js';
 
-const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+export const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 
 /** Redacts strings anywhere in log metadata; errors become plain objects with redacted message and stack. */
 function redactValue(value: unknown, secrets: Iterable<string> | SecretMatcher, depth = 0): unknown {
@@ -57,21 +57,12 @@ export class RedactingLogger implements Logger {
   }
 }
 
-/** G2P_ONBOARD_LOG_LEVEL (TRACE…ERROR, default INFO). */
-export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel {
-  const wanted = (env.G2P_ONBOARD_LOG_LEVEL ?? 'INFO').toUpperCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(wanted)) {
-    throw new Error(`G2P_ONBOARD_LOG_LEVEL=${env.G2P_ONBOARD_LOG_LEVEL}: use one of ${LOG_LEVELS.join(', ')}`);
-  }
-  return wanted as LogLevel;
-}
-
 /**
  * Installs the redacting logger as the worker process's Runtime logger, with Core's native logs
  * forwarded to it (by default Core writes to the console directly, past any redaction).
  * Must run before the first connection or worker is created.
  */
-export function installRedactingWorkerLogger(level: LogLevel = logLevelFromEnv()): void {
+export function installRedactingWorkerLogger(level: LogLevel): void {
   Runtime.install({
     logger: new RedactingLogger(new DefaultLogger(level), knownSecretMatcher, level),
     telemetryOptions: { logging: { filter: { core: level, other: level }, forward: {} } },

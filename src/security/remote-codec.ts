@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { request } from 'undici';
-import { DEFAULT_CODEC_ENDPOINT, DEFAULT_CODEC_SERVER_TOKEN_REF } from './codec-defaults.js';
+import { DEFAULT_CODEC_ENDPOINT } from './codec-defaults.js';
+import type { SecretSource } from './secrets.js';
 import { isLoopbackHost } from './loopback.js';
 import { assertEncrypted } from './payload-encoding.js';
 
@@ -44,17 +45,20 @@ function fromJson(json: PayloadJson): Payload {
   return { metadata, data: Buffer.from(json.data ?? '', 'base64') };
 }
 
-/** The endpoint, checked: a token must not travel over plain http beyond this machine. */
-export function codecEndpointFrom(value: string, setting: string): string {
+/**
+ * The endpoint, checked: a token must not travel over plain http beyond this machine. Throws
+ * what is wrong with it; the configuration names the variable (src/config/cli.ts).
+ */
+export function checkedCodecEndpoint(value: string): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new CodecServerError(`${setting}=${value} is not a URL such as ${DEFAULT_CODEC_ENDPOINT} or https://codec.example.org`);
+    throw new CodecServerError(`not a URL such as ${DEFAULT_CODEC_ENDPOINT} or https://codec.example.org`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new CodecServerError(`${setting}=${value}: use an http(s) URL`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new CodecServerError('use an http(s) URL');
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new CodecServerError(`${setting}=${value}: a codec server on another machine must be reached over https (your token and the decoded payloads would cross the network in clear)`);
+    throw new CodecServerError('a codec server on another machine must be reached over https (your token and the decoded payloads would cross the network in clear)');
   }
   return value.replace(/\/+$/, '');
 }
@@ -166,16 +170,26 @@ async function readReference(ref: string, env: NodeJS.ProcessEnv, baseDir: strin
   throw new Error('use file:path or env:NAME');
 }
 
+/** How a client reaches the codec server: the CLI's configuration (src/config/cli.ts). */
+export interface CodecClientSettings {
+  /** TEMPORAL_CODEC_ENDPOINT, checked by checkedCodecEndpoint. */
+  endpoint: string;
+  /** TEMPORAL_CODEC_AUTH: the Authorization header's whole value. */
+  authorization?: string;
+  /** G2P_ONBOARD_CODEC_SERVER_TOKEN: where the token is when no header is given. */
+  tokenRef: string;
+}
+
 /**
  * The Authorization header: TEMPORAL_CODEC_AUTH as given, else `Bearer <token>` with the first
  * token of G2P_ONBOARD_CODEC_SERVER_TOKEN (a line may be `<label> <token>`, as the codec server's file).
  */
-export async function codecAuthorizationFromEnv(env: NodeJS.ProcessEnv = process.env, baseDir = process.cwd()): Promise<string> {
-  if (env.TEMPORAL_CODEC_AUTH) return env.TEMPORAL_CODEC_AUTH;
-  const ref = env.G2P_ONBOARD_CODEC_SERVER_TOKEN ?? DEFAULT_CODEC_SERVER_TOKEN_REF;
+export async function codecAuthorization(settings: Omit<CodecClientSettings, 'endpoint'>, source: SecretSource): Promise<string> {
+  if (settings.authorization) return settings.authorization;
+  const ref = settings.tokenRef;
   let text: string;
   try {
-    text = await readReference(ref, env, baseDir);
+    text = await readReference(ref, source.env, source.baseDir);
   } catch (err) {
     throw new CodecServerError(
       `no codec server token for this client: G2P_ONBOARD_CODEC_SERVER_TOKEN=${ref}: ${(err as Error).message}. ` +
@@ -188,8 +202,7 @@ export async function codecAuthorizationFromEnv(env: NodeJS.ProcessEnv = process
   return `Bearer ${token}`;
 }
 
-/** The client codec from the environment: TEMPORAL_CODEC_ENDPOINT (default the local codec server) and its credentials. */
-export function remoteCodecFromEnv(namespace: string, env: NodeJS.ProcessEnv = process.env, baseDir = process.cwd()): RemoteCodec {
-  const endpoint = env.TEMPORAL_CODEC_ENDPOINT ? codecEndpointFrom(env.TEMPORAL_CODEC_ENDPOINT, 'TEMPORAL_CODEC_ENDPOINT') : DEFAULT_CODEC_ENDPOINT;
-  return new RemoteCodec({ endpoint, namespace, authorization: () => codecAuthorizationFromEnv(env, baseDir) });
+/** The client codec: the configured codec server, with this user's credentials (read on first use). */
+export function remoteCodecFor(namespace: string, settings: CodecClientSettings, source: SecretSource): RemoteCodec {
+  return new RemoteCodec({ endpoint: settings.endpoint, namespace, authorization: () => codecAuthorization(settings, source) });
 }

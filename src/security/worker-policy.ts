@@ -147,11 +147,6 @@ export function parseWorkerPolicy(data: unknown, file: string): WorkerPolicy {
   };
 }
 
-/** The policy file the worker runs with: $G2P_ONBOARD_POLICY, else .data/worker-policy.yaml. */
-export function policyFile(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
-  return resolve(cwd, env.G2P_ONBOARD_POLICY || DEFAULT_POLICY_FILE);
-}
-
 /**
  * Reads, checks and parses the worker's policy; a missing or unsafe one stops the worker.
  * `forChecksOnly`: a copy read to *check* a spec against (`g2p-onboard validate --policy`), which

@@ -105,14 +105,9 @@ export async function connectWorkerConnection(settings: ConnectionSettings = {})
   }
 }
 
-/** A link to a run in the Temporal UI ($TEMPORAL_UI_URL, default the dev server's :8233); without runId the UI opens the latest run. */
-export function temporalUiUrl(
-  namespace: string,
-  workflowId: string,
-  runId?: string,
-  env: Record<string, string | undefined> = process.env,
-): string {
-  const base = (env.TEMPORAL_UI_URL || DEFAULT_TEMPORAL_UI_URL).replace(/\/+$/, '');
+/** A link to a run in the Temporal UI at `uiUrl` (the CLI's TEMPORAL_UI_URL; default the dev server's :8233); without runId the UI opens the latest run. */
+export function temporalUiUrl(namespace: string, workflowId: string, runId?: string, uiUrl: string = DEFAULT_TEMPORAL_UI_URL): string {
+  const base = uiUrl.replace(/\/+$/, '');
   const run = runId ? `/${encodeURIComponent(runId)}/history` : '';
   return `${base}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}${run}`;
 }

@@ -194,17 +194,26 @@ test('a user starts, is refused a second start, approves and watches a run to co
   assert.equal(unsigned.code, 2);
   assert.match(unsigned.stderr, /needs --key/);
 
-  const approved = await cli('approve', 'e2e', '--as', 'alice', '--key', join(dir, 'alice.pem'), '--comment', 'ok');
+  const approved = await cli('approve', 'e2e', '--as', 'alice', '--key', join(dir, 'alice.pem'), '--comment', 'ok', '--output', 'json');
   assert.equal(approved.code, 0, approved.stderr);
+  assert.deepEqual(
+    (({ workflowId, approver, decision, comment }) => ({ workflowId, approver, decision, comment }))(JSON.parse(approved.stdout) as Record<string, unknown>),
+    { workflowId: 'onboard-e2e', approver: 'alice', decision: 'approve', comment: 'ok' },
+  );
 
   const watched = await cli('watch', 'e2e');
   assert.equal(watched.code, 0, watched.stderr + watched.stdout);
   assert.match(watched.stdout, /outcome\s+completed/);
   assert.match(watched.stdout, /OIDC client id\s+e2e-/);
 
-  const audit = await cli('audit', 'e2e', '--verify', '--format', 'json');
+  const audit = await cli('audit', 'e2e', '--verify', '--output', 'json');
   assert.equal(audit.code, 0, audit.stderr);
   const exported = JSON.parse(audit.stdout) as { source: string; entries: { event: string; actor?: string; verified?: boolean }[] };
+  // The old spelling still works, with a warning naming the new one.
+  const formatted = await cli('audit', 'e2e', '--format', 'json');
+  assert.equal(formatted.code, 0, formatted.stderr);
+  assert.equal((JSON.parse(formatted.stdout) as { workflowId: string }).workflowId, 'onboard-e2e');
+  assert.match(formatted.stderr, /--format is deprecated; use --output json/);
   assert.equal(exported.source, 'history');
   const decision = exported.entries.find((e) => e.event === 'approval.approve');
   assert.equal(decision?.actor, 'alice');

@@ -5,7 +5,8 @@
 // G2P_TEST_HTTP_WRITE_TIMEOUT_MS shorten the HTTP clients' timeouts (the soak's hung calls).
 // Prints WORKER_READY once it polls.
 import { pathToFileURL } from 'node:url';
-import { createOnboardingWorker, depsFromEnv } from '../../src/worker.js';
+import { createOnboardingWorker, workerDeps } from '../../src/worker.js';
+import { workerConfigFrom } from '../../src/config/worker.js';
 import { connectWorkerConnection } from '../../src/temporal/connection.js';
 import { loadCodec } from '../../src/security/codec-keys.js';
 
@@ -24,10 +25,11 @@ async function main(): Promise<void> {
     console.error('worker-process: TEMPORAL_ADDRESS is not set; tests start this file through test/helpers/worker-launch.ts');
     return;
   }
-  const codec = await loadCodec();
+  const config = workerConfigFrom();
+  const codec = await loadCodec(config.codecKeysRef, config.secrets);
   const { connection, namespace } = await connectWorkerConnection();
   const deps = {
-    ...depsFromEnv(),
+    ...workerDeps(config),
     http: { timeoutMs: optionalNumber(process.env.G2P_TEST_HTTP_TIMEOUT_MS), writeTimeoutMs: optionalNumber(process.env.G2P_TEST_HTTP_WRITE_TIMEOUT_MS) },
   };
   const worker = await createOnboardingWorker({ connection, namespace, codec, deps });

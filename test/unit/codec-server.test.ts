@@ -9,7 +9,8 @@ import { AesGcmCodec, keyRingFromKeys } from '../../src/security/codec.js';
 import { CodecAccess, SESSION_COOKIE, parseCodecServerTokens, tokenFingerprint } from '../../src/security/codec-server-auth.js';
 import { startCodecServer, type RunningCodecServer } from '../../src/security/codec-server.js';
 import { SignInThrottle } from '../../src/security/codec-server-throttle.js';
-import { codecServerSettingsFromEnv, startCodecServerFromEnv } from '../../src/security/codec-server-setup.js';
+import { startConfiguredCodecServer } from '../../src/security/codec-server-setup.js';
+import { codecServerConfigFrom } from '../../src/config/codec-server.js';
 
 const converter = new DefaultPayloadConverter();
 const UI_ORIGIN = 'http://127.0.0.1:8233';
@@ -222,11 +223,11 @@ describe('codec server address', () => {
       /will not listen on 0\.0\.0\.0 over plain http/.test(err.message) && /G2P_ONBOARD_CODEC_SERVER_BEHIND_TLS=true/.test(err.message) && /G2P_ONBOARD_CODEC_SERVER_TLS_CERT/.test(err.message),
     );
     const env = { G2P_ONBOARD_CODEC_KEYS: `env:KEYS`, KEYS: currentKey.toString('base64'), G2P_ONBOARD_CODEC_SERVER_TOKEN: 'env:TOKEN', TOKEN, G2P_ONBOARD_CODEC_SERVER_HOST: '0.0.0.0', G2P_ONBOARD_CODEC_SERVER_PORT: '0' };
-    await assert.rejects(startCodecServerFromEnv(codecServerSettingsFromEnv(env), () => undefined, env), /G2P_ONBOARD_CODEC_SERVER_BEHIND_TLS=true/);
+    await assert.rejects(startConfiguredCodecServer(codecServerConfigFrom(env), () => undefined), /G2P_ONBOARD_CODEC_SERVER_BEHIND_TLS=true/);
 
     // Behind a TLS proxy it is the proxy that faces the network: allowed, and its cookies are Secure.
     const behindTls = { ...env, G2P_ONBOARD_CODEC_SERVER_BEHIND_TLS: 'true' };
-    const server = await startCodecServerFromEnv(codecServerSettingsFromEnv(behindTls), () => undefined, behindTls);
+    const server = await startConfiguredCodecServer(codecServerConfigFrom(behindTls), () => undefined);
     try {
       const signIn = await fetch(`http://127.0.0.1:${server.port}/login`, { method: 'POST', body: new URLSearchParams({ token: TOKEN }), redirect: 'manual' });
       assert.match(signIn.headers.get('set-cookie') ?? '', /; Secure$/);

@@ -10,7 +10,8 @@ import { DefaultPayloadConverter } from '@temporalio/common';
 import { AesGcmCodec, keyRingFromKeys } from '../../src/security/codec.js';
 import { CodecAccess } from '../../src/security/codec-server-auth.js';
 import { startCodecServer, type RunningCodecServer } from '../../src/security/codec-server.js';
-import { codecAuthorizationFromEnv, RemoteCodec, remoteCodecFromEnv } from '../../src/security/remote-codec.js';
+import { codecAuthorization, RemoteCodec, remoteCodecFor } from '../../src/security/remote-codec.js';
+import { cliConfigFrom } from '../../src/config/cli.js';
 import { claimPort } from '../../scripts/temporal/dev-server.js';
 
 const converter = new DefaultPayloadConverter();
@@ -59,16 +60,22 @@ describe('remote codec', () => {
   test('the token comes from TEMPORAL_CODEC_AUTH, else from the token reference, whose line may carry a label', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'g2p-remote-codec-'));
     await writeFile(join(dir, 'token'), `# mine\ncarol ${TOKEN}\n`);
-    assert.equal(await codecAuthorizationFromEnv({ G2P_ONBOARD_CODEC_SERVER_TOKEN: 'file:token' }, dir), `Bearer ${TOKEN}`);
-    assert.equal(await codecAuthorizationFromEnv({ TEMPORAL_CODEC_AUTH: 'Bearer abc', G2P_ONBOARD_CODEC_SERVER_TOKEN: 'file:token' }, dir), 'Bearer abc');
-    await assert.rejects(codecAuthorizationFromEnv({}, dir), /no codec server token for this client: G2P_ONBOARD_CODEC_SERVER_TOKEN=file:\.data\/codec-server-token: the file cannot be read \(ENOENT\)\. Set TEMPORAL_CODEC_AUTH/);
+    // What a CLI started in `dir` with this environment sends.
+    const authorization = (env: NodeJS.ProcessEnv) => {
+      const config = cliConfigFrom(env, dir);
+      return codecAuthorization(config.codec, config.secrets);
+    };
+    assert.equal(await authorization({ G2P_ONBOARD_CODEC_SERVER_TOKEN: 'file:token' }), `Bearer ${TOKEN}`);
+    assert.equal(await authorization({ TEMPORAL_CODEC_AUTH: 'Bearer abc', G2P_ONBOARD_CODEC_SERVER_TOKEN: 'file:token' }), 'Bearer abc');
+    await assert.rejects(authorization({}), /no codec server token for this client: G2P_ONBOARD_CODEC_SERVER_TOKEN=file:\.data\/codec-server-token: the file cannot be read \(ENOENT\)\. Set TEMPORAL_CODEC_AUTH/);
     const [answer] = await workerCodec.encode([converter.toPayload('x')]);
-    const fromEnv = remoteCodecFromEnv('default', { TEMPORAL_CODEC_ENDPOINT: `${server.url}/`, G2P_ONBOARD_CODEC_SERVER_TOKEN: 'file:token' }, dir);
+    const config = cliConfigFrom({ TEMPORAL_CODEC_ENDPOINT: `${server.url}/`, G2P_ONBOARD_CODEC_SERVER_TOKEN: 'file:token' }, dir);
+    const fromEnv = remoteCodecFor('default', config.codec, config.secrets);
     assert.equal(converter.fromPayload((await fromEnv.decode([answer!]))[0]!), 'x');
   });
 
   test('a codec server on another machine is reached over https only', () => {
-    assert.throws(() => remoteCodecFromEnv('default', { TEMPORAL_CODEC_ENDPOINT: 'http://codec.example.org' }), /TEMPORAL_CODEC_ENDPOINT=http:\/\/codec\.example\.org: a codec server on another machine must be reached over https/);
-    assert.doesNotThrow(() => remoteCodecFromEnv('default', { TEMPORAL_CODEC_ENDPOINT: 'https://codec.example.org' }));
+    assert.throws(() => cliConfigFrom({ TEMPORAL_CODEC_ENDPOINT: 'http://codec.example.org' }), /TEMPORAL_CODEC_ENDPOINT="http:\/\/codec\.example\.org": a codec server on another machine must be reached over https/);
+    assert.equal(cliConfigFrom({ TEMPORAL_CODEC_ENDPOINT: 'https://codec.example.org/' }).codec.endpoint, 'https://codec.example.org');
   });
 });

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectClient, loadConnectionConfig, temporalUiUrl } from '../../src/temporal/connection.js';
+import { cliConfigFrom } from '../../src/config/cli.js';
 import { claimPort } from '../../scripts/temporal/dev-server.js';
 
 test('with no configuration at all the local dev server is used: localhost:7233, namespace default, no TLS', () => {
@@ -53,13 +54,13 @@ test('a TOML profile selected by TEMPORAL_PROFILE is used, environment variables
   }
 });
 
-test('UI links point at the run history, encode ids, and follow TEMPORAL_UI_URL', () => {
+test('UI links point at the run history, encode ids, and follow the UI address given (TEMPORAL_UI_URL)', () => {
   assert.equal(
-    temporalUiUrl('default', 'onboard-dep/1', 'run-1', {}),
+    temporalUiUrl('default', 'onboard-dep/1', 'run-1'),
     'http://localhost:8233/namespaces/default/workflows/onboard-dep%2F1/run-1/history',
   );
   assert.equal(
-    temporalUiUrl('ns.acct', 'onboard-x', undefined, { TEMPORAL_UI_URL: 'https://cloud.temporal.io/' }),
+    temporalUiUrl('ns.acct', 'onboard-x', undefined, cliConfigFrom({ TEMPORAL_UI_URL: 'https://cloud.temporal.io/' }).uiUrl),
     'https://cloud.temporal.io/namespaces/ns.acct/workflows/onboard-x',
   );
 });

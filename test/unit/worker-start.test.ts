@@ -33,7 +33,7 @@ const policyIn = async (mode = 0o600) => {
 test('NODE_TLS_REJECT_UNAUTHORIZED=0 stops the worker at start, naming the variable', async () => {
   const res = await startWorker({ NODE_TLS_REJECT_UNAUTHORIZED: '0', G2P_ONBOARD_POLICY: await policyIn() });
   assert.equal(res.code, 1);
-  assert.match(res.stderr, /NODE_TLS_REJECT_UNAUTHORIZED=0 turns certificate checks off.*refuses to start/);
+  assert.match(res.stderr, /NODE_TLS_REJECT_UNAUTHORIZED="0": turns certificate checks off.*refuses to start/);
 });
 
 test('without a worker policy the worker does not start, and says which file it looked for and how to name one', async () => {

@@ -1,0 +1,314 @@
+// The table of g2p-onboard's commands: verbs per role — staff start and watch runs, approvers
+// decide, ops retry, abort and inspect. Each is one entry of COMMANDS, its options drawn from
+// shared sets (who acts, which run, output format) so they mean the same on every verb; parsing,
+// usage and help are derived from the table (command-table.ts), and app.ts runs it. Payloads are
+// encoded and decoded by the codec server with the user's own token: the CLI holds no key ring.
+import type { Client } from '@temporalio/client';
+import { connectClient, temporalUiUrl, loadConnectionConfig } from '../temporal/connection.js';
+import { remoteCodecFor } from '../security/remote-codec.js';
+import { OnboardingApprover, OnboardingDeploymentId, OnboardingStep } from '../workflows/search-attributes.js';
+import { ONBOARDING_WORKFLOW_TYPE, statusQuery, type StatusView } from '../workflows/messages.js';
+import type { CliConfig } from '../config/cli.js';
+import { renderResult, renderStatus, renderStep } from './render.js';
+import { abortRun, describeRun, retryRun, startOnboarding, watchRun, workflowIdFor } from './runs.js';
+import { UsageError, type CommandSpec, type OptionSet, type Positional, type Values } from './command-table.js';
+import type { Signer } from '../approvals/sign.js';
+
+export const PROGRAM = 'g2p-onboard';
+
+/** Exit codes scripts can rely on. */
+export const EXIT = { ok: 0, failed: 1, invalidInput: 2, refused: 3, notFound: 4 } as const;
+
+export interface Context {
+  values: Values;
+  positionals: string[];
+  config: CliConfig;
+}
+
+// Spec parsing (zod, yaml, key handling), signing and audit verification load only for the
+// commands that need them: `status` and `list` stay quick to start.
+async function loadSpecFile(file: string) {
+  return (await import('../spec/load.js')).loadSpecFile(file);
+}
+
+// The shared option sets and arguments.
+
+/** Every command: human text by default, JSON for scripts. */
+const OUTPUT: OptionSet = { output: { type: 'string', short: 'o', choices: ['text', 'json'], default: 'text', description: 'text for people, json for scripts' } };
+/** Who acts, proven: a person of the worker's identity registry and their private key. */
+const IDENTITY: OptionSet = {
+  as: { type: 'string', value: '<name>', required: true, description: 'who you are, as the worker\'s identity registry names you (else $G2P_ONBOARD_USER)' },
+  key: { type: 'string', short: 'k', value: '<file|env:NAME>', required: true, description: 'your private key: a file, or env:NAME (else $G2P_ONBOARD_KEY); never the key itself' },
+};
+const COMMENT: OptionSet = { comment: { type: 'string', short: 'm', value: '<text>', description: 'why, recorded in the audit trail' } };
+const REQUIRED_COMMENT: OptionSet = { comment: { ...COMMENT.comment!, required: true } };
+/** One way to name a run everywhere: its deployment id or its workflow id. */
+const RUN: Positional = { name: 'deploymentId|workflowId', description: 'the run: its deployment id, or the workflow id onboard-<deploymentId>' };
+const SPEC: Positional = { name: 'spec.yaml', description: 'the deployment spec (README, "The deployment spec")' };
+
+/** The workflow id the run reference names. */
+const runOf = (positionals: string[]) => workflowIdFor(positionals[0]!);
+const json = (v: Values) => v.output === 'json';
+const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+
+/** G2P_ONBOARD_KEY belongs to G2P_ONBOARD_USER: someone acting `--as` another name gives that person's `--key`. */
+function envKeyFor(config: CliConfig, name: string | undefined): string | undefined {
+  return name !== undefined && name === (config.user ?? name) ? config.key : undefined;
+}
+
+async function signer({ values, config }: Context, verb: string, role: string): Promise<Signer> {
+  const name = (values.as as string | undefined) ?? config.user;
+  const keyRef = (values.key as string | undefined) ?? envKeyFor(config, name);
+  if (!name) throw new UsageError(`${verb} needs --as <name> (or G2P_ONBOARD_USER): ${role} listed in the worker's identity registry`);
+  if (!keyRef) throw new UsageError(`${verb} needs --key <private key file|env:NAME> (or G2P_ONBOARD_KEY): the workflow verifies who signed it`);
+  const { loadSigner } = await import('./decide.js');
+  return loadSigner(name, keyRef, config.secrets.env);
+}
+
+async function withClient<T>(config: CliConfig, body: (c: Client) => Promise<T>): Promise<T> {
+  const codec = remoteCodecFor(loadConnectionConfig().namespace, config.codec, config.secrets);
+  const c = await connectClient({ client: { dataConverter: { payloadCodecs: [codec] } } });
+  try {
+    return await body(c);
+  } finally {
+    await c.connection.close();
+  }
+}
+
+export const COMMANDS: readonly CommandSpec<Context>[] = [
+  {
+    name: 'validate',
+    role: 'staff',
+    summary: "check a deployment spec offline and list every problem, including what the worker's policy would refuse",
+    positionals: [SPEC],
+    options: [{ policy: { type: 'string', value: '<worker-policy.yaml>', description: 'the worker policy to check hosts and secret names against (else $G2P_ONBOARD_POLICY)' } }, OUTPUT],
+    async run({ values, positionals, config }) {
+      const file = positionals[0]!;
+      const spec = await loadSpecFile(file);
+      // The worker's policy when one is at hand: hosts and variable names too.
+      const policyPath = (values.policy as string | undefined) ?? config.policyFile;
+      const { loadWorkerPolicy } = await import('../security/worker-policy.js');
+      let policy;
+      try {
+        policy = policyPath ? loadWorkerPolicy(policyPath, { forChecksOnly: true }) : undefined;
+      } catch (err) {
+        console.error(`${PROGRAM} validate: ${(err as Error).message}`);
+        return EXIT.invalidInput;
+      }
+      const { specRefusals } = await import('../security/spec-admission.js');
+      const refusals = specRefusals(spec, policy);
+      if (refusals.length) {
+        const { locateProblems, SpecError } = await import('../spec/load.js');
+        throw new SpecError(file, await locateProblems(file, refusals));
+      }
+      const checked = policy ? `checked against the worker policy ${policy.source}` : 'no worker policy given (--policy): hosts and variable prefixes not checked';
+      if (json(values)) print({ valid: true, deploymentId: spec.deploymentId, policy: policy?.source ?? null });
+      else console.log(`${file}: valid (deployment ${spec.deploymentId}; ${checked})`);
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'start',
+    role: 'staff',
+    summary: 'start the onboarding of the deployment a spec describes',
+    positionals: [SPEC],
+    options: [IDENTITY, { wait: { type: 'boolean', short: 'w', description: 'follow the run to its end; exit 1 unless it completes' } }, OUTPUT],
+    async run(context) {
+      const { values, positionals, config } = context;
+      const spec = await loadSpecFile(positionals[0]!);
+      const initiator = await signer(context, 'start', 'an initiator');
+      return withClient(config, async (c) => {
+        const handle = await startOnboarding(c, spec, initiator);
+        const link = temporalUiUrl(c.options.namespace, handle.workflowId, undefined, config.uiUrl);
+        if (!values.wait) {
+          if (json(values)) print({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId, ui: link });
+          else console.log(`started ${handle.workflowId}\n  follow:      ${PROGRAM} status ${spec.deploymentId}\n  Temporal UI: ${link}`);
+          return EXIT.ok;
+        }
+        if (!json(values)) console.log(`started ${handle.workflowId} — ${link}`);
+        const result = await watchRun(handle, json(values) ? {} : progressPrinter(spec.deploymentId));
+        if (json(values)) print(result);
+        else console.log(`\n${renderResult(result, link)}`);
+        return result.outcome === 'completed' ? EXIT.ok : EXIT.failed;
+      });
+    },
+  },
+  {
+    name: 'status',
+    role: 'anyone',
+    summary: "show a run's phase, steps with timings, pending approval and last error",
+    positionals: [RUN],
+    options: [OUTPUT],
+    async run({ values, positionals, config }) {
+      return withClient(config, async (c) => {
+        const handle = c.workflow.getHandle(runOf(positionals));
+        const [status, { pmsWatch, builds }] = await Promise.all([handle.query(statusQuery), describeRun(handle)]);
+        if (json(values)) print({ ...status, ...(status.pendingApproval && pmsWatch ? { pmsWatch } : {}), builds });
+        else console.log(renderStatus(status, status.pendingApproval ? pmsWatch : undefined, builds));
+        return EXIT.ok;
+      });
+    },
+  },
+  {
+    name: 'watch',
+    role: 'anyone',
+    summary: 'follow a run until it ends, printing each step as it finishes; exit 1 unless it completes',
+    positionals: [RUN],
+    options: [OUTPUT],
+    async run({ values, positionals, config }) {
+      return withClient(config, async (c) => {
+        const handle = c.workflow.getHandle(runOf(positionals));
+        // JSON: the result alone, once the run ends.
+        const result = await watchRun(handle, json(values) ? {} : progressPrinter(positionals[0]!));
+        if (json(values)) print(result);
+        else console.log(`\n${renderResult(result, temporalUiUrl(c.options.namespace, handle.workflowId, undefined, config.uiUrl))}`);
+        return result.outcome === 'completed' ? EXIT.ok : EXIT.failed;
+      });
+    },
+  },
+  {
+    name: 'list',
+    role: 'anyone',
+    summary: 'list onboarding runs (newest first)',
+    positionals: [],
+    options: [
+      {
+        deployment: { type: 'string', value: '<deploymentId>', description: "that deployment's runs only" },
+        'pending-approval': { type: 'boolean', description: 'runs waiting for an approval only' },
+        approver: { type: 'string', value: '<name>', description: 'runs that approver decided on or is asked for' },
+      },
+      OUTPUT,
+    ],
+    async run({ values, config }) {
+      return withClient(config, async (c) => {
+        let query = `WorkflowType = '${ONBOARDING_WORKFLOW_TYPE}'`;
+        const quoted = (v: unknown) => `'${String(v).replaceAll("'", '')}'`;
+        if (values.deployment) query += ` AND ${OnboardingDeploymentId.name} = ${quoted(values.deployment)}`;
+        if (values['pending-approval']) query += ` AND ${OnboardingStep.name} = 'awaitApproval' AND ExecutionStatus = 'Running'`;
+        if (values.approver) query += ` AND ${OnboardingApprover.name} = ${quoted(values.approver)}`;
+        const rows = [];
+        for await (const wf of c.workflow.list({ query })) {
+          rows.push({ workflowId: wf.workflowId, runId: wf.runId, status: wf.status.name, startTime: wf.startTime.toISOString(), closeTime: wf.closeTime?.toISOString() });
+          if (rows.length >= 200) break;
+        }
+        if (json(values)) print(rows);
+        else if (rows.length === 0) console.log('no onboarding runs');
+        else for (const r of rows) console.log(`${r.workflowId.padEnd(40)} ${r.status.padEnd(11)} started ${r.startTime}${r.closeTime ? `  closed ${r.closeTime}` : ''}`);
+        return EXIT.ok;
+      });
+    },
+  },
+  decisionCommand('approve'),
+  decisionCommand('reject'),
+  {
+    name: 'retry',
+    role: 'ops',
+    summary: 'resume a blocked run from the step that failed (after fixing the cause)',
+    positionals: [RUN],
+    options: [IDENTITY, { spec: { type: 'string', value: '<fixed.yaml>', description: 'a corrected spec, validated first (it may not change deploymentId, approval or the partner ids)' } }, COMMENT, OUTPUT],
+    async run(context) {
+      const { values, positionals, config } = context;
+      // A corrected spec is validated here first: a bad one is refused before the run sees it.
+      const spec = values.spec ? await loadSpecFile(String(values.spec)) : undefined;
+      const operator = await signer(context, 'retry', 'an operator');
+      return withClient(config, async (c) => {
+        const handle = c.workflow.getHandle(runOf(positionals));
+        const status = await retryRun(handle, operator, { comment: values.comment as string | undefined, spec });
+        if (json(values)) print({ workflowId: handle.workflowId, resumedStep: status.currentStep ?? null, by: operator.name, correctedSpec: (values.spec as string | undefined) ?? null });
+        else console.log(`${handle.workflowId}: ${status.currentStep ?? 'run'} resumed by ${operator.name}${spec ? ` with the corrected spec from ${values.spec}` : ''}`);
+        return EXIT.ok;
+      });
+    },
+  },
+  {
+    name: 'abort',
+    role: 'ops',
+    summary: 'end a blocked run (recorded with who and why)',
+    positionals: [RUN],
+    options: [IDENTITY, REQUIRED_COMMENT, OUTPUT],
+    async run(context) {
+      const { values, positionals, config } = context;
+      if (!values.comment) throw new UsageError('abort needs --comment "why"');
+      const operator = await signer(context, 'abort', 'an operator');
+      return withClient(config, async (c) => {
+        const handle = c.workflow.getHandle(runOf(positionals));
+        await abortRun(handle, operator, values.comment as string);
+        if (json(values)) print({ workflowId: handle.workflowId, aborted: true, by: operator.name });
+        else console.log(`${handle.workflowId}: aborted by ${operator.name}`);
+        return EXIT.ok;
+      });
+    },
+  },
+  {
+    name: 'audit',
+    role: 'ops and auditors',
+    summary: "export a run's audit trail: steps, signed decisions, refusals, retries and aborts with who and when; exit 1 if --verify finds a bad signature",
+    positionals: [RUN],
+    options: [
+      { verify: { type: 'boolean', description: 're-check every signature with the key recorded when it was accepted' } },
+      { output: { ...OUTPUT.output!, choices: ['text', 'json', 'md'], description: 'text for people, json for scripts, md for a report' } },
+      { format: { type: 'string', short: 'f', choices: ['text', 'json', 'md'], description: 'the same as --output', deprecatedFor: 'output' } },
+    ],
+    async run({ values, positionals, config }) {
+      if (values.format !== undefined) console.error(`${PROGRAM} audit: --format is deprecated; use --output ${String(values.format)}`);
+      const output = String(values.format ?? values.output);
+      return withClient(config, async (c) => {
+        const { loadAudit, renderAuditMarkdown, renderAuditText } = await import('./audit.js');
+        const audit = await loadAudit(c, runOf(positionals), Boolean(values.verify));
+        if (output === 'json') print(audit);
+        else console.log(output === 'md' ? renderAuditMarkdown(audit) : renderAuditText(audit));
+        return audit.entries.some((e) => e.verified === false) ? EXIT.failed : EXIT.ok;
+      });
+    },
+  },
+];
+
+function decisionCommand(decision: 'approve' | 'reject'): CommandSpec<Context> {
+  return {
+    name: decision,
+    role: 'Partner Admins',
+    summary: decision === 'approve' ? "approve a run's pending Partner Admin approval (signed with your key)" : "reject a run's pending approval (ends the run; signed with your key)",
+    positionals: [RUN],
+    options: [
+      {
+        as: { ...IDENTITY.as!, description: "who you are: an approver the spec's approval.approvers names" },
+        key: { ...IDENTITY.key!, description: 'your private key: a file, or env:NAME (else $G2P_ONBOARD_APPROVER_KEY, or $G2P_ONBOARD_KEY when --as is $G2P_ONBOARD_USER)' },
+      },
+      decision === 'reject' ? REQUIRED_COMMENT : COMMENT,
+      OUTPUT,
+    ],
+    async run({ values, positionals, config }) {
+      if (!values.as) throw new UsageError(`${decision} needs --as <approver> (a name listed in the spec's approval.approvers)`);
+      const keyRef = (values.key as string | undefined) ?? config.approverKey ?? envKeyFor(config, values.as as string);
+      if (!keyRef) throw new UsageError(`${decision} needs --key <private key file> (or env:NAME, or G2P_ONBOARD_APPROVER_KEY): decisions are signed`);
+      if (decision === 'reject' && !values.comment) throw new UsageError('reject needs --comment "why"');
+      const { decide, loadSigner } = await import('./decide.js');
+      const approver = await loadSigner(values.as as string, keyRef, config.secrets.env);
+      return withClient(config, async (c) => {
+        const workflowId = runOf(positionals);
+        const record = await decide(c, workflowId, decision, approver, values.comment as string | undefined);
+        if (json(values)) print({ workflowId, ...record });
+        else console.log(`${workflowId}: ${decision === 'approve' ? 'approved' : 'rejected'} by ${record.approver} at ${record.at} (signed decision recorded)`);
+        return EXIT.ok;
+      });
+    },
+  };
+}
+
+function progressPrinter(deploymentId: string) {
+  return {
+    onStep: (name: string, status: StatusView) => {
+      const step = status.steps.find((s) => s.name === name);
+      if (step) console.log(renderStep(step));
+    },
+    onApprovalPending: (status: StatusView) => {
+      const p = status.pendingApproval!;
+      console.log(`  … waiting for ${p.required} approval(s) from ${p.awaiting.join(', ')} (deadline ${p.deadline})\n    ${PROGRAM} approve ${deploymentId} --as <approver> --key <private key file>`);
+    },
+    onBlocked: (status: StatusView) => {
+      const e = status.lastError!;
+      console.log(`  ✖ BLOCKED at ${e.step}: ${e.type}${e.code ? ` ${e.code}` : ''} — ${e.message}\n    what to do: ${e.hint}\n    then: ${PROGRAM} retry ${deploymentId}  |  ${PROGRAM} abort ${deploymentId} --comment "why"`);
+    },
+  };
+}
+

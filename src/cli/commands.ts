@@ -3,21 +3,21 @@
 // shared sets (who acts, which run, output format) so they mean the same on every verb; parsing,
 // usage and help are derived from the table (command-table.ts), and app.ts runs it. Payloads are
 // encoded and decoded by the codec server with the user's own token: the CLI holds no key ring.
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { connectClient, temporalUiUrl, loadConnectionConfig } from '../temporal/connection.js';
 import { remoteCodecFor } from '../security/remote-codec.js';
-import { OnboardingApprover, OnboardingDeploymentId, OnboardingStep } from '../workflows/search-attributes.js';
-import { ONBOARDING_WORKFLOW_TYPE, statusQuery, type StatusView } from '../workflows/messages.js';
+import { OnboardingApprover, OnboardingDeploymentId, OnboardingOutcome, OnboardingStep } from '../workflows/search-attributes.js';
+import { ONBOARDING_WORKFLOW_TYPE, statusQuery, type OnboardingResult, type OnboardingWorkflow, type StatusView } from '../workflows/messages.js';
 import type { CliConfig } from '../config/cli.js';
 import { renderResult, renderStatus, renderStep } from './render.js';
-import { abortRun, describeRun, retryRun, startOnboarding, watchRun, workflowIdFor } from './runs.js';
+import { abortRun, describeRun, retryRun, RunBlocked, startOnboarding, watchRun, workflowIdFor } from './runs.js';
 import { UsageError, type CommandSpec, type OptionSet, type Positional, type Values } from './command-table.js';
 import type { Signer } from '../approvals/sign.js';
 
 export const PROGRAM = 'g2p-onboard';
 
 /** Exit codes scripts can rely on. */
-export const EXIT = { ok: 0, failed: 1, invalidInput: 2, refused: 3, notFound: 4 } as const;
+export const EXIT = { ok: 0, failed: 1, invalidInput: 2, refused: 3, notFound: 4, blocked: 5 } as const;
 
 export interface Context {
   values: Values;
@@ -126,7 +126,8 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
           return EXIT.ok;
         }
         if (!json(values)) console.log(`started ${handle.workflowId} — ${link}`);
-        const result = await watchRun(handle, json(values) ? {} : progressPrinter(spec.deploymentId));
+        const result = await followRun(handle, values, spec.deploymentId);
+        if (result === 'blocked') return EXIT.blocked;
         if (json(values)) print(result);
         else console.log(`\n${renderResult(result, link)}`);
         return result.outcome === 'completed' ? EXIT.ok : EXIT.failed;
@@ -152,14 +153,15 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
   {
     name: 'watch',
     role: 'anyone',
-    summary: 'follow a run until it ends, printing each step as it finishes; exit 1 unless it completes',
+    summary: 'follow a run until it ends, printing each step as it finishes; exit 1 unless it completes, 5 when it is blocked',
     positionals: [RUN],
-    options: [OUTPUT],
+    options: [{ follow: { type: 'boolean', description: 'keep following a blocked run until someone retries or aborts it (default: stop with exit 5 and what to do)' } }, OUTPUT],
     async run({ values, positionals, config }) {
       return withClient(config, async (c) => {
-        const handle = c.workflow.getHandle(runOf(positionals));
-        // JSON: the result alone, once the run ends.
-        const result = await watchRun(handle, json(values) ? {} : progressPrinter(positionals[0]!));
+        const handle = c.workflow.getHandle<OnboardingWorkflow>(runOf(positionals));
+        // JSON: the result alone, once the run ends (or the status, when it stops at a blocked run).
+        const result = await followRun(handle, values, positionals[0]!);
+        if (result === 'blocked') return EXIT.blocked;
         if (json(values)) print(result);
         else console.log(`\n${renderResult(result, temporalUiUrl(c.options.namespace, handle.workflowId, undefined, config.uiUrl))}`);
         return result.outcome === 'completed' ? EXIT.ok : EXIT.failed;
@@ -188,12 +190,16 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
         if (values.approver) query += ` AND ${OnboardingApprover.name} = ${quoted(values.approver)}`;
         const rows = [];
         for await (const wf of c.workflow.list({ query })) {
-          rows.push({ workflowId: wf.workflowId, runId: wf.runId, status: wf.status.name, startTime: wf.startTime.toISOString(), closeTime: wf.closeTime?.toISOString() });
+          // Temporal says COMPLETED for every way a run ends; the outcome attribute tells them apart.
+          const outcome = wf.typedSearchAttributes.get(OnboardingOutcome);
+          const step = wf.typedSearchAttributes.get(OnboardingStep);
+          const state = wf.status.name === 'RUNNING' ? `running${step ? ` (${step})` : ''}` : (outcome ?? wf.status.name.toLowerCase());
+          rows.push({ workflowId: wf.workflowId, runId: wf.runId, state, status: wf.status.name, outcome, startTime: wf.startTime.toISOString(), closeTime: wf.closeTime?.toISOString() });
           if (rows.length >= 200) break;
         }
         if (json(values)) print(rows);
         else if (rows.length === 0) console.log('no onboarding runs');
-        else for (const r of rows) console.log(`${r.workflowId.padEnd(40)} ${r.status.padEnd(11)} started ${r.startTime}${r.closeTime ? `  closed ${r.closeTime}` : ''}`);
+        else for (const r of rows) console.log(`${r.workflowId.padEnd(40)} ${r.state.padEnd(28)} started ${r.startTime}${r.closeTime ? `  closed ${r.closeTime}` : ''}`);
         return EXIT.ok;
       });
     },
@@ -293,6 +299,19 @@ function decisionCommand(decision: 'approve' | 'reject'): CommandSpec<Context> {
       });
     },
   };
+}
+
+/** Follows a run for `watch` and `start --wait`; 'blocked' when it stopped at a blocked run (unless --follow). */
+async function followRun(handle: WorkflowHandle<OnboardingWorkflow>, values: Values, deploymentId: string): Promise<OnboardingResult | 'blocked'> {
+  const stopWhenBlocked = !values.follow;
+  try {
+    return await watchRun(handle, json(values) ? { stopWhenBlocked } : { ...progressPrinter(deploymentId), stopWhenBlocked });
+  } catch (err) {
+    if (!(err instanceof RunBlocked)) throw err;
+    if (json(values)) print(err.status);
+    else console.log(`  (stopped following: the run waits for ops; \`g2p-onboard watch ${deploymentId} --follow\` keeps following)`);
+    return 'blocked';
+  }
 }
 
 function progressPrinter(deploymentId: string) {

@@ -117,6 +117,16 @@ export interface WatchCallbacks {
   onStep?(step: StepName, status: StatusView): void;
   onApprovalPending?(status: StatusView): void;
   onBlocked?(status: StatusView): void;
+  /** Stop following once the run is blocked (watchRun then throws RunBlocked): a person must act first. */
+  stopWhenBlocked?: boolean;
+}
+
+/** A followed run is blocked: nothing happens until ops retry or abort it. */
+export class RunBlocked extends Error {
+  override name = 'RunBlocked';
+  constructor(readonly status: StatusView) {
+    super(`${status.workflowId} is blocked at ${status.lastError?.step ?? 'a step'}: ${status.lastError?.hint ?? 'retry or abort it'}`);
+  }
 }
 
 /** Follows a run, reporting each finished step, until it closes; returns its result. */
@@ -144,10 +154,17 @@ export async function watchRun(handle: WorkflowHandle<OnboardingWorkflow>, cb: W
     }
   };
   while (!done) {
+    let status: StatusView | undefined;
     try {
-      report(await handle.query(statusQuery));
+      status = await handle.query(statusQuery);
+      report(status);
     } catch {
       // The run may close between checks; the result below tells how.
+    }
+    if (cb.stopWhenBlocked && status?.phase === 'blocked') {
+      // The long-poll for the result ends when the connection closes: nobody waits for it now.
+      result.catch(() => undefined);
+      throw new RunBlocked(status);
     }
     await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, pollMs))]);
   }

@@ -221,8 +221,8 @@ test('a user starts, is refused a second start, approves and watches a run to co
 
   assert.ok(await listed('--approver', 'alice'), 'list --approver alice finds the run she approved');
   const list = await cli('list', '--output', 'json');
-  const rows = JSON.parse(list.stdout) as { workflowId: string; status: string }[];
-  assert.ok(rows.some((r) => r.workflowId === 'onboard-e2e' && r.status === 'COMPLETED'));
+  const rows = JSON.parse(list.stdout) as { workflowId: string; status: string; state: string }[];
+  assert.ok(rows.some((r) => r.workflowId === 'onboard-e2e' && r.status === 'COMPLETED' && r.state === 'completed'));
 });
 
 // History holds failure messages encrypted (test/workflow/secrets.test.ts); status must still show the real one.
@@ -246,9 +246,26 @@ test('a blocked run shows its real error in status', async () => {
   assert.match(text.stdout, /BLOCKED at verifyPrerequisites: SecretUnavailable/);
   assert.ok(text.stdout.includes(missingRef), text.stdout);
   assert.doesNotMatch(text.stdout, /Encoded failure/);
+  // watch stops at a blocked run with exit 5 and what to do, instead of waiting silently.
+  const watched = await cli('watch', 'e2e-blocked');
+  assert.equal(watched.code, 5, watched.stderr);
+  assert.match(watched.stdout, /BLOCKED at verifyPrerequisites[\s\S]*what to do[\s\S]*--follow/);
 
   const aborted = await cli('abort', 'e2e-blocked', '--as', 'ops-e2e', '--key', join(dir, 'ops-e2e.pem'), '--comment', 'e2e done');
   assert.equal(aborted.code, 0, aborted.stderr);
+  // Told apart from a completed onboarding in `list`, and no longer advised to retry or abort.
+  let state: string | undefined;
+  for (let i = 0; i < 50 && state !== 'aborted'; i++) {
+    const rows = JSON.parse((await cli('list', '--deployment', 'e2e-blocked', '--output', 'json')).stdout) as { state: string }[];
+    state = rows[0]?.state;
+    if (state !== 'aborted') await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal(state, 'aborted');
+  const after = await cli('status', 'e2e-blocked');
+  assert.doesNotMatch(after.stdout, /g2p-onboard retry/);
+  const again = await cli('abort', 'e2e-blocked', '--as', 'ops-e2e', '--key', join(dir, 'ops-e2e.pem'), '--comment', 'again');
+  assert.equal(again.code, 3, again.stderr);
+  assert.match(again.stderr, /has ended \(aborted\)/);
 });
 
 test('an unknown run is reported with exit code 4', async () => {

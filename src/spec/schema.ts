@@ -105,7 +105,7 @@ const partnerCommon = {
     .string()
     .min(1)
     .max(16, { message: 'must be at most 16 characters (PMS_PRT_013)' })
-    .refine((v) => PHONE_NUMBER.test(v) && (v.match(/\d/g)?.length ?? 0) >= 5, {
+    .refine((v) => PHONE_NUMBER.test(v) && (v.match(/\d/g)?.length ?? 0) >= 3, {
       message: 'must be a phone number: digits, optionally a leading + and spaces or dashes, e.g. "+4930123456" (in quotes)',
     }),
   email: z

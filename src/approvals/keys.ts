@@ -1,8 +1,9 @@
 // Approver keys as people have them — a JWK, a PEM public key, an OpenSSH `ssh-ed25519` line —
-// normalised to the JWK the workflow verifies with (Ed25519 or P-256). Runs on the CLI side
-// when a spec is loaded; the workflow only ever sees JWKs.
+// normalised to the JWK the workflow verifies with (Ed25519 or P-256). Runs where the worker
+// reads its identity registry; the workflow only ever sees JWKs.
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import type { ApproverJwk } from './decision.js';
+import { privateKeyKind, ROTATE_EXPOSED_KEY } from './private-key.js';
 
 export class ApproverKeyError extends Error {}
 
@@ -29,22 +30,38 @@ function fromOpenSshPublic(line: string): ApproverJwk {
   return { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') };
 }
 
-/** JWK object, PEM text or OpenSSH line → the JWK the workflow verifies decisions with. */
+/**
+ * JWK object, PEM text or OpenSSH line → the JWK the workflow verifies decisions with.
+ * Private key material is refused, never reduced to its public half: it has been exposed.
+ */
 export function normaliseApproverKey(value: unknown): ApproverJwk {
+  const kind = privateKeyKind(value);
+  if (kind) throw new ApproverKeyError(`this is ${kind}, not a public key: ${ROTATE_EXPOSED_KEY}`);
   try {
     if (typeof value === 'string') {
       if (value.trim().startsWith('ssh-')) return fromOpenSshPublic(value);
       return toApproverJwk(createPublicKey(value));
     }
-    if (value && typeof value === 'object') {
-      const { d: _private, ...publicPart } = value as Record<string, unknown>;
-      return toApproverJwk(createPublicKey({ key: publicPart as never, format: 'jwk' }));
-    }
+    if (value && typeof value === 'object') return toApproverJwk(createPublicKey({ key: value as never, format: 'jwk' }));
   } catch (err) {
     if (err instanceof ApproverKeyError) throw err;
-    throw new ApproverKeyError(`not a public key: ${(err as Error).message}`);
+    throw new ApproverKeyError(`not a public key we can read (${plainKeyError(value)}); give an ssh-ed25519 line (the .pub file), a PEM "BEGIN PUBLIC KEY" block or a public JWK`);
   }
   throw new ApproverKeyError('give a JWK object, a PEM public key or an ssh-ed25519 line');
+}
+
+/** What went wrong, in words: OpenSSL's decoder codes ("error:1E08010C:DECODER routines::unsupported") say nothing to a person. */
+function plainKeyError(value: unknown): string {
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (text.includes('BEGIN CERTIFICATE')) return 'it is a certificate; give the public key itself: openssl x509 -pubkey -noout -in cert.pem';
+    if (!text.startsWith('-----BEGIN')) return 'it is neither a PEM block nor an ssh- line';
+    if (!/-----END [A-Z0-9 ]+-----\s*$/.test(text)) return 'the PEM block is cut short: copy it through its -----END …----- line';
+    return 'the PEM block is damaged or of an unsupported kind';
+  }
+  const jwk = value as Record<string, unknown>;
+  if (typeof jwk.kty !== 'string') return 'the JWK has no "kty"';
+  return `the JWK (kty ${jwk.kty}) lacks or garbles its public members (x${jwk.kty === 'EC' ? ', y' : ''}, crv)`;
 }
 
 /** An approver's private key from PEM (PKCS#8), a JWK JSON or an unencrypted OpenSSH ed25519 key. */

@@ -4,32 +4,48 @@
 import { z } from 'zod';
 import { durationMs } from './duration.js';
 import { DEPLOYMENT_ID_PATTERN } from './deployment-id.js';
+import { API_KEY_LABEL_MAX, defaultApiKeyLabel } from './api-key-label.js';
+import { isLoopback, urlProblem } from './urls.js';
+import { acrProblem, claimProblem } from './esignet-vocabulary.js';
+import { privateKeyKind, ROTATE_EXPOSED_KEY } from '../approvals/private-key.js';
+
+/** Said of any value that is private key material, wherever it was pasted (never repeating it). */
+const exposedKey = (input: unknown): string | undefined => {
+  const kind = privateKeyKind(input);
+  return kind ? `this is ${kind}: ${ROTATE_EXPOSED_KEY}` : undefined;
+};
 
 /** `env:NAME` or `file:path` — never a secret value. */
 export const secretRefSchema = z
   .string()
   .regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$/, {
-    message:
-      'must be a secret reference such as env:MOSIP_CLIENT_SECRET or file:./secrets/odoo-password; ' +
+    error: (issue) =>
+      `${exposedKey(issue.input) ? `${exposedKey(issue.input)}. It ` : ''}must be a secret reference such as env:MOSIP_CLIENT_SECRET or file:./secrets/odoo-password; ` +
       'never put the secret value itself in the spec',
   });
 export type SecretRef = z.infer<typeof secretRefSchema>;
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** Adds the precise reason `value` is no URL a request can go to (whitespace, port, scheme…). */
+function checkUrl(value: string, ctx: z.RefinementCtx): boolean {
+  const problem = urlProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  return problem === undefined;
+}
 
 /** An http(s) base URL; plain http is allowed on loopback only (the sandbox). */
 const baseUrl = z
   .string()
-  .url({ message: 'must be an absolute URL such as https://api.example.org' })
-  .refine(
-    (value) => {
-      // zod runs this refinement even after .url() failed: an unparsable value is reported once, above.
-      if (!URL.canParse(value)) return true;
-      const url = new URL(value);
-      return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
-    },
-    { message: 'must use https (plain http is accepted for localhost/127.0.0.1 only)' },
-  )
+  // Derived URLs (the redirect URI, the services behind the gateway) must stay within 2048.
+  .max(2000)
+  .superRefine((value, ctx) => {
+    if (!checkUrl(value, ctx)) return;
+    const url = new URL(value);
+    if (!(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url)))) {
+      ctx.addIssue({ code: 'custom', message: 'must use https (plain http is accepted for localhost/127.0.0.1 only)' });
+    } else if (url.search || url.hash) {
+      ctx.addIssue({ code: 'custom', message: 'a base URL ends with its path: remove the ?query or #fragment (paths are appended to it)' });
+    }
+  })
   .transform((value) => value.replace(/\/+$/, ''));
 
 const KEYS_NOT_IN_SPEC =
@@ -43,10 +59,16 @@ const DURATION_SHAPE = /^\d{1,9}(ms|s|m|h|d)$/;
  */
 function durationSchema(min: string, max: string) {
   return z
-    .string()
-    .regex(DURATION_SHAPE, { message: 'must be a duration such as 30s, 5m, 12h or 14d' })
-    .refine((v) => !DURATION_SHAPE.test(v) || (durationMs(v) >= durationMs(min) && durationMs(v) <= durationMs(max)), {
-      message: `must be between ${min} and ${max}`,
+    .string({ error: (issue) => (typeof issue.input === 'number' ? `needs a unit: write ${issue.input}s, ${issue.input}m, ${issue.input}h or ${issue.input}d` : undefined) })
+    .superRefine((v, ctx) => {
+      const message = !DURATION_SHAPE.test(v)
+        ? /^\s*-/.test(v)
+          ? `must be positive: a duration counts forward, e.g. ${min === '10s' ? '5m' : '30s'}`
+          : 'must be a duration such as 30s, 5m, 12h or 14d'
+        : durationMs(v) < durationMs(min) || durationMs(v) > durationMs(max)
+          ? `must be between ${min} and ${max}${durationMs(v) === 0 ? ' (zero would not wait at all)' : ''}`
+          : undefined;
+      if (message) ctx.addIssue({ code: 'custom', message });
     });
 }
 
@@ -54,18 +76,19 @@ function durationSchema(min: string, max: string) {
  * An https URL a browser or a remote system will follow (logo, redirect URIs, webhook):
  * never `javascript:`, `data:` or plain http, except plain http on loopback for the sandbox.
  */
-const webUrl = z
-  .string()
-  .max(2048)
-  .url({ message: 'must be an absolute URL' })
-  .refine(
-    (value) => {
-      if (!URL.canParse(value)) return true;
+function webUrl(httpsAdvice = 'must be an https URL (plain http only on localhost/127.0.0.1; no javascript:, data: or other schemes)') {
+  return z
+    .string()
+    .max(2048)
+    .superRefine((value, ctx) => {
+      if (!checkUrl(value, ctx)) return;
       const url = new URL(value);
-      return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
-    },
-    { message: 'must be an https URL (plain http only on localhost/127.0.0.1; no javascript:, data: or other schemes)' },
-  );
+      if (!(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url)))) ctx.addIssue({ code: 'custom', message: httpsAdvice });
+    });
+}
+
+/** PMS checks only the length (PMS_PRT_013); anything but a number is certainly no way to reach the partner. */
+const PHONE_NUMBER = /^\+?\(?\d[\d ().-]*\d$/;
 
 // PMS: partnerId ≤ 36 chars, no whitespace (PMS_PRT_052/PMS_PRT_066); contact ≤ 16 (PMS_PRT_013).
 const partnerIdSchema = z
@@ -78,7 +101,13 @@ const partnerCommon = {
   id: partnerIdSchema,
   organisation: z.string().min(1).max(128),
   address: z.string().min(1).max(2000),
-  contactNumber: z.string().min(1).max(16, { message: 'must be at most 16 characters (PMS_PRT_013)' }),
+  contactNumber: z
+    .string()
+    .min(1)
+    .max(16, { message: 'must be at most 16 characters (PMS_PRT_013)' })
+    .refine((v) => PHONE_NUMBER.test(v) && (v.match(/\d/g)?.length ?? 0) >= 3, {
+      message: 'must be a phone number: digits, optionally a leading + and spaces or dashes, e.g. "+4930123456" (in quotes)',
+    }),
   email: z
     .string()
     .max(254)
@@ -153,7 +182,13 @@ export const deploymentSpecSchema = z
           .object({
             name: z.string().min(1).default('e-Signet'),
             buttonLabel: z.string().min(1).default('Login with e-Signet'),
-            scope: z.string().min(1).default('openid profile'),
+            scope: z
+              .string()
+              .min(1)
+              .refine((v) => v.split(/\s+/).includes('openid'), {
+                message: 'must include openid (e.g. "openid profile"): e-Signet answers an authorization request without it with invalid_scope',
+              })
+              .default('openid profile'),
             tokenMap: z.string().min(1).default('sub:user_id'),
             /** Name of the g2p.id.type the registrant's e-Signet id is stored as. */
             idTypeName: z.string().min(1).optional(),
@@ -162,7 +197,10 @@ export const deploymentSpecSchema = z
               .min(1)
               .default('name:name email:email phone:phone_number birthdate:birthdate gender:gender address:address'),
             /** xml-id of the group given to users created at first login ("User types / Portal"). */
-            userGroupXmlId: z.string().regex(/^[\w]+\.[\w]+$/).default('base.group_portal'),
+            userGroupXmlId: z
+              .string()
+              .regex(/^[\w]+\.[\w]+$/, { message: 'must be an xml-id: module.name, e.g. base.group_portal' })
+              .default('base.group_portal'),
             loginAttribute: z.string().min(1).default('email'),
           })
           .strict()
@@ -178,7 +216,7 @@ export const deploymentSpecSchema = z
             policy: z.string().min(1).max(128),
             /** The partner's own login (Keycloak username = partner id): PMS issues API keys only to the partner itself. */
             password: secretRefSchema,
-            apiKeyLabel: z.string().min(1).max(32, { message: 'must be at most 32 characters (PMS stores labels of at most 36, and a re-issued key adds a suffix)' }).optional(),
+            apiKeyLabel: z.string().min(1).max(API_KEY_LABEL_MAX, { message: `must be at most ${API_KEY_LABEL_MAX} characters (PMS stores labels of at most 36, and a re-issued key adds a suffix)` }).optional(),
           })
           .strict(),
         misp: z.object(partnerCommon).strict(),
@@ -188,13 +226,15 @@ export const deploymentSpecSchema = z
     oidcClient: z
       .object({
         name: z.string().min(1).max(256),
-        logoUri: webUrl,
+        logoUri: webUrl(
+          'must be an https URL: e-Signet shows the logo on its https login page, where browsers block plain http (plain http only on localhost/127.0.0.1)',
+        ),
         claims: z
-          .array(z.string().min(1))
+          .array(z.string().min(1).superRefine((v, ctx) => vocabulary(claimProblem(v), ctx)))
           .max(30)
           .default(['birthdate', 'address', 'gender', 'name', 'phone_number', 'email', 'picture']),
         acrs: z
-          .array(z.string().min(1))
+          .array(z.string().min(1).superRefine((v, ctx) => vocabulary(acrProblem(v), ctx)))
           .min(1)
           .max(30)
           .default(['mosip:idp:acr:biometrics', 'mosip:idp:acr:generated-code']),
@@ -204,7 +244,7 @@ export const deploymentSpecSchema = z
          */
         registration: z.enum(['pms', 'esignet']).default('esignet'),
         /** Redirect URIs besides the derived `<openg2p.url>/auth_oauth/signin` (at most 5 in all). */
-        extraRedirectUris: z.array(webUrl).max(4).default([]),
+        extraRedirectUris: z.array(webUrl()).max(4).default([]),
       })
       .strict(),
     approval: z
@@ -218,15 +258,24 @@ export const deploymentSpecSchema = z
                 email: z.string().optional(),
                 // Keys live in the worker's identity registry: a spec that brought its own could
                 // name its author as the approver.
-                publicKey: z.never({ error: KEYS_NOT_IN_SPEC }).optional(),
-                publicKeyFile: z.never({ error: KEYS_NOT_IN_SPEC }).optional(),
+                publicKey: z.never({ error: keysNotInSpec }).optional(),
+                publicKeyFile: z.never({ error: keysNotInSpec }).optional(),
               })
               .strict(),
           )
           .min(1, { message: 'name at least one approver (a MOSIP Partner Admin)' })
-          .refine((list) => new Set(list.map((a) => a.name)).size === list.length, { message: 'approver names must be unique' }),
+          .superRefine((list, ctx) => {
+            // At the repeated name itself, not at the list.
+            list.forEach((a, i) => {
+              if (list.findIndex((b) => b.name === a.name) < i) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `${a.name} is named twice: approver names must be unique` });
+            });
+          }),
         /** Distinct approvals needed (N of the M approvers); any one rejection ends the run. */
-        required: z.number().int().min(1).default(1),
+        // A quoted "2" is accepted too: it is what a number looks like in many editors' JSON.
+        required: z
+          .union([z.number(), z.string().regex(/^\s*\d+\s*$/).transform(Number)], { error: 'must be a whole number such as 2' })
+          .pipe(z.number().int().min(1, { message: 'must be at least 1: one approval or more' }))
+          .default(1),
         /** How often PMS is checked for an approval given in its own portal. */
         pollInterval: durationSchema('1s', '1d').default('1m'),
         /** Reminders to the approvers while the decision is pending. */
@@ -236,7 +285,7 @@ export const deploymentSpecSchema = z
         /** The run ends as timed_out when no decision arrives by then. */
         deadline: durationSchema('1s', '365d').default('14d'),
         /** Where reminders, escalations and the timeout notice are POSTed (JSON). */
-        webhookUrl: webUrl.optional(),
+        webhookUrl: webUrl().optional(),
         /** Oldest signed decision accepted (replays of old signatures are refused). */
         maxDecisionAge: durationSchema('10s', '1h').default('5m'),
         /**
@@ -246,7 +295,10 @@ export const deploymentSpecSchema = z
         recordInPms: z.boolean().default(true),
       })
       .strict()
-      .refine((a) => a.required <= a.approvers.length, { message: 'required approvals exceed the number of approvers', path: ['required'] }),
+      .refine((a) => a.required <= a.approvers.length, { message: 'required approvals exceed the number of approvers', path: ['required'] })
+      .refine(...beforeDeadline('pollInterval', 'a decision given in the PMS portal would never be seen before the run times out'))
+      .refine(...beforeDeadline('reminderInterval', 'no reminder would ever be sent'))
+      .refine(...beforeDeadline('escalateAfter', 'the escalation would never be sent')),
     /** Optional end-to-end login check: a test identity the ID system knows. */
     verification: z
       .object({ individualId: z.string().min(1), otp: secretRefSchema })
@@ -275,7 +327,62 @@ export const deploymentSpecSchema = z
         return isObject(v) && isObject(v.esignet) && isObject(v.oidcClient);
       },
     },
+  )
+  .refine(
+    // Derived values are held to the limits of the given ones: PMS would refuse the label at the API-key step.
+    (s) => typeof s.deploymentId !== 'string' || s.partners?.auth?.apiKeyLabel !== undefined || defaultApiKeyLabel(s.deploymentId).length <= API_KEY_LABEL_MAX,
+    {
+      path: ['deploymentId'],
+      error: (issue) => {
+        const id = String((issue.input as { deploymentId?: unknown }).deploymentId);
+        return (
+          `the API-key label derived from it, ${defaultApiKeyLabel(id)}, is ${defaultApiKeyLabel(id).length} characters; PMS labels are held to ${API_KEY_LABEL_MAX}: ` +
+          'set partners.auth.apiKeyLabel, or shorten the deployment id'
+        );
+      },
+      when: (payload) => {
+        const v = payload.value as { deploymentId?: unknown; partners?: unknown } | undefined;
+        return isObject(v) && typeof v.deploymentId === 'string' && DEPLOYMENT_ID_PATTERN.test(v.deploymentId) && (v.partners === undefined || isObject(v.partners));
+      },
+    },
   );
+
+/**
+ * A wait of the approval that must end before its deadline, else it never happens. Checked
+ * alongside other problems (`when`), on whatever part of the block is readable.
+ */
+function beforeDeadline(field: 'pollInterval' | 'reminderInterval' | 'escalateAfter', otherwise: string) {
+  const spans = (a: Record<string, unknown>): [number, number] | undefined => {
+    const value = a[field];
+    const deadline = a.deadline ?? '14d';
+    if (typeof value !== 'string' || typeof deadline !== 'string' || !DURATION_SHAPE.test(value) || !DURATION_SHAPE.test(deadline)) return undefined;
+    return [durationMs(value), durationMs(deadline)];
+  };
+  const check = (a: object): boolean => {
+    const pair = spans(a as Record<string, unknown>);
+    return !pair || pair[0] < pair[1];
+  };
+  const params = {
+      path: [field] as PropertyKey[],
+      error: (issue: { input?: unknown }) => {
+        const a = issue.input as Record<string, unknown>;
+        return `${String(a[field])} is not shorter than approval.deadline (${String(a.deadline ?? '14d')}): ${otherwise}; shorten it or lengthen the deadline`;
+      },
+      when: (payload: { value: unknown }) => isObject(payload.value),
+  };
+  return [check, params] as const;
+}
+
+/** e-Signet's vocabulary check of one claim or ACR, as an issue. */
+function vocabulary(problem: string | undefined, ctx: z.RefinementCtx): void {
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+}
+
+/** Keys are never taken from a spec; private key material there is also burnt, and said so. */
+function keysNotInSpec(issue: { input?: unknown }): string {
+  const exposed = exposedKey(issue.input);
+  return exposed ? `${exposed}. Also, ${KEYS_NOT_IN_SPEC}` : KEYS_NOT_IN_SPEC;
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,5 +1,5 @@
 // Fixture approvers with real key pairs, generated once per test process.
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { normaliseApproverKey } from '../../src/approvals/keys.js';
 import type { ApproverJwk } from '../../src/approvals/decision.js';
 
@@ -16,7 +16,7 @@ export function approverPrivateKey(name: string): KeyObject {
 }
 
 export function approverPublicJwk(name: string): ApproverJwk {
-  return normaliseApproverKey(approverPrivateKey(name).export({ format: 'jwk' }));
+  return normaliseApproverKey(createPublicKey(approverPrivateKey(name)).export({ format: 'jwk' }));
 }
 
 /** A spec's approver entry: the name only (keys live in the worker's identity registry, identities.ts). */

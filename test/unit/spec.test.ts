@@ -75,7 +75,7 @@ test('misspelled fields are named, and broken YAML is reported with its line', a
   doc.oidcClient.logoUrl = doc.oidcClient.logoUri;
   delete doc.oidcClient.logoUri;
   const problems = problemsOf(stringify(doc));
-  assert.ok(problems.some((p) => p.path === 'oidcClient' && p.message.includes('logoUrl')));
+  assert.ok(problems.some((p) => p.path === 'oidcClient.logoUrl' && p.message.includes('did you mean logoUri?')));
   assert.ok(problems.some((p) => p.path === 'oidcClient.logoUri'));
   const yamlProblems = problemsOf('deploymentId: x\n  bad: [indent\n');
   assert.ok(yamlProblems[0]!.message.startsWith('not valid YAML'));

@@ -129,7 +129,11 @@ describe('the PMS path on OpenG2P 1.x (e-Signet 1.4.1, Odoo 15)', () => {
   test('a policy that is drafted or expired fails the prerequisite check, with the evidence', async () => {
     const activities = createActivities(ctx.deps);
     for (const [policy, why] of [[SEEDED_DRAFT_POLICY, /no active policy named/], [SEEDED_EXPIRED_POLICY, /expired on/]] as const) {
-      const spec = sandboxSpec(ctx.sandbox, `policy-${policy}`, (s) => (s.partners.auth.policy = policy));
+      // A long deployment id: its derived API-key label would exceed the 32 characters labels are held to, so the spec names one.
+      const spec = sandboxSpec(ctx.sandbox, `policy-${policy}`, (s) => {
+        s.partners.auth.policy = policy;
+        s.partners.auth.apiKeyLabel = 'policy-check';
+      });
       await assert.rejects(activities.verifyPrerequisites(spec), (err: Error) => {
         assert.match(err.message, /1 prerequisite check\(s\) failed: mosip\.policy: /);
         assert.match(err.message, why);

@@ -124,11 +124,6 @@ async function certificateReaderToken(spec: DeploymentSpec, secrets: SecretScope
   return secrets.remember(token);
 }
 
-/** Keymanager, logged in as the spec's certificate-reader service account. */
-export async function keymanager(spec: DeploymentSpec, secrets: SecretScope, http?: HttpOptions): Promise<KeymanagerClient> {
-  return new KeymanagerClient(mosipServiceUrls(spec.mosip).keymanager, await certificateReaderToken(spec, secrets, http), http);
-}
-
 export interface IdaCertificate extends ServedCertificate {
   /** Where it was read, for evidence and messages: `IDA's internal API at <url>` or `keymanager at <url>`. */
   servedBy: string;

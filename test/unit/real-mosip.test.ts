@@ -4,13 +4,16 @@
 // and a JWKS that is not there named for what it is.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../../src/activities/index.js';
 import { certificateFingerprint, sha256Hex } from '../../src/security/fingerprint.js';
 import { x509 } from '../../src/security/x509.js';
 import { specRefusals } from '../../src/security/spec-admission.js';
 import { parseWorkerPolicy } from '../../src/security/worker-policy.js';
-import { validateSpec } from '../../src/spec/load.js';
+import { parseSpec, validateSpec } from '../../src/spec/load.js';
+import { projectRoot } from '../../src/project-root.js';
 import { mosipServiceUrls } from '../../src/spec/derived.js';
 import { SEEDED_BASIC_POLICY } from '../../sandbox/mosip/index.js';
 import type { Sandbox } from '../../sandbox/index.js';
@@ -163,6 +166,37 @@ describe('an e-Signet without its UI front', () => {
 });
 
 describe('the spec for a real 1.2.0.1 deployment', () => {
+  test('examples/mosip-1.2.0.1.yaml, written from the README, passes verifyPrerequisites once its hosts, names and secrets are a deployment\'s', async () => {
+    const sandbox = await startTestSandbox({ esignetVersion: '1.7.0' });
+    try {
+      const c = sandbox.credentials;
+      const secrets: Record<string, string> = {
+        'file:mosip-client-secret': 'env:G2P_SECRET_MOSIP_CLIENT_SECRET', 'file:partner-admin-password': 'env:G2P_SECRET_PARTNER_ADMIN_PASSWORD',
+        'file:ida-client-secret': 'env:G2P_SECRET_IDA_CLIENT_SECRET', 'file:esignet-client-secret': 'env:G2P_SECRET_ESIGNET_CLIENT_SECRET',
+        'file:odoo-password': 'env:G2P_SECRET_ODOO_PASSWORD', 'file:auth-partner-password': 'env:G2P_SECRET_PARTNER_PASSWORD',
+      };
+      const text = (await readFile(join(projectRoot, 'examples', 'mosip-1.2.0.1.yaml'), 'utf8'))
+        .replaceAll('https://api-internal.mosip.example.org', sandbox.urls.mosip)
+        .replaceAll('https://iam.mosip.example.org', sandbox.urls.mosip)
+        .replaceAll('https://esignet.mosip.example.org', sandbox.urls.esignet)
+        .replaceAll('https://openg2p.example.org', sandbox.urls.odoo)
+        .replace(/file:[\w-]+/g, (ref) => secrets[ref] ?? ref)
+        .replace('clientId: mosip-ida-client', `clientId: ${c.idaClientId}`)
+        .replace('userName: partneradmin', `userName: ${c.partnerAdminUser}`)
+        .replace(/clientId: mosip-pms-client\n  clientSecret: env:G2P_SECRET_MOSIP/, `clientId: ${c.mosipClientId}\n  clientSecret: env:G2P_SECRET_MOSIP`)
+        .replace(/clientId: mosip-pms-client\n    clientSecret: env:G2P_SECRET_ESIGNET/, `clientId: ${c.esignetClientMgmtClientId}\n    clientSecret: env:G2P_SECRET_ESIGNET`)
+        .replace('database: openg2p', `database: ${c.odooDatabase}`)
+        .replace('login: admin', `login: ${c.odooLogin}`);
+      const spec = parseSpec(text, 'examples/mosip-1.2.0.1.yaml');
+      sandbox.addPartnerUser(spec.partners.auth.id);
+      const report = await createActivities(await testDeps(sandbox)).verifyPrerequisites(spec);
+      assert.deepEqual(report.checks.filter((check) => !check.ok), []);
+      assert.ok(report.checks.some((check) => check.name === 'mosip.idaCertificate' && /IDA's internal API/.test(check.evidence)));
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   test("defaults read the IDA certificate from IDA's internal API behind the gateway and keep the guide's claims within the policy", () => {
     const input = sandboxSpecInput({ urls: { mosip: 'https://api-internal.mosip.example.org', esignet: 'https://esignet.mosip.example.org', odoo: 'https://openg2p.example.org' }, credentials: { mosipClientId: 'mosip-pms-client', partnerAdminUser: 'partneradmin', idaClientId: 'mosip-ida-client', esignetClientMgmtClientId: 'mosip-pms-client', odooDatabase: 'openg2p', odooLogin: 'admin' } } as unknown as Sandbox, 'openg2p-real');
     const spec = validateSpec(input, 'real spec');

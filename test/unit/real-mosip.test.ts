@@ -135,6 +135,23 @@ describe('claims within the Auth policy (e-Signet path)', () => {
     assert.deepEqual(sandbox.esignet.clients.get(client.clientId)?.userClaims, ['birthdate', 'gender', 'name', 'phone_number', 'email']);
   });
 
+  test('when the policy allows none of the claims, registration blocks as ClaimsOutsidePolicy and nothing reaches e-Signet', async () => {
+    const spec = sandboxSpec(sandbox, 'claims-none', (s) => {
+      s.partners.auth.policy = SEEDED_BASIC_POLICY;
+      s.oidcClient.claims = ['picture', 'address'];
+      s.oidcClient.claimsOutsidePolicy = 'drop';
+    });
+    const activities = createActivities(await testDeps(sandbox));
+    const prerequisites = await blocked(activities.verifyPrerequisites(spec), 'PrerequisiteFailed');
+    assert.match(prerequisites, /picture, address are not allowed/);
+    // The Partner Admin narrowed the policy after the prerequisites passed: the registration itself refuses.
+    const key = await activities.generateClientKey(spec.deploymentId);
+    const before = sandbox.requests.filter((r) => r.system === 'esignet' && r.path.includes('/client-mgmt/')).length;
+    const message = await blocked(activities.registerOidcClient(spec, key.publicJwk), 'ClaimsOutsidePolicy');
+    assert.match(message, /picture \(needs face\)/);
+    assert.equal(sandbox.requests.filter((r) => r.system === 'esignet' && r.path.includes('/client-mgmt/')).length, before);
+  });
+
   test('claims the policy allows pass, and the PMS path (claims taken from the policy) is not checked against the spec', async () => {
     const allowed = await createActivities(await testDeps(sandbox)).verifyPrerequisites(sandboxSpec(sandbox, 'claims-ok'));
     assert.match(allowed.checks.find((c) => c.name === 'oidcClient.claims')!.evidence, /all 7 claims .* are allowed by the Auth policy "openg2p-auth-policy"/);

@@ -14,6 +14,9 @@ export const USAGE = `usage: npm run sandbox -- [options]
   --odoo-port N         OpenG2P / Odoo [${DEFAULT_PORTS.odoo}]
   --control-port N      control API for tests and demos [${DEFAULT_PORTS.control}]
   --esignet-version V   1.4.1 (default) or 1.7.0
+  --esignet-without-ui-front
+                        e-Signet without its UI front: discovery's jwks_uri (<domain>/.well-known/jwks.json)
+                        answers HTTP 200 with an empty body, as the bare service does
   --odoo-version N      15 (OpenG2P 1.x, default) or 17 (OpenG2P 1.2+)
   --auto-approve-ms N   demo mode: the Partner Admin approves policy mappings in the "portal" after N ms
   --partner-user ID     create a partner login (repeatable)
@@ -37,6 +40,7 @@ const FLAGS = {
   'odoo-port': { type: 'string' },
   'control-port': { type: 'string' },
   'esignet-version': { type: 'string' },
+  'esignet-without-ui-front': { type: 'boolean' },
   'odoo-version': { type: 'string' },
   'auto-approve-ms': { type: 'string' },
   'partner-user': { type: 'string', multiple: true },
@@ -87,6 +91,7 @@ const flagsSchema = z.object({
     .pipe(z.array(z.enum(FAULT_KINDS, { message: `unknown kind (${FAULT_KINDS.join(', ')})` })))
     .default(FAILING_KINDS),
   'latency-ms': wholeNumber('a whole number of milliseconds').default(0),
+  'esignet-without-ui-front': z.boolean().default(false),
   help: z.boolean().default(false),
 });
 
@@ -127,6 +132,7 @@ export function sandboxConfigFromArgs(args: string[]): SandboxConfig {
       ports: { mosip: f['mosip-port'], esignet: f['esignet-port'], odoo: f['odoo-port'], control: f['control-port'] },
       host: f.host,
       esignetVersion: f['esignet-version'],
+      ...(f['esignet-without-ui-front'] ? { esignetWithoutUiFront: true } : {}),
       odooVersion: f['odoo-version'],
       autoApproveMappingsAfterMs: f['auto-approve-ms'],
       partnerUsers: f['partner-user'],

@@ -16,6 +16,12 @@ export interface SandboxOptions {
   odooVersion?: 15 | 17;
   /** false serves a plain Odoo: auth_oauth without OpenG2P's OIDC modules (auth_oidc/g2p_auth_oidc, g2p_auth_id_oidc). */
   openg2pModules?: boolean;
+  /**
+   * e-Signet deployed without its UI front (no nginx before the service), with the deployed default
+   * `mosip.esignet.jwks-uri` = `<domain>/.well-known/jwks.json`: discovery names that URL, and the
+   * bare service answers it (and `/.well-known/openid-configuration`) with HTTP 200 and an empty body.
+   */
+  esignetWithoutUiFront?: boolean;
   /** Demo mode: the sandbox's Partner Admin approves policy mappings in the "portal" after this delay. */
   autoApproveMappingsAfterMs?: number;
   /** Partner users (Keycloak username = partner id) to create with role AUTH_PARTNER, password = credentials.partnerPassword. */

@@ -1,6 +1,6 @@
 // Discovery (`mosip.esignet.discovery.key-values`), OAuth server metadata and JWKS, plus the value
 // sets registration validates against (claims_supported, the amr-acr mapping, grant types).
-import { json, type Route } from '../router.js';
+import { json, type Route, type SandboxResponse } from '../router.js';
 import type { EsignetVersion } from '../context.js';
 import { SERVLET_PATH, type EsignetState } from './state.js';
 
@@ -60,8 +60,8 @@ export function discoveryDocument(state: EsignetState): Record<string, unknown> 
     authorization_endpoint: `${domain}/authorize`,
     token_endpoint: tokenEndpoint(state),
     userinfo_endpoint: `${service}/oidc/userinfo`,
-    // The local-setup form; behind the UI's nginx it is `${domain}/.well-known/jwks.json` (also served).
-    jwks_uri: `${service}/oauth/.well-known/jwks.json`,
+    // The local-setup form; the deployed default is `${domain}/.well-known/jwks.json`, served by the UI's nginx.
+    jwks_uri: state.ctx.options.esignetWithoutUiFront ? `${domain}/.well-known/jwks.json` : `${service}/oauth/.well-known/jwks.json`,
     pushed_authorization_request_endpoint: `${service}/oauth/par`,
     scopes_supported: OPENID_SCOPES,
     response_types_supported: ['code'],
@@ -114,12 +114,14 @@ const CORS = { 'access-control-allow-origin': '*' };
 export function discoveryRoutes(state: EsignetState): Route[] {
   const discovery = () => json(discoveryDocument(state), 200, CORS);
   const jwks = () => json({ keys: [state.keys.jwk] }, 200, CORS);
+  // Without the UI front, the bare service answers the root `/.well-known/*` paths with 200 and an empty body (observed on 1.7.1).
+  const front = (handler: () => SandboxResponse) => () => (state.ctx.options.esignetWithoutUiFront ? { status: 200 } : handler());
   return [
     { method: 'GET', path: `${SERVLET_PATH}/oidc/.well-known/openid-configuration`, handler: discovery },
     // The UI's nginx serves the same document at the host root; relying parties often read it there.
-    { method: 'GET', path: '/.well-known/openid-configuration', handler: discovery },
+    { method: 'GET', path: '/.well-known/openid-configuration', handler: front(discovery) },
     { method: 'GET', path: `${SERVLET_PATH}/oauth/.well-known/jwks.json`, handler: jwks },
-    { method: 'GET', path: '/.well-known/jwks.json', handler: jwks },
+    { method: 'GET', path: '/.well-known/jwks.json', handler: front(jwks) },
     { method: 'GET', path: `${SERVLET_PATH}/oauth/.well-known/oauth-authorization-server`, handler: () => json(oauthServerMetadata(state), 200, CORS) },
   ];
 }

@@ -104,7 +104,7 @@ export function pmsRoute(realm: Realm, endpoint: PmsEndpoint): Route {
     path: endpoint.path,
     handler: async (req): Promise<SandboxResponse> => {
       const caller = await authenticate(realm, req);
-      if (!caller) return unauthenticated();
+      if (!caller) return unauthenticated(req);
       let request: Record<string, unknown> | null = null;
       let ids: EnvelopeIds | null = null;
       if (endpoint.body) {

@@ -49,7 +49,8 @@ function loginRoutes(realm: Realm): Route[] {
           refreshToken: randomBytes(32).toString('base64url'),
           expiryTime: realm.tokenLifetimeSeconds,
           userId: null,
-          status: 'Success',
+          // Observed on a running 1.2.0.1 authmanager: lower case (clientidsecretkey keeps `Success`).
+          status: 'success',
           refreshExpiryTime: realm.tokenLifetimeSeconds,
         });
       },

@@ -29,6 +29,16 @@ export const responseTime = (date = new Date()): string => date.toISOString();
 /** A `LocalDateTime` serialised by Jackson without `@JsonFormat`: ISO local date-time, no zone. */
 export const localDateTime = (date: Date): string => date.toISOString().slice(0, -1);
 
+/**
+ * A `LocalDateTime.now()` serialised without `@JsonFormat` on a JDK 11 clock, as the running
+ * 1.2.0.1 services write it (PMS_COR_001 error envelopes, MISP license expiry): nanoseconds, no `Z`.
+ */
+export const localDateTimeNanos = (date: Date): string => {
+  // The digits below the millisecond, stable for one instant (a stored expiry reads back the same).
+  const sub = String((date.getTime() * 7919) % 1_000_000).padStart(6, '0');
+  return `${date.toISOString().slice(0, -1)}${sub}`;
+};
+
 const REQUEST_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export interface EnvelopeIds {
@@ -38,9 +48,9 @@ export interface EnvelopeIds {
 
 const NO_IDS: EnvelopeIds = { id: null, version: null };
 
-function envelope(ids: EnvelopeIds, response: unknown, errors: MosipErrorItem[] | null, status: number, headers?: Record<string, string | string[]>): SandboxResponse {
+function envelope(ids: EnvelopeIds, response: unknown, errors: MosipErrorItem[] | null, status: number, headers?: Record<string, string | string[]>, time = responseTime()): SandboxResponse {
   return json(
-    { id: ids.id ?? null, version: ids.version ?? null, responsetime: responseTime(), metadata: null, response, errors },
+    { id: ids.id ?? null, version: ids.version ?? null, responsetime: time, metadata: null, response, errors },
     status,
     headers,
   );
@@ -55,9 +65,9 @@ export const pmsError = (failure: MosipFailure): SandboxResponse =>
 /** PMS's catch-all `Exception` handler: no id/version, no error code, the exception's message. */
 export const pmsUnexpected = (message: string | null): SandboxResponse => envelope(NO_IDS, null, [{ errorCode: null, message }], 200);
 
-/** Bean-validation failures: PMS builds this body by hand with null id/version. */
+/** Bean-validation failures: PMS builds this body by hand with null id/version and a `LocalDateTime.now()` (nanoseconds, no `Z`). */
 export const pmsValidationError = (failure: MosipFailure): SandboxResponse =>
-  envelope(NO_IDS, null, [{ errorCode: failure.errorCode, message: failure.detail }], 200);
+  envelope(NO_IDS, null, [{ errorCode: failure.errorCode, message: failure.detail }], 200, undefined, localDateTimeNanos(new Date()));
 
 /** A Java runtime exception the real service throws (reproduced where its code has a known bug). */
 export class JavaRuntimeException extends Error {
@@ -74,8 +84,21 @@ export const kernelSuccess = (ids: EnvelopeIds | null, response: unknown, header
 export const kernelError = (ids: EnvelopeIds | null, errorCode: string, message: string, status = 200): SandboxResponse =>
   envelope(ids ?? NO_IDS, null, [{ errorCode, message }], status);
 
-/** Auth adapter refusals (kernel-auth-adapter AuthFilter / AuthAdapterExceptionHandler). */
-export const unauthenticated = (): SandboxResponse => kernelError(null, 'KER-ATH-401', 'Authentication Failed', 401);
+/**
+ * Auth adapter refusals (kernel-auth-adapter AuthFilter / AuthAdapterExceptionHandler), as the
+ * running 1.2.0.1 services answer them: the 401 error object is written **twice**, back to back,
+ * in one body (not one JSON document: clients must not parse it), and an `Authorization` cookie
+ * with an empty value fails inside the filter with HTTP 500 instead.
+ */
+export function unauthenticated(req?: SandboxRequest): SandboxResponse {
+  const cookie = req && Object.keys(req.cookies).find((name) => name.includes('Authorization'));
+  if (req && cookie !== undefined && req.cookies[cookie] === '') {
+    // The body of this 500 was not recorded; Spring Boot's default error object (inferred).
+    return json({ timestamp: responseTime(), status: 500, error: 'Internal Server Error', path: req.path }, 500);
+  }
+  const once = JSON.stringify({ id: null, version: null, responsetime: responseTime(), metadata: null, response: null, errors: [{ errorCode: 'KER-ATH-401', message: 'Authentication Failed' }] });
+  return { status: 401, body: once + once, headers: { 'content-type': 'application/json' } };
+}
 export const forbidden = (): SandboxResponse => kernelError(null, 'KER-ATH-403', 'Forbidden', 403);
 
 export interface RequestWrapper extends EnvelopeIds {

@@ -1,11 +1,13 @@
 // The MOSIP API gateway of the sandbox: authmanager, the Keycloak realm's token endpoint,
-// PMS (partner manager, with its OIDC clients), the policy manager and keymanager, all on one port.
+// PMS (partner manager, with its OIDC clients), the policy manager, keymanager and IDA's
+// internal certificate API, all on one port.
 // Faithful to PMS release-1.2.0.1 / keymanager 1.2.0.x / kernel auth 1.2.0.x (see
 // shared/reference/mosip-pms.md); the Partner Admin's portal is `approveMapping`.
 import type { Route } from '../router.js';
 import type { SandboxContext } from '../context.js';
 import { authRoutes } from './authmanager.js';
 import { certificateRoutes } from './certificates.js';
+import { idaRoutes } from './ida.js';
 import { keymanagerRoutes } from './keymanager.js';
 import { mappingSearchRoutes } from './mapping-search.js';
 import { decideMapping, mappingRoutes } from './mappings.js';
@@ -19,7 +21,7 @@ import { createSeededState } from './seed.js';
 import type { MappingRecord, MosipState } from './state.js';
 
 export type { MosipState } from './state.js';
-export { SEEDED_AUTH_POLICY, SEEDED_DRAFT_POLICY, SEEDED_EXPIRED_POLICY, SEEDED_POLICY_GROUP } from './seed.js';
+export { SEEDED_AUTH_POLICY, SEEDED_BASIC_POLICY, SEEDED_DRAFT_POLICY, SEEDED_EXPIRED_POLICY, SEEDED_POLICY_GROUP } from './seed.js';
 
 export interface MosipSandbox {
   /** All served on one port, as the MOSIP API gateway does. */
@@ -90,6 +92,7 @@ export function createMosip(ctx: SandboxContext): MosipSandbox {
     ...oidc.routes,
     ...policyManagerRoutes(ctx.realm, state),
     ...keymanagerRoutes(ctx.realm, state, pki),
+    ...idaRoutes(ctx.realm, state, pki),
   ];
 
   return {

@@ -1,5 +1,7 @@
 // keymanager `GET /v1/keymanager/getCertificate` (KeymanagerController, keymanager 1.2.0.x):
-// ROOT, PMS, IDA and IDA/PARTNER from the sandbox PKI, PARTNER/<partnerId> as PMS stored them.
+// ROOT and PMS from the sandbox PKI, PARTNER/<partnerId> as PMS stored them. Like a running
+// 1.2.0.1 keymanager it has no IDA key policy (IDA keeps its keys in its own database): IDA's
+// certificates come from IDA's internal API (ida.ts), here `IDA` answers KER-KMS-002.
 import type { Realm } from '../realm.js';
 import type { Route } from '../router.js';
 import { ROLES, authenticate, hasAnyRole } from './auth.js';
@@ -7,8 +9,8 @@ import { forbidden, kernelError, kernelSuccess, responseTime, unauthenticated } 
 import type { MosipPki } from './pki.js';
 import { keyStoreKey, type MosipState } from './state.js';
 
-/** Application ids with a key policy in the sandbox; PARTNER holds other-domain certificates only. */
-const KEY_POLICIES = new Set(['ROOT', 'PMS', 'IDA', 'PARTNER']);
+/** Application ids with a key policy in the central keymanager (seed `keymgr-key_policy_def.csv` has no IDA row); PARTNER holds other-domain certificates only. */
+const KEY_POLICIES = new Set(['ROOT', 'PMS', 'PARTNER']);
 
 export function keymanagerRoutes(realm: Realm, state: MosipState, pki: Promise<MosipPki>): Route[] {
   return [
@@ -17,7 +19,7 @@ export function keymanagerRoutes(realm: Realm, state: MosipState, pki: Promise<M
       path: '/v1/keymanager/getCertificate',
       handler: async (req) => {
         const caller = await authenticate(realm, req);
-        if (!caller) return unauthenticated();
+        if (!caller) return unauthenticated(req);
         if (!hasAnyRole(caller, ROLES.getCertificate)) return forbidden();
         await pki;
         const applicationId = req.query.get('applicationId');

@@ -7,7 +7,7 @@ import { ROLES, pmsRoute, requireSelfOrAdmin, type Caller } from './auth.js';
 import { JavaRuntimeException, fail, str } from './envelope.js';
 import { existingPartner } from './partners.js';
 import { policyInGroup } from './seed.js';
-import { countCreation, pmsNumericId, type MappingRecord, type MosipState, type PolicyRecord } from './state.js';
+import { countCreation, pmsNumericId, pmsSixDigitId, type MappingRecord, type MosipState, type PolicyRecord } from './state.js';
 
 /** mosip-config v1.2.0.1 `mosip.pmp.partner.policy.expiry.period.indays`. */
 const API_KEY_VALIDITY_DAYS = 90;
@@ -93,7 +93,8 @@ function generateApiKey(state: MosipState, caller: Caller, partnerId: string, re
     fail('PMS_PRT_110', 'Given label already exists.Provide unique label.');
   }
   const now = new Date();
-  const apiKey = pmsNumericId((id) => state.apiKeys.some((k) => k.apiKey === id));
+  // Observed on 1.2.0.1: the key is a 6-digit number string.
+  const apiKey = pmsSixDigitId((id) => state.apiKeys.some((k) => k.apiKey === id));
   state.apiKeys.push({
     apiKey,
     partnerId,

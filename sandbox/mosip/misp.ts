@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import type { Realm } from '../realm.js';
 import type { Route } from '../router.js';
 import { ROLES, pmsRoute, requireSelfOrAdmin, type Caller } from './auth.js';
-import { JavaRuntimeException, fail, localDateTime, str } from './envelope.js';
+import { JavaRuntimeException, fail, localDateTimeNanos, str } from './envelope.js';
 import { countCreation, type MispLicenseRecord, type MosipState } from './state.js';
 
 /** `mosip.kernel.idgenerator.misp.license-key-length`, `mosip.pmp.misp.license.expiry.period.indays`. */
@@ -26,12 +26,12 @@ function newLicense(state: MosipState, mispId: string, policyId: string | null):
   return license;
 }
 
-/** `licenseKeyExpiry` is a LocalDateTime without @JsonFormat: ISO local date-time, no `Z`. */
+/** `licenseKeyExpiry` is a LocalDateTime without @JsonFormat: ISO local date-time, no `Z`; observed with nanoseconds. */
 const licenseResponse = (license: MispLicenseRecord) => ({
   providerId: license.mispId,
   licenseKey: license.licenseKey,
   licenseKeyStatus: 'Active',
-  licenseKeyExpiry: localDateTime(license.validTo),
+  licenseKeyExpiry: localDateTimeNanos(license.validTo),
 });
 
 function activeMispPartner(state: MosipState, mispId: string) {

@@ -206,7 +206,7 @@ export function pmsOidcClientRoutes(ctx: SandboxContext, state: MosipState): { r
     path,
     handler: async (req): Promise<SandboxResponse> => {
       const caller = await authenticate(ctx.realm, req);
-      if (!caller) return unauthenticated();
+      if (!caller) return unauthenticated(req);
       let request: Record<string, unknown> = {};
       if (rules) {
         if (!String(req.headers['content-type'] ?? '').includes('application/json')) return { status: 415 };

@@ -1,6 +1,6 @@
 // The sandbox MOSIP's own keys: a root CA (keymanager `ROOT`), the PMS key that re-signs
 // partner certificates, and IDA's keys whose `IDA`/`PARTNER` certificate relying parties
-// fetch. Generated at start; nothing is fixed in code.
+// fetch (from IDA's internal API: the central keymanager has no IDA key policy). Generated at start; nothing is fixed in code.
 import { RSA_SHA256, generateRsaKeys, randomSerial, toPem, x509 } from '../../src/security/x509.js';
 import { keyStoreKey, type MosipState } from './state.js';
 

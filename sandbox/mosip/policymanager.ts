@@ -60,7 +60,7 @@ function policyDetail(state: MosipState, policy: PolicyRecord): Record<string, u
 export function policyManagerRoutes(realm: Realm, state: MosipState): Route[] {
   const guarded = (roles: readonly string[], answer: (params: Record<string, string>) => SandboxResponse): Route['handler'] => async (req) => {
     const caller = await authenticate(realm, req);
-    if (!caller) return unauthenticated();
+    if (!caller) return unauthenticated(req);
     if (!hasAnyRole(caller, roles)) return forbidden();
     return answer(req.params);
   };

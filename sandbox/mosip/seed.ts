@@ -1,6 +1,7 @@
 // What a MOSIP installation already holds when OpenG2P onboarding starts: the seeded
 // partner types, and a policy group with the Auth policy the Partner Admin published
-// (plus a drafted and an expired policy in the same group, for negative tests).
+// (plus a drafted and an expired policy in the same group, for negative tests, and a narrower
+// one that allows no address and no photo, like the policy of the real deployment we met).
 import { randomUUID } from 'node:crypto';
 import type { MosipState, PartnerTypeRecord, PolicyGroupRecord, PolicyRecord } from './state.js';
 
@@ -24,16 +25,20 @@ export const SEEDED_POLICY_GROUP = 'openg2p-policy-group';
 export const SEEDED_AUTH_POLICY = 'openg2p-auth-policy';
 export const SEEDED_DRAFT_POLICY = 'openg2p-draft-policy';
 export const SEEDED_EXPIRED_POLICY = 'openg2p-expired-policy';
+/** Published, Auth, but its KYC attributes leave out the address and the face: no `address`, no `picture` claim. */
+export const SEEDED_BASIC_POLICY = 'openg2p-auth-basic-policy';
+
+const FULL_KYC_ATTRIBUTES = [
+  'fullName', 'name', 'email', 'phone', 'gender', 'birthdate', 'dateOfBirth', 'address', 'addressLine1', 'city', 'face', 'picture', 'individual_id',
+];
+const BASIC_KYC_ATTRIBUTES = ['fullName', 'email', 'phone', 'gender', 'dateOfBirth', 'individual_id'];
 
 const DAY_MS = 24 * 3600 * 1000;
 
 /** Auth policy JSON in the shape of mosip-onboarding's `default-auth-policy.json`. */
-function authPolicyDocument(): Record<string, unknown> {
+function authPolicyDocument(kycAttributes = FULL_KYC_ATTRIBUTES): Record<string, unknown> {
   // ID-schema attribute names, as in mosip-onboarding's default-demo-oidc-policy.json: PMS maps them to
   // OIDC claims through e-Signet's identity mapping (fullName → name, face → picture, addressLine1 → address…).
-  const kycAttributes = [
-    'fullName', 'name', 'email', 'phone', 'gender', 'birthdate', 'dateOfBirth', 'address', 'addressLine1', 'city', 'face', 'picture', 'individual_id',
-  ];
   return {
     allowedAuthTypes: [
       { authType: 'otp', authSubType: '', mandatory: false },
@@ -70,6 +75,7 @@ export function createSeededState(): MosipState {
     policy(group, SEEDED_AUTH_POLICY, {}),
     policy(group, SEEDED_DRAFT_POLICY, { isActive: false, status: 'DRAFTED' }),
     policy(group, SEEDED_EXPIRED_POLICY, { validTill: new Date(Date.now() - DAY_MS) }),
+    policy(group, SEEDED_BASIC_POLICY, { policies: authPolicyDocument(BASIC_KYC_ATTRIBUTES) }),
   ];
   return {
     partnerTypes: PARTNER_TYPES,

@@ -139,3 +139,11 @@ export function pmsNumericId(taken: (id: string) => boolean): string {
     if (!taken(id)) return id;
   }
 }
+
+/** An API key as the running 1.2.0.1 PMS issues it: a 6-digit number string. */
+export function pmsSixDigitId(taken: (id: string) => boolean): string {
+  for (;;) {
+    const id = String(100_000 + Math.floor(Math.random() * 900_000));
+    if (!taken(id)) return id;
+  }
+}

@@ -1,10 +1,11 @@
 // collectCredentials: the API key (issued to the Auth Partner itself, api-key.ts), the MISP
-// license, the MOSIP-signed partner certificate and IDA's certificate, into the worker's
-// credential store; the run sees fingerprints only.
+// license, the MOSIP-signed partner certificate and IDA's certificate (from IDA's internal API
+// by default), into the worker's credential store; the run sees fingerprints only
+// (certificates by their DER bytes).
 import type { DeploymentSpec } from '../spec/schema.js';
-import { sha256Hex } from '../security/fingerprint.js';
+import { certificateFingerprint, sha256Hex } from '../security/fingerprint.js';
 import { guardedFor, type ActivityDeps } from './context.js';
-import { adminPms, keymanager } from './mosip-session.js';
+import { adminPms, readIdaCertificate } from './mosip-session.js';
 import { blockingFailure } from './failures.js';
 import { ensureApiKey } from './api-key.js';
 import type { CredentialsResult } from './types.js';
@@ -15,7 +16,7 @@ export function credentialActivities(deps: ActivityDeps) {
     async collectCredentials(spec: DeploymentSpec): Promise<CredentialsResult> {
       return guardedFor(spec, deps, async (secrets, deps) => {
         const { key: apiKey, deactivatedLabels } = await ensureApiKey(spec, secrets, deps);
-        const ida = await (await keymanager(spec, secrets, deps.http)).getCertificate(spec.mosip.idaCertificate.applicationId, spec.mosip.idaCertificate.referenceId);
+        const ida = await readIdaCertificate(spec, secrets, deps.http);
         const pms = await adminPms(spec, secrets, deps.http);
         const signed = await pms.getPartnerCertificate(spec.partners.auth.id);
         if (!signed) throw blockingFailure('CertificateMissing', `PMS has no certificate for ${spec.partners.auth.id}`, { system: 'pms', code: 'PMS_PRT_108' });
@@ -27,8 +28,8 @@ export function credentialActivities(deps: ActivityDeps) {
           apiKeyLabel: apiKey.label,
           ...(deactivatedLabels.length ? { deactivatedApiKeyLabels: deactivatedLabels } : {}),
           mispLicenseFingerprint: sha256Hex(licenseKey),
-          signedPartnerCertificateFingerprint: sha256Hex(signed),
-          idaCertificateFingerprint: sha256Hex(ida.certificate),
+          signedPartnerCertificateFingerprint: certificateFingerprint(signed),
+          idaCertificateFingerprint: certificateFingerprint(ida.certificate),
           storedAt: deps.credentials.fileFor(spec.deploymentId),
         };
       });

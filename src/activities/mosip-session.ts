@@ -1,6 +1,6 @@
 // Every MOSIP login an activity makes, in one place: the Partner Admin (PMS), the Auth Partner
-// itself (its API key), the certificate reader (keymanager), each through authmanager with the
-// spec's client, each token remembered as secret.
+// itself (its API key), the certificate reader (IDA's internal API, keymanager), each through
+// authmanager with the spec's client, each token remembered as secret.
 //
 // The Partner Admin's token is also kept between PMS polls. Every waiting run checks its policy
 // mapping once per poll interval; logging in for each check would make authmanager (and the
@@ -18,6 +18,7 @@ import type { SecretScope } from '../security/secrets.js';
 import type { SecretRef } from '../spec/schema.js';
 import { AuthmanagerClient } from '../clients/authmanager.js';
 import { KeymanagerClient } from '../clients/keymanager.js';
+import { IdaClient, type ServedCertificate } from '../clients/ida.js';
 
 /** Log in again this long before the token's own expiry, so no call carries a token about to lapse. */
 const RENEW_BEFORE_EXPIRY_MS = 60_000;
@@ -112,14 +113,34 @@ export async function adminPms(spec: DeploymentSpec, secrets: SecretScope, http?
   return new PmsClient(mosipServiceUrls(spec.mosip).pms, await partnerAdminToken(spec, secrets, http), http);
 }
 
-/** Keymanager, logged in as the spec's certificate-reader service account. */
-export async function keymanager(spec: DeploymentSpec, secrets: SecretScope, http?: HttpOptions): Promise<KeymanagerClient> {
-  const urls = mosipServiceUrls(spec.mosip);
+/** The spec's certificate-reader service account, logged in with `clientidsecretkey` (the token comes back as a cookie). */
+async function certificateReaderToken(spec: DeploymentSpec, secrets: SecretScope, http?: HttpOptions): Promise<string> {
   const reader = spec.mosip.certificateReader;
-  const token = await new AuthmanagerClient(urls.authmanager, http).loginWithClientSecret({
+  const token = await new AuthmanagerClient(mosipServiceUrls(spec.mosip).authmanager, http).loginWithClientSecret({
     clientId: reader.clientId,
     secretKey: await secrets.get(reader.clientSecret),
     appId: reader.appId,
   });
-  return new KeymanagerClient(urls.keymanager, secrets.remember(token), http);
+  return secrets.remember(token);
+}
+
+export interface IdaCertificate extends ServedCertificate {
+  /** Where it was read, for evidence and messages: `IDA's internal API at <url>` or `keymanager at <url>`. */
+  servedBy: string;
+}
+
+/**
+ * The IDA partner certificate from where the spec says it is served (`mosip.idaCertificate`):
+ * IDA's internal API by default, keymanager when the spec names it; read as the certificate reader.
+ */
+export async function readIdaCertificate(spec: DeploymentSpec, secrets: SecretScope, http?: HttpOptions): Promise<IdaCertificate> {
+  const { applicationId, referenceId, source } = spec.mosip.idaCertificate;
+  const urls = mosipServiceUrls(spec.mosip);
+  const token = await certificateReaderToken(spec, secrets, http);
+  if (source === 'keymanager') {
+    const served = await new KeymanagerClient(urls.keymanager, token, http).getCertificate(applicationId, referenceId);
+    return { ...served, servedBy: `keymanager at ${urls.keymanager}` };
+  }
+  const served = await new IdaClient(urls.ida, token, http).getCertificate(applicationId, referenceId);
+  return { ...served, servedBy: `IDA's internal API at ${urls.ida}` };
 }

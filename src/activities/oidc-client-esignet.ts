@@ -8,6 +8,7 @@ import type { DeploymentSpec } from '../spec/schema.js';
 import type { SecretScope } from '../security/secrets.js';
 import type { ActivityDeps } from './context.js';
 import { blockingFailure } from './failures.js';
+import { claimsToRegister } from './policy-claims.js';
 import type { OidcClientResult } from './types.js';
 
 /**
@@ -43,7 +44,7 @@ export async function registerWithEsignet(spec: DeploymentSpec, publicJwk: Recor
     clientName: spec.oidcClient.name,
     publicKey: publicJwk,
     relyingPartyId: spec.partners.auth.id,
-    userClaims: spec.oidcClient.claims,
+    userClaims: await claimsToRegister(spec, secrets, deps),
     authContextRefs: spec.oidcClient.acrs,
     logoUri: spec.oidcClient.logoUri,
     redirectUris: redirectUris(spec),

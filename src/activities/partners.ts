@@ -4,7 +4,7 @@
 import { RemoteRejection } from '../clients/errors.js';
 import type { PmsClient, PartnerType } from '../clients/pms.js';
 import type { DeploymentSpec } from '../spec/schema.js';
-import { sha256Hex } from '../security/fingerprint.js';
+import { certificateFingerprint } from '../security/fingerprint.js';
 import { generatePartnerCertificates } from '../security/partner-certificates.js';
 import { guardedFor, runSecretSource, type ActivityDeps } from './context.js';
 import { adminPms } from './mosip-session.js';
@@ -84,7 +84,7 @@ export function partnerActivities(deps: ActivityDeps) {
       certificateId = upload.certificateId;
       await deps.credentials.update(spec.deploymentId, (c) => ({ ...c, [role]: { ...(c[role] ?? material), signedCertificatePem: signed } }));
     }
-    return { partnerId: partner.id, created, certificateId, signedCertificateFingerprint: sha256Hex(signed) };
+    return { partnerId: partner.id, created, certificateId, signedCertificateFingerprint: certificateFingerprint(signed) };
   }
 
   return {

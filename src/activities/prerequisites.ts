@@ -5,12 +5,12 @@ import { RemoteRejection, TransientRemoteError } from '../clients/errors.js';
 import { EgressRefused } from '../clients/egress.js';
 import { EsignetClient } from '../clients/esignet.js';
 import { clientCredentialsToken } from '../clients/keycloak.js';
-import { PolicyManagerClient } from '../clients/policymanager.js';
-import { mosipServiceUrls } from '../spec/derived.js';
+import type { PolicyDetail } from '../clients/policymanager.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { SecretUnavailable, type SecretScope } from '../security/secrets.js';
 import { guardedFor, type ActivityDeps } from './context.js';
-import { keymanager, partnerAdminToken } from './mosip-session.js';
+import { partnerAdminToken, readIdaCertificate } from './mosip-session.js';
+import { claimsAgainstPolicy, outsidePolicyMessage, readAuthPolicy } from './policy-claims.js';
 import { blockingFailure } from './failures.js';
 import { odooSession } from './openg2p.js';
 import { detectGeneration, type OpenG2PGeneration } from './openg2p-provider.js';
@@ -56,11 +56,15 @@ export function prerequisiteActivities(deps: ActivityDeps) {
           evidence: `partner admin ${spec.mosip.partnerAdmin.userName} logged in through authmanager`,
           value: await partnerAdminToken(spec, secrets, deps.http),
         }));
-        if (adminToken) await check('mosip.policy', () => checkPolicy(spec, adminToken, deps));
+        const policy = adminToken ? await check<PolicyDetail>('mosip.policy', () => checkPolicy(spec, adminToken, deps)) : undefined;
+        // On the e-Signet path the client's claims are the spec's; PMS takes them from the policy itself.
+        if (policy && spec.oidcClient.registration === 'esignet') {
+          await check('oidcClient.claims', async () => checkClaimsWithinPolicy(spec, policy));
+        }
         await check('mosip.idaCertificate', async () => {
           const { applicationId, referenceId } = spec.mosip.idaCertificate;
-          const cert = await (await keymanager(spec, secrets, deps.http)).getCertificate(applicationId, referenceId);
-          return { evidence: `keymanager serves the ${applicationId}/${referenceId} certificate, valid until ${cert.expiryAt}` };
+          const cert = await readIdaCertificate(spec, secrets, deps.http);
+          return { evidence: `${cert.servedBy} serves the ${applicationId}/${referenceId} certificate, valid until ${cert.expiryAt}` };
         });
         await check('secrets.authPartner', async () => {
           await secrets.get(spec.partners.auth.password);
@@ -135,13 +139,11 @@ const utc = (localDateTime: string) => new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(loca
  * type Auth and not expired — what PMS checks at mapping time (PMS_PMP_019, PMS_PMP_018) and at
  * OIDC client creation (PMS_PRT_057, and no mandatory auth type: PMS_IDP_003).
  */
-async function checkPolicy(spec: DeploymentSpec, adminToken: string, deps: ActivityDeps) {
+async function checkPolicy(spec: DeploymentSpec, adminToken: string, deps: ActivityDeps): Promise<{ evidence: string; value: PolicyDetail }> {
   const { policyGroup, policy } = spec.partners.auth;
-  const policies = new PolicyManagerClient(mosipServiceUrls(spec.mosip).policymanager, adminToken, deps.http);
-  const listed = (await policies.activePoliciesOfGroup(policyGroup)).find((p) => p.name === policy);
-  if (!listed) throw new Error(`policy group ${policyGroup} has no active policy named "${policy}" (absent, or drafted and not published)`);
-  const detail = await policies.getPolicy(listed.id);
-  if (!detail) throw new Error(`policy ${listed.id} ("${policy}") is listed but cannot be read`);
+  const detail = await readAuthPolicy(spec, adminToken, deps);
+  if (!detail) throw new Error(`policy group ${policyGroup} has no active policy named "${policy}" (absent, drafted and not published, or not readable)`);
+  const listed = { id: detail.policyId };
   const problems: string[] = [];
   if (detail.policyType !== 'Auth') problems.push(`its type is ${detail.policyType ?? 'unset'}, not Auth`);
   if (detail.validTill && utc(detail.validTill).getTime() < Date.now()) problems.push(`it expired on ${detail.validTill}`);
@@ -151,7 +153,22 @@ async function checkPolicy(spec: DeploymentSpec, adminToken: string, deps: Activ
   if (problems.length) throw new Error(`policy "${policy}" (${listed.id}): ${problems.join('; ')}`);
   const until = detail.validTill ? `, valid until ${detail.validTill.slice(0, 10)}` : '';
   const days = detail.validTill ? ` (${Math.floor((utc(detail.validTill).getTime() - Date.now()) / DAY_MS)} days left)` : '';
-  return { evidence: `policy "${policy}" (${listed.id}, Auth) is published in group ${policyGroup}${until}${days}` };
+  return { evidence: `policy "${policy}" (${listed.id}, Auth) is published in group ${policyGroup}${until}${days}`, value: detail };
+}
+
+/**
+ * The claims the client will be registered with are within what the Auth policy allows
+ * (esignet path): otherwise the run blocks naming the difference, or with
+ * `claimsOutsidePolicy: drop` only the allowed ones will be registered.
+ */
+function checkClaimsWithinPolicy(spec: DeploymentSpec, policy: PolicyDetail): { evidence: string } {
+  const { allowed, outside } = claimsAgainstPolicy(spec.oidcClient.claims, policy.policies);
+  const name = `the Auth policy "${spec.partners.auth.policy}"`;
+  if (outside.length === 0) return { evidence: `all ${allowed.length} claims (${allowed.join(', ')}) are allowed by ${name}` };
+  if (spec.oidcClient.claimsOutsidePolicy === 'drop' && allowed.length > 0) {
+    return { evidence: `${allowed.join(', ')} will be registered; ${outside.join(', ')} left out: not allowed by ${name} (claimsOutsidePolicy: drop)` };
+  }
+  throw new Error(outsidePolicyMessage(spec, outside, policy.policies));
 }
 
 async function checkOpenG2P(spec: DeploymentSpec, secrets: SecretScope, deps: ActivityDeps) {

@@ -31,7 +31,7 @@ export interface PartnerResult {
   /** Whether this run created the partner or found it already registered. */
   created: boolean;
   certificateId?: string;
-  /** SHA-256 fingerprint (hex) of the MOSIP-signed partner certificate. */
+  /** SHA-256 fingerprint (hex) of the MOSIP-signed partner certificate, over its DER bytes. */
   signedCertificateFingerprint: string;
 }
 
@@ -55,6 +55,7 @@ export interface CredentialsResult {
   /** Keys PMS issued whose answer never arrived, deactivated so that no unusable key stays active. */
   deactivatedApiKeyLabels?: string[];
   mispLicenseFingerprint: string;
+  /** Certificate fingerprints: SHA-256 hex over the DER bytes (the PEM text's wrapping does not change them). */
   signedPartnerCertificateFingerprint: string;
   idaCertificateFingerprint: string;
   /** Where the worker stored the credential bundle (owner-only file), for the operator. */

@@ -107,6 +107,22 @@ function unwrapPlain<S extends z.ZodType>(http: HttpClient, res: HttpResponse, e
   return parseResponse(http.system, endpoint, schema, http.parseJson(res, endpoint));
 }
 
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What came back, for a message: the content type and the first characters (never more). */
+function describeBody(res: HttpResponse): string {
+  const type = res.headers['content-type'];
+  const start = res.text.trim().slice(0, 40).replace(/\s+/g, ' ');
+  return `${Array.isArray(type) ? type[0] : (type ?? 'no content type')}, starting "${start}${res.text.trim().length > 40 ? '…' : ''}"`;
+}
+
 export class EsignetClient {
   private readonly http: HttpClient;
 
@@ -124,11 +140,27 @@ export class EsignetClient {
     return unwrapPlain(this.http, res, endpoint, discoverySchema);
   }
 
-  /** `jwksUri` comes from discovery and may sit outside the service path (behind the UI's nginx). */
+  /**
+   * `jwksUri` comes from discovery and may sit outside the service path (behind the UI's nginx).
+   * An e-Signet deployed without its UI front names the deployed default `<domain>/.well-known/jwks.json`,
+   * which the bare service answers with HTTP 200 and an empty body: that is said in so many words.
+   */
   async jwks(jwksUri: string): Promise<{ keys: Record<string, unknown>[] }> {
     const http = new HttpClient('esignet', jwksUri, this.opts);
     const res = await http.send('', { method: 'GET' });
-    return unwrapPlain(http, res, `GET ${jwksUri}`, jwksSchema);
+    const endpoint = `GET ${jwksUri}`;
+    if (res.status === 200 && !isJson(res.text)) {
+      const served = `${this.http.baseUrl.replace(/\/+$/, '')}/oauth/.well-known/jwks.json`;
+      const body = res.text.trim() === '' ? 'an empty body' : `a body that is not JSON (${describeBody(res)})`;
+      throw new ContractViolation(
+        'esignet',
+        endpoint,
+        `discovery's jwks_uri ${jwksUri} answered HTTP 200 with ${body}, not a JWKS. e-Signet deployed without its UI front ` +
+          `(no nginx before the service) does not serve that path: set e-Signet's mosip.esignet.jwks-uri to ${served} ` +
+          '(where the service itself serves its keys), restart e-Signet, then retry',
+      );
+    }
+    return unwrapPlain(http, res, endpoint, jwksSchema);
   }
 
   /** Registers a client; an existing id surfaces as RemoteRejection `duplicate_client_id` for the caller to adopt. */

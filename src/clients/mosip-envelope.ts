@@ -18,8 +18,13 @@ export function mosipRequest<T>(request: T, id = 'mosip.g2p-onboard', version = 
   return { id, version, requesttime: mosipTime(), metadata: {}, request };
 }
 
-/** The kernel auth adapter reads the token only from this cookie; a Bearer header is ignored. */
+/**
+ * The kernel auth adapter reads the token only from this cookie; a Bearer header is ignored.
+ * An empty cookie makes the running 1.2.0.1 services fail with HTTP 500, which would read as
+ * transient and be retried for ever: a missing token is refused here, before anything is sent.
+ */
 export function authCookie(token: string): Record<string, string> {
+  if (!token) throw new RemoteRejection('authmanager', 'NO_TOKEN', 'no MOSIP token to send: the login returned an empty one');
   return { cookie: `Authorization=${token}` };
 }
 
@@ -41,7 +46,8 @@ function firstError(data: unknown): z.infer<typeof errorItem> | undefined {
 
 /**
  * Classifies an answer and returns the validated `response`:
- * 401/403 → RemoteRejection with the KER-ATH code; 5xx/429/408 → TransientRemoteError;
+ * 401/403 → RemoteRejection with the KER-ATH code (a 401's body is never read: the running
+ * 1.2.0.1 auth adapter writes its error object twice into one body); 5xx/429/408 → TransientRemoteError;
  * other non-2xx → RemoteRejection `HTTP_<status>`; non-empty `errors` → RemoteRejection with the
  * service's code (`UNKNOWN` when PMS's catch-all handler sent none).
  */
@@ -49,7 +55,7 @@ export function unwrapMosip<S extends z.ZodType>(http: HttpClient, res: HttpResp
   if (res.status === 401 || res.status === 403) {
     let detail: z.infer<typeof errorItem> | undefined;
     try {
-      detail = firstError(JSON.parse(res.text));
+      detail = res.status === 403 ? firstError(JSON.parse(res.text)) : undefined;
     } catch {
       detail = undefined;
     }

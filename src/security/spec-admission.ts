@@ -40,6 +40,7 @@ function specUrls(spec: DeploymentSpec): [string, string | undefined][] {
     ['mosip.authmanagerUrl', spec.mosip.authmanagerUrl],
     ['mosip.pmsUrl', spec.mosip.pmsUrl],
     ['mosip.keymanagerUrl', spec.mosip.keymanagerUrl],
+    ['mosip.idaUrl', spec.mosip.idaUrl],
     ['esignet.baseUrl', spec.esignet.baseUrl],
     ['esignet.clientManagement.tokenUrl', spec.esignet.clientManagement?.tokenUrl],
     ['openg2p.url', spec.openg2p.url],

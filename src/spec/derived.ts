@@ -22,6 +22,8 @@ export interface MosipServiceUrls {
   pms: string;
   policymanager: string;
   keymanager: string;
+  /** ID Authentication's internal API (IDA's own certificates). */
+  ida: string;
 }
 
 /** Each MOSIP service sits behind the API gateway unless the spec names its own URL. */
@@ -32,6 +34,7 @@ export function mosipServiceUrls(mosip: DeploymentSpec['mosip']): MosipServiceUr
     pms: mosip.pmsUrl ?? `${base}/v1/partnermanager`,
     policymanager: `${base}/v1/policymanager`,
     keymanager: mosip.keymanagerUrl ?? `${base}/v1/keymanager`,
+    ida: mosip.idaUrl ?? `${base}/idauthentication/v1/internal`,
   };
 }
 

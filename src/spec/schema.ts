@@ -148,11 +148,21 @@ export const deploymentSpecSchema = z
         certificateReader: z
           .object({ appId: z.string().min(1).default('ida'), clientId: z.string().min(1), clientSecret: secretRefSchema })
           .strict(),
-        /** Where the IDA partner certificate is served by keymanager. */
+        /** IDA's internal service (full URL), when not `<apiBaseUrl>/idauthentication/v1/internal`. */
+        idaUrl: baseUrl.optional(),
+        /**
+         * Where the IDA partner certificate is read: `ida`, IDA's internal API (what a 1.2.0.1
+         * deployment serves; the central keymanager has no IDA key policy there and answers
+         * KER-KMS-002), or `keymanager` for an installation whose keymanager holds IDA's keys.
+         */
         idaCertificate: z
-          .object({ applicationId: z.string().min(1), referenceId: z.string().min(1) })
+          .object({
+            applicationId: z.string().min(1).default('IDA'),
+            referenceId: z.string().min(1).default('PARTNER'),
+            source: z.enum(['ida', 'keymanager']).default('ida'),
+          })
           .strict()
-          .default({ applicationId: 'IDA', referenceId: 'PARTNER' }),
+          .prefault({}),
       })
       .strict(),
     esignet: z
@@ -243,6 +253,12 @@ export const deploymentSpecSchema = z
          * `esignet`: e-Signet's own client-management API, where PMS is not available.
          */
         registration: z.enum(['pms', 'esignet']).default('esignet'),
+        /**
+         * Claims the Auth policy does not allow (its allowedKycAttributes, mapped to claims as PMS
+         * maps them) on the e-Signet path: `block` (default) stops at verifyPrerequisites naming
+         * them; `drop` registers only the claims the policy allows. The PMS path always takes the policy's.
+         */
+        claimsOutsidePolicy: z.enum(['block', 'drop']).default('block'),
         /** Redirect URIs besides the derived `<openg2p.url>/auth_oauth/signin` (at most 5 in all). */
         extraRedirectUris: z.array(webUrl()).max(4).default([]),
       })

@@ -13,6 +13,7 @@ export const BLOCKING_REASONS = {
   InvalidSpec: 'correct the spec value named, then `g2p-onboard retry --spec fixed.yaml`',
   OpenG2PConfig: 'create the named record in OpenG2P or fix the spec, then `g2p-onboard retry`',
   PolicyMissing: 'ask the Partner Admin to publish the policy, or fix partners.auth.policy, then `g2p-onboard retry`',
+  ClaimsOutsidePolicy: 'remove the named claims from oidcClient.claims, ask the Partner Admin to allow their attributes in the Auth policy, or set oidcClient.claimsOutsidePolicy: drop; then `g2p-onboard retry --spec fixed.yaml`',
   PartnerConflict: 'choose another partner id in the spec, then `g2p-onboard retry --spec fixed.yaml`',
   MappingMissing: 'the policy mapping was removed on PMS: ask the Partner Admin, then `g2p-onboard retry` (or abort and start again)',
   CertificateMissing: 'upload the partner certificate on PMS (or fix the partner id), then `g2p-onboard retry`',

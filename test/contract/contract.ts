@@ -19,6 +19,22 @@ const zodProblems = (what: string, schema: RouteRule['response'], value: unknown
   return parsed.success ? [] : parsed.error.issues.slice(0, 3).map((i) => `${what} ${i.path.join('.') || '(body)'}: ${i.message}`);
 };
 
+/**
+ * mosip-pms.md, "Observed on running servers": the auth adapter's 401 body is its error object
+ * written twice back to back (not one JSON document), KER-ATH-401 in each.
+ */
+export function mosip401Problems(body: unknown): string[] {
+  if (typeof body !== 'string') return ['response: a 401 body must be the raw text the auth adapter writes (its error object twice), not one JSON document'];
+  let parses = true;
+  try {
+    JSON.parse(body);
+  } catch {
+    parses = false;
+  }
+  if (parses) return ['response: a 401 body that parses as one JSON document; the running services write the error object twice'];
+  return body.match(/"errorCode":"KER-ATH-401"/g)?.length === 2 ? [] : ['response: a 401 body without KER-ATH-401 written twice'];
+}
+
 function checkByRule(r: RecordedRequest, rules: RouteRule[]): string[] {
   const rule = rules.find((x) => x.route === r.route && x.method === r.method);
   if (!rule) return [`no contract rule for ${r.method} ${r.route ?? r.path}: add one from the reference`];
@@ -27,7 +43,8 @@ function checkByRule(r: RecordedRequest, rules: RouteRule[]): string[] {
   if (rule.contentType && !(r.contentType ?? '').startsWith(rule.contentType)) problems.push(`content type ${r.contentType ?? '(none)'}, expected ${rule.contentType}`);
   if (rule.request) problems.push(...zodProblems('request', rule.request, r.body));
   else if (r.body !== undefined) problems.push('a body on a request that takes none');
-  problems.push(...zodProblems('response', rule.response, r.response));
+  if (rule.auth === 'cookie' && r.status === 401) problems.push(...mosip401Problems(r.response));
+  else problems.push(...zodProblems('response', rule.response, r.response));
   return problems;
 }
 

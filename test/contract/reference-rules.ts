@@ -5,6 +5,8 @@ import { z } from 'zod';
 
 /** `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'` (mosip-pms.md §1, esignet.md §0). */
 const mosipTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+/** A `LocalDateTime.now()` as the running services write it ("Observed on running servers"): nanoseconds, no `Z`. */
+export const localTimeNanos = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}$/);
 const text = z.string().min(1);
 const pem = z.string().includes('-----BEGIN CERTIFICATE-----');
 
@@ -13,7 +15,11 @@ const wrapper = <T extends z.ZodType>(request: T) =>
   z.object({ id: z.string(), version: z.string(), requesttime: mosipTime, metadata: z.record(z.string(), z.unknown()).nullable(), request });
 
 const errorItem = z.strictObject({ errorCode: z.string().nullable(), message: z.string().nullable() });
-/** §1: PMS success keeps `errors: []`; business errors are HTTP 200 with `response: null` and id `mosip.partnermanagement`. */
+/**
+ * §1: PMS success keeps `errors: []`; business errors are HTTP 200 with `response: null` and id
+ * `mosip.partnermanagement`; bean validation (`PMS_COR_001`) has null id/version and, as observed
+ * on running servers, a nanosecond `responsetime` without `Z`.
+ */
 const pmsAnswer = <T extends z.ZodType>(response: T) =>
   z.union([
     z.strictObject({ id: z.string().nullable(), version: z.string().nullable(), responsetime: mosipTime, metadata: z.null(), response, errors: z.tuple([]) }),
@@ -23,7 +29,15 @@ const pmsAnswer = <T extends z.ZodType>(response: T) =>
       responsetime: mosipTime,
       metadata: z.null(),
       response: z.null(),
-      errors: z.array(errorItem).length(1),
+      errors: z.array(errorItem.extend({ errorCode: z.string().refine((c) => c !== 'PMS_COR_001').nullable() })).length(1),
+    }),
+    z.strictObject({
+      id: z.null(),
+      version: z.null(),
+      responsetime: localTimeNanos,
+      metadata: z.null(),
+      response: z.null(),
+      errors: z.tuple([errorItem.extend({ errorCode: z.literal('PMS_COR_001'), message: z.string().startsWith('Invalid request parameter - ') })]),
     }),
   ]);
 /** §2.2, §9: `@ResponseFilter` services answer `errors: null` on success. */
@@ -61,7 +75,8 @@ export const MOSIP_RULES: RouteRule[] = [
   {
     route: '/v1/authmanager/authenticate/internal/useridPwd', method: 'POST', contentType: 'application/json',
     request: wrapper(z.strictObject({ userName: text, password: text, appId: text, clientId: text, clientSecret: text })),
-    response: kernelAnswer(z.looseObject({ token: text, status: z.literal('Success') })),
+    // Observed on a running 1.2.0.1 authmanager: `status: "success"`, lower case.
+    response: kernelAnswer(z.looseObject({ token: text, status: z.literal('success') })),
   },
   {
     route: '/v1/authmanager/authenticate/clientidsecretkey', method: 'POST', contentType: 'application/json',
@@ -114,15 +129,17 @@ export const MOSIP_RULES: RouteRule[] = [
   {
     route: '/v1/partnermanager/partners/:partnerId/generate/apikey', method: 'PATCH', auth: 'cookie', contentType: 'application/json',
     request: wrapper(z.strictObject({ policyName: text, label: text })),
-    response: pmsAnswer(z.strictObject({ apiKey: text, label: text, policyId: text, partnerId: text })),
+    // Observed: the key is a 6-digit number string.
+    response: pmsAnswer(z.strictObject({ apiKey: z.string().regex(/^\d{6}$/), label: text, policyId: text, partnerId: text })),
   },
   // §6 MISP
   {
     route: '/v1/partnermanager/misps', method: 'POST', auth: 'cookie', contentType: 'application/json',
     request: wrapper(z.strictObject({ providerId: text })),
-    response: pmsAnswer(z.strictObject({ providerId: text, licenseKey: z.string().regex(/^[0-9a-zA-Z]{50}$/), licenseKeyStatus: z.literal('Active'), licenseKeyExpiry: z.string() })),
+    // Observed: the expiry carries nanoseconds and no `Z`.
+    response: pmsAnswer(z.strictObject({ providerId: text, licenseKey: z.string().regex(/^[0-9a-zA-Z]{50}$/), licenseKeyStatus: z.literal('Active'), licenseKeyExpiry: localTimeNanos })),
   },
-  { route: '/v1/partnermanager/misps/:mispId/licenseKey', method: 'GET', auth: 'cookie', response: pmsAnswer(z.looseObject({ licenseKey: text })) },
+  { route: '/v1/partnermanager/misps/:mispId/licenseKey', method: 'GET', auth: 'cookie', response: pmsAnswer(z.looseObject({ licenseKey: text, licenseKeyExpiry: localTimeNanos })) },
   // §8 OIDC clients. The real DTO field is `authPartnerId` (ClientDetailCreateRequest, release-1.2.0.1); the
   // guide's `authParnterId` is a typo PMS would reject as a missing `authPartnerId` (strict object here).
   {
@@ -159,6 +176,11 @@ export const MOSIP_RULES: RouteRule[] = [
   // §9 keymanager
   {
     route: '/v1/keymanager/getCertificate', method: 'GET', auth: 'cookie',
+    response: kernelAnswer(z.strictObject({ certificate: pem, certSignRequest: z.null(), issuedAt: mosipTime, expiryAt: mosipTime, timestamp: mosipTime })),
+  },
+  // §9 correction: IDA's own certificates come from IDA's internal API, same shape, cookie token.
+  {
+    route: '/idauthentication/v1/internal/getCertificate', method: 'GET', auth: 'cookie',
     response: kernelAnswer(z.strictObject({ certificate: pem, certSignRequest: z.null(), issuedAt: mosipTime, expiryAt: mosipTime, timestamp: mosipTime })),
   },
 ];

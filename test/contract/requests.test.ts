@@ -50,6 +50,14 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
+/** Routes every run needs, whatever its path: the IDA certificate where a 1.2.0.1 deployment serves it. */
+const EVERY_RUN_USES = ['GET /idauthentication/v1/internal/getCertificate', 'POST /v1/partnermanager/partners/apikey/request/search'];
+/** Routes a run must not depend on (mosip-pms.md, "Observed on running servers" and §9). */
+const NEVER_USED: [string, string][] = [
+  ['GET /v1/partnermanager/partners/:partnerId/apikey/request', 'PMS 1.2.0.1 fails it with a null pointer once the mapping is approved'],
+  ['GET /v1/keymanager/getCertificate', "the central keymanager has no IDA key policy (KER-KMS-002): IDA's certificate comes from IDA"],
+];
+
 describe('every request and answer of a full run follows the real APIs', { skip }, () => {
   for (const scenario of SCENARIOS) {
     describe(scenario.name, () => {
@@ -75,7 +83,12 @@ describe('every request and answer of a full run follows the real APIs', { skip 
 
       test('the run used the routes this scenario covers', () => {
         const used = new Set(sandbox.requests.map((r) => `${r.method} ${r.route ?? r.path}`));
-        for (const route of scenario.mustUse) assert.ok(used.has(route), `${route} was not called`);
+        for (const route of [...scenario.mustUse, ...EVERY_RUN_USES]) assert.ok(used.has(route), `${route} was not called`);
+      });
+
+      test('the run never calls what fails on a running 1.2.0.1 deployment', () => {
+        const used = new Set(sandbox.requests.map((r) => `${r.method} ${r.route ?? r.path}`));
+        for (const [route, why] of NEVER_USED) assert.ok(!used.has(route), `${route} was called: ${why}`);
       });
 
       test('each exchange matches its documented request and response', () => {

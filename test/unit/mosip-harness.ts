@@ -7,6 +7,7 @@ import { startSandbox, type SandboxCredentials, type SandboxOptions } from '../.
 import { AuthmanagerClient } from '../../src/clients/authmanager.js';
 import { PmsClient } from '../../src/clients/pms.js';
 import { KeymanagerClient } from '../../src/clients/keymanager.js';
+import { IdaClient } from '../../src/clients/ida.js';
 
 export interface MosipHarness {
   baseUrl: string;
@@ -20,6 +21,8 @@ export interface MosipHarness {
   partnerToken(partnerId: string, roles?: string[]): Promise<string>;
   pms(token: string): PmsClient;
   keymanager(): Promise<KeymanagerClient>;
+  /** IDA's internal API, logged in as IDA's own client. */
+  ida(): Promise<IdaClient>;
   authmanager: AuthmanagerClient;
   close(): Promise<void>;
 }
@@ -50,6 +53,10 @@ export async function startMosip(options: SandboxOptions = {}): Promise<MosipHar
     keymanager: async () => {
       const token = await authmanager.loginWithClientSecret({ clientId: idaClient.clientId, secretKey: idaClient.secret, appId: 'ida' });
       return new KeymanagerClient(`${baseUrl}/v1/keymanager`, token);
+    },
+    ida: async () => {
+      const token = await authmanager.loginWithClientSecret({ clientId: idaClient.clientId, secretKey: idaClient.secret, appId: 'ida' });
+      return new IdaClient(`${baseUrl}/idauthentication/v1/internal`, token);
     },
     close: () => sandbox.close(),
   };

@@ -57,7 +57,7 @@ describe('MOSIP stand-in through the typed clients: onboarding paths', () => {
 
     const partner = h.pms(await h.partnerToken(partnerId));
     const key = await partner.generateApiKey(partnerId, POLICY, 'openg2p');
-    assert.match(key.apiKey, /^\d+$/);
+    assert.match(key.apiKey, /^\d{6}$/, 'PMS 1.2.0.1 issues 6-digit API keys');
     assert.equal(key.label, 'openg2p');
     assert.equal(key.partnerId, partnerId);
     assert.equal(key.policyId, [...h.mosip.state.policies.values()].find((p) => p.name === POLICY)?.id);
@@ -90,14 +90,19 @@ describe('MOSIP stand-in through the typed clients: onboarding paths', () => {
     assert.equal(h.mosip.counts().mispLicenses[partnerId], 1);
   });
 
-  test('keymanager serves the IDA partner certificate and the MOSIP root', async () => {
-    const km = await h.keymanager();
-    const ida = await km.getCertificate('IDA', 'PARTNER');
-    const idaCert = new x509.X509Certificate(ida.certificate);
+  test("IDA's internal API serves the IDA partner certificate; keymanager, like a running 1.2.0.1 one, has no IDA key policy", async () => {
+    const ida = await h.ida();
+    const served = await ida.getCertificate('IDA', 'PARTNER');
+    const idaCert = new x509.X509Certificate(served.certificate);
     assert.match(idaCert.subject, /CN=IDA-PARTNER/);
-    assert.equal(ida.issuedAt, idaCert.notBefore.toISOString());
+    assert.equal(served.issuedAt, idaCert.notBefore.toISOString());
+    await assert.rejects(ida.getCertificate('ROOT'), (e) => e instanceof RemoteRejection && e.code === 'KER-KMS-002');
+    const km = await h.keymanager();
+    await assert.rejects(km.getCertificate('IDA', 'PARTNER'), (e) => e instanceof RemoteRejection && e.code === 'KER-KMS-002');
     const root = new x509.X509Certificate((await km.getCertificate('ROOT')).certificate);
     assert.equal(await root.isSelfSigned(), true);
+    const idaRoot = new x509.X509Certificate((await ida.getCertificate('IDA')).certificate);
+    assert.equal(await idaCert.verify({ publicKey: idaRoot.publicKey, signatureOnly: true }), true, "issued under IDA's own key");
     await assert.rejects(km.getCertificate('NOT_AN_APP'), (e) => e instanceof RemoteRejection && e.code === 'KER-KMS-002');
   });
 });

@@ -29,7 +29,12 @@ test('with no options the sandbox serves the loopback ports the example spec nam
   assert.equal(config.secretsDir, resolve('.data/sandbox/secrets'));
   assert.equal(config.options.esignetVersion, '1.4.1');
   assert.equal(config.options.odooVersion, 15);
+  assert.equal(config.options.esignetWithoutUiFront, undefined, "e-Signet's discovery names JWKS it serves");
   assert.deepEqual(config.options.faults, { rules: [], global: { rate: 0, kinds: FAILING_KINDS, latencyMs: 0 } });
+});
+
+test('--esignet-without-ui-front plays an e-Signet deployed without its UI front', () => {
+  assert.equal(sandboxConfigFromArgs(['--esignet-without-ui-front']).options.esignetWithoutUiFront, true);
 });
 
 test('fault options become the faults the sandbox starts with', () => {

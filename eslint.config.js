@@ -25,7 +25,8 @@ export const WORKFLOW_CODE = [
 ];
 
 const nodeBuiltins = [...new Set(builtinModules.flatMap((m) => [m, `node:${m}`]))];
-const why = 'workflow code is replayed from history: a Node built-in is unavailable in the workflow sandbox or differs on replay; do it in an activity';
+const why =
+  'workflow code is replayed from history: a Node built-in is unavailable in the workflow sandbox or differs on replay; do it in an activity';
 
 export default tseslint.config(
   { ignores: ['dist/', '**/node_modules/', '.tools/', '.data/', 'tools/', '**/*.js', '**/*.mjs'] },
@@ -43,7 +44,11 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': [
         'error',
         // node:test collects describe()/test() itself; their promises are not ours to await.
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'test', 'it', 'suite'] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'test', 'it', 'suite'] },
+          ],
+        },
       ],
     },
   },
@@ -56,9 +61,35 @@ export default tseslint.config(
           paths: nodeBuiltins.map((name) => ({ name, message: why })),
           patterns: [
             // Workflows know activities, clients and the worker by their types only (DESIGN.md).
-            { group: ['**/activities/*', '!**/activities/types.js'], allowTypeImports: true, message: 'import activities as types and call them through proxyActivities' },
-            { group: ['**/clients/*', '**/worker.js', '**/cli/*', '**/sandbox/*', '**/security/*', '!**/security/failure-converter.js'], allowTypeImports: true, message: 'not workflow code: import its types only' },
-            { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing', 'undici', 'zod'], allowTypeImports: true, message: 'not for workflow code: import its types only' },
+            {
+              group: ['**/activities/*', '!**/activities/types.js'],
+              allowTypeImports: true,
+              message: 'import activities as types and call them through proxyActivities',
+            },
+            {
+              group: [
+                '**/clients/*',
+                '**/worker.js',
+                '**/cli/*',
+                '**/sandbox/*',
+                '**/security/*',
+                '!**/security/failure-converter.js',
+              ],
+              allowTypeImports: true,
+              message: 'not workflow code: import its types only',
+            },
+            {
+              group: [
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/activity',
+                '@temporalio/testing',
+                'undici',
+                'zod',
+              ],
+              allowTypeImports: true,
+              message: 'not for workflow code: import its types only',
+            },
           ],
         },
       ],
@@ -67,7 +98,10 @@ export default tseslint.config(
         { name: 'process', message: why },
         { name: 'Buffer', message: why },
         { name: 'require', message: why },
-        { name: 'performance', message: 'wall-clock time differs on replay: use Date.now() (workflow time) or a timer' },
+        {
+          name: 'performance',
+          message: 'wall-clock time differs on replay: use Date.now() (workflow time) or a timer',
+        },
         { name: 'setImmediate', message: 'use a workflow timer (sleep) or condition()' },
         { name: 'crypto', message: 'use uuid4() from @temporalio/workflow, or generate it in an activity' },
         { name: 'WeakRef', message: 'garbage collection differs on replay' },

@@ -75,7 +75,11 @@ const flagsSchema = z.object({
   'auto-approve-ms': wholeNumber('a whole number of milliseconds').optional(),
   'partner-user': z.array(z.string().min(1)).default(['openg2p-sandbox-auth']),
   host: z.string().min(1).optional(),
-  'secrets-dir': z.string().min(1).default(DEFAULT_SECRETS_DIR).transform((dir) => resolve(dir)),
+  'secrets-dir': z
+    .string()
+    .min(1)
+    .default(DEFAULT_SECRETS_DIR)
+    .transform((dir) => resolve(dir)),
   deployment: z
     .array(z.string().refine(isDeploymentId, { message: 'not a deployment id (lower-case letters, digits and -)' }))
     .default([...EXAMPLE_DEPLOYMENTS]),
@@ -118,7 +122,12 @@ export function sandboxConfigFromArgs(args: string[]): SandboxConfig {
       const flag = String(issue.path[0]);
       const index = issue.path[1];
       const given = values[flag as keyof typeof values];
-      const got = Array.isArray(given) && typeof index === 'number' ? given[index] : typeof given === 'string' ? given : undefined;
+      const got =
+        Array.isArray(given) && typeof index === 'number'
+          ? given[index]
+          : typeof given === 'string'
+            ? given
+            : undefined;
       return `--${flag} ${issue.message}${got !== undefined ? ` (got ${JSON.stringify(got)})` : ''}`;
     });
     throw new Error(problems.join('; '));

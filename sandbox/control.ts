@@ -59,7 +59,8 @@ export function createControl(sandbox: Sandbox): Route[] {
       path: '/partner-users',
       handler: (req) => {
         const partnerId = (req.json as { partnerId?: unknown } | undefined)?.partnerId;
-        if (typeof partnerId !== 'string' || !partnerId) return json({ error: 'body must be {"partnerId": "..."}' }, 400);
+        if (typeof partnerId !== 'string' || !partnerId)
+          return json({ error: 'body must be {"partnerId": "..."}' }, 400);
         sandbox.addPartnerUser(partnerId);
         return json({ partnerId, created: true }, 201);
       },
@@ -70,8 +71,10 @@ export function createControl(sandbox: Sandbox): Route[] {
       path: '/approval-notices',
       handler: (req) => {
         const notice = req.json as { noticeId?: unknown } | undefined;
-        if (!notice || typeof notice.noticeId !== 'string') return json({ error: 'body must be an approval notice with a noticeId' }, 400);
-        if (!sandbox.approvalNotices.some((n) => n.noticeId === notice.noticeId)) sandbox.approvalNotices.push(notice as { noticeId: string });
+        if (!notice || typeof notice.noticeId !== 'string')
+          return json({ error: 'body must be an approval notice with a noticeId' }, 400);
+        if (!sandbox.approvalNotices.some((n) => n.noticeId === notice.noticeId))
+          sandbox.approvalNotices.push(notice as { noticeId: string });
         return { status: 204 };
       },
     },

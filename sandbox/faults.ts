@@ -8,15 +8,34 @@ import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Route, SandboxRequest } from './router.js';
 
-export const FAULT_KINDS = ['latency', 'error', 'reset', 'hang', 'commit-then-fail', 'commit-then-reset', 'commit-then-hang'] as const;
+export const FAULT_KINDS = [
+  'latency',
+  'error',
+  'reset',
+  'hang',
+  'commit-then-fail',
+  'commit-then-reset',
+  'commit-then-hang',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** What a global fault rate picks from by default: every kind that makes a request fail. */
-export const FAILING_KINDS: FaultKind[] = ['error', 'reset', 'hang', 'commit-then-fail', 'commit-then-reset', 'commit-then-hang'];
+export const FAILING_KINDS: FaultKind[] = [
+  'error',
+  'reset',
+  'hang',
+  'commit-then-fail',
+  'commit-then-reset',
+  'commit-then-hang',
+];
 
 export const faultRuleSchema = z.object({
   /** HTTP method, or `*`. */
-  method: z.string().min(1).default('*').transform((m) => m.toUpperCase()),
+  method: z
+    .string()
+    .min(1)
+    .default('*')
+    .transform((m) => m.toUpperCase()),
   /** The route's pattern (`/v1/partnermanager/partners/:partnerId/policy/map`), a concrete path, or a path with `*` wildcards. */
   path: z.string().startsWith('/'),
   /** Texts the request's query string or body must all contain, e.g. `"dep-1-auth"` to fault one deployment only. */
@@ -73,7 +92,8 @@ export interface InjectedFault {
 
 export type Verdict = { outcome: 'continue' | 'handled'; fault?: string };
 
-const KIND_PATTERN = /^(latency|error|5xx|reset|hang|commit-then-fail|commit-then-reset|commit-then-hang)(?:-(\d+)(?:ms)?)?$/;
+const KIND_PATTERN =
+  /^(latency|error|5xx|reset|hang|commit-then-fail|commit-then-reset|commit-then-hang)(?:-(\d+)(?:ms)?)?$/;
 
 /**
  * Parses the command-line form `<METHOD> <path> [~text…]=<kind>[:<mode>]`, e.g.
@@ -86,7 +106,10 @@ export function parseFaultRule(text: string): FaultRule {
   const eq = text.lastIndexOf('=');
   if (eq < 0) throw new Error(`fault "${text}": expected <METHOD> <path>=<kind>[:<mode>]`);
   const target = text.slice(0, eq).trim();
-  const [kindText = '', mode, ...extra] = text.slice(eq + 1).trim().split(':');
+  const [kindText = '', mode, ...extra] = text
+    .slice(eq + 1)
+    .trim()
+    .split(':');
   if (extra.length) throw new Error(`fault "${text}": more than one ':' after the kind`);
   const [first = '', ...rest] = target.split(/\s+(?=~)|\s+(?=\/)/);
   const hasMethod = !first.startsWith('/');
@@ -94,11 +117,15 @@ export function parseFaultRule(text: string): FaultRule {
   const path = hasMethod ? rest.shift() : first;
   if (!path?.startsWith('/')) throw new Error(`fault "${text}": the route must be "<METHOD> /path" or "/path"`);
   const match = rest.map((part) => {
-    if (!part.startsWith('~') || part.length < 2) throw new Error(`fault "${text}": "${part}" should be ~<text the request contains>`);
+    if (!part.startsWith('~') || part.length < 2)
+      throw new Error(`fault "${text}": "${part}" should be ~<text the request contains>`);
     return part.slice(1).trim();
   });
   const kindMatch = KIND_PATTERN.exec(kindText);
-  if (!kindMatch) throw new Error(`fault "${text}": unknown kind "${kindText}" (${FAULT_KINDS.join(', ')}; latency-<ms>, error-<status>)`);
+  if (!kindMatch)
+    throw new Error(
+      `fault "${text}": unknown kind "${kindText}" (${FAULT_KINDS.join(', ')}; latency-<ms>, error-<status>)`,
+    );
   const kind = (kindMatch[1] === '5xx' ? 'error' : kindMatch[1]) as FaultKind;
   const param = kindMatch[2] === undefined ? undefined : Number(kindMatch[2]);
   const input: FaultRuleInput = { method, path, match, kind };
@@ -116,7 +143,10 @@ export function parseFaultRule(text: string): FaultRule {
 function pathMatches(rule: FaultRule, route: Route, path: string): boolean {
   if (rule.path === route.path || rule.path === path) return true;
   if (!rule.path.includes('*')) return false;
-  const pattern = rule.path.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const pattern = rule.path
+    .split('*')
+    .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${pattern}$`).test(path);
 }
 
@@ -168,10 +198,14 @@ export class FaultInjector {
 
   /** The router's interceptor for one system's service. */
   interceptorFor(system: string) {
-    return (_system: string, route: Route, req: SandboxRequest, res: ServerResponse): Promise<Verdict> => this.intercept(system, route, req, res);
+    return (_system: string, route: Route, req: SandboxRequest, res: ServerResponse): Promise<Verdict> =>
+      this.intercept(system, route, req, res);
   }
 
-  private pick(route: Route, req: SandboxRequest): { kind: FaultKind; source: number | 'global'; latencyMs: number; status: number } | undefined {
+  private pick(
+    route: Route,
+    req: SandboxRequest,
+  ): { kind: FaultKind; source: number | 'global'; latencyMs: number; status: number } | undefined {
     const text = `${req.query.toString()}\n${req.rawBody}`;
     for (const r of this.rules) {
       const { rule } = r;
@@ -202,12 +236,21 @@ export class FaultInjector {
 
     const fault = this.pick(route, req);
     if (!fault) return { outcome: 'continue' };
-    this.injected.push({ kind: fault.kind, source: fault.source, system, method: req.method, path: req.path, at: new Date().toISOString() });
+    this.injected.push({
+      kind: fault.kind,
+      source: fault.source,
+      system,
+      method: req.method,
+      path: req.path,
+      at: new Date().toISOString(),
+    });
 
     switch (fault.kind) {
       case 'latency':
         await Promise.race([delay(fault.latencyMs), gone]);
-        return goneNow ? { outcome: 'handled', fault: 'latency (client left; dropped)' } : { outcome: 'continue', fault: 'latency' };
+        return goneNow
+          ? { outcome: 'handled', fault: 'latency (client left; dropped)' }
+          : { outcome: 'continue', fault: 'latency' };
       case 'error':
         answerError(res, fault.status, 'error');
         return { outcome: 'handled', fault: 'error' };

@@ -33,7 +33,10 @@ export async function ensureSandboxKey(name: string, dir = SANDBOX_IDENTITIES_DI
 
 /** The public half of a private key file, as a PEM the policy can list. */
 function publicPem(privateKeyFile: string): string {
-  return createPublicKey(createPrivateKey(readFileSync(privateKeyFile, 'utf8'))).export({ type: 'spki', format: 'pem' }) as string;
+  return createPublicKey(createPrivateKey(readFileSync(privateKeyFile, 'utf8'))).export({
+    type: 'spki',
+    format: 'pem',
+  }) as string;
 }
 
 export interface SandboxPolicySettings {
@@ -50,7 +53,11 @@ export interface SandboxPolicySettings {
  */
 export async function writeSandboxWorkerPolicy(file: string, settings: SandboxPolicySettings): Promise<void> {
   const people = await Promise.all(
-    SANDBOX_PEOPLE.map(async (p) => ({ name: p.name, roles: p.roles, publicKey: publicPem(await ensureSandboxKey(p.name)) })),
+    SANDBOX_PEOPLE.map(async (p) => ({
+      name: p.name,
+      roles: p.roles,
+      publicKey: publicPem(await ensureSandboxKey(p.name)),
+    })),
   );
   const policy: WorkerPolicyFile = {
     secretsDir: relative(dirname(file), settings.secretsDir) || '.',
@@ -59,6 +66,7 @@ export async function writeSandboxWorkerPolicy(file: string, settings: SandboxPo
     identities: [...people, ...(settings.identities ?? [])],
   };
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const header = '# Written by the sandbox for local use: loopback hosts only, the sandbox\'s own people.\n# A real worker\'s operator writes their own (SECURITY.md).\n';
+  const header =
+    "# Written by the sandbox for local use: loopback hosts only, the sandbox's own people.\n# A real worker's operator writes their own (SECURITY.md).\n";
   await writeFile(file, header + stringify(policy), { mode: 0o600 });
 }

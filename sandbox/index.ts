@@ -26,7 +26,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     roles: ['PARTNER_ADMIN', 'PARTNERMANAGER'],
     scopes: ['add_oidc_client', 'update_oidc_client'],
   });
-  realm.addClient({ clientId: credentials.idaClientId, secret: credentials.idaClientSecret, roles: ['ID_AUTHENTICATION'], scopes: [] });
+  realm.addClient({
+    clientId: credentials.idaClientId,
+    secret: credentials.idaClientSecret,
+    roles: ['ID_AUTHENTICATION'],
+    scopes: [],
+  });
   realm.addUser({
     userName: credentials.partnerAdminUser,
     password: credentials.partnerAdminPassword,
@@ -51,7 +56,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   for (const rule of options.faults?.rules ?? []) faults.add(rule);
   if (options.faults?.global) faults.setGlobal(options.faults.global);
   for (const service of Object.values(services)) service.interceptor = faults.interceptorFor(service.system);
-  const sandbox: Omit<Sandbox, 'close'> = { urls, credentials, realm, requests, mosip, esignet, odoo, faults, approvalNotices: [], addPartnerUser };
+  const sandbox: Omit<Sandbox, 'close'> = {
+    urls,
+    credentials,
+    realm,
+    requests,
+    mosip,
+    esignet,
+    odoo,
+    faults,
+    approvalNotices: [],
+    addPartnerUser,
+  };
   const control = new SandboxService('control', createControl(sandbox as Sandbox), []);
   const all = [...Object.values(services), control];
   try {

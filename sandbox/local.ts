@@ -13,7 +13,11 @@ export const EXAMPLE_DEPLOYMENTS = ['openg2p-sandbox', 'openg2p-sandbox-pms'] as
  * deployment: a worker reads a spec's `file:` references only inside its deployment's folder of
  * the policy's secretsDir, so the example specs name them relatively (`file:mosip-client-secret`).
  */
-export async function writeSandboxSecrets(sandbox: Sandbox, dir: string, deploymentIds: readonly string[] = EXAMPLE_DEPLOYMENTS): Promise<void> {
+export async function writeSandboxSecrets(
+  sandbox: Sandbox,
+  dir: string,
+  deploymentIds: readonly string[] = EXAMPLE_DEPLOYMENTS,
+): Promise<void> {
   for (const id of deploymentIds) await writeCredentialFiles(sandbox, join(dir, id));
 }
 
@@ -31,4 +35,3 @@ async function writeCredentialFiles(sandbox: Sandbox, dir: string): Promise<void
   };
   for (const [name, value] of Object.entries(files)) await writeFile(join(dir, name), `${value}\n`, { mode: 0o600 });
 }
-

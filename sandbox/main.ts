@@ -5,7 +5,14 @@ import { resolve } from 'node:path';
 import { startSandbox } from './index.js';
 import { sandboxConfigFromArgs, USAGE } from './config.js';
 import { writeSandboxSecrets } from './local.js';
-import { ensureSandboxKey, SANDBOX_APPROVER, SANDBOX_OPERATOR, SANDBOX_POLICY_FILE, SANDBOX_STAFF, writeSandboxWorkerPolicy } from './identities.js';
+import {
+  ensureSandboxKey,
+  SANDBOX_APPROVER,
+  SANDBOX_OPERATOR,
+  SANDBOX_POLICY_FILE,
+  SANDBOX_STAFF,
+  writeSandboxWorkerPolicy,
+} from './identities.js';
 
 async function main(): Promise<void> {
   const config = sandboxConfigFromArgs(process.argv.slice(2));
@@ -22,12 +29,18 @@ async function main(): Promise<void> {
   console.log(`  e-Signet ${sandbox.urls.esignet}/v1/esignet`);
   console.log(`  OpenG2P ${sandbox.urls.odoo}`);
   console.log(`  control ${sandbox.urls.control}`);
-  console.log(`  signing keys: staff ${await ensureSandboxKey(SANDBOX_STAFF)}, Partner Admin ${await ensureSandboxKey(SANDBOX_APPROVER)}, ops ${await ensureSandboxKey(SANDBOX_OPERATOR)}`);
-  console.log(`  worker policy for the sandbox: ${SANDBOX_POLICY_FILE} (run the worker with G2P_ONBOARD_POLICY=${SANDBOX_POLICY_FILE})`);
+  console.log(
+    `  signing keys: staff ${await ensureSandboxKey(SANDBOX_STAFF)}, Partner Admin ${await ensureSandboxKey(SANDBOX_APPROVER)}, ops ${await ensureSandboxKey(SANDBOX_OPERATOR)}`,
+  );
+  console.log(
+    `  worker policy for the sandbox: ${SANDBOX_POLICY_FILE} (run the worker with G2P_ONBOARD_POLICY=${SANDBOX_POLICY_FILE})`,
+  );
   console.log(`  credentials written to ${secretsDir}/{${deployments.join(',')}}`);
   const { rules, global } = options.faults;
   if (rules.length || global.rate > 0 || global.latencyMs > 0) {
-    console.log(`  faults: ${rules.length} rule(s), rate ${global.rate} of ${global.kinds.join('/')}, latency ${global.latencyMs} ms`);
+    console.log(
+      `  faults: ${rules.length} rule(s), rate ${global.rate} of ${global.kinds.join('/')}, latency ${global.latencyMs} ms`,
+    );
   }
   const stop = async () => {
     await sandbox.close();

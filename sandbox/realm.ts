@@ -64,7 +64,13 @@ export class Realm {
   }
 
   private async sign(subject: string, roles: string[], scope: string, azp: string): Promise<string> {
-    return new SignJWT({ preferred_username: subject, realm_access: { roles }, scope, azp, sid: String(this.nextSession++) })
+    return new SignJWT({
+      preferred_username: subject,
+      realm_access: { roles },
+      scope,
+      azp,
+      sid: String(this.nextSession++),
+    })
       .setProtectedHeader({ alg: 'RS256', kid: 'sandbox-realm', typ: 'JWT' })
       .setIssuer(this.issuer)
       .setSubject(randomUUID())
@@ -75,7 +81,12 @@ export class Realm {
   }
 
   /** Password grant; `undefined` when the user, password or client is wrong. */
-  async passwordGrant(userName: string, password: string, clientId: string, clientSecret: string): Promise<string | undefined> {
+  async passwordGrant(
+    userName: string,
+    password: string,
+    clientId: string,
+    clientSecret: string,
+  ): Promise<string | undefined> {
     const user = this.users.get(userName);
     const client = this.clients.get(clientId);
     if (!user || user.password !== password || !client || client.secret !== clientSecret) return undefined;

@@ -56,7 +56,11 @@ export interface RecordedRequest {
   response?: unknown;
 }
 
-export const json = (body: unknown, status = 200, headers: Record<string, string | string[]> = {}): SandboxResponse => ({
+export const json = (
+  body: unknown,
+  status = 200,
+  headers: Record<string, string | string[]> = {},
+): SandboxResponse => ({
   status,
   body,
   headers,
@@ -171,7 +175,8 @@ export class SandboxService {
       at: new Date().toISOString(),
       body: parsed ?? (sreq.form.size ? Object.fromEntries(sreq.form) : undefined),
       contentType: req.headers['content-type'],
-      authorizationScheme: typeof req.headers.authorization === 'string' ? req.headers.authorization.split(' ')[0] : undefined,
+      authorizationScheme:
+        typeof req.headers.authorization === 'string' ? req.headers.authorization.split(' ')[0] : undefined,
       cookieNames: Object.keys(sreq.cookies),
       query: Object.fromEntries(sreq.query),
     };
@@ -192,7 +197,14 @@ export class SandboxService {
     if (!match) {
       const out = this.fallback
         ? await this.fallback(sreq)
-        : json({ status: pathMatched ? 405 : 404, error: pathMatched ? 'Method Not Allowed' : 'Not Found', path: sreq.path }, pathMatched ? 405 : 404);
+        : json(
+            {
+              status: pathMatched ? 405 : 404,
+              error: pathMatched ? 'Method Not Allowed' : 'Not Found',
+              path: sreq.path,
+            },
+            pathMatched ? 405 : 404,
+          );
       record.status = out.status;
       this.write(res, out);
       return;

@@ -53,7 +53,9 @@ const config = {
   // Each parked size on a fresh server, sandbox and worker, so memory is that size's alone.
   freshStackPerParkedSize: !quick,
   generateCertificates: values['generate-certificates'] ?? false,
-  workerEnv: Object.fromEntries((values['worker-env'] ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+  workerEnv: Object.fromEntries(
+    (values['worker-env'] ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  ),
 };
 const only = new Set<Section>((values.only?.split(',') as Section[] | undefined) ?? SECTIONS);
 const log = (line: string) => console.error(line);
@@ -63,12 +65,18 @@ function ensureFreshBundle(): void {
   const lookup = findWorkflowBundle();
   if ('codePath' in lookup) return;
   log(`${lookup.reason}: building it (npm run build does this)`);
-  const built = spawnSync(process.execPath, [join(import.meta.dirname, 'build-workflow-bundle.js'), '--quiet'], { stdio: 'inherit' });
+  const built = spawnSync(process.execPath, [join(import.meta.dirname, 'build-workflow-bundle.js'), '--quiet'], {
+    stdio: 'inherit',
+  });
   if (built.status !== 0) throw new Error('could not build the workflow bundle');
 }
 
 async function withStack<T>(body: (stack: Stack) => Promise<T>): Promise<T> {
-  const stack = await startStack({ latencyMs: config.latencyMs, workerEnv: config.workerEnv, generateCertificates: config.generateCertificates });
+  const stack = await startStack({
+    latencyMs: config.latencyMs,
+    workerEnv: config.workerEnv,
+    generateCertificates: config.generateCertificates,
+  });
   try {
     return await body(stack);
   } finally {
@@ -101,7 +109,9 @@ async function main(): Promise<number> {
       await stack.startWorker();
     }
     if (only.has('overhead')) {
-      log(`1. orchestration overhead: ${config.overheadRuns} interleaved pairs, ${config.latencyMs} ms per sandbox call`);
+      log(
+        `1. orchestration overhead: ${config.overheadRuns} interleaved pairs, ${config.latencyMs} ms per sandbox call`,
+      );
       figures.overhead = await measureOverhead(stack, config.overheadRuns, config.warmUp, config.latencyMs, log);
     }
     if (only.has('history')) {

@@ -8,7 +8,17 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wr
 import { createRequire } from 'node:module';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CLI_BUNDLE_DIR, CLI_BUNDLE_ENV, codeCachePath, findCliBundle, manifestPath, packageVersion, readManifest, sha256, type CliBundleManifest } from '../src/cli/bundle.js';
+import {
+  CLI_BUNDLE_DIR,
+  CLI_BUNDLE_ENV,
+  codeCachePath,
+  findCliBundle,
+  manifestPath,
+  packageVersion,
+  readManifest,
+  sha256,
+  type CliBundleManifest,
+} from '../src/cli/bundle.js';
 import { FAILURE_CONVERTER_PATH } from '../src/security/data-converter.js';
 import { projectRoot } from '../src/project-root.js';
 import type { CliBundleLoaderOptions } from './cli-bundle-loader.js';
@@ -57,7 +67,13 @@ function webpackConfig(outDir: string): object {
     target: 'node20',
     context: projectRoot,
     entry: { main: APP_ENTRY },
-    output: { path: outDir, filename: MAIN_FILE, chunkFilename: '[id].cjs', chunkFormat: 'commonjs', library: { type: 'commonjs2' } },
+    output: {
+      path: outDir,
+      filename: MAIN_FILE,
+      chunkFilename: '[id].cjs',
+      chunkFormat: 'commonjs',
+      library: { type: 'commonjs2' },
+    },
     // The native worker runtime: connection.ts loads it only for workers, never in the CLI.
     externals: { '@temporalio/worker': 'commonjs @temporalio/worker' },
     externalsPresets: { node: true },
@@ -107,7 +123,9 @@ function manifestFor(main: string, files: Iterable<string>, builder: string): Cl
     }
   }
   if (Object.keys(inputs).length === 0 || Object.keys(packages).length === 0) {
-    throw new Error('webpack reported no project or package inputs; cannot write a manifest that detects a stale bundle');
+    throw new Error(
+      'webpack reported no project or package inputs; cannot write a manifest that detects a stale bundle',
+    );
   }
   return { format: 1, main, inputs, packages, builder };
 }
@@ -115,7 +133,11 @@ function manifestFor(main: string, files: Iterable<string>, builder: string): Cl
 /** A name for the bundle's content: the same build twice lands in the same folder. */
 function contentHash(dir: string): string {
   const hash = createHash('sha256');
-  for (const name of readdirSync(dir).sort()) hash.update(name).update('\0').update(readFileSync(join(dir, name)));
+  for (const name of readdirSync(dir).sort())
+    hash
+      .update(name)
+      .update('\0')
+      .update(readFileSync(join(dir, name)));
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -156,7 +178,8 @@ async function main(): Promise<void> {
   const previous = readManifest();
   const current = findCliBundle();
   if (previous?.builder === builder && 'mainPath' in current && existsSync(current.mainPath)) {
-    if (!existsSync(codeCachePath(current.mainPath)) && !warmCodeCache(current.mainPath)) console.error('build-cli-bundle: the CLI wrote no code cache; it will start slower');
+    if (!existsSync(codeCachePath(current.mainPath)) && !warmCodeCache(current.mainPath))
+      console.error('build-cli-bundle: the CLI wrote no code cache; it will start slower');
     log(`CLI bundle: ${relative(projectRoot, current.mainPath)} is up to date`);
     return;
   }
@@ -167,7 +190,9 @@ async function main(): Promise<void> {
   if (stats.hasErrors() || stats.hasWarnings()) {
     // A warning here (a dynamic require webpack cannot follow) is a command failing at run time.
     rmSync(buildDir, { recursive: true, force: true });
-    throw new Error(`webpack could not bundle the CLI as it runs:\n${stats.toString({ all: false, errors: true, warnings: true })}`);
+    throw new Error(
+      `webpack could not bundle the CLI as it runs:\n${stats.toString({ all: false, errors: true, warnings: true })}`,
+    );
   }
   const generation = contentHash(buildDir);
   const generationDir = join(CLI_BUNDLE_DIR, generation);
@@ -188,13 +213,18 @@ async function main(): Promise<void> {
   removeOldBundles(keep);
 
   const mainPath = join(generationDir, MAIN_FILE);
-  if (!existsSync(codeCachePath(mainPath)) && !warmCodeCache(mainPath)) console.error('build-cli-bundle: the CLI wrote no code cache; it will start slower');
+  if (!existsSync(codeCachePath(mainPath)) && !warmCodeCache(mainPath))
+    console.error('build-cli-bundle: the CLI wrote no code cache; it will start slower');
   const size = readdirSync(generationDir).reduce((sum, name) => sum + statSync(join(generationDir, name)).size, 0);
-  log(`CLI bundle: ${relative(projectRoot, generationDir)} (${(size / 1024 / 1024).toFixed(2)} MB with its code cache, ${Object.keys(manifest.inputs).length} project modules, ${Object.keys(manifest.packages).length} packages, ${Math.round(performance.now() - started)} ms)`);
+  log(
+    `CLI bundle: ${relative(projectRoot, generationDir)} (${(size / 1024 / 1024).toFixed(2)} MB with its code cache, ${Object.keys(manifest.inputs).length} project modules, ${Object.keys(manifest.packages).length} packages, ${Math.round(performance.now() - started)} ms)`,
+  );
 }
 
 // The bundle only makes the CLI start faster; without it the CLI loads as modules. A failure here
 // (say, an SDK update the loader does not know) must not fail `npm install` or the build.
 main().catch((err) => {
-  console.error(`build-cli-bundle: no CLI bundle, the CLI will load as modules (~0.2 s slower to start): ${(err as Error).message}`);
+  console.error(
+    `build-cli-bundle: no CLI bundle, the CLI will load as modules (~0.2 s slower to start): ${(err as Error).message}`,
+  );
 });

@@ -6,7 +6,12 @@ import { resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { workflowsPath } from '../src/worker.js';
-import { DEFAULT_WORKFLOW_BUNDLE_PATH, manifestFor, manifestPathFor, SHARED_WORKFLOW_MODULES } from '../src/workflow-bundle.js';
+import {
+  DEFAULT_WORKFLOW_BUNDLE_PATH,
+  manifestFor,
+  manifestPathFor,
+  SHARED_WORKFLOW_MODULES,
+} from '../src/workflow-bundle.js';
 import { projectRoot } from '../src/project-root.js';
 import { FAILURE_CONVERTER_PATH } from '../src/security/data-converter.js';
 
@@ -17,7 +22,13 @@ interface WebpackDone {
 /** Our compiled modules webpack read; SDK files are covered by the manifest's SDK version. */
 function isProjectModule(file: string): boolean {
   const dist = resolve(projectRoot, 'dist') + sep;
-  return file.startsWith(dist) && /\.c?js$/.test(file) && !file.includes(`${sep}node_modules${sep}`) && existsSync(file) && statSync(file).isFile();
+  return (
+    file.startsWith(dist) &&
+    /\.c?js$/.test(file) &&
+    !file.includes(`${sep}node_modules${sep}`) &&
+    existsSync(file) &&
+    statSync(file).isFile()
+  );
 }
 
 async function main(): Promise<void> {
@@ -48,7 +59,8 @@ async function main(): Promise<void> {
       return config;
     },
   });
-  if (inputs.size === 0) throw new Error('webpack reported no input files; cannot write a manifest that detects stale bundles');
+  if (inputs.size === 0)
+    throw new Error('webpack reported no input files; cannot write a manifest that detects stale bundles');
   // No manifest while the code is replaced, then the manifest last: a worker starting meanwhile
   // finds no bundle (and bundles itself) or the complete new pair, never a mismatched one.
   const manifestPath = manifestPathFor(codePath);
@@ -59,7 +71,9 @@ async function main(): Promise<void> {
   renameSync(`${manifestPath}.tmp`, manifestPath);
   if (!values.quiet) {
     const size = (code.length / 1024 / 1024).toFixed(2);
-    console.log(`workflow bundle: ${codePath} (${size} MB from ${inputs.size} modules, ${Math.round(performance.now() - started)} ms)`);
+    console.log(
+      `workflow bundle: ${codePath} (${size} MB from ${inputs.size} modules, ${Math.round(performance.now() - started)} ms)`,
+    );
   }
 }
 

@@ -25,7 +25,14 @@ import { AesGcmCodec, keyRingFromKeys } from '../src/security/codec.js';
 import { sandboxSpec, testDeps } from '../test/helpers/fixtures.js';
 import { waitForStatus } from '../test/helpers/harness.js';
 import { startWebhookReceiver } from '../test/helpers/webhook.js';
-import { CORPUS_DIR, corpusDataConverter, historyToJSON, MANIFEST_FILE, TEST_ONLY_CORPUS_CODEC_KEY, type CorpusManifest } from '../test/helpers/history-corpus.js';
+import {
+  CORPUS_DIR,
+  corpusDataConverter,
+  historyToJSON,
+  MANIFEST_FILE,
+  TEST_ONLY_CORPUS_CODEC_KEY,
+  type CorpusManifest,
+} from '../test/helpers/history-corpus.js';
 import { GENERATIONS, SCENARIOS, type Scenario, type ScenarioContext } from './histories/scenarios.js';
 import { actions } from './histories/actions.js';
 import { projectRoot } from '../src/project-root.js';
@@ -52,12 +59,16 @@ async function main(): Promise<void> {
   const version = releaseVersion();
   const outDir = values.out ?? join(CORPUS_DIR, version);
   if (existsSync(outDir) && !values.replace) {
-    throw new Error(`${relative(projectRoot, outDir)} exists: a released version's corpus is never re-captured (pass --replace for an unreleased one)`);
+    throw new Error(
+      `${relative(projectRoot, outDir)} exists: a released version's corpus is never re-captured (pass --replace for an unreleased one)`,
+    );
   }
   const only = values.only?.split(',');
   const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name));
   const buildId = await workerBuildId();
-  console.log(`capturing ${scenarios.length} scenarios for ${version}, build ${buildId} → ${relative(projectRoot, outDir)}`);
+  console.log(
+    `capturing ${scenarios.length} scenarios for ${version}, build ${buildId} → ${relative(projectRoot, outDir)}`,
+  );
 
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
@@ -69,7 +80,12 @@ async function main(): Promise<void> {
   });
   const webhook = await startWebhookReceiver();
   // Fixed identities: history records them, and the corpus should not name this machine.
-  const client = new Client({ connection: env.connection, namespace: 'default', dataConverter: corpusDataConverter(), identity: 'capture-histories-client' });
+  const client = new Client({
+    connection: env.connection,
+    namespace: 'default',
+    dataConverter: corpusDataConverter(),
+    identity: 'capture-histories-client',
+  });
   const captured: Captured[] = [];
   const files = new Map<string, string>();
   try {
@@ -99,11 +115,15 @@ async function main(): Promise<void> {
             for (const [file, entry, json] of await captureChain(client, handle, scenario)) {
               files.set(file, json);
               captured.push(entry);
-              console.log(`  ${file.padEnd(42)} ${String(entry.events).padStart(4)} events  ${entry.state}${entry.closedAs ? ` (${entry.closedAs})` : ''}`);
+              console.log(
+                `  ${file.padEnd(42)} ${String(entry.events).padStart(4)} events  ${entry.state}${entry.closedAs ? ` (${entry.closedAs})` : ''}`,
+              );
             }
           }),
         );
-        const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${mine[i]!.name}: ${(r.reason as Error).message}`] : []));
+        const failed = results.flatMap((r, i) =>
+          r.status === 'rejected' ? [`${mine[i]!.name}: ${(r.reason as Error).message}`] : [],
+        );
         if (failed.length) throw new Error(`scenarios failed:\n  ${failed.join('\n  ')}`);
       } finally {
         // Open runs would otherwise go on waiting on the next generation's worker.
@@ -133,7 +153,12 @@ async function main(): Promise<void> {
 }
 
 /** Starts the scenario's run and drives it to the point its history is captured. */
-async function runScenario(client: Client, sandbox: Sandbox, scenario: Scenario, webhookUrl: string): Promise<WorkflowHandle> {
+async function runScenario(
+  client: Client,
+  sandbox: Sandbox,
+  scenario: Scenario,
+  webhookUrl: string,
+): Promise<WorkflowHandle> {
   const generation = GENERATIONS[scenario.generation];
   const spec = (change?: Parameters<ScenarioContext['spec']>[0]) =>
     sandboxSpec(sandbox, scenario.name, (s) => {
@@ -151,7 +176,8 @@ async function runScenario(client: Client, sandbox: Sandbox, scenario: Scenario,
     waitForAudit: async (event, count = 1) => {
       const deadline = Date.now() + WAIT_MS;
       while ((await handle.query(auditTrailQuery)).filter((e) => e.event === event).length < count) {
-        if (Date.now() > deadline) throw new Error(`no ${count}× ${event} in the audit trail within ${WAIT_MS / 1000} s`);
+        if (Date.now() > deadline)
+          throw new Error(`no ${count}× ${event} in the audit trail within ${WAIT_MS / 1000} s`);
         await new Promise((r) => setTimeout(r, 200));
       }
     },
@@ -164,9 +190,14 @@ async function runScenario(client: Client, sandbox: Sandbox, scenario: Scenario,
 const IN_FLIGHT = new Set(['workflowTaskScheduledEventAttributes', 'workflowTaskStartedEventAttributes']);
 
 /** Every run of the chain (continue-as-new makes several), as [file, manifest entry, JSON]. */
-async function captureChain(client: Client, handle: WorkflowHandle, scenario: Scenario): Promise<[string, Captured, string][]> {
+async function captureChain(
+  client: Client,
+  handle: WorkflowHandle,
+  scenario: Scenario,
+): Promise<[string, Captured, string][]> {
   const runs: [Captured, string][] = [];
-  let runId: string | undefined = (await client.workflow.getHandle(handle.workflowId).describe()).raw.workflowExecutionInfo?.firstRunId ?? undefined;
+  let runId: string | undefined =
+    (await client.workflow.getHandle(handle.workflowId).describe()).raw.workflowExecutionInfo?.firstRunId ?? undefined;
   while (runId) {
     const run = client.workflow.getHandle(handle.workflowId, runId);
     let history = await run.fetchHistory();
@@ -178,8 +209,23 @@ async function captureChain(client: Client, handle: WorkflowHandle, scenario: Sc
     const last = history.events?.at(-1);
     const next = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
     const description = await run.describe();
-    const closedAs = description.status.name === 'RUNNING' ? undefined : description.status.name === 'COMPLETED' ? (await run.result()).outcome : description.status.name;
-    runs.push([{ file: '', scenario: scenario.name, what: scenario.what, state: closedAs ? 'closed' : 'open', ...(closedAs ? { closedAs } : {}), events: history.events?.length ?? 0 }, `${historyToJSON(history)}\n`]);
+    const closedAs =
+      description.status.name === 'RUNNING'
+        ? undefined
+        : description.status.name === 'COMPLETED'
+          ? (await run.result()).outcome
+          : description.status.name;
+    runs.push([
+      {
+        file: '',
+        scenario: scenario.name,
+        what: scenario.what,
+        state: closedAs ? 'closed' : 'open',
+        ...(closedAs ? { closedAs } : {}),
+        events: history.events?.length ?? 0,
+      },
+      `${historyToJSON(history)}\n`,
+    ]);
     runId = next;
   }
   return runs.map(([entry, json], i) => {

@@ -18,7 +18,9 @@ interface LoaderContext {
   getOptions(): CliBundleLoaderOptions;
 }
 
-const CONVERTER_HELPERS = ['@temporalio', 'common', 'lib', 'internal-non-workflow', 'data-converter-helpers.js'].join(sep);
+const CONVERTER_HELPERS = ['@temporalio', 'common', 'lib', 'internal-non-workflow', 'data-converter-helpers.js'].join(
+  sep,
+);
 const CONVERTER_REQUIRE = 'module = require(path);';
 
 // The bundle's own folder at run time, as webpack leaves __dirname alone (node.__dirname: false).
@@ -29,10 +31,14 @@ export default function cliBundleLoader(this: LoaderContext, source: string): st
   const file = this.resourcePath;
   if (file.endsWith(sep + CONVERTER_HELPERS)) {
     if (source.split(CONVERTER_REQUIRE).length !== 2) {
-      throw new Error(`${file}: expected one \`${CONVERTER_REQUIRE}\` to point at the bundled converters; has the SDK changed?`);
+      throw new Error(
+        `${file}: expected one \`${CONVERTER_REQUIRE}\` to point at the bundled converters; has the SDK changed?`,
+      );
     }
     // Keyed by path relative to the bundle, so a moved install still matches; others load as before.
-    const table = converters.map((c) => `${JSON.stringify(relative(bundleDir, c))}: () => require(${JSON.stringify(c)})`).join(', ');
+    const table = converters
+      .map((c) => `${JSON.stringify(relative(bundleDir, c))}: () => require(${JSON.stringify(c)})`)
+      .join(', ');
     return source.replace(
       CONVERTER_REQUIRE,
       `module = ((bundled, key) => Object.hasOwn(bundled, key) ? bundled[key]() : __non_webpack_require__(path))({ ${table} }, require("node:path").relative(__dirname, path));`,
@@ -42,8 +48,12 @@ export default function cliBundleLoader(this: LoaderContext, source: string): st
     const rewritten = source
       .replaceAll('import.meta.dirname', atRunTime(relative(bundleDir, dirname(file))))
       .replaceAll('import.meta.filename', atRunTime(relative(bundleDir, file)))
-      .replaceAll('import.meta.url', `__non_webpack_require__("node:url").pathToFileURL(${atRunTime(relative(bundleDir, file))}).href`);
-    if (/\bimport\.meta\b/.test(rewritten)) throw new Error(`${file}: uses import.meta beyond dirname, filename and url, which the CLI bundle cannot answer`);
+      .replaceAll(
+        'import.meta.url',
+        `__non_webpack_require__("node:url").pathToFileURL(${atRunTime(relative(bundleDir, file))}).href`,
+      );
+    if (/\bimport\.meta\b/.test(rewritten))
+      throw new Error(`${file}: uses import.meta beyond dirname, filename and url, which the CLI bundle cannot answer`);
     return rewritten;
   }
   return source;

@@ -18,7 +18,9 @@ try {
   console.log('press Ctrl-C to stop');
 } catch (err) {
   const code = (err as NodeJS.ErrnoException).code;
-  console.error(`error: ${code === 'EADDRINUSE' ? `the codec server port is in use (is \`npm run temporal\` running? it serves one already): ${(err as Error).message}` : (err as Error).message}`);
+  console.error(
+    `error: ${code === 'EADDRINUSE' ? `the codec server port is in use (is \`npm run temporal\` running? it serves one already): ${(err as Error).message}` : (err as Error).message}`,
+  );
   process.exit(1);
 }
 

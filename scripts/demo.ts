@@ -35,7 +35,8 @@ const LOG_DIR = '.data/demo';
 async function main(): Promise<number> {
   process.chdir(projectRoot);
   // The sandbox's people sign as real ones do: staff the start, the Partner Admin the approval.
-  const signingKey = async (name: string) => loadApproverPrivateKey(await readFile(await ensureSandboxKey(name), 'utf8'));
+  const signingKey = async (name: string) =>
+    loadApproverPrivateKey(await readFile(await ensureSandboxKey(name), 'utf8'));
   const spec = await loadSpecFile(specFile);
   // The demo plays two programs' parts: the codec server's and, as a client, the CLI's.
   const codecServerConfig = codecServerConfigFrom();
@@ -46,7 +47,10 @@ async function main(): Promise<number> {
     console.log('1/4 Temporal dev server (SQLite in .data/temporal, UI on :8233)');
     let server: DevServer | undefined;
     // The UI decodes the run through the codec server, for a browser signed in there (README).
-    const codecServer = await startConfiguredCodecServer({ ...codecServerConfig, uiOrigins: localUiOrigins(8233) }, () => undefined).catch((err: NodeJS.ErrnoException) => {
+    const codecServer = await startConfiguredCodecServer(
+      { ...codecServerConfig, uiOrigins: localUiOrigins(8233) },
+      () => undefined,
+    ).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'EADDRINUSE') throw err;
       console.log('    the codec server port is in use (`npm run temporal` running?): the UI keeps using that one');
       return undefined;
@@ -54,7 +58,12 @@ async function main(): Promise<number> {
     // In this process: its pid is the demo's own.
     if (codecServer) started.push({ pid: process.pid, stop: () => codecServer.close() } as { stop(): Promise<void> });
     try {
-      server = await startDevServer({ dbFile: '.data/temporal/temporal.db', port: 7233, uiPort: 8233, codecEndpoint: codecServer?.url });
+      server = await startDevServer({
+        dbFile: '.data/temporal/temporal.db',
+        port: 7233,
+        uiPort: 8233,
+        codecEndpoint: codecServer?.url,
+      });
       started.push(server);
     } catch (err) {
       if (!(err instanceof PortInUseError)) throw err;
@@ -63,7 +72,10 @@ async function main(): Promise<number> {
 
     console.log(`2/4 sandbox: MOSIP, e-Signet and OpenG2P stand-ins (log: ${LOG_DIR}/sandbox.log)`);
     await mkdir(LOG_DIR, { recursive: true, mode: 0o700 });
-    const sandbox = await startProcess('sandbox', process.execPath, ['dist/sandbox/main.js'], { readyLine: /credentials written/, logFile: `${LOG_DIR}/sandbox.log` });
+    const sandbox = await startProcess('sandbox', process.execPath, ['dist/sandbox/main.js'], {
+      readyLine: /credentials written/,
+      logFile: `${LOG_DIR}/sandbox.log`,
+    });
     started.push(sandbox);
 
     console.log(`3/4 worker (log: ${LOG_DIR}/worker.log)`);
@@ -74,7 +86,13 @@ async function main(): Promise<number> {
       readyLine: /g2p-onboard worker:/,
       logFile: `${LOG_DIR}/worker.log`,
       // The sandbox wrote this worker policy: loopback hosts, its secrets folder, its people.
-      env: { ...process.env, NODE: process.execPath, TEMPORAL_ADDRESS, G2P_ONBOARD_CREDENTIALS_DIR: credentialsDir, G2P_ONBOARD_POLICY: SANDBOX_POLICY_FILE },
+      env: {
+        ...process.env,
+        NODE: process.execPath,
+        TEMPORAL_ADDRESS,
+        G2P_ONBOARD_CREDENTIALS_DIR: credentialsDir,
+        G2P_ONBOARD_POLICY: SANDBOX_POLICY_FILE,
+      },
       timeoutMs: 60_000,
     });
     started.push(worker);
@@ -82,7 +100,11 @@ async function main(): Promise<number> {
     console.log(`4/4 onboarding ${spec.deploymentId} from ${specFile}\n`);
     const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
     // The demo's codec server, or the one already on its port (`npm run temporal`), with the local token.
-    const codec = remoteCodecFor('default', { ...cliConfig.codec, endpoint: codecServer?.url ?? cliConfig.codec.endpoint }, cliConfig.secrets);
+    const codec = remoteCodecFor(
+      'default',
+      { ...cliConfig.codec, endpoint: codecServer?.url ?? cliConfig.codec.endpoint },
+      cliConfig.secrets,
+    );
     const client = new Client({ connection, dataConverter: dataConverterFor(codec) });
     const handle = await startOnboarding(client, spec, { name: SANDBOX_STAFF, key: await signingKey(SANDBOX_STAFF) });
     const link = temporalUiUrl('default', handle.workflowId, handle.firstExecutionRunId, cliConfig.uiUrl);
@@ -92,7 +114,13 @@ async function main(): Promise<number> {
         console.log(`  … waiting for the Partner Admin; approving as ${SANDBOX_APPROVER} with a signed decision`);
         const approve = async () => {
           const key = await signingKey(SANDBOX_APPROVER);
-          const token = signDecision(key, { wid: status.workflowId, rid: status.firstRunId, decision: 'approve', approver: SANDBOX_APPROVER, comment: 'approved by the sandbox Partner Admin (demo)' });
+          const token = signDecision(key, {
+            wid: status.workflowId,
+            rid: status.firstRunId,
+            decision: 'approve',
+            approver: SANDBOX_APPROVER,
+            comment: 'approved by the sandbox Partner Admin (demo)',
+          });
           await sendUpdate(() => handle.executeUpdate(approveUpdate, { args: [{ token }] }));
         };
         approve().catch((err) => console.error(`  approval failed: ${(err as Error).message}`));
@@ -101,12 +129,21 @@ async function main(): Promise<number> {
     });
     await connection.close();
     // The server stops with the demo unless --keep: say how to open the link afterwards.
-    console.log(`\n${renderResult(result, values.keep ? link : `${link}\n${''.padEnd(29)}(the server stops with the demo; \`npm run temporal\` serves this run again from .data/, or use --keep)`)}`);
+    console.log(
+      `\n${renderResult(result, values.keep ? link : `${link}\n${''.padEnd(29)}(the server stops with the demo; \`npm run temporal\` serves this run again from .data/, or use --keep)`)}`,
+    );
     if (values.keep) {
       keep = true;
-      console.log(`\nStill running (--keep): Temporal UI ${server?.uiUrl ?? 'http://localhost:8233'}, sandbox, worker.`);
-      if (codecServer) console.log(`Codec server ${codecServer.url}: sign in there with the token in .data/codec-server-token to see decoded payloads in the UI (README, "Reading encrypted runs"); the CLI uses it too: npx g2p-onboard status ${spec.deploymentId}`);
-      console.log(`Stop them with Ctrl-C, or: kill ${started.map((s) => ('pid' in s ? s.pid : (s as ManagedProcess).child.pid)).join(' ')}`);
+      console.log(
+        `\nStill running (--keep): Temporal UI ${server?.uiUrl ?? 'http://localhost:8233'}, sandbox, worker.`,
+      );
+      if (codecServer)
+        console.log(
+          `Codec server ${codecServer.url}: sign in there with the token in .data/codec-server-token to see decoded payloads in the UI (README, "Reading encrypted runs"); the CLI uses it too: npx g2p-onboard status ${spec.deploymentId}`,
+        );
+      console.log(
+        `Stop them with Ctrl-C, or: kill ${started.map((s) => ('pid' in s ? s.pid : (s as ManagedProcess).child.pid)).join(' ')}`,
+      );
       await new Promise<void>((r) => process.once('SIGINT', () => r()));
       keep = false;
     }

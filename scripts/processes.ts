@@ -37,8 +37,17 @@ process.once('exit', () => {
   for (const p of live) p.kill('SIGKILL');
 });
 
-export async function startProcess(name: string, command: string, args: string[], opts: StartOptions): Promise<ManagedProcess> {
-  const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  opts: StartOptions,
+): Promise<ManagedProcess> {
+  const child = spawn(command, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const log = opts.logFile ? createWriteStream(opts.logFile, { flags: 'a', mode: 0o600 }) : undefined;
   if (log) child.once('exit', () => log.end());
   const output: string[] = [];
@@ -61,7 +70,15 @@ export async function startProcess(name: string, command: string, args: string[]
   };
   live.add(managed);
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not become ready within ${opts.timeoutMs ?? 30_000} ms:\n${output.slice(-20).join('\n')}`)), opts.timeoutMs ?? 30_000);
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `${name} did not become ready within ${opts.timeoutMs ?? 30_000} ms:\n${output.slice(-20).join('\n')}`,
+          ),
+        ),
+      opts.timeoutMs ?? 30_000,
+    );
     const onLine = (line: string) => {
       output.push(line);
       log?.write(`${line}\n`);

@@ -71,7 +71,8 @@ async function main(): Promise<void> {
   const [killMinS, killMaxS] = (values['kill-every'] ?? '20-60').split('-').map(Number) as [number, number];
   const httpTimeoutMs = Number(values['http-timeout-ms'] ?? 3000);
   const deadline = Date.now() + Number(values['max-minutes'] ?? 60) * 60_000;
-  if (!(runCount >= 1 && faultRate >= 0 && faultRate <= 1 && killMinS > 0 && killMaxS >= killMinS && httpTimeoutMs > 0)) throw new Error(USAGE);
+  if (!(runCount >= 1 && faultRate >= 0 && faultRate <= 1 && killMinS > 0 && killMaxS >= killMinS && httpTimeoutMs > 0))
+    throw new Error(USAGE);
 
   process.chdir(projectRoot);
   const startedAt = Date.now();
@@ -94,11 +95,17 @@ async function main(): Promise<void> {
     httpWriteTimeoutMs: Math.round(httpTimeoutMs * 1.7),
   };
   let worker: ManagedProcess = await startWorkerProcess(launch);
-  const connect = async () => new Client({ connection: await Connection.connect({ address: server.address }), dataConverter: dataConverterFor(codec) });
+  const connect = async () =>
+    new Client({
+      connection: await Connection.connect({ address: server.address }),
+      dataConverter: dataConverterFor(codec),
+    });
   let client = await connect();
   let workerKills = 0;
   let serverRestarts = 0;
-  log(`Temporal ${server.address}, sandbox ${sandbox.urls.control} (fault rate ${faultRate}), ${runCount} runs, worker killed every ${killMinS}-${killMaxS} s`);
+  log(
+    `Temporal ${server.address}, sandbox ${sandbox.urls.control} (fault rate ${faultRate}), ${runCount} runs, worker killed every ${killMinS}-${killMaxS} s`,
+  );
 
   const runs: Run[] = [];
   for (let i = 1; i <= runCount; i++) {
@@ -113,7 +120,12 @@ async function main(): Promise<void> {
       providerName: spec.openg2p.provider.name,
       completed: false,
     };
-    runs.push({ deployment, handle: await startOnboarding(client, spec, signer('soak')), approved: false, state: 'running' });
+    runs.push({
+      deployment,
+      handle: await startOnboarding(client, spec, signer('soak')),
+      approved: false,
+      state: 'running',
+    });
   }
   const settled = () => runs.every((r) => r.state !== 'running');
 
@@ -129,7 +141,8 @@ async function main(): Promise<void> {
       await serial.run(async () => {
         const dying = worker;
         dying.kill('SIGKILL');
-        if (dying.child.exitCode === null && dying.child.signalCode === null) await new Promise((r) => dying.child.once('exit', r));
+        if (dying.child.exitCode === null && dying.child.signalCode === null)
+          await new Promise((r) => dying.child.once('exit', r));
         workerKills += 1;
         worker = await startWorkerProcess(launch);
         log(`worker killed (${workerKills}) and restarted`);
@@ -153,7 +166,8 @@ async function main(): Promise<void> {
     const within = <T>(ms: number, call: () => Promise<T>) => client.connection.withDeadline(Date.now() + ms, call);
     const description = await within(5_000, () => handle.describe());
     if (description.status.name !== 'RUNNING') {
-      const result = (await within(5_000, () => handle.result()).catch((err: Error) => err)) as OnboardingResult | Error;
+      const result = (await within(5_000, () => handle.result()).catch((err: Error) => err)) as
+        OnboardingResult | Error;
       run.state = !(result instanceof Error) && result.outcome === 'completed' ? 'completed' : 'ended';
       run.detail = result instanceof Error ? result.message : result.outcome;
       run.deployment.completed = run.state === 'completed';
@@ -176,19 +190,30 @@ async function main(): Promise<void> {
       log(`worker exited on its own (${worker.child.exitCode}); restarting`);
       await restartWorker();
     }
-    if (serverRestarts === 0 && (runs.filter((r) => r.approved).length >= runCount / 2 || Date.now() - startedAt > 120_000)) await restartServer();
-    await serial.run(() => Promise.all(runs.filter((r) => r.state === 'running').map((r) => visit(r).catch(() => undefined))));
+    if (
+      serverRestarts === 0 &&
+      (runs.filter((r) => r.approved).length >= runCount / 2 || Date.now() - startedAt > 120_000)
+    )
+      await restartServer();
+    await serial.run(() =>
+      Promise.all(runs.filter((r) => r.state === 'running').map((r) => visit(r).catch(() => undefined))),
+    );
     if (Date.now() - lastReport > 30_000) {
       lastReport = Date.now();
       const by = (s: Run['state']) => runs.filter((r) => r.state === s).length;
-      log(`${by('completed')} completed, ${by('blocked')} blocked, ${by('ended')} ended otherwise, ${by('running')} running (${runs.filter((r) => r.approved).length} approved)`);
+      log(
+        `${by('completed')} completed, ${by('blocked')} blocked, ${by('ended')} ended otherwise, ${by('running')} running (${runs.filter((r) => r.approved).length} approved)`,
+      );
     }
     await sleep(1_000);
   }
 
   const counts = await sandbox.control.counts();
   const faultsInjected = await sandbox.control.faultsInjected();
-  const report = findDuplicates(runs.map((r) => r.deployment), counts);
+  const report = findDuplicates(
+    runs.map((r) => r.deployment),
+    counts,
+  );
   for (const run of runs.filter((r) => r.state !== 'completed')) {
     log(`${run.deployment.deploymentId} ${run.state}: ${run.detail ?? 'still running at the deadline'}`);
     await run.handle.terminate('soak finished').catch(() => undefined);

@@ -22,7 +22,9 @@ try {
     (line) => console.error(`codec-server: ${line}`),
   ).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'EADDRINUSE') throw err;
-    throw new Error(`the codec server's port is in use (${err.message}): is \`npm run codec-server\` running? stop it, or set G2P_ONBOARD_CODEC_SERVER_PORT`);
+    throw new Error(
+      `the codec server's port is in use (${err.message}): is \`npm run codec-server\` running? stop it, or set G2P_ONBOARD_CODEC_SERVER_PORT`,
+    );
   });
   console.log('starting the Temporal dev server…');
   server = await startDevServer({
@@ -51,10 +53,18 @@ try {
 console.log(`Temporal server:   ${server.address}   (TEMPORAL_ADDRESS=${server.address})`);
 console.log(`Temporal UI:       ${server.uiUrl}`);
 const codecUrl = codecServer.url.replace('127.0.0.1', 'localhost');
-console.log(`codec server:      ${codecUrl}   (once per browser: sign in there with the token in ${codecServer.tokenRef.replace(/^file:/, '')},`);
-console.log(`                   then in the UI's Codec Server settings: my browser setting, ${codecUrl}, include cross-origin credentials)`);
-console.log(`g2p-onboard CLI:   encodes and decodes through this codec server (TEMPORAL_CODEC_ENDPOINT=${codecServer.url}, the default),`);
-console.log(`                   with the token in ${codecServer.tokenRef.replace(/^file:/, '')}; only workers and this server read the key ring`);
+console.log(
+  `codec server:      ${codecUrl}   (once per browser: sign in there with the token in ${codecServer.tokenRef.replace(/^file:/, '')},`,
+);
+console.log(
+  `                   then in the UI's Codec Server settings: my browser setting, ${codecUrl}, include cross-origin credentials)`,
+);
+console.log(
+  `g2p-onboard CLI:   encodes and decodes through this codec server (TEMPORAL_CODEC_ENDPOINT=${codecServer.url}, the default),`,
+);
+console.log(
+  `                   with the token in ${codecServer.tokenRef.replace(/^file:/, '')}; only workers and this server read the key ring`,
+);
 console.log(`state:             ${dbFile}`);
 console.log(`search attributes: ${ONBOARDING_SEARCH_ATTRIBUTE_NAMES.join(', ')}`);
 console.log('press Ctrl-C to stop');

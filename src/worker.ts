@@ -48,9 +48,15 @@ async function workflowSource(bundlePath: string | undefined): Promise<WorkflowS
   let code: string;
   if ('codePath' in bundle) code = readFileSync(bundle.codePath, 'utf8');
   else {
-    console.warn(`g2p-onboard worker: ${bundle.reason}; bundling the workflows at start instead (run \`npm run build\` to prepare it)`);
+    console.warn(
+      `g2p-onboard worker: ${bundle.reason}; bundling the workflows at start instead (run \`npm run build\` to prepare it)`,
+    );
     // Bundled here rather than by Worker.create, so the build id is the hash of the code that runs.
-    ({ code } = await bundleWorkflowCode({ workflowsPath, preloadModules: [...SHARED_WORKFLOW_MODULES], failureConverterPath: FAILURE_CONVERTER_PATH }));
+    ({ code } = await bundleWorkflowCode({
+      workflowsPath,
+      preloadModules: [...SHARED_WORKFLOW_MODULES],
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+    }));
   }
   return { workflowBundle: { code }, buildId: buildIdFor(code) };
 }
@@ -69,7 +75,10 @@ export async function createOnboardingWorker(opts: OnboardingWorkerOptions): Pro
     workflowBundle,
     // Reported, not routed on: every workflow task this worker completes is stamped with its
     // build, and runs move to a new build at their next task (patched() keeps them compatible).
-    workerDeploymentOptions: { version: { deploymentName: WORKER_DEPLOYMENT_NAME, buildId }, useWorkerVersioning: false },
+    workerDeploymentOptions: {
+      version: { deploymentName: WORKER_DEPLOYMENT_NAME, buildId },
+      useWorkerVersioning: false,
+    },
     activities: createActivities(opts.deps),
     // Its failure converter also goes into a bundle made at start; the prepared one embeds it (see workflow-bundle.ts).
     dataConverter: dataConverterFor(opts.codec),
@@ -82,7 +91,9 @@ export async function createOnboardingWorker(opts: OnboardingWorkerOptions): Pro
 function workerOwnSecrets(config: WorkerConfig): { protectedPaths: string[]; protectedEnvNames: string[] } {
   const refs = [config.codecKeysRef, config.codecServerTokenRef];
   return {
-    protectedPaths: refs.filter((r) => r.startsWith('file:')).map((r) => resolve(config.secrets.baseDir, r.slice('file:'.length))),
+    protectedPaths: refs
+      .filter((r) => r.startsWith('file:'))
+      .map((r) => resolve(config.secrets.baseDir, r.slice('file:'.length))),
     protectedEnvNames: refs.filter((r) => r.startsWith('env:')).map((r) => r.slice('env:'.length)),
   };
 }
@@ -96,7 +107,11 @@ export function workerDeps(config: WorkerConfig): ActivityDeps {
   const own = workerOwnSecrets(config);
   return {
     policy,
-    secrets: { env: config.secrets.env, protectedPaths: [...own.protectedPaths, policy.source], protectedEnvNames: own.protectedEnvNames },
+    secrets: {
+      env: config.secrets.env,
+      protectedPaths: [...own.protectedPaths, policy.source],
+      protectedEnvNames: own.protectedEnvNames,
+    },
     credentials: new CredentialStore(config.credentialsDir),
   };
 }
@@ -120,7 +135,9 @@ async function main(): Promise<void> {
     tuning: config.tuning,
   });
   const buildId = worker.options.workerDeploymentOptions?.version.buildId;
-  console.log(`g2p-onboard worker: task queue ${TASK_QUEUE}, namespace ${namespace}, server ${address}, cache ${config.tuning.maxCachedWorkflows} runs, policy ${deps.policy.source}, build ${buildId}`);
+  console.log(
+    `g2p-onboard worker: task queue ${TASK_QUEUE}, namespace ${namespace}, server ${address}, cache ${config.tuning.maxCachedWorkflows} runs, policy ${deps.policy.source}, build ${buildId}`,
+  );
   await worker.run();
   await connection.close();
 }

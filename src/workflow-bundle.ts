@@ -62,7 +62,12 @@ export function manifestFor(codePath: string, inputFiles: Iterable<string>): Wor
   const base = dirname(codePath);
   const inputs: Record<string, string> = {};
   for (const file of [...inputFiles].sort()) inputs[relative(base, file)] = sha256(file);
-  return { sdkVersion: bundledSdkVersion(), inputs, sharedModules: sharedModulesFrom(base), failureConverter: relative(base, FAILURE_CONVERTER_PATH) };
+  return {
+    sdkVersion: bundledSdkVersion(),
+    inputs,
+    sharedModules: sharedModulesFrom(base),
+    failureConverter: relative(base, FAILURE_CONVERTER_PATH),
+  };
 }
 
 export type BundleLookup = { codePath: string } | { reason: string };
@@ -78,12 +83,16 @@ export function findWorkflowBundle(codePath = DEFAULT_WORKFLOW_BUNDLE_PATH): Bun
     return { reason: `${manifestPath} is unreadable (${(err as Error).message.split('\n')[0]})` };
   }
   if (manifest.sdkVersion !== bundledSdkVersion()) {
-    return { reason: `${codePath} was built with @temporalio/workflow ${manifest.sdkVersion}, this worker has ${bundledSdkVersion()}` };
+    return {
+      reason: `${codePath} was built with @temporalio/workflow ${manifest.sdkVersion}, this worker has ${bundledSdkVersion()}`,
+    };
   }
   const base = dirname(codePath);
-  if (manifest.sharedModules.join('\n') !== sharedModulesFrom(base).join('\n')) return { reason: `${codePath} was built with other shared modules` };
+  if (manifest.sharedModules.join('\n') !== sharedModulesFrom(base).join('\n'))
+    return { reason: `${codePath} was built with other shared modules` };
   // Without it, workflow failures would reach history with their messages in plain text.
-  if (manifest.failureConverter !== relative(base, FAILURE_CONVERTER_PATH)) return { reason: `${codePath} was built without the failure converter ${FAILURE_CONVERTER_PATH}` };
+  if (manifest.failureConverter !== relative(base, FAILURE_CONVERTER_PATH))
+    return { reason: `${codePath} was built without the failure converter ${FAILURE_CONVERTER_PATH}` };
   for (const [file, hash] of Object.entries(manifest.inputs)) {
     const path = resolve(base, file);
     if (!existsSync(path) || sha256(path) !== hash) return { reason: `${codePath} is older than ${path}` };

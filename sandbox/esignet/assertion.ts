@@ -17,18 +17,26 @@ function keyFitsHeader(key: Record<string, unknown>, alg: string, kid: unknown):
   return kid === undefined || key['kid'] === kid;
 }
 
-async function verifiedClaims(key: Record<string, unknown>, assertion: string, algorithms: string[]): Promise<Record<string, unknown> | undefined> {
+async function verifiedClaims(
+  key: Record<string, unknown>,
+  assertion: string,
+  algorithms: string[],
+): Promise<Record<string, unknown> | undefined> {
   try {
     const header = decodeProtectedHeader(assertion);
     const alg = header.alg;
     if (!alg || !algorithms.includes(alg) || !keyFitsHeader(key, alg, header.kid)) return undefined;
     const publicKey = await importJWK(
-      key['kty'] === 'EC' ? { kty: 'EC', crv: key['crv'], x: key['x'], y: key['y'] } as JWK : { kty: 'RSA', n: key['n'], e: key['e'] } as JWK,
+      key['kty'] === 'EC'
+        ? ({ kty: 'EC', crv: key['crv'], x: key['x'], y: key['y'] } as JWK)
+        : ({ kty: 'RSA', n: key['n'], e: key['e'] } as JWK),
       alg,
     );
     const { payload } = await compactVerify(assertion, publicKey, { algorithms: [alg] });
     const claims: unknown = JSON.parse(new TextDecoder().decode(payload));
-    return typeof claims === 'object' && claims !== null && !Array.isArray(claims) ? (claims as Record<string, unknown>) : undefined;
+    return typeof claims === 'object' && claims !== null && !Array.isArray(claims)
+      ? (claims as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -38,7 +46,12 @@ const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.is
 const audiences = (aud: unknown): string[] | undefined =>
   typeof aud === 'string' ? [aud] : Array.isArray(aud) && aud.every((a) => typeof a === 'string') ? aud : undefined;
 
-function claimsValid141(claims: Record<string, unknown>, clientId: string, audience: string, nowSeconds: number): boolean {
+function claimsValid141(
+  claims: Record<string, unknown>,
+  clientId: string,
+  audience: string,
+  nowSeconds: number,
+): boolean {
   if (!['sub', 'aud', 'exp', 'iss', 'iat'].every((c) => claims[c] !== undefined && claims[c] !== null)) return false;
   if (claims['iss'] !== clientId || claims['sub'] !== clientId) return false;
   const aud = audiences(claims['aud']);
@@ -48,18 +61,30 @@ function claimsValid141(claims: Record<string, unknown>, clientId: string, audie
   return claims['nbf'] === undefined || (isNumber(claims['nbf']) && claims['nbf'] <= nowSeconds);
 }
 
-function claimsValid170(claims: Record<string, unknown>, clientId: string, audience: string, issuer: string, nowSeconds: number): boolean {
+function claimsValid170(
+  claims: Record<string, unknown>,
+  clientId: string,
+  audience: string,
+  issuer: string,
+  nowSeconds: number,
+): boolean {
   if (claims['iss'] !== clientId || claims['sub'] !== clientId) return false;
   if (!isNumber(claims['iat']) || !isNumber(claims['exp'])) return false;
   if (nowSeconds - LEEWAY_170_SECONDS > claims['exp']) return false;
-  if (claims['nbf'] !== undefined && (!isNumber(claims['nbf']) || nowSeconds + LEEWAY_170_SECONDS < claims['nbf'])) return false;
+  if (claims['nbf'] !== undefined && (!isNumber(claims['nbf']) || nowSeconds + LEEWAY_170_SECONDS < claims['nbf']))
+    return false;
   const aud = audiences(claims['aud']);
   if (!aud || !aud.some((a) => a === audience || a === issuer)) return false;
   return typeof claims['jti'] === 'string' && claims['jti'].trim() !== '';
 }
 
 /** True when the assertion authenticates the client for `audience` (the endpoint it was sent to). */
-export async function verifyClientAssertion(state: EsignetState, client: EsignetClientRecord, assertion: string, audience: string): Promise<boolean> {
+export async function verifyClientAssertion(
+  state: EsignetState,
+  client: EsignetClientRecord,
+  assertion: string,
+  audience: string,
+): Promise<boolean> {
   const claims = await verifiedClaims(client.publicKey, assertion, assertionAlgorithms(state.version));
   if (!claims) return false;
   const nowSeconds = Date.now() / 1000;

@@ -50,8 +50,14 @@ function sendOtp(state: EsignetState, req: SandboxRequest): SandboxResponse {
     if (blank(r['transactionId'])) errors.push(fieldError('request.transactionId', 'invalid_transaction_id'));
     if (blank(r['individualId'])) errors.push(fieldError('request.individualId', 'invalid_identifier'));
     const channels = r['otpChannels'];
-    if (!Array.isArray(channels) || channels.length === 0) errors.push(fieldError('request.otpChannels', 'invalid_otp_channel'));
-    else channels.forEach((c, i) => !OTP_CHANNELS.includes(String(c)) && errors.push(fieldError(`request.otpChannels[${i}]`, 'invalid_otp_channel')));
+    if (!Array.isArray(channels) || channels.length === 0)
+      errors.push(fieldError('request.otpChannels', 'invalid_otp_channel'));
+    else
+      channels.forEach(
+        (c, i) =>
+          !OTP_CHANNELS.includes(String(c)) &&
+          errors.push(fieldError(`request.otpChannels[${i}]`, 'invalid_otp_channel')),
+      );
     return errors;
   });
   if (!body.ok) return body.response;
@@ -59,7 +65,11 @@ function sendOtp(state: EsignetState, req: SandboxRequest): SandboxResponse {
   if (!transaction) return businessError('invalid_transaction');
   const identity = mockIdentity(state.ctx);
   if (str(body.request['individualId']) !== identity.individualId) return businessError('send_otp_failed');
-  return success({ transactionId: transaction.transactionId, maskedEmail: identity.maskedEmail, maskedMobile: identity.maskedMobile });
+  return success({
+    transactionId: transaction.transactionId,
+    maskedEmail: identity.maskedEmail,
+    maskedMobile: identity.maskedMobile,
+  });
 }
 
 function validateChallenges(r: Record<string, unknown>): EsignetError[] {
@@ -107,7 +117,10 @@ function authenticate(state: EsignetState, req: SandboxRequest, version: 'v1' | 
     authTimeSeconds: Math.floor(Date.now() / 1000),
     providedAcrs: transaction.acrs.filter((acr) => satisfiedTypes.has(factors[acr] ?? '')),
   } satisfies Partial<OidcTransaction>);
-  const response = version === 'v1' ? { transactionId: transaction.transactionId } : { transactionId: transaction.transactionId, consentAction: 'CAPTURE' };
+  const response =
+    version === 'v1'
+      ? { transactionId: transaction.transactionId }
+      : { transactionId: transaction.transactionId, consentAction: 'CAPTURE' };
   return success(response);
 }
 
@@ -117,9 +130,13 @@ function authCode(state: EsignetState, req: SandboxRequest): SandboxResponse {
   const body = readWrapper(req, (r) => {
     const errors: EsignetError[] = [];
     if (blank(r['transactionId'])) errors.push(fieldError('request.transactionId', 'invalid_transaction_id'));
-    for (const [field, code] of [['acceptedClaims', 'invalid_accepted_claim'], ['permittedAuthorizeScopes', 'invalid_permitted_scope']] as const) {
+    for (const [field, code] of [
+      ['acceptedClaims', 'invalid_accepted_claim'],
+      ['permittedAuthorizeScopes', 'invalid_permitted_scope'],
+    ] as const) {
       const list = r[field];
-      if (Array.isArray(list)) list.forEach((v, i) => blank(v) && errors.push(fieldError(`request.${field}[${i}]`, code)));
+      if (Array.isArray(list))
+        list.forEach((v, i) => blank(v) && errors.push(fieldError(`request.${field}[${i}]`, code)));
     }
     return errors;
   });
@@ -130,13 +147,19 @@ function authCode(state: EsignetState, req: SandboxRequest): SandboxResponse {
   const permittedScopes = ((body.request['permittedAuthorizeScopes'] as unknown[] | undefined) ?? []).map(String);
   const requestedClaims = [...transaction.essentialClaims, ...transaction.voluntaryClaims];
   if (!acceptedClaims.every((c) => requestedClaims.includes(c))) return businessError('invalid_accepted_claim');
-  if (!permittedScopes.every((s) => transaction.authorizeScopes.includes(s))) return businessError('invalid_permitted_scope');
+  if (!permittedScopes.every((s) => transaction.authorizeScopes.includes(s)))
+    return businessError('invalid_permitted_scope');
   transaction.acceptedClaims = acceptedClaims;
   transaction.permittedScopes = permittedScopes;
   const code = randomBytes(32).toString('base64url');
   state.transactions.delete(transaction.transactionId);
   state.codes.set(code, { transaction, expiresAt: Date.now() + codeTtlMs(state) });
-  return success({ code, redirectUri: transaction.redirectUri, state: transaction.state ?? null, nonce: transaction.nonce ?? null });
+  return success({
+    code,
+    redirectUri: transaction.redirectUri,
+    state: transaction.state ?? null,
+    nonce: transaction.nonce ?? null,
+  });
 }
 
 export function authenticationRoutes(state: EsignetState): Route[] {

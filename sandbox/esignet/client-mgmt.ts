@@ -22,7 +22,10 @@ function lists(r: Record<string, unknown>): Pick<EsignetClientRecord, (typeof LI
 function nameLangMap(r: Record<string, unknown>, api: ClientApi): Record<string, string> | undefined {
   if (api === 'oidc-client') return undefined;
   const given = (r['clientNameLangMap'] ?? {}) as Record<string, unknown>;
-  return { ...Object.fromEntries(Object.entries(given).map(([k, v]) => [k, String(v)])), '@none': String(r['clientName']) };
+  return {
+    ...Object.fromEntries(Object.entries(given).map(([k, v]) => [k, String(v)])),
+    '@none': String(r['clientName']),
+  };
 }
 
 async function create(state: EsignetState, req: SandboxRequest, api: ClientApi): Promise<SandboxResponse> {
@@ -36,7 +39,8 @@ async function create(state: EsignetState, req: SandboxRequest, api: ClientApi):
   const key = await registerPublicKey(r['publicKey'] as Record<string, unknown>, state.version);
   if (!key) return businessError('invalid_public_key');
   // The database's unique index on the key's modulus.
-  const keyTaken = key.uniqueKey !== undefined && [...state.clients.values()].some((c) => c.publicKey['n'] === key.uniqueKey);
+  const keyTaken =
+    key.uniqueKey !== undefined && [...state.clients.values()].some((c) => c.publicKey['n'] === key.uniqueKey);
   if (keyTaken) return businessError('duplicate_public_key');
   const now = new Date().toISOString();
   const record: EsignetClientRecord = {
@@ -52,7 +56,8 @@ async function create(state: EsignetState, req: SandboxRequest, api: ClientApi):
   };
   const langMap = nameLangMap(r, api);
   if (langMap) record.clientNameLangMap = langMap;
-  if (api === 'client') record.additionalConfig = (r['additionalConfig'] as Record<string, unknown> | undefined) ?? null;
+  if (api === 'client')
+    record.additionalConfig = (r['additionalConfig'] as Record<string, unknown> | undefined) ?? null;
   state.clients.set(clientId, record);
   state.createCounts[clientId] = (state.createCounts[clientId] ?? 0) + 1;
   return success({ clientId, status: record.status });
@@ -77,14 +82,16 @@ async function update(state: EsignetState, req: SandboxRequest, api: ClientApi):
   const langMap = nameLangMap(r, api);
   if (langMap) updated.clientNameLangMap = langMap;
   else delete updated.clientNameLangMap;
-  if (api === 'client') updated.additionalConfig = (r['additionalConfig'] as Record<string, unknown> | undefined) ?? null;
+  if (api === 'client')
+    updated.additionalConfig = (r['additionalConfig'] as Record<string, unknown> | undefined) ?? null;
   state.clients.set(existing.clientId, updated);
   return success({ clientId: updated.clientId, status: updated.status });
 }
 
 export function clientManagementRoutes(state: EsignetState): Route[] {
   // `/client-mgmt/client` (V3) arrived in e-Signet 1.6.0; a 1.4.1 server answers 404 there.
-  const apis: ClientApi[] = state.version === '1.7.0' ? ['oidc-client', 'oauth-client', 'client'] : ['oidc-client', 'oauth-client'];
+  const apis: ClientApi[] =
+    state.version === '1.7.0' ? ['oidc-client', 'oauth-client', 'client'] : ['oidc-client', 'oauth-client'];
   return apis.flatMap((api): Route[] => [
     { method: 'POST', path: `${SERVLET_PATH}/client-mgmt/${api}`, handler: (req) => create(state, req, api) },
     { method: 'PUT', path: `${SERVLET_PATH}/client-mgmt/${api}/:client_id`, handler: (req) => update(state, req, api) },

@@ -6,8 +6,17 @@ import { SERVLET_PATH, type EsignetState } from './state.js';
 
 /** `claims_supported`; also the whitelist for `userClaims` at registration. */
 export const CLAIMS_SUPPORTED = [
-  'name', 'address', 'gender', 'birthdate', 'picture', 'email', 'phone_number',
-  'individual_id', 'phone_number_verified', 'registration_type', 'updated_at',
+  'name',
+  'address',
+  'gender',
+  'birthdate',
+  'picture',
+  'email',
+  'phone_number',
+  'individual_id',
+  'phone_number_verified',
+  'registration_type',
+  'updated_at',
 ];
 
 /** `acr_amr` of amr_acr_mapping.json: the ACRs registration accepts, with the auth factors each needs. */
@@ -36,10 +45,27 @@ function advertisedAcrs(version: EsignetVersion): string[] {
 export const GRANT_TYPES = ['authorization_code'];
 export const CLIENT_AUTH_METHODS = ['private_key_jwt'];
 export const OPENID_SCOPES = ['openid', 'profile', 'email', 'phone'];
-export const AUTHORIZE_SCOPES = ['Manage-Identity-Data', 'Manage-VID', 'Manage-Authentication', 'Manage-Service-Requests', 'Manage-Credentials'];
+export const AUTHORIZE_SCOPES = [
+  'Manage-Identity-Data',
+  'Manage-VID',
+  'Manage-Authentication',
+  'Manage-Service-Requests',
+  'Manage-Credentials',
+];
 /** `mosip.esignet.openid.scope.claims`. */
 export const SCOPE_CLAIMS: Record<string, string[]> = {
-  profile: ['name', 'address', 'gender', 'birthdate', 'picture', 'email', 'phone_number', 'phone_number_verified', 'registration_type', 'updated_at'],
+  profile: [
+    'name',
+    'address',
+    'gender',
+    'birthdate',
+    'picture',
+    'email',
+    'phone_number',
+    'phone_number_verified',
+    'registration_type',
+    'updated_at',
+  ],
   email: ['email'],
   phone: ['phone_number', 'phone_number_verified'],
 };
@@ -61,7 +87,9 @@ export function discoveryDocument(state: EsignetState): Record<string, unknown> 
     token_endpoint: tokenEndpoint(state),
     userinfo_endpoint: `${service}/oidc/userinfo`,
     // The local-setup form; the deployed default is `${domain}/.well-known/jwks.json`, served by the UI's nginx.
-    jwks_uri: state.ctx.options.esignetWithoutUiFront ? `${domain}/.well-known/jwks.json` : `${service}/oauth/.well-known/jwks.json`,
+    jwks_uri: state.ctx.options.esignetWithoutUiFront
+      ? `${domain}/.well-known/jwks.json`
+      : `${service}/oauth/.well-known/jwks.json`,
     pushed_authorization_request_endpoint: `${service}/oauth/par`,
     scopes_supported: OPENID_SCOPES,
     response_types_supported: ['code'],
@@ -115,13 +143,18 @@ export function discoveryRoutes(state: EsignetState): Route[] {
   const discovery = () => json(discoveryDocument(state), 200, CORS);
   const jwks = () => json({ keys: [state.keys.jwk] }, 200, CORS);
   // Without the UI front, the bare service answers the root `/.well-known/*` paths with 200 and an empty body (observed on 1.7.1).
-  const front = (handler: () => SandboxResponse) => () => (state.ctx.options.esignetWithoutUiFront ? { status: 200 } : handler());
+  const front = (handler: () => SandboxResponse) => () =>
+    state.ctx.options.esignetWithoutUiFront ? { status: 200 } : handler();
   return [
     { method: 'GET', path: `${SERVLET_PATH}/oidc/.well-known/openid-configuration`, handler: discovery },
     // The UI's nginx serves the same document at the host root; relying parties often read it there.
     { method: 'GET', path: '/.well-known/openid-configuration', handler: front(discovery) },
     { method: 'GET', path: `${SERVLET_PATH}/oauth/.well-known/jwks.json`, handler: jwks },
     { method: 'GET', path: '/.well-known/jwks.json', handler: front(jwks) },
-    { method: 'GET', path: `${SERVLET_PATH}/oauth/.well-known/oauth-authorization-server`, handler: () => json(oauthServerMetadata(state), 200, CORS) },
+    {
+      method: 'GET',
+      path: `${SERVLET_PATH}/oauth/.well-known/oauth-authorization-server`,
+      handler: () => json(oauthServerMetadata(state), 200, CORS),
+    },
   ];
 }

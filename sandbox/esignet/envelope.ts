@@ -11,7 +11,8 @@ export interface EsignetError {
 const now = (): string => new Date().toISOString();
 
 /** A JSON scalar as Jackson binds it to a String field; anything else is absent. */
-export const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+export const asString = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 
 export function success(response: unknown): SandboxResponse {
   return json({ responseTime: now(), response, errors: [] });
@@ -62,7 +63,10 @@ export type WrapperResult = { ok: true; request: Record<string, unknown> } | { o
  * Reads `RequestWrapper<T>`: wrapper and request-field violations are reported together, as Spring's
  * MethodArgumentNotValidException does.
  */
-export function readWrapper(req: SandboxRequest, validateRequest: (request: Record<string, unknown>) => EsignetError[]): WrapperResult {
+export function readWrapper(
+  req: SandboxRequest,
+  validateRequest: (request: Record<string, unknown>) => EsignetError[],
+): WrapperResult {
   if (req.malformedJson || (req.rawBody.trim() && req.json === undefined)) {
     return { ok: false, response: unreadableBody('request body is not valid JSON') };
   }
@@ -111,7 +115,11 @@ export function bearerToken(req: SandboxRequest): string | undefined {
  * The resource-server check on /client-mgmt/**: a realm JWT whose `scope` holds the required scope
  * (authority `SCOPE_<scope>`). Returns the refusal, or undefined when allowed.
  */
-export async function requireScope(req: SandboxRequest, realm: Realm, scope: string): Promise<SandboxResponse | undefined> {
+export async function requireScope(
+  req: SandboxRequest,
+  realm: Realm,
+  scope: string,
+): Promise<SandboxResponse | undefined> {
   const claims = await realm.verify(bearerToken(req));
   if (!claims) return failure([{ errorCode: 'UNAUTHORIZED', errorMessage: 'Unauthorized' }], 401);
   const scopes = String(claims.scope ?? '').split(/\s+/);

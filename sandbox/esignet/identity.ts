@@ -23,8 +23,14 @@ export function mockIdentity(ctx: SandboxContext): MockIdentity {
       gender: 'Female',
       birthdate: '1990/04/17',
       phone_number: '+919876543210',
-      address: { formatted: '12 Lake Road, Sandbox City', locality: 'Sandbox City', country: 'IN', postal_code: '560001' },
-      picture: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+      address: {
+        formatted: '12 Lake Road, Sandbox City',
+        locality: 'Sandbox City',
+        country: 'IN',
+        postal_code: '560001',
+      },
+      picture:
+        'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
     },
   };
 }

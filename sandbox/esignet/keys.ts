@@ -64,7 +64,10 @@ export interface RegisteredKey {
  * `IdentityProviderUtil.getJWKString`: 1.4.1 parses every key as RSA (n, e required, kty not looked at);
  * 1.7.0 accepts kty RSA or EC. Anything unparseable is `invalid_public_key`.
  */
-export async function registerPublicKey(jwk: Record<string, unknown>, version: EsignetVersion): Promise<RegisteredKey | undefined> {
+export async function registerPublicKey(
+  jwk: Record<string, unknown>,
+  version: EsignetVersion,
+): Promise<RegisteredKey | undefined> {
   const kty = jwk['kty'];
   const isEc = version === '1.7.0' && kty === 'EC';
   if (version === '1.7.0' && kty !== 'RSA' && kty !== 'EC') return undefined;

@@ -3,8 +3,23 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Route, SandboxRequest, SandboxResponse } from '../router.js';
 import { AUTHORIZE_SCOPES, OPENID_SCOPES, SCOPE_CLAIMS, acrFactors } from './discovery.js';
-import { UnreadableField, asString as str, businessError, fieldError, readWrapper, springError, success, type EsignetError } from './envelope.js';
-import { SERVLET_PATH, type AuthFactor, type EsignetClientRecord, type EsignetState, type OidcTransaction } from './state.js';
+import {
+  UnreadableField,
+  asString as str,
+  businessError,
+  fieldError,
+  readWrapper,
+  springError,
+  success,
+  type EsignetError,
+} from './envelope.js';
+import {
+  SERVLET_PATH,
+  type AuthFactor,
+  type EsignetClientRecord,
+  type EsignetState,
+  type OidcTransaction,
+} from './state.js';
 import { isValidRedirectUrl, matchesRegisteredRedirectUri } from './urls.js';
 
 const DISPLAYS = ['page', 'popup', 'touch', 'wap'];
@@ -36,7 +51,11 @@ function authorizePage(): SandboxResponse {
   return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: html };
 }
 
-const split = (v: string | undefined) => (v ?? '').split(' ').map((s) => s.trim()).filter(Boolean);
+const split = (v: string | undefined) =>
+  (v ?? '')
+    .split(' ')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** `@OIDCScope`: some known scope; openid scopes need `openid`. */
 function isValidScope(scope: string | undefined): boolean {
@@ -52,20 +71,26 @@ function validateOAuthDetails(r: Record<string, unknown>, withPkce: boolean): Es
   const check = (field: string, code: string, ok: boolean) => {
     if (!ok) errors.push(fieldError(`request.${field}`, code));
   };
-  const optional = (field: string, allowed: string[]) => r[field] === undefined || r[field] === null || allowed.includes(String(r[field]));
+  const optional = (field: string, allowed: string[]) =>
+    r[field] === undefined || r[field] === null || allowed.includes(String(r[field]));
   check('clientId', 'invalid_client_id', !!str(r['clientId'])?.trim());
   check('scope', 'invalid_scope', isValidScope(str(r['scope'])));
   check('responseType', 'invalid_response_type', str(r['responseType']) === 'code');
   check('redirectUri', 'invalid_redirect_uri', isValidRedirectUrl(str(r['redirectUri'])));
   check('display', 'invalid_display', optional('display', DISPLAYS));
   check('prompt', 'invalid_prompt', optional('prompt', PROMPTS));
-  if (withPkce) check('codeChallengeMethod', 'unsupported_pkce_challenge_method', optional('codeChallengeMethod', ['S256']));
+  if (withPkce)
+    check('codeChallengeMethod', 'unsupported_pkce_challenge_method', optional('codeChallengeMethod', ['S256']));
   const claims = r['claims'];
-  if (claims !== undefined && claims !== null && (typeof claims !== 'object' || Array.isArray(claims))) throw new UnreadableField('claims', 'an object');
+  if (claims !== undefined && claims !== null && (typeof claims !== 'object' || Array.isArray(claims)))
+    throw new UnreadableField('claims', 'an object');
   return errors;
 }
 
-type ClaimsRequest = { userinfo?: Record<string, { essential?: boolean } | null>; id_token?: Record<string, { values?: string[] } | null> };
+type ClaimsRequest = {
+  userinfo?: Record<string, { essential?: boolean } | null>;
+  id_token?: Record<string, { values?: string[] } | null>;
+};
 
 /** ClaimsHelperService.resolveRequestedClaims: scope claims plus the claims parameter, limited to the client's registered claims. */
 function resolveClaims(scope: string[], claims: ClaimsRequest | undefined, client: EsignetClientRecord) {
@@ -106,19 +131,29 @@ function oauthDetails(state: EsignetState, req: SandboxRequest, version: 'v1' | 
   const r = body.request;
   const client = state.activeClient(str(r['clientId']));
   if (!client) return businessError('invalid_client_id');
-  if (client.additionalConfig?.['require_pushed_authorization_requests'] === true) return businessError('invalid_request');
+  if (client.additionalConfig?.['require_pushed_authorization_requests'] === true)
+    return businessError('invalid_request');
   const redirectUri = str(r['redirectUri'])!;
   if (!matchesRegisteredRedirectUri(client.redirectUris, redirectUri)) return businessError('invalid_redirect_uri');
   if (str(r['codeChallenge']) && !str(r['codeChallengeMethod'])) return businessError('invalid_pkce_challenge');
 
   const scope = split(str(r['scope']));
   const claims = (r['claims'] ?? undefined) as ClaimsRequest | undefined;
-  const acrs = resolveAcrs(client.authContextRefs.flatMap((a) => split(a)), str(r['acrValues']), claims);
+  const acrs = resolveAcrs(
+    client.authContextRefs.flatMap((a) => split(a)),
+    str(r['acrValues']),
+    claims,
+  );
   if (!acrs.length) return businessError('no_acr_registered');
   const { essentialClaims, voluntaryClaims } = resolveClaims(scope, claims, client);
   const authFactors = authFactorsFor(state, acrs);
   const transactionId = randomBytes(32).toString('base64url');
-  const configs: Record<string, unknown> = { 'sbi.env': 'Developer', 'otp.length': 6, 'send.otp.channels': 'email,phone', 'resend.otp.delay.secs': 180 };
+  const configs: Record<string, unknown> = {
+    'sbi.env': 'Developer',
+    'otp.length': 6,
+    'send.otp.channels': 'email,phone',
+    'resend.otp.delay.secs': 180,
+  };
   if (state.version === '1.7.0') configs['clientAdditionalConfig'] = client.additionalConfig ?? null;
   const common = {
     transactionId,
@@ -160,7 +195,15 @@ export function oidcFlowRoutes(state: EsignetState): Route[] {
   return [
     { method: 'GET', path: '/authorize', handler: () => authorizePage() },
     { method: 'GET', path: `${SERVLET_PATH}/csrf/token`, handler: () => csrfToken() },
-    { method: 'POST', path: `${SERVLET_PATH}/authorization/oauth-details`, handler: (req) => oauthDetails(state, req, 'v1') },
-    { method: 'POST', path: `${SERVLET_PATH}/authorization/v2/oauth-details`, handler: (req) => oauthDetails(state, req, 'v2') },
+    {
+      method: 'POST',
+      path: `${SERVLET_PATH}/authorization/oauth-details`,
+      handler: (req) => oauthDetails(state, req, 'v1'),
+    },
+    {
+      method: 'POST',
+      path: `${SERVLET_PATH}/authorization/v2/oauth-details`,
+      handler: (req) => oauthDetails(state, req, 'v2'),
+    },
   ];
 }

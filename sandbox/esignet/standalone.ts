@@ -1,6 +1,11 @@
 // e-Signet alone on a loopback port with its own Keycloak realm: for tests of the e-Signet client
 // and login flow that need neither MOSIP nor OpenG2P.
-import { newSandboxCredentials, type SandboxContext, type SandboxCredentials, type SandboxOptions } from '../context.js';
+import {
+  newSandboxCredentials,
+  type SandboxContext,
+  type SandboxCredentials,
+  type SandboxOptions,
+} from '../context.js';
 import { Realm, randomSecret } from '../realm.js';
 import { SandboxService, type RecordedRequest } from '../router.js';
 import { createEsignet, type EsignetSandbox } from './index.js';
@@ -20,10 +25,17 @@ export interface StandaloneEsignet {
   close(): Promise<void>;
 }
 
-export async function startStandaloneEsignet(options: Pick<SandboxOptions, 'esignetVersion' | 'host'> = {}): Promise<StandaloneEsignet> {
+export async function startStandaloneEsignet(
+  options: Pick<SandboxOptions, 'esignetVersion' | 'host'> = {},
+): Promise<StandaloneEsignet> {
   const realm = await Realm.create();
   const credentials = newSandboxCredentials();
-  realm.addClient({ clientId: credentials.mosipClientId, secret: credentials.mosipClientSecret, roles: [], scopes: ['add_oidc_client', 'update_oidc_client'] });
+  realm.addClient({
+    clientId: credentials.mosipClientId,
+    secret: credentials.mosipClientSecret,
+    roles: [],
+    scopes: ['add_oidc_client', 'update_oidc_client'],
+  });
   const ctx: SandboxContext = { realm, urls: { mosip: '', esignet: '', odoo: '', control: '' }, options, credentials };
   const esignet = await createEsignet(ctx);
   const requests: RecordedRequest[] = [];

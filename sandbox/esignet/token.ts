@@ -50,28 +50,50 @@ function pkceCheck(issued: IssuedCode, verifier: string | null): string | undefi
   return createHash('sha256').update(verifier, 'ascii').digest('base64url') === challenge ? undefined : 'pkce_failed';
 }
 
-const atHash = (accessToken: string) => createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
+const atHash = (accessToken: string) =>
+  createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
 
 async function issueTokens(state: EsignetState, code: string, issued: IssuedCode): Promise<SandboxResponse> {
   const t = issued.transaction;
   const iat = Math.floor(Date.now() / 1000);
   const exp = iat + TOKEN_LIFETIME_SECONDS;
-  const accessClaims: Record<string, unknown> = { iss: state.tokenIssuer, sub: t.subject, aud: t.clientId, iat, azp: t.clientId };
+  const accessClaims: Record<string, unknown> = {
+    iss: state.tokenIssuer,
+    sub: t.subject,
+    aud: t.clientId,
+    iat,
+    azp: t.clientId,
+  };
   if (t.permittedScopes?.length) accessClaims['scope'] = t.permittedScopes.join(' ');
   Object.assign(accessClaims, { exp, client_id: t.clientId });
   const accessToken = await state.keys.sign(accessClaims);
-  const idClaims: Record<string, unknown> = { iss: state.tokenIssuer, sub: t.subject, aud: t.clientId, iat, exp, auth_time: t.authTimeSeconds };
+  const idClaims: Record<string, unknown> = {
+    iss: state.tokenIssuer,
+    sub: t.subject,
+    aud: t.clientId,
+    iat,
+    exp,
+    auth_time: t.authTimeSeconds,
+  };
   if (t.nonce !== undefined) idClaims['nonce'] = t.nonce;
   Object.assign(idClaims, { acr: (t.providedAcrs ?? []).join(' '), at_hash: atHash(accessToken) });
   const idToken = await state.keys.sign(idClaims);
   // The KYC exchange: the ID system signs the accepted claims; userinfo later returns them as they are.
   const identity = mockIdentity(state.ctx);
   const kyc: Record<string, unknown> = { sub: t.subject };
-  for (const claim of t.acceptedClaims ?? []) if (identity.claims[claim] !== undefined) kyc[claim] = identity.claims[claim];
+  for (const claim of t.acceptedClaims ?? [])
+    if (identity.claims[claim] !== undefined) kyc[claim] = identity.claims[claim];
   const kycJws = await state.keys.sign(kyc);
   state.codes.delete(code);
-  state.accessTokens.set(accessToken, { clientId: t.clientId, kycJws, expiresAt: Date.now() + TOKEN_LIFETIME_SECONDS * 1000 });
-  return { status: 200, body: { id_token: idToken, token_type: 'Bearer', access_token: accessToken, expires_in: TOKEN_LIFETIME_SECONDS } };
+  state.accessTokens.set(accessToken, {
+    clientId: t.clientId,
+    kycJws,
+    expiresAt: Date.now() + TOKEN_LIFETIME_SECONDS * 1000,
+  });
+  return {
+    status: 200,
+    body: { id_token: idToken, token_type: 'Bearer', access_token: accessToken, expires_in: TOKEN_LIFETIME_SECONDS },
+  };
 }
 
 async function token(state: EsignetState, req: SandboxRequest, endpoint: 'v1' | 'v2'): Promise<SandboxResponse> {
@@ -96,7 +118,8 @@ async function token(state: EsignetState, req: SandboxRequest, endpoint: 'v1' | 
     return refusal(state, 'invalid_redirect_uri');
   }
   const audience = endpoint === 'v2' ? tokenEndpoint(state) : `${state.tokenIssuer}/oauth/token`;
-  if (!(await verifyClientAssertion(state, client, form.get('client_assertion')!, audience))) return refusal(state, codes.badAssertion);
+  if (!(await verifyClientAssertion(state, client, form.get('client_assertion')!, audience)))
+    return refusal(state, codes.badAssertion);
   return issueTokens(state, code, issued);
 }
 
@@ -107,7 +130,10 @@ function acceptsJwt(accept: string | undefined): boolean {
 
 function userinfo(state: EsignetState, req: SandboxRequest): SandboxResponse {
   if (!acceptsJwt(req.headers.accept)) return { status: 406 };
-  const unauthorized = (error: string): SandboxResponse => ({ status: 401, headers: { 'www-authenticate': `error="${error}"` } });
+  const unauthorized = (error: string): SandboxResponse => ({
+    status: 401,
+    headers: { 'www-authenticate': `error="${error}"` },
+  });
   const header = req.headers.authorization;
   if (typeof header !== 'string') return unauthorized('missing_header');
   // The scheme is not looked at: the second space-separated part is the token (Bearer or DPoP).

@@ -22,7 +22,13 @@ function scalar(value: unknown, field: string): string | undefined {
   throw new UnreadableField(field, 'a string');
 }
 
-function checkString(r: Record<string, unknown>, field: string, code: string, ok: (s: string | undefined) => boolean, errors: EsignetError[]): void {
+function checkString(
+  r: Record<string, unknown>,
+  field: string,
+  code: string,
+  ok: (s: string | undefined) => boolean,
+  errors: EsignetError[],
+): void {
   if (!ok(scalar(r[field], field))) errors.push(fieldError(path(field), code));
 }
 
@@ -59,15 +65,36 @@ function isKnownAcr(version: EsignetVersion) {
       .every((acr) => acr in known);
 }
 
-const grantTypeCode = (version: EsignetVersion) => (version === '1.7.0' ? 'unsupported_grant_type' : 'invalid_grant_type');
+const grantTypeCode = (version: EsignetVersion) =>
+  version === '1.7.0' ? 'unsupported_grant_type' : 'invalid_grant_type';
 
 function commonRules(version: EsignetVersion, userClaimsMin: number) {
   return {
-    userClaims: { code: 'invalid_claim', min: userClaimsMin, max: 30, element: (c: string | null) => c !== null && CLAIMS_SUPPORTED.includes(c) },
+    userClaims: {
+      code: 'invalid_claim',
+      min: userClaimsMin,
+      max: 30,
+      element: (c: string | null) => c !== null && CLAIMS_SUPPORTED.includes(c),
+    },
     authContextRefs: { code: 'invalid_acr', min: 1, max: 30, element: isKnownAcr(version) },
-    redirectUris: { code: 'invalid_redirect_uri', min: 1, max: 5, element: (u: string | null) => notBlank(u) && isValidRedirectUrl(u) },
-    grantTypes: { code: grantTypeCode(version), min: 1, max: 3, element: (g: string | null) => g !== null && GRANT_TYPES.includes(g) },
-    clientAuthMethods: { code: 'invalid_client_auth', min: 1, max: 3, element: (m: string | null) => m !== null && CLIENT_AUTH_METHODS.includes(m) },
+    redirectUris: {
+      code: 'invalid_redirect_uri',
+      min: 1,
+      max: 5,
+      element: (u: string | null) => notBlank(u) && isValidRedirectUrl(u),
+    },
+    grantTypes: {
+      code: grantTypeCode(version),
+      min: 1,
+      max: 3,
+      element: (g: string | null) => g !== null && GRANT_TYPES.includes(g),
+    },
+    clientAuthMethods: {
+      code: 'invalid_client_auth',
+      min: 1,
+      max: 3,
+      element: (m: string | null) => m !== null && CLIENT_AUTH_METHODS.includes(m),
+    },
   } satisfies Record<string, ListRule>;
 }
 
@@ -78,10 +105,12 @@ const checkName = (r: Record<string, unknown>, errors: EsignetError[]) =>
 
 // ISO-639-2/3 codes Java's Locale.getISO3Language() yields for the languages MOSIP deployments use.
 const ISO3_LANGUAGES = new Set(
-  ('eng fra ara khm spa por hin tam tel kan mal mar ben guj pan urd deu ita nld swe nor dan fin pol ces slk ' +
+  (
+    'eng fra ara khm spa por hin tam tel kan mal mar ben guj pan urd deu ita nld swe nor dan fin pol ces slk ' +
     'hun ron bul ell tur rus ukr heb fas amh swa yor ibo hau zul xho afr msa ind tha vie zho jpn kor mya lao ' +
     'sin nep fil tgl mlg kin lin wol ful som orm tir aze kaz uzb kir tgk mon kat hye sqi srp hrv bos slv mkd ' +
-    'lit lav est isl gle cym eus cat glg').split(' '),
+    'lit lav est isl gle cym eus cat glg'
+  ).split(' '),
 );
 
 function checkNameLangMap(r: Record<string, unknown>, version: EsignetVersion, errors: EsignetError[]): void {
@@ -93,7 +122,8 @@ function checkNameLangMap(r: Record<string, unknown>, version: EsignetVersion, e
   }
   if (typeof value !== 'object' || Array.isArray(value)) throw new UnreadableField('clientNameLangMap', 'an object');
   const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length === 0 && version === '1.4.1') errors.push(fieldError(path('clientNameLangMap'), 'invalid_client_name'));
+  if (entries.length === 0 && version === '1.4.1')
+    errors.push(fieldError(path('clientNameLangMap'), 'invalid_client_name'));
   for (const [lang, raw] of entries) {
     const name = scalar(raw, 'clientNameLangMap');
     const at = `${path('clientNameLangMap')}[${lang}]`;
@@ -128,21 +158,32 @@ export const additionalConfigSchema = z.strictObject({
 function checkAdditionalConfig(r: Record<string, unknown>, errors: EsignetError[]): void {
   const value = r['additionalConfig'];
   if (value === undefined || value === null) return;
-  if (!additionalConfigSchema.safeParse(value).success) errors.push(fieldError(path('additionalConfig'), 'invalid_additional_config'));
+  if (!additionalConfigSchema.safeParse(value).success)
+    errors.push(fieldError(path('additionalConfig'), 'invalid_additional_config'));
 }
 
-function checkApiExtras(r: Record<string, unknown>, version: EsignetVersion, api: ClientApi, errors: EsignetError[]): void {
+function checkApiExtras(
+  r: Record<string, unknown>,
+  version: EsignetVersion,
+  api: ClientApi,
+  errors: EsignetError[],
+): void {
   if (api !== 'oidc-client') checkNameLangMap(r, version, errors);
   if (api === 'client') checkAdditionalConfig(r, errors);
 }
 
-export function validateClientCreate(r: Record<string, unknown>, version: EsignetVersion, api: ClientApi): EsignetError[] {
+export function validateClientCreate(
+  r: Record<string, unknown>,
+  version: EsignetVersion,
+  api: ClientApi,
+): EsignetError[] {
   const errors: EsignetError[] = [];
   const rules = commonRules(version, 0);
   checkString(r, 'clientId', 'invalid_client_id', (s) => isIdFormat(s) && s!.length <= 100, errors);
   checkName(r, errors);
   const key = r['publicKey'];
-  if (key !== undefined && key !== null && (typeof key !== 'object' || Array.isArray(key))) throw new UnreadableField('publicKey', 'an object');
+  if (key !== undefined && key !== null && (typeof key !== 'object' || Array.isArray(key)))
+    throw new UnreadableField('publicKey', 'an object');
   if (!key || Object.keys(key).length === 0) errors.push(fieldError(path('publicKey'), 'invalid_public_key'));
   checkString(r, 'relyingPartyId', 'invalid_rp_id', (s) => isIdFormat(s) && s!.length <= 100, errors);
   checkList(r, 'userClaims', rules.userClaims, errors);
@@ -156,7 +197,11 @@ export function validateClientCreate(r: Record<string, unknown>, version: Esigne
 }
 
 /** Full replacement: every field required; `clientId`, `publicKey` and `relyingPartyId` are not part of it. */
-export function validateClientUpdate(r: Record<string, unknown>, version: EsignetVersion, api: ClientApi): EsignetError[] {
+export function validateClientUpdate(
+  r: Record<string, unknown>,
+  version: EsignetVersion,
+  api: ClientApi,
+): EsignetError[] {
   const errors: EsignetError[] = [];
   const rules = commonRules(version, 1);
   checkLogo(r, errors);

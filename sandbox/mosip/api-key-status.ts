@@ -9,9 +9,21 @@ import { fail, str } from './envelope.js';
 import type { MosipState } from './state.js';
 
 /** mosip-config v1.2.0.1 `mosip.role.pms.patchpartnerspolicyapikeystatus`. */
-const API_KEY_STATUS_ROLES = ['PARTNERMANAGER', 'PARTNER_ADMIN', 'AUTH_PARTNER', 'CREDENTIAL_PARTNER', 'CREDENTIAL_ISSUANCE', 'ONLINE_VERIFICATION_PARTNER'];
+const API_KEY_STATUS_ROLES = [
+  'PARTNERMANAGER',
+  'PARTNER_ADMIN',
+  'AUTH_PARTNER',
+  'CREDENTIAL_PARTNER',
+  'CREDENTIAL_ISSUANCE',
+  'ONLINE_VERIFICATION_PARTNER',
+];
 
-function updateApiKeyStatus(state: MosipState, partnerId: string, policyId: string, request: Record<string, unknown> | null): string {
+function updateApiKeyStatus(
+  state: MosipState,
+  partnerId: string,
+  policyId: string,
+  request: Record<string, unknown> | null,
+): string {
   const label = str(request, 'label');
   const key = state.apiKeys.find((k) => k.partnerId === partnerId && k.policyId === policyId && k.label === label);
   if (!key) fail('PMS_PRT_111', 'API key not exists for the given combination');

@@ -27,17 +27,43 @@ export interface Caller {
   email?: string;
 }
 
-const POLICY_PARTNER_ROLES = ['AUTH_PARTNER', 'ABIS_PARTNER', 'CREDENTIAL_PARTNER', 'CREDENTIAL_ISSUANCE', 'ONLINE_VERIFICATION_PARTNER'];
+const POLICY_PARTNER_ROLES = [
+  'AUTH_PARTNER',
+  'ABIS_PARTNER',
+  'CREDENTIAL_PARTNER',
+  'CREDENTIAL_ISSUANCE',
+  'ONLINE_VERIFICATION_PARTNER',
+];
 const CERT_UPLOADERS = [
-  'PARTNER', 'PMS_USER', 'AUTH_PARTNER', 'ABIS_PARTNER', 'SDK_PARTNER', 'DEVICE_PROVIDER', 'FTM_PROVIDER', 'CREDENTIAL_PARTNER',
-  'CREDENTIAL_ISSUANCE', 'ID_AUTHENTICATION', 'PARTNER_ADMIN', 'ONLINE_VERIFICATION_PARTNER',
+  'PARTNER',
+  'PMS_USER',
+  'AUTH_PARTNER',
+  'ABIS_PARTNER',
+  'SDK_PARTNER',
+  'DEVICE_PROVIDER',
+  'FTM_PROVIDER',
+  'CREDENTIAL_PARTNER',
+  'CREDENTIAL_ISSUANCE',
+  'ID_AUTHENTICATION',
+  'PARTNER_ADMIN',
+  'ONLINE_VERIFICATION_PARTNER',
 ];
 
 /** `mosip.role.pms.*` (mosip-config v1.2.0.1 partner-management-default.properties) and keymanager's getCertificate. */
 export const ROLES = {
   getPartner: [
-    'PARTNER', 'AUTH_PARTNER', 'CREDENTIAL_PARTNER', 'RESIDENT', 'PARTNER_ADMIN', 'ONLINE_VERIFICATION_PARTNER', 'DEVICE_PROVIDER',
-    'FTM_PROVIDER', 'ABIS_PARTNER', 'SDK_PARTNER', 'MANUAL_ADJUDICATION', 'MISP_PARTNER',
+    'PARTNER',
+    'AUTH_PARTNER',
+    'CREDENTIAL_PARTNER',
+    'RESIDENT',
+    'PARTNER_ADMIN',
+    'ONLINE_VERIFICATION_PARTNER',
+    'DEVICE_PROVIDER',
+    'FTM_PROVIDER',
+    'ABIS_PARTNER',
+    'SDK_PARTNER',
+    'MANUAL_ADJUDICATION',
+    'MISP_PARTNER',
   ],
   uploadCaCertificate: ['PARTNERMANAGER', 'PARTNER_ADMIN'],
   uploadPartnerCertificate: CERT_UPLOADERS,
@@ -46,16 +72,39 @@ export const ROLES = {
   requestPolicyMapping: [...POLICY_PARTNER_ROLES, 'PARTNER_ADMIN'],
   decidePolicyMapping: ['PARTNERMANAGER', 'PARTNER_ADMIN'],
   generateApiKey: POLICY_PARTNER_ROLES,
-  getApiKeyRequests: ['PARTNER', 'AUTH_PARTNER', 'ABIS_PARTNER', 'CREDENTIAL_PARTNER', 'PARTNER_ADMIN', 'ONLINE_VERIFICATION_PARTNER'],
+  getApiKeyRequests: [
+    'PARTNER',
+    'AUTH_PARTNER',
+    'ABIS_PARTNER',
+    'CREDENTIAL_PARTNER',
+    'PARTNER_ADMIN',
+    'ONLINE_VERIFICATION_PARTNER',
+  ],
   searchApiKeyRequests: [
-    'PARTNER', 'PMS_USER', 'AUTH_PARTNER', 'ABIS_PARTNER', 'CREDENTIAL_PARTNER', 'PARTNER_ADMIN', 'ONLINE_VERIFICATION_PARTNER',
+    'PARTNER',
+    'PMS_USER',
+    'AUTH_PARTNER',
+    'ABIS_PARTNER',
+    'CREDENTIAL_PARTNER',
+    'PARTNER_ADMIN',
+    'ONLINE_VERIFICATION_PARTNER',
   ],
   createMispLicense: ['MISP_PARTNER', 'MISP', 'PARTNERMANAGER', 'PARTNER_ADMIN'],
   getMispLicenseKey: ['PARTNERMANAGER', 'PARTNER_ADMIN'],
   /** kernel-default.properties `mosip.role.keymanager.getgetcertificate`: note, no partner roles. */
   getCertificate: [
-    'ZONAL_ADMIN', 'GLOBAL_ADMIN', 'INDIVIDUAL', 'ID_AUTHENTICATION', 'TEST', 'REGISTRATION_ADMIN', 'REGISTRATION_SUPERVISOR',
-    'REGISTRATION_OFFICER', 'REGISTRATION_PROCESSOR', 'PRE_REGISTRATION_ADMIN', 'RESIDENT', 'KEY_MAKER',
+    'ZONAL_ADMIN',
+    'GLOBAL_ADMIN',
+    'INDIVIDUAL',
+    'ID_AUTHENTICATION',
+    'TEST',
+    'REGISTRATION_ADMIN',
+    'REGISTRATION_SUPERVISOR',
+    'REGISTRATION_OFFICER',
+    'REGISTRATION_PROCESSOR',
+    'PRE_REGISTRATION_ADMIN',
+    'RESIDENT',
+    'KEY_MAKER',
   ],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -65,10 +114,15 @@ export async function authenticate(realm: Realm, req: SandboxRequest): Promise<C
   const claims = await realm.verify(cookieName ? req.cookies[cookieName] : undefined);
   if (!claims?.preferred_username) return undefined;
   const email = (claims as { email?: unknown }).email;
-  return { userId: claims.preferred_username, roles: claims.realm_access?.roles ?? [], email: typeof email === 'string' ? email : undefined };
+  return {
+    userId: claims.preferred_username,
+    roles: claims.realm_access?.roles ?? [],
+    email: typeof email === 'string' ? email : undefined,
+  };
 }
 
-export const hasAnyRole = (caller: Caller, roles: readonly string[]): boolean => caller.roles.some((r) => roles.includes(r));
+export const hasAnyRole = (caller: Caller, roles: readonly string[]): boolean =>
+  caller.roles.some((r) => roles.includes(r));
 
 /** `SearchHelper.isLoggedInUserFilterRequired`: everybody but PARTNER_ADMIN sees only their own partner. */
 export const loggedInUserFilterRequired = (caller: Caller): boolean =>

@@ -22,7 +22,11 @@ function readLogin(req: SandboxRequest): LoginRequest | SandboxResponse {
   const ids: EnvelopeIds = { id: body?.id ?? null, version: body?.version ?? null };
   const time = body?.requesttime;
   if (time !== undefined && time !== null && (typeof time !== 'string' || Number.isNaN(Date.parse(time)))) {
-    return kernelError(ids, 'KER-ATH-019', `JSON parse error: Cannot deserialize value of type \`java.time.LocalDateTime\` from String "${String(time)}"`);
+    return kernelError(
+      ids,
+      'KER-ATH-019',
+      `JSON parse error: Cannot deserialize value of type \`java.time.LocalDateTime\` from String "${String(time)}"`,
+    );
   }
   const request = body?.request;
   if (typeof request !== 'object' || request === null || Array.isArray(request)) {
@@ -40,7 +44,12 @@ function loginRoutes(realm: Realm): Route[] {
         const login = readLogin(req);
         if ('status' in login) return login;
         const r = login.request;
-        const token = await realm.passwordGrant(str(r, 'userName'), str(r, 'password'), str(r, 'clientId'), str(r, 'clientSecret'));
+        const token = await realm.passwordGrant(
+          str(r, 'userName'),
+          str(r, 'password'),
+          str(r, 'clientId'),
+          str(r, 'clientSecret'),
+        );
         // Keycloak's 401 becomes KER-ATH-023 inside an HTTP 200.
         if (!token) return kernelError(login.ids, 'KER-ATH-023', 'Invalid Credentials');
         return kernelSuccess(login.ids, {
@@ -91,7 +100,10 @@ function clientCredentials(req: SandboxRequest): { clientId: string; clientSecre
   if (basic) {
     const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    return { clientId: decodeURIComponent(decoded.slice(0, colon)), clientSecret: decodeURIComponent(decoded.slice(colon + 1)) };
+    return {
+      clientId: decodeURIComponent(decoded.slice(0, colon)),
+      clientSecret: decodeURIComponent(decoded.slice(colon + 1)),
+    };
   }
   return { clientId: req.form.get('client_id') ?? '', clientSecret: req.form.get('client_secret') ?? '' };
 }
@@ -113,7 +125,12 @@ function keycloakRoutes(realm: Realm): Route[] {
         if (grantType === 'client_credentials') {
           token = await realm.clientCredentialsGrant(clientId, clientSecret);
         } else if (grantType === 'password') {
-          token = await realm.passwordGrant(req.form.get('username') ?? '', req.form.get('password') ?? '', clientId, clientSecret);
+          token = await realm.passwordGrant(
+            req.form.get('username') ?? '',
+            req.form.get('password') ?? '',
+            clientId,
+            clientSecret,
+          );
           if (!token) return oauthError(401, 'invalid_grant', 'Invalid user credentials');
         } else {
           return oauthError(400, 'unsupported_grant_type', 'Unsupported grant_type');

@@ -20,7 +20,8 @@ export function certificateRoutes(realm: Realm, state: MosipState, pki: Promise<
         { field: 'certificateData', notBlank: true },
         { field: 'partnerDomain', notBlank: true },
       ],
-      handle: ({ request }) => uploadCaCertificate(state, str(request, 'certificateData'), str(request, 'partnerDomain')),
+      handle: ({ request }) =>
+        uploadCaCertificate(state, str(request, 'certificateData'), str(request, 'partnerDomain')),
     }),
     pmsRoute(realm, {
       method: 'POST',
@@ -36,7 +37,8 @@ export function certificateRoutes(realm: Realm, state: MosipState, pki: Promise<
         requireSelfOrAdmin(caller, partnerId);
         const partner = existingPartner(state, partnerId);
         const type = state.partnerTypes.find((t) => t.code.toLowerCase() === partner.partnerTypeCode.toLowerCase());
-        if (type?.isPolicyRequired && !partner.policyGroupId) fail('PMS_PRT_054', 'Policy group not mapped for given partner');
+        if (type?.isPolicyRequired && !partner.policyGroupId)
+          fail('PMS_PRT_054', 'Policy group not mapped for given partner');
         const uploaded = await uploadPartnerCertificate(state, await pki, {
           partnerId,
           organizationName: partner.organizationName,
@@ -63,7 +65,10 @@ export function certificateRoutes(realm: Realm, state: MosipState, pki: Promise<
       handle: ({ params }) => {
         const partner = existingPartner(state, params.partnerId!);
         if (!partner.certificateAlias) fail('PMS_PRT_108', 'Certficate is not uploaded for the selected partner.');
-        return { certificateData: partnerCertificate(state, partner.certificateAlias), timestamp: new Date().toISOString() };
+        return {
+          certificateData: partnerCertificate(state, partner.certificateAlias),
+          timestamp: new Date().toISOString(),
+        };
       },
     }),
   ];

@@ -48,7 +48,14 @@ export interface EnvelopeIds {
 
 const NO_IDS: EnvelopeIds = { id: null, version: null };
 
-function envelope(ids: EnvelopeIds, response: unknown, errors: MosipErrorItem[] | null, status: number, headers?: Record<string, string | string[]>, time = responseTime()): SandboxResponse {
+function envelope(
+  ids: EnvelopeIds,
+  response: unknown,
+  errors: MosipErrorItem[] | null,
+  status: number,
+  headers?: Record<string, string | string[]>,
+  time = responseTime(),
+): SandboxResponse {
   return json(
     { id: ids.id ?? null, version: ids.version ?? null, responsetime: time, metadata: null, response, errors },
     status,
@@ -56,18 +63,32 @@ function envelope(ids: EnvelopeIds, response: unknown, errors: MosipErrorItem[] 
   );
 }
 
-export const pmsSuccess = (ids: EnvelopeIds | null, response: unknown): SandboxResponse => envelope(ids ?? NO_IDS, response, [], 200);
+export const pmsSuccess = (ids: EnvelopeIds | null, response: unknown): SandboxResponse =>
+  envelope(ids ?? NO_IDS, response, [], 200);
 
 /** PMS business errors always carry `id: mosip.partnermanagement`, `version: 1.0`. */
 export const pmsError = (failure: MosipFailure): SandboxResponse =>
-  envelope({ id: 'mosip.partnermanagement', version: '1.0' }, null, [{ errorCode: failure.errorCode, message: failure.detail }], 200);
+  envelope(
+    { id: 'mosip.partnermanagement', version: '1.0' },
+    null,
+    [{ errorCode: failure.errorCode, message: failure.detail }],
+    200,
+  );
 
 /** PMS's catch-all `Exception` handler: no id/version, no error code, the exception's message. */
-export const pmsUnexpected = (message: string | null): SandboxResponse => envelope(NO_IDS, null, [{ errorCode: null, message }], 200);
+export const pmsUnexpected = (message: string | null): SandboxResponse =>
+  envelope(NO_IDS, null, [{ errorCode: null, message }], 200);
 
 /** Bean-validation failures: PMS builds this body by hand with null id/version and a `LocalDateTime.now()` (nanoseconds, no `Z`). */
 export const pmsValidationError = (failure: MosipFailure): SandboxResponse =>
-  envelope(NO_IDS, null, [{ errorCode: failure.errorCode, message: failure.detail }], 200, undefined, localDateTimeNanos(new Date()));
+  envelope(
+    NO_IDS,
+    null,
+    [{ errorCode: failure.errorCode, message: failure.detail }],
+    200,
+    undefined,
+    localDateTimeNanos(new Date()),
+  );
 
 /** A Java runtime exception the real service throws (reproduced where its code has a known bug). */
 export class JavaRuntimeException extends Error {
@@ -78,11 +99,18 @@ export class JavaRuntimeException extends Error {
 }
 
 /** `@ResponseFilter` success (authmanager, keymanager): id/version echoed, `errors: null`. */
-export const kernelSuccess = (ids: EnvelopeIds | null, response: unknown, headers?: Record<string, string | string[]>): SandboxResponse =>
-  envelope(ids ?? NO_IDS, response, null, 200, headers);
+export const kernelSuccess = (
+  ids: EnvelopeIds | null,
+  response: unknown,
+  headers?: Record<string, string | string[]>,
+): SandboxResponse => envelope(ids ?? NO_IDS, response, null, 200, headers);
 
-export const kernelError = (ids: EnvelopeIds | null, errorCode: string, message: string, status = 200): SandboxResponse =>
-  envelope(ids ?? NO_IDS, null, [{ errorCode, message }], status);
+export const kernelError = (
+  ids: EnvelopeIds | null,
+  errorCode: string,
+  message: string,
+  status = 200,
+): SandboxResponse => envelope(ids ?? NO_IDS, null, [{ errorCode, message }], status);
 
 /**
  * Auth adapter refusals (kernel-auth-adapter AuthFilter / AuthAdapterExceptionHandler), as the
@@ -96,7 +124,14 @@ export function unauthenticated(req?: SandboxRequest): SandboxResponse {
     // The body of this 500 was not recorded; Spring Boot's default error object (inferred).
     return json({ timestamp: responseTime(), status: 500, error: 'Internal Server Error', path: req.path }, 500);
   }
-  const once = JSON.stringify({ id: null, version: null, responsetime: responseTime(), metadata: null, response: null, errors: [{ errorCode: 'KER-ATH-401', message: 'Authentication Failed' }] });
+  const once = JSON.stringify({
+    id: null,
+    version: null,
+    responsetime: responseTime(),
+    metadata: null,
+    response: null,
+    errors: [{ errorCode: 'KER-ATH-401', message: 'Authentication Failed' }],
+  });
   return { status: 401, body: once + once, headers: { 'content-type': 'application/json' } };
 }
 export const forbidden = (): SandboxResponse => kernelError(null, 'KER-ATH-403', 'Forbidden', 403);
@@ -117,12 +152,22 @@ export function readWrapper(req: SandboxRequest, strictRequestTime = true): Requ
   if (typeof body !== 'object' || Array.isArray(body)) return badRequest;
   const wrapper = body as Record<string, unknown>;
   const time = wrapper.requesttime;
-  if (time !== undefined && time !== null && strictRequestTime && (typeof time !== 'string' || !REQUEST_TIME.test(time))) {
+  if (
+    time !== undefined &&
+    time !== null &&
+    strictRequestTime &&
+    (typeof time !== 'string' || !REQUEST_TIME.test(time))
+  ) {
     return badRequest;
   }
   const request = wrapper.request;
-  if (request !== undefined && request !== null && (typeof request !== 'object' || Array.isArray(request))) return badRequest;
-  return { id: wrapper.id, version: wrapper.version, request: (request as Record<string, unknown> | undefined) ?? null };
+  if (request !== undefined && request !== null && (typeof request !== 'object' || Array.isArray(request)))
+    return badRequest;
+  return {
+    id: wrapper.id,
+    version: wrapper.version,
+    request: (request as Record<string, unknown> | undefined) ?? null,
+  };
 }
 
 export const isResponse = (value: RequestWrapper | SandboxResponse): value is SandboxResponse => 'status' in value;
@@ -136,7 +181,10 @@ export interface FieldRule {
 }
 
 /** The first constraint violation as PMS reports it (`PMS_COR_001`), or undefined. */
-export function validationFailure(request: Record<string, unknown> | null, rules: readonly FieldRule[]): MosipFailure | undefined {
+export function validationFailure(
+  request: Record<string, unknown> | null,
+  rules: readonly FieldRule[],
+): MosipFailure | undefined {
   const violation = (field: string, message: string) =>
     new MosipFailure('PMS_COR_001', `Invalid request parameter - ${message} :${field}`);
   if (!request) return violation('request', 'must not be null');

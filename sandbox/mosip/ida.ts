@@ -12,8 +12,15 @@ import { keyStoreKey, type MosipState } from './state.js';
 
 /** `@PreAuthorize` of IDA's internal getCertificate. */
 const GET_CERTIFICATE_ROLES = [
-  'INDIVIDUAL', 'REGISTRATION_PROCESSOR', 'REGISTRATION_ADMIN', 'REGISTRATION_SUPERVISOR', 'REGISTRATION_OFFICER', 'ID_AUTHENTICATION', 'TEST',
-  'PRE_REGISTRATION_ADMIN', 'RESIDENT',
+  'INDIVIDUAL',
+  'REGISTRATION_PROCESSOR',
+  'REGISTRATION_ADMIN',
+  'REGISTRATION_SUPERVISOR',
+  'REGISTRATION_OFFICER',
+  'ID_AUTHENTICATION',
+  'TEST',
+  'PRE_REGISTRATION_ADMIN',
+  'RESIDENT',
 ];
 
 /** IDA's key policy knows only its own application id. */
@@ -33,9 +40,14 @@ export function idaRoutes(realm: Realm, state: MosipState, pki: Promise<MosipPki
         await pki;
         const applicationId = req.query.get('applicationId');
         const referenceId = req.query.get('referenceId')?.trim() ?? '';
-        if (applicationId === null) return kernelError(null, 'KER-KMS-005', "Required String parameter 'applicationId' is not present");
+        if (applicationId === null)
+          return kernelError(null, 'KER-KMS-005', "Required String parameter 'applicationId' is not present");
         if (applicationId !== IDA_APPLICATION) {
-          return kernelError(null, 'KER-KMS-002', 'ApplicationId not found in Key Policy. Key/CSR generation not allowed.');
+          return kernelError(
+            null,
+            'KER-KMS-002',
+            'ApplicationId not found in Key Policy. Key/CSR generation not allowed.',
+          );
         }
         const entry = state.keyStore.get(keyStoreKey(applicationId, referenceId));
         if (!entry) return kernelError(null, 'KER-KMS-012', 'Key Generation Process is not completed.');

@@ -21,7 +21,13 @@ import { createSeededState } from './seed.js';
 import type { MappingRecord, MosipState } from './state.js';
 
 export type { MosipState } from './state.js';
-export { SEEDED_AUTH_POLICY, SEEDED_BASIC_POLICY, SEEDED_DRAFT_POLICY, SEEDED_EXPIRED_POLICY, SEEDED_POLICY_GROUP } from './seed.js';
+export {
+  SEEDED_AUTH_POLICY,
+  SEEDED_BASIC_POLICY,
+  SEEDED_DRAFT_POLICY,
+  SEEDED_EXPIRED_POLICY,
+  SEEDED_POLICY_GROUP,
+} from './seed.js';
 
 export interface MosipSandbox {
   /** All served on one port, as the MOSIP API gateway does. */

@@ -28,13 +28,21 @@ export function keymanagerRoutes(realm: Realm, state: MosipState, pki: Promise<M
           return kernelError(null, 'KER-KMS-005', "Required String parameter 'applicationId' is not present");
         }
         if (!KEY_POLICIES.has(applicationId)) {
-          return kernelError(null, 'KER-KMS-002', 'ApplicationId not found in Key Policy. Key/CSR generation not allowed.');
+          return kernelError(
+            null,
+            'KER-KMS-002',
+            'ApplicationId not found in Key Policy. Key/CSR generation not allowed.',
+          );
         }
         const entry = state.keyStore.get(keyStoreKey(applicationId, referenceId));
         if (!entry) {
           // Unknown references would make keymanager generate a key; for other-domain ids it refuses (inferred).
           return applicationId === 'PARTNER'
-            ? kernelError(null, 'KER-KMS-016', 'Not allowed to generate new key pair for other domains or not allowed to generate base key.')
+            ? kernelError(
+                null,
+                'KER-KMS-016',
+                'Not allowed to generate new key pair for other domains or not allowed to generate base key.',
+              )
             : kernelError(null, 'KER-KMS-012', 'Key Generation Process is not completed.');
         }
         return kernelSuccess(null, {

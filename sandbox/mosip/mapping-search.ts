@@ -18,8 +18,20 @@ interface SearchFilter {
 
 /** `PartnerPolicyRequest` entity fields plus the columns PMS rewrites. */
 const COLUMNS = new Set([
-  'id', 'apikeyRequestId', 'crBy', 'crDtimes', 'isDeleted', 'policyId', 'policyName', 'requestDatetimes', 'requestDetail',
-  'statusCode', 'updBy', 'updDtimes', 'partnerId', 'partnerName',
+  'id',
+  'apikeyRequestId',
+  'crBy',
+  'crDtimes',
+  'isDeleted',
+  'policyId',
+  'policyName',
+  'requestDatetimes',
+  'requestDetail',
+  'statusCode',
+  'updBy',
+  'updDtimes',
+  'partnerId',
+  'partnerName',
 ]);
 
 /** java.sql.Timestamp through Spring Boot's Jackson defaults. */
@@ -62,12 +74,17 @@ function matches(value: unknown, filter: SearchFilter): boolean {
 }
 
 function search(state: MosipState, callerPartnerId: string | undefined, request: Record<string, unknown>) {
-  const { filters, sort, pagination } = request as { filters?: unknown; sort?: unknown; pagination?: { pageStart?: number; pageFetch?: number } };
+  const { filters, sort, pagination } = request as {
+    filters?: unknown;
+    sort?: unknown;
+    pagination?: { pageStart?: number; pageFetch?: number };
+  };
   if (!Array.isArray(filters) || !Array.isArray(sort)) throw new JavaRuntimeException(null);
   let rows = [...state.mappings.values()].map((m) => row(state, m));
   let partnerFilter: SearchFilter | undefined;
   for (const filter of filters as SearchFilter[]) {
-    if (typeof filter.columnName !== 'string' || !filter.columnName) fail('PMS-MSD-311', 'Column is missing in request');
+    if (typeof filter.columnName !== 'string' || !filter.columnName)
+      fail('PMS-MSD-311', 'Column is missing in request');
     if (!COLUMNS.has(filter.columnName)) fail('PMS-MSD-310', `Invalid column received : ${filter.columnName}`);
     if (filter.value !== undefined && filter.value !== null && filter.values !== undefined && filter.values !== null) {
       fail('PMS-MSD-392', 'Both value and values cannot be present');
@@ -89,8 +106,10 @@ function search(state: MosipState, callerPartnerId: string | undefined, request:
   const partnerId = callerPartnerId ?? (partnerFilter ? String(partnerFilter.value ?? '') : undefined);
   if (partnerId !== undefined) rows = rows.filter((r) => r.partnerId === partnerId);
   for (const s of [...(sort as { sortField?: unknown; sortType?: unknown }[])].reverse()) {
-    if (typeof s.sortField !== 'string' || typeof s.sortType !== 'string') fail('PMS-MSD-314', 'Missing sort field or sort type values');
-    if (!['asc', 'desc'].includes(s.sortType.toLowerCase())) fail('PMS-MSD-358', `Sort type ${s.sortType} is not supported`);
+    if (typeof s.sortField !== 'string' || typeof s.sortType !== 'string')
+      fail('PMS-MSD-314', 'Missing sort field or sort type values');
+    if (!['asc', 'desc'].includes(s.sortType.toLowerCase()))
+      fail('PMS-MSD-358', `Sort type ${s.sortType} is not supported`);
     const direction = s.sortType.toLowerCase() === 'asc' ? 1 : -1;
     const field = s.sortField;
     rows.sort((a, b) => direction * String(a[field] ?? '').localeCompare(String(b[field] ?? '')));
@@ -98,7 +117,8 @@ function search(state: MosipState, callerPartnerId: string | undefined, request:
   if (!pagination) fail('PMS-MSD-356', 'Pagination cannot be null');
   const pageStart = pagination.pageStart ?? 0;
   const pageFetch = pagination.pageFetch ?? 10;
-  if (pageStart < 0 || pageFetch < 1) fail('PMS-MSD-313', `Invalid pagination value received pagestart:${pageStart} and pagefetch:${pageFetch}`);
+  if (pageStart < 0 || pageFetch < 1)
+    fail('PMS-MSD-313', `Invalid pagination value received pagestart:${pageStart} and pagefetch:${pageFetch}`);
   const page = rows.slice(pageStart * pageFetch, pageStart * pageFetch + pageFetch);
   if (page.length === 0) return { fromRecord: 0, toRecord: 0, totalRecord: 0, data: null };
   const fromRecord = pageStart * pageFetch + 1;

@@ -7,7 +7,14 @@ import { ROLES, pmsRoute, requireSelfOrAdmin, type Caller } from './auth.js';
 import { JavaRuntimeException, fail, str } from './envelope.js';
 import { existingPartner } from './partners.js';
 import { policyInGroup } from './seed.js';
-import { countCreation, pmsNumericId, pmsSixDigitId, type MappingRecord, type MosipState, type PolicyRecord } from './state.js';
+import {
+  countCreation,
+  pmsNumericId,
+  pmsSixDigitId,
+  type MappingRecord,
+  type MosipState,
+  type PolicyRecord,
+} from './state.js';
 
 /** mosip-config v1.2.0.1 `mosip.pmp.partner.policy.expiry.period.indays`. */
 const API_KEY_VALIDITY_DAYS = 90;
@@ -16,7 +23,13 @@ const BIO_EXTRACTOR_PARTNER_TYPES = ['credential_partner', 'online_verification_
 
 export const policyName = (state: MosipState, policyId: string): string => state.policies.get(policyId)?.name ?? '';
 
-function requestMapping(state: MosipState, caller: Caller, partnerId: string, request: Record<string, unknown> | null, onCreated: (m: MappingRecord) => void) {
+function requestMapping(
+  state: MosipState,
+  caller: Caller,
+  partnerId: string,
+  request: Record<string, unknown> | null,
+  onCreated: (m: MappingRecord) => void,
+) {
   requireSelfOrAdmin(caller, partnerId);
   const partner = existingPartner(state, partnerId);
   if (!partner.isActive) fail('PMS_PMP_016', 'Partner is not active.');
@@ -71,7 +84,8 @@ export function decideMapping(state: MosipState, mappingKey: string, status: str
   }
   approvablePolicy(state, mapping.policyId);
   const decision = status.toLowerCase();
-  if (decision !== 'approved' && decision !== 'rejected') fail('PMS_PM_045', 'Status should be either Approved or Rejected');
+  if (decision !== 'approved' && decision !== 'rejected')
+    fail('PMS_PM_045', 'Status should be either Approved or Rejected');
   mapping.statusCode = decision;
   mapping.updatedBy = decidedBy;
   mapping.updatedAt = new Date();
@@ -86,7 +100,9 @@ function generateApiKey(state: MosipState, caller: Caller, partnerId: string, re
   if (!partner.isActive) fail('PMS_PMP_016', 'Partner is not active.');
   const policy = policyInGroup(state, partner.policyGroupId, str(request, 'policyName'));
   if (!policy) fail('PMS_PMP_014', 'Policy does not exist');
-  const approved = [...state.mappings.values()].some((m) => m.partnerId === partnerId && m.policyId === policy.id && m.statusCode === 'approved');
+  const approved = [...state.mappings.values()].some(
+    (m) => m.partnerId === partnerId && m.policyId === policy.id && m.statusCode === 'approved',
+  );
   if (!approved) fail('PMS_PRT_109', 'Given policy is not mapped to partner');
   const label = str(request, 'label');
   if (state.apiKeys.some((k) => k.partnerId === partnerId && k.policyId === policy.id && k.label === label)) {
@@ -120,7 +136,13 @@ function apiKeyRequests(state: MosipState, partnerId: string) {
   if (requests.length === 0) fail('PMS_PRT_006', 'No api key req exist');
   return requests.map((m) => {
     if (m.statusCode === 'approved') throw new JavaRuntimeException(null);
-    return { apiKeyReqID: m.mappingKey, apiKeyRequestStatus: m.statusCode, partnerApiKey: null, apikeyStatus: false, validityTill: null };
+    return {
+      apiKeyReqID: m.mappingKey,
+      apiKeyRequestStatus: m.statusCode,
+      partnerApiKey: null,
+      apikeyStatus: false,
+      validityTill: null,
+    };
   });
 }
 
@@ -135,7 +157,8 @@ export function mappingRoutes(realm: Realm, state: MosipState, onMappingCreated:
         { field: 'useCaseDescription', notNull: true },
       ],
       ids: 'echo',
-      handle: ({ caller, params, request }) => requestMapping(state, caller, params.partnerId!, request, onMappingCreated),
+      handle: ({ caller, params, request }) =>
+        requestMapping(state, caller, params.partnerId!, request, onMappingCreated),
     }),
     pmsRoute(realm, {
       method: 'PUT',
@@ -143,7 +166,8 @@ export function mappingRoutes(realm: Realm, state: MosipState, onMappingCreated:
       roles: ROLES.decidePolicyMapping,
       body: [{ field: 'status', notBlank: 'value is empty or null' }],
       ids: 'echo',
-      handle: ({ caller, params, request }) => decideMapping(state, params.mappingkey!, str(request, 'status'), caller.userId),
+      handle: ({ caller, params, request }) =>
+        decideMapping(state, params.mappingkey!, str(request, 'status'), caller.userId),
     }),
     pmsRoute(realm, {
       method: 'PATCH',

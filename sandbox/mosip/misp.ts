@@ -42,7 +42,8 @@ function activeMispPartner(state: MosipState, mispId: string) {
 
 function createLicense(state: MosipState, caller: Caller, mispId: string) {
   requireSelfOrAdmin(caller, mispId);
-  if (state.mispLicenses.some((l) => l.mispId === mispId)) fail('PMS_MSP_416', 'License key exists for the given provider.');
+  if (state.mispLicenses.some((l) => l.mispId === mispId))
+    fail('PMS_MSP_416', 'License key exists for the given provider.');
   const partner = activeMispPartner(state, mispId);
   if (partner.partnerTypeCode.toLowerCase() !== 'misp_partner') fail('PMS_MSP_009', 'Given provider is not valid');
   if (!partner.isActive) fail('PMS_MSP_405', 'MISP partner is not active.');
@@ -62,7 +63,8 @@ function currentLicense(state: MosipState, mispId: string) {
   if (!partner.isActive) fail('PMS_MSP_405', 'MISP partner is not active.');
   const now = new Date();
   const valid = state.mispLicenses.filter((l) => l.mispId === mispId && l.isActive && l.validTo > now);
-  if (!state.mispLicenses.some((l) => l.mispId === mispId)) fail('PMS_MSP_408', 'MISP Partner and License key combintaion not exists.');
+  if (!state.mispLicenses.some((l) => l.mispId === mispId))
+    fail('PMS_MSP_408', 'MISP Partner and License key combintaion not exists.');
   // regenerateKey dereferences a fresh PartnerPolicyRequest's null policy id when the MISP has mapping requests.
   if ([...state.mappings.values()].some((m) => m.partnerId === mispId)) throw new JavaRuntimeException(null);
   return licenseResponse(valid[0] ?? newLicense(state, mispId, null));

@@ -7,7 +7,16 @@ import type { SandboxContext } from '../context.js';
 import type { Route, SandboxRequest, SandboxResponse } from '../router.js';
 import { authenticate } from './auth.js';
 import {
-  MosipFailure, fail, isResponse, pmsError, pmsSuccess, pmsUnexpected, pmsValidationError, readWrapper, str, unauthenticated,
+  MosipFailure,
+  fail,
+  isResponse,
+  pmsError,
+  pmsSuccess,
+  pmsUnexpected,
+  pmsValidationError,
+  readWrapper,
+  str,
+  unauthenticated,
 } from './envelope.js';
 import { pmsClientId, policyAcrs, policyClaims } from './oidc-mappings.js';
 import { CREATE_RULES, UPDATE_RULES, list, unreadable, violation, type Check } from './oidc-validation.js';
@@ -41,13 +50,23 @@ export interface PmsOidcClients {
 /** A plain `Exception` without a message: PMS's catch-all answers errorCode null, message null. */
 class PlainException extends Error {}
 
-export function pmsOidcClientRoutes(ctx: SandboxContext, state: MosipState): { routes: Route[]; clients: PmsOidcClients } {
+export function pmsOidcClientRoutes(
+  ctx: SandboxContext,
+  state: MosipState,
+): { routes: Route[]; clients: PmsOidcClients } {
   const clients: PmsOidcClients = { records: new Map(), createCounts: {}, updateCounts: {} };
   const esignetService = () => `${ctx.urls.esignet.replace(/\/+$/, '')}/v1/esignet`;
 
   /** RestUtil: PMS's own token (client `mosip-pms-client`) as cookie and as Bearer. */
-  async function callEsignet(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-    const token = await ctx.realm.clientCredentialsGrant(ctx.credentials.mosipClientId, ctx.credentials.mosipClientSecret);
+  async function callEsignet(
+    method: 'GET' | 'POST' | 'PUT',
+    url: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown }> {
+    const token = await ctx.realm.clientCredentialsGrant(
+      ctx.credentials.mosipClientId,
+      ctx.credentials.mosipClientSecret,
+    );
     try {
       const res = await httpRequest(url, {
         method,
@@ -84,14 +103,19 @@ export function pmsOidcClientRoutes(ctx: SandboxContext, state: MosipState): { r
     const partner = state.partners.get(partnerId);
     if (!partner) fail('PMS_PRT_058', `AuthPartner doesn't exists with this Id - ${partnerId}.`);
     if (partner.partnerTypeCode.toLowerCase() !== 'auth_partner') {
-      fail('PMS_PRT_059', `Only Auth_partner can Create OIDC Client. ${partner.partnerTypeCode} is not allowed to create OIDC Client.`);
+      fail(
+        'PMS_PRT_059',
+        `Only Auth_partner can Create OIDC Client. ${partner.partnerTypeCode} is not allowed to create OIDC Client.`,
+      );
     }
     const policy = state.policies.get(str(r, 'policyId'));
     if (!policy) fail('PMS_PRT_073', 'Policy not exists.');
-    if (policy.policyType !== 'Auth') fail('PMS_PRT_057', 'Policy Type Mismatch. Only Auth policy can be used to create OIDC Client.');
+    if (policy.policyType !== 'Auth')
+      fail('PMS_PRT_057', 'Policy Type Mismatch. Only Auth policy can be used to create OIDC Client.');
     const mappings = [...state.mappings.values()].filter((m) => m.partnerId === partnerId && m.policyId === policy.id);
     if (mappings.length === 0) fail('PMS_PRT_061', 'Partner policy mapping not exists.');
-    if (mappings[0]!.statusCode !== 'approved') fail('PMS_IDP_002', 'Partner policy mapping is not approved. Please check mapping status.');
+    if (mappings[0]!.statusCode !== 'approved')
+      fail('PMS_IDP_002', 'Partner policy mapping is not approved. Please check mapping status.');
 
     // The claim whitelist is e-Signet's discovery (`mosip.pms.esignet.config-url`).
     const discovery = await callEsignet('GET', `${esignetService()}/oidc/.well-known/openid-configuration`);
@@ -133,7 +157,10 @@ export function pmsOidcClientRoutes(ctx: SandboxContext, state: MosipState): { r
       },
     });
     if (forwarded.status < 200 || forwarded.status >= 300) throw notAccessible();
-    const answer = (forwarded.json ?? {}) as { response?: { clientId?: string } | null; errors?: { errorCode?: string; errorMessage?: string }[] };
+    const answer = (forwarded.json ?? {}) as {
+      response?: { clientId?: string } | null;
+      errors?: { errorCode?: string; errorMessage?: string }[];
+    };
     if (!answer.response) {
       // e-Signet's error is passed through: its `errorMessage` becomes PMS's `message`.
       const first = answer.errors?.[0];
@@ -158,22 +185,29 @@ export function pmsOidcClientRoutes(ctx: SandboxContext, state: MosipState): { r
       status: str(r, 'status').toUpperCase(),
       updatedBy: caller,
     };
-    const forwarded = await callEsignet('PUT', `${esignetService()}/client-mgmt/oidc-client/${encodeURIComponent(clientId)}`, {
-      requestTime: requestTime(),
-      request: {
-        clientAuthMethods: updated.clientAuthMethods,
-        clientName: updated.name,
-        grantTypes: updated.grantTypes,
-        logoUri: updated.logoUri,
-        redirectUris: updated.redirectUris,
-        status: updated.status,
-        userClaims: updated.claims,
-        authContextRefs: updated.acrValues,
+    const forwarded = await callEsignet(
+      'PUT',
+      `${esignetService()}/client-mgmt/oidc-client/${encodeURIComponent(clientId)}`,
+      {
+        requestTime: requestTime(),
+        request: {
+          clientAuthMethods: updated.clientAuthMethods,
+          clientName: updated.name,
+          grantTypes: updated.grantTypes,
+          logoUri: updated.logoUri,
+          redirectUris: updated.redirectUris,
+          status: updated.status,
+          userClaims: updated.claims,
+          authContextRefs: updated.acrValues,
+        },
       },
-    });
+    );
     // makeUpdateIDPServiceCall wraps RestUtil's failure; an e-Signet `errors[]` beside HTTP 200 is not read at all.
     if (forwarded.status < 200 || forwarded.status >= 300) {
-      fail('PMS_PRT_500', 'Unable to process the request.PMS_KKS_001 --> Error while accessing the API.Please check the logs.');
+      fail(
+        'PMS_PRT_500',
+        'Unable to process the request.PMS_KKS_001 --> Error while accessing the API.Please check the logs.',
+      );
     }
     clients.records.set(clientId, updated);
     clients.updateCounts[clientId] = (clients.updateCounts[clientId] ?? 0) + 1;
@@ -201,7 +235,12 @@ export function pmsOidcClientRoutes(ctx: SandboxContext, state: MosipState): { r
   }
 
   /** No @PreAuthorize on this controller: any valid token. The OIDC wrappers echo no id/version. */
-  const route = (method: string, path: string, rules: [string, Check[]][] | undefined, handle: (caller: string, req: SandboxRequest, request: Record<string, unknown>) => unknown): Route => ({
+  const route = (
+    method: string,
+    path: string,
+    rules: [string, Check[]][] | undefined,
+    handle: (caller: string, req: SandboxRequest, request: Record<string, unknown>) => unknown,
+  ): Route => ({
     method,
     path,
     handler: async (req): Promise<SandboxResponse> => {
@@ -231,8 +270,12 @@ export function pmsOidcClientRoutes(ctx: SandboxContext, state: MosipState): { r
     clients,
     routes: [
       route('POST', '/v1/partnermanager/oidc/client', CREATE_RULES, (caller, _req, r) => create(caller, r)),
-      route('PUT', '/v1/partnermanager/oidc/client/:client_id', UPDATE_RULES, (caller, req, r) => update(caller, req.params.client_id!, r)),
-      route('GET', '/v1/partnermanager/oidc/client/:client_id', undefined, (_caller, req) => detail(req.params.client_id!)),
+      route('PUT', '/v1/partnermanager/oidc/client/:client_id', UPDATE_RULES, (caller, req, r) =>
+        update(caller, req.params.client_id!, r),
+      ),
+      route('GET', '/v1/partnermanager/oidc/client/:client_id', undefined, (_caller, req) =>
+        detail(req.params.client_id!),
+      ),
     ],
   };
 }

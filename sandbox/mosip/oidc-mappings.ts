@@ -22,7 +22,13 @@ const IDENTITY_MAPPING: Record<string, string> = {
 };
 
 /** `amr-acr-mapping.json` (mosip-config v1.2.0.1). */
-const AMR: Record<string, string[]> = { PWD: ['PWD'], PIN: ['PIN'], OTP: ['OTP'], Wallet: ['WLA'], 'L1-bio-device': ['BIO'] };
+const AMR: Record<string, string[]> = {
+  PWD: ['PWD'],
+  PIN: ['PIN'],
+  OTP: ['OTP'],
+  Wallet: ['WLA'],
+  'L1-bio-device': ['BIO'],
+};
 const ACR_AMR: Record<string, string[]> = {
   'mosip:idp:acr:password': ['PWD'],
   'mosip:idp:acr:static-code': ['PIN'],
@@ -39,7 +45,8 @@ const ACR_AMR: Record<string, string[]> = {
 export function pmsClientId(jwk: Record<string, unknown>): { clientId: string; storedKey: string } | undefined {
   if (jwk.kty !== 'RSA' || typeof jwk.n !== 'string' || typeof jwk.e !== 'string' || !jwk.n || !jwk.e) return undefined;
   const ordered: Record<string, unknown> = { kty: 'RSA' };
-  for (const member of ['kid', 'use', 'alg'] as const) if (typeof jwk[member] === 'string') ordered[member] = jwk[member];
+  for (const member of ['kid', 'use', 'alg'] as const)
+    if (typeof jwk[member] === 'string') ordered[member] = jwk[member];
   ordered.n = jwk.n;
   ordered.e = jwk.e;
   const storedKey = JSON.stringify(ordered);
@@ -52,11 +59,17 @@ interface PolicyEntry {
 }
 
 /** `getReqAttributeFromPolicyJson`: lower-cased names; with the `mandatory` filter a true flag is PMS_IDP_003. */
-function policyAttributes(policy: Record<string, unknown>, parent: string, child: string, filterMandatory: boolean): Set<string> {
+function policyAttributes(
+  policy: Record<string, unknown>,
+  parent: string,
+  child: string,
+  filterMandatory: boolean,
+): Set<string> {
   const list = Array.isArray(policy[parent]) ? (policy[parent] as Record<string, unknown>[]) : [];
   const names = new Set<string>();
   for (const entry of list.map((e): PolicyEntry => ({ name: String(e[child] ?? ''), mandatory: e.mandatory }))) {
-    if (filterMandatory && entry.mandatory === true) fail('PMS_IDP_003', "Policy having mandatory auths. So client can't be created for the same.");
+    if (filterMandatory && entry.mandatory === true)
+      fail('PMS_IDP_003', "Policy having mandatory auths. So client can't be created for the same.");
     names.add(entry.name.toLowerCase());
   }
   return names;
@@ -74,6 +87,10 @@ export function policyClaims(policy: Record<string, unknown>, claimsSupported: s
 /** `getAuthFactors`: AMRs all of whose factor types the policy allows, then ACRs all of whose AMRs matched. */
 export function policyAcrs(policy: Record<string, unknown>): string[] {
   const authTypes = policyAttributes(policy, 'allowedAuthTypes', 'authType', true);
-  const amrs = Object.entries(AMR).filter(([, types]) => types.every((t) => authTypes.has(t.toLowerCase()))).map(([amr]) => amr);
-  return Object.entries(ACR_AMR).filter(([, needed]) => needed.every((amr) => amrs.includes(amr))).map(([acr]) => acr);
+  const amrs = Object.entries(AMR)
+    .filter(([, types]) => types.every((t) => authTypes.has(t.toLowerCase())))
+    .map(([amr]) => amr);
+  return Object.entries(ACR_AMR)
+    .filter(([, needed]) => needed.every((amr) => amrs.includes(amr)))
+    .map(([acr]) => acr);
 }

@@ -7,10 +7,14 @@ export type Check = (value: unknown) => string | undefined;
 const blank = (v: unknown) => typeof v !== 'string' || v.trim() === '';
 const notNull: Check = (v) => (v === undefined || v === null ? 'must not be null' : undefined);
 const notBlank: Check = (v) => (blank(v) ? 'must not be blank' : undefined);
-const size = (min: number, max: number): Check => (v) => {
-  const length = typeof v === 'string' || Array.isArray(v) ? v.length : undefined;
-  return length !== undefined && (length < min || length > max) ? `size must be between ${min} and ${max}` : undefined;
-};
+const size =
+  (min: number, max: number): Check =>
+  (v) => {
+    const length = typeof v === 'string' || Array.isArray(v) ? v.length : undefined;
+    return length !== undefined && (length < min || length > max)
+      ? `size must be between ${min} and ${max}`
+      : undefined;
+  };
 const url: Check = (v) => {
   if (typeof v !== 'string' || v === '') return undefined;
   try {
@@ -20,8 +24,10 @@ const url: Check = (v) => {
     return 'must be a valid URL';
   }
 };
-const notEmptyMap: Check = (v) => (!v || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).length === 0 ? 'must not be empty' : undefined);
-const activeOrInactive: Check = (v) => (typeof v === 'string' && !/^(ACTIVE|INACTIVE)$/i.test(v) ? 'must match "(ACTIVE)|(INACTIVE)"' : undefined);
+const notEmptyMap: Check = (v) =>
+  !v || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).length === 0 ? 'must not be empty' : undefined;
+const activeOrInactive: Check = (v) =>
+  typeof v === 'string' && !/^(ACTIVE|INACTIVE)$/i.test(v) ? 'must match "(ACTIVE)|(INACTIVE)"' : undefined;
 
 export const CREATE_RULES: [string, Check[]][] = [
   ['name', [notBlank, size(1, 256)]],
@@ -43,8 +49,12 @@ export const UPDATE_RULES: [string, Check[]][] = [
 ];
 const LIST_FIELDS = ['redirectUris', 'grantTypes', 'clientAuthMethods'];
 
-export function violation(request: Record<string, unknown> | null, rules: [string, Check[]][]): MosipFailure | undefined {
-  const invalid = (field: string, message: string) => new MosipFailure('PMS_COR_001', `Invalid request parameter - ${message} :${field}`);
+export function violation(
+  request: Record<string, unknown> | null,
+  rules: [string, Check[]][],
+): MosipFailure | undefined {
+  const invalid = (field: string, message: string) =>
+    new MosipFailure('PMS_COR_001', `Invalid request parameter - ${message} :${field}`);
   if (!request) return invalid('request', 'must not be null');
   for (const [field, checks] of rules) {
     for (const check of checks) {

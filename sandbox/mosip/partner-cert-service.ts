@@ -26,7 +26,8 @@ function validDomain(partnerDomain: string): string {
   return domain;
 }
 
-const datesValid = (cert: x509.X509Certificate, now = new Date()): boolean => cert.notBefore <= now && now <= cert.notAfter;
+const datesValid = (cert: x509.X509Certificate, now = new Date()): boolean =>
+  cert.notBefore <= now && now <= cert.notAfter;
 
 async function thumbprint(cert: x509.X509Certificate): Promise<string> {
   return Buffer.from(await cert.getThumbprint('SHA-1')).toString('hex');
@@ -38,7 +39,11 @@ async function signedBy(cert: x509.X509Certificate, issuer: x509.X509Certificate
 }
 
 /** PKIX path from the certificate to a self-signed CA of the domain, or undefined (trust anchors: uploaded roots). */
-async function trustPath(state: MosipState, cert: x509.X509Certificate, domain: string): Promise<CaCertificateRecord[] | undefined> {
+async function trustPath(
+  state: MosipState,
+  cert: x509.X509Certificate,
+  domain: string,
+): Promise<CaCertificateRecord[] | undefined> {
   const cas = state.caCertificates.filter((c) => c.partnerDomain === domain);
   const path: CaCertificateRecord[] = [];
   let current = cert;
@@ -59,7 +64,11 @@ async function trustPath(state: MosipState, cert: x509.X509Certificate, domain: 
 }
 
 /** `/uploadCACertificate` for one certificate: roots are trusted as given, intermediates need their root. */
-export async function uploadCaCertificate(state: MosipState, certificateData: string, partnerDomain: string): Promise<{ status: string; timestamp: string }> {
+export async function uploadCaCertificate(
+  state: MosipState,
+  certificateData: string,
+  partnerDomain: string,
+): Promise<{ status: string; timestamp: string }> {
   const cert = parseCertificate(certificateData);
   const domain = validDomain(partnerDomain);
   const print = await thumbprint(cert);
@@ -67,7 +76,8 @@ export async function uploadCaCertificate(state: MosipState, certificateData: st
     fail('KER-PCM-003', 'Certificate already exists in store.');
   }
   if (!datesValid(cert)) fail('KER-PCM-004', 'Certificate Dates are not valid.');
-  if (!(await cert.isSelfSigned()) && !(await trustPath(state, cert, domain))) fail('KER-PCM-005', 'Root CA Certificate not found.');
+  if (!(await cert.isSelfSigned()) && !(await trustPath(state, cert, domain)))
+    fail('KER-PCM-005', 'Root CA Certificate not found.');
   state.caCertificates.push({ certId: randomUUID(), thumbprint: print, partnerDomain: domain, certificate: cert });
   return { status: 'Upload Success.', timestamp: new Date().toISOString() };
 }
@@ -93,14 +103,16 @@ export async function uploadPartnerCertificate(
   if (await cert.isSelfSigned()) fail('KER-PCM-015', 'Self Signed Certificate not allowed as partner.');
   if (!(await trustPath(state, cert, domain))) fail('KER-PCM-006', 'Root CA/Intermediate CA Certificates not found.');
   if (certificateVersion(cert) !== 3) fail('KER-PCM-007', 'Certificate version not supported.');
-  if (organisationOf(cert.subjectName) !== upload.organizationName) fail('KER-PCM-008', 'Partner Organization Name not Matched.');
+  if (organisationOf(cert.subjectName) !== upload.organizationName)
+    fail('KER-PCM-008', 'Partner Organization Name not Matched.');
   const key = cert.publicKey.algorithm as RsaHashedKeyAlgorithm;
   if (key.name.startsWith('RSA') && key.modulusLength < 2048) {
     fail('KER-PCM-013', 'Partner Certificate Key Size is less than allowed size.');
   }
   // Java's getSigAlgName() must start with "SHA2": SHA224/SHA256 pass, SHA384/SHA512 do not.
   const hash = (cert.signatureAlgorithm as { hash?: { name?: string } }).hash?.name ?? '';
-  if (hash !== 'SHA-256' && hash !== 'SHA-224') fail('KER-PCM-014', 'Partner Certificate Signature algorithm not supported.');
+  if (hash !== 'SHA-256' && hash !== 'SHA-224')
+    fail('KER-PCM-014', 'Partner Certificate Signature algorithm not supported.');
   const signed = await pki.resign(cert);
   const certificateId = randomUUID();
   const signedCertificatePem = toPem(signed);

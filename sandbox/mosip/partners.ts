@@ -17,10 +17,26 @@ const EMAIL = /^[\w+-]+(\.\w+)*@[\w-]+(\.\w+)*(\.[a-z]{2,})$/;
 const EMPTY = 'value is empty or null';
 const REGISTRATION_RULES: FieldRule[] = [
   { field: 'partnerId', notBlank: EMPTY },
-  { field: 'organizationName', notBlank: EMPTY, size: { min: 1, max: 128, message: 'Length should be between 1 and 128 chars' } },
-  { field: 'address', notBlank: EMPTY, size: { min: 1, max: 2000, message: 'Length should be between 1 and 2000 chars' } },
-  { field: 'contactNumber', notBlank: EMPTY, size: { min: 1, max: 16, message: 'Length should be between 1 and 16 chars' } },
-  { field: 'emailId', notBlank: EMPTY, size: { min: 1, max: 254, message: 'Length should be between 1 and 254 chars' } },
+  {
+    field: 'organizationName',
+    notBlank: EMPTY,
+    size: { min: 1, max: 128, message: 'Length should be between 1 and 128 chars' },
+  },
+  {
+    field: 'address',
+    notBlank: EMPTY,
+    size: { min: 1, max: 2000, message: 'Length should be between 1 and 2000 chars' },
+  },
+  {
+    field: 'contactNumber',
+    notBlank: EMPTY,
+    size: { min: 1, max: 16, message: 'Length should be between 1 and 16 chars' },
+  },
+  {
+    field: 'emailId',
+    notBlank: EMPTY,
+    size: { min: 1, max: 254, message: 'Length should be between 1 and 254 chars' },
+  },
   { field: 'partnerType', notBlank: EMPTY },
 ];
 
@@ -31,21 +47,28 @@ export function existingPartner(state: MosipState, partnerId: string): PartnerRe
   return partner;
 }
 
-function register(state: MosipState, caller: Caller, request: Record<string, unknown> | null): { partnerId: string; status: string } {
+function register(
+  state: MosipState,
+  caller: Caller,
+  request: Record<string, unknown> | null,
+): { partnerId: string; status: string } {
   const partnerId = str(request, 'partnerId');
   const emailId = str(request, 'emailId');
   const contactNumber = str(request, 'contactNumber');
   const partners = [...state.partners.values()];
   // A user who already registered a partner cannot register another.
   if (caller.email && partners.some((p) => p.emailId === caller.email)) fail('PMS_PRT_055', 'User not authorized.');
-  if (contactNumber.length > MOBILE_MAX_LENGTH) fail('PMS_PRT_013', `Invalid mobile number.Length should be less than .${MOBILE_MAX_LENGTH}`);
+  if (contactNumber.length > MOBILE_MAX_LENGTH)
+    fail('PMS_PRT_013', `Invalid mobile number.Length should be less than .${MOBILE_MAX_LENGTH}`);
   if (!EMAIL.test(emailId)) fail('PMS_PRT_012', 'Invalid emailId.');
   // The real message appends the max length to the spaces message too.
   if (/\s/.test(partnerId)) fail('PMS_PRT_066', `PartnerId should not have any spaces${PARTNER_ID_MAX_LENGTH}`);
-  if (partnerId.length > PARTNER_ID_MAX_LENGTH) fail('PMS_PRT_052', `PartnerId max length should be ${PARTNER_ID_MAX_LENGTH}`);
+  if (partnerId.length > PARTNER_ID_MAX_LENGTH)
+    fail('PMS_PRT_052', `PartnerId max length should be ${PARTNER_ID_MAX_LENGTH}`);
   if (partners.some((p) => p.emailId === emailId)) fail('PMS_PRT_011', 'Email is already exists.');
   const langCode = optionalStr(request, 'langCode');
-  if (langCode !== undefined && !SUPPORTED_LANGUAGES.includes(langCode)) fail('PMS_PRT_056', 'Given langCode is not supported');
+  if (langCode !== undefined && !SUPPORTED_LANGUAGES.includes(langCode))
+    fail('PMS_PRT_056', 'Given langCode is not supported');
   if (state.partners.has(partnerId)) fail('PMS_PRT_051', 'A Partner is already registered with the same Id');
   const requestedType = str(request, 'partnerType');
   const type = state.partnerTypes.find((t) => t.code.toLowerCase() === requestedType.toLowerCase());
@@ -100,7 +123,8 @@ function changeStatus(state: MosipState, partnerId: string, status: string): { m
   const partner = state.partners.get(partnerId);
   if (!partner) fail('PMS_PMP_005', 'Partner ID does not exist');
   if (status.toLowerCase() === 'active') {
-    if (!partner.certificateAlias) fail('PMS_PRT_108', 'Certficate is not uploaded for the given partner.Cannot activate the same.');
+    if (!partner.certificateAlias)
+      fail('PMS_PRT_108', 'Certficate is not uploaded for the given partner.Cannot activate the same.');
     partner.isActive = true;
     return { message: 'Partner activated successfully' };
   }

@@ -26,7 +26,8 @@ async function issue(subject: string, issuer: IssuedKey | 'self', ca: boolean, y
   const extensions = [
     new x509.BasicConstraintsExtension(ca, undefined, true),
     new x509.KeyUsagesExtension(
-      ca ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature
+      ca
+        ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature
         : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
       true,
     ),
@@ -34,7 +35,15 @@ async function issue(subject: string, issuer: IssuedKey | 'self', ca: boolean, y
   ];
   const certificate =
     issuer === 'self'
-      ? await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: randomSerial(), name: subject, notBefore, notAfter, keys, signingAlgorithm: RSA_SHA256, extensions })
+      ? await x509.X509CertificateGenerator.createSelfSigned({
+          serialNumber: randomSerial(),
+          name: subject,
+          notBefore,
+          notAfter,
+          keys,
+          signingAlgorithm: RSA_SHA256,
+          extensions,
+        })
       : await x509.X509CertificateGenerator.create({
           serialNumber: randomSerial(),
           subject,

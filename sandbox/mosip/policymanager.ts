@@ -11,7 +11,13 @@ import type { MosipState, PolicyRecord } from './state.js';
 /** mosip-config v1.2.0.1 partner-management-default.properties `mosip.role.pms.*`. */
 export const POLICY_ROLES = {
   getactivegroupgroupname: [
-    'AUTH_PARTNER', 'CREDENTIAL_PARTNER', 'PARTNER_ADMIN', 'ONLINE_VERIFICATION_PARTNER', 'ABIS_PARTNER', 'MANUAL_ADJUDICATION', 'POLICYMANAGER',
+    'AUTH_PARTNER',
+    'CREDENTIAL_PARTNER',
+    'PARTNER_ADMIN',
+    'ONLINE_VERIFICATION_PARTNER',
+    'ABIS_PARTNER',
+    'MANUAL_ADJUDICATION',
+    'POLICYMANAGER',
   ],
   getpoliciespolicyid: ['PARTNER_ADMIN', 'POLICYMANAGER'],
 } as const;
@@ -31,7 +37,16 @@ function activePoliciesOfGroup(state: MosipState, groupName: string): SandboxRes
   if (!group.isActive) return failure('PMS_POL_053', 'Policy group is not active.');
   const policies = [...state.policies.values()].filter((p) => p.policyGroupId === group.id && p.isActive);
   // Lombok @Data on a field named `Id` yields getId(): Jackson writes `id`.
-  return success(policies.map((p) => ({ policyGroupId: group.id, policyGroupName: group.name, id: p.id, name: p.name, descr: p.desc, policyType: p.policyType })));
+  return success(
+    policies.map((p) => ({
+      policyGroupId: group.id,
+      policyGroupName: group.name,
+      id: p.id,
+      name: p.name,
+      descr: p.desc,
+      policyType: p.policyType,
+    })),
+  );
 }
 
 /** `mapPolicyAndPolicyGroup`: status is derived from is_Active, dates are LocalDateTime without a zone. */
@@ -58,12 +73,14 @@ function policyDetail(state: MosipState, policy: PolicyRecord): Record<string, u
 }
 
 export function policyManagerRoutes(realm: Realm, state: MosipState): Route[] {
-  const guarded = (roles: readonly string[], answer: (params: Record<string, string>) => SandboxResponse): Route['handler'] => async (req) => {
-    const caller = await authenticate(realm, req);
-    if (!caller) return unauthenticated(req);
-    if (!hasAnyRole(caller, roles)) return forbidden();
-    return answer(req.params);
-  };
+  const guarded =
+    (roles: readonly string[], answer: (params: Record<string, string>) => SandboxResponse): Route['handler'] =>
+    async (req) => {
+      const caller = await authenticate(realm, req);
+      if (!caller) return unauthenticated(req);
+      if (!hasAnyRole(caller, roles)) return forbidden();
+      return answer(req.params);
+    };
   return [
     {
       method: 'GET',

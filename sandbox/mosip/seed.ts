@@ -29,7 +29,19 @@ export const SEEDED_EXPIRED_POLICY = 'openg2p-expired-policy';
 export const SEEDED_BASIC_POLICY = 'openg2p-auth-basic-policy';
 
 const FULL_KYC_ATTRIBUTES = [
-  'fullName', 'name', 'email', 'phone', 'gender', 'birthdate', 'dateOfBirth', 'address', 'addressLine1', 'city', 'face', 'picture', 'individual_id',
+  'fullName',
+  'name',
+  'email',
+  'phone',
+  'gender',
+  'birthdate',
+  'dateOfBirth',
+  'address',
+  'addressLine1',
+  'city',
+  'face',
+  'picture',
+  'individual_id',
 ];
 const BASIC_KYC_ATTRIBUTES = ['fullName', 'email', 'phone', 'gender', 'dateOfBirth', 'individual_id'];
 
@@ -70,7 +82,12 @@ function policy(group: PolicyGroupRecord, name: string, fields: Partial<PolicyRe
 }
 
 export function createSeededState(): MosipState {
-  const group: PolicyGroupRecord = { id: randomUUID(), name: SEEDED_POLICY_GROUP, desc: 'OpenG2P relying parties', isActive: true };
+  const group: PolicyGroupRecord = {
+    id: randomUUID(),
+    name: SEEDED_POLICY_GROUP,
+    desc: 'OpenG2P relying parties',
+    isActive: true,
+  };
   const policies = [
     policy(group, SEEDED_AUTH_POLICY, {}),
     policy(group, SEEDED_DRAFT_POLICY, { isActive: false, status: 'DRAFTED' }),

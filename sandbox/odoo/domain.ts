@@ -11,7 +11,23 @@ export interface DomainModel {
 
 type Predicate = (record: StoredRecord) => boolean;
 
-const OPERATORS = new Set(['=', '!=', '<>', '<', '>', '<=', '>=', 'in', 'not in', 'like', 'ilike', 'not like', 'not ilike', '=like', '=ilike']);
+const OPERATORS = new Set([
+  '=',
+  '!=',
+  '<>',
+  '<',
+  '>',
+  '<=',
+  '>=',
+  'in',
+  'not in',
+  'like',
+  'ilike',
+  'not like',
+  'not ilike',
+  '=like',
+  '=ilike',
+]);
 
 function leafRepr(leaf: unknown[]): string {
   return `(${leaf.map(pyRepr).join(', ')})`;
@@ -57,7 +73,8 @@ function leafPredicate(model: DomainModel, leaf: unknown[]): Predicate {
     return stored;
   };
   const equals = (stored: unknown, wanted: unknown): boolean => {
-    if (isUnset(wanted)) return isUnset(stored) || (field.type === 'many2many' && Array.isArray(stored) && stored.length === 0);
+    if (isUnset(wanted))
+      return isUnset(stored) || (field.type === 'many2many' && Array.isArray(stored) && stored.length === 0);
     if (field.type === 'many2many') return Array.isArray(stored) && stored.includes(wanted as number);
     return stored === wanted;
   };
@@ -133,13 +150,15 @@ export function sortRecords(model: DomainModel, records: StoredRecord[], order: 
         );
       }
       const name = match[1]!;
-      if (name !== 'id' && !model.fields[name]) throw valueError(`Invalid field ${pyRepr(name)} on model ${pyRepr(model.name)}`);
+      if (name !== 'id' && !model.fields[name])
+        throw valueError(`Invalid field ${pyRepr(name)} on model ${pyRepr(model.name)}`);
       return { name, descending: match[2]?.toLowerCase() === 'desc' };
     });
   const sortKey = (record: StoredRecord, name: string): unknown => {
     const field = model.fields[name];
     const stored = record[name];
-    if (field?.type === 'many2one' && typeof stored === 'number') return model.relations.displayName(field.relation!, stored);
+    if (field?.type === 'many2one' && typeof stored === 'number')
+      return model.relations.displayName(field.relation!, stored);
     return stored;
   };
   return [...records].sort((a, b) => {

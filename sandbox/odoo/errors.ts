@@ -34,7 +34,9 @@ export function pyRepr(value: unknown): string {
   if (value === null || value === undefined) return 'None';
   if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
   if (typeof value === 'object') {
-    return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`).join(', ')}}`;
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`)
+      .join(', ')}}`;
   }
   return String(value);
 }
@@ -50,7 +52,11 @@ function fakeTraceback(err: OdooException): string {
   ].join('\n');
 }
 
-export function rpcResult(id: unknown, result: unknown, headers: Record<string, string | string[]> = {}): SandboxResponse {
+export function rpcResult(
+  id: unknown,
+  result: unknown,
+  headers: Record<string, string | string[]> = {},
+): SandboxResponse {
   return json({ jsonrpc: '2.0', id: id ?? null, result }, 200, headers);
 }
 
@@ -73,7 +79,11 @@ export function rpcError(id: unknown, err: OdooException): SandboxResponse {
 }
 
 /** Runs a JSON-RPC handler body; Odoo exceptions become the error envelope, anything else is a sandbox bug. */
-export async function answerRpc(id: unknown, run: () => unknown, headers?: Record<string, string | string[]>): Promise<SandboxResponse> {
+export async function answerRpc(
+  id: unknown,
+  run: () => unknown,
+  headers?: Record<string, string | string[]>,
+): Promise<SandboxResponse> {
   try {
     return rpcResult(id, await run(), headers);
   } catch (err) {

@@ -3,7 +3,16 @@
 import { pyRepr, typeError, valueError, validationError } from './errors.js';
 
 export type FieldType =
-  | 'char' | 'text' | 'boolean' | 'integer' | 'selection' | 'many2one' | 'many2many' | 'binary' | 'datetime' | 'many2one_reference';
+  | 'char'
+  | 'text'
+  | 'boolean'
+  | 'integer'
+  | 'selection'
+  | 'many2one'
+  | 'many2many'
+  | 'binary'
+  | 'datetime'
+  | 'many2one_reference';
 
 export interface FieldDef {
   type: FieldType;
@@ -76,7 +85,12 @@ export function convertForWrite(value: unknown, c: ConvertContext): unknown {
     case 'integer':
     case 'many2one_reference': {
       if (!pyTruthy(value)) return 0;
-      const n = typeof value === 'number' ? Math.trunc(value) : typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value) ? Number(value) : NaN;
+      const n =
+        typeof value === 'number'
+          ? Math.trunc(value)
+          : typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value)
+            ? Number(value)
+            : NaN;
       if (Number.isNaN(n)) throw valueError(`invalid literal for int() with base 10: ${pyRepr(value)}`);
       return n;
     }
@@ -133,12 +147,7 @@ function applyX2manyCommands(value: unknown, c: ConvertContext, wrong: () => Err
 }
 
 /** `convert_to_read`: unset values read as `false`, many2one as `[id, display_name]`. */
-export function convertForRead(
-  stored: unknown,
-  field: FieldDef,
-  relations: RelationLookup,
-  binSize: boolean,
-): unknown {
+export function convertForRead(stored: unknown, field: FieldDef, relations: RelationLookup, binSize: boolean): unknown {
   switch (field.type) {
     case 'integer':
     case 'many2one_reference':

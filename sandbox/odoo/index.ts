@@ -49,12 +49,17 @@ export function createOdoo(ctx: SandboxContext): OdooSandbox {
   const odooVersion = ctx.options.odooVersion ?? 15;
   const nonAdminLogin = 'registrar';
   const nonAdminPassword = randomSecret();
-  const seeded = seedDatabase(ctx.credentials.odooDatabase, odooVersion, {
-    adminLogin: ctx.credentials.odooLogin,
-    adminPassword: ctx.credentials.odooPassword,
-    nonAdminLogin,
-    nonAdminPassword,
-  }, { openg2p: ctx.options.openg2pModules ?? true });
+  const seeded = seedDatabase(
+    ctx.credentials.odooDatabase,
+    odooVersion,
+    {
+      adminLogin: ctx.credentials.odooLogin,
+      adminPassword: ctx.credentials.odooPassword,
+      nonAdminLogin,
+      nonAdminPassword,
+    },
+    { openg2p: ctx.options.openg2pModules ?? true },
+  );
   const state: RpcState = { seeded, sessions: new Map() };
   const logins: OdooLogin[] = [];
   const signinErrors: OdooSigninError[] = [];

@@ -26,7 +26,8 @@ export function pyJsonDumps(value: Record<string, unknown>, compact: boolean): s
 /** werkzeug's url_quote_plus. */
 export const urlQuotePlus = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
 
-export const pkceChallenge = (codeVerifier: string) => createHash('sha256').update(codeVerifier, 'ascii').digest('base64url');
+export const pkceChallenge = (codeVerifier: string) =>
+  createHash('sha256').update(codeVerifier, 'ascii').digest('base64url');
 
 export interface LoginPageInput {
   db: OdooDatabase;
@@ -64,7 +65,10 @@ export function authLink(provider: StoredRecord, input: LoginPageInput): string 
     ['state', pyJsonDumps(state, version === 17)],
   ]);
   const flow = provider.flow;
-  const oidc = version === 15 ? flow === 'id_token' || flow === 'id_token_code' : typeof flow === 'string' && flow.startsWith('oidc');
+  const oidc =
+    version === 15
+      ? flow === 'id_token' || flow === 'id_token_code'
+      : typeof flow === 'string' && flow.startsWith('oidc');
   if (oidc) {
     params.set('nonce', randomBytes(32).toString('base64url'));
     if (version === 15) params.set('response_type', responseType(flow));
@@ -76,9 +80,13 @@ export function authLink(provider: StoredRecord, input: LoginPageInput): string 
   }
   // 15 merges extra params only for OIDC flows; 17 for every flow. Bad JSON is a 500, as in Odoo.
   if (oidc || version === 17) {
-    const extra = typeof provider.extra_authorize_params === 'string' && provider.extra_authorize_params ? provider.extra_authorize_params : '{}';
+    const extra =
+      typeof provider.extra_authorize_params === 'string' && provider.extra_authorize_params
+        ? provider.extra_authorize_params
+        : '{}';
     const parsed = JSON.parse(extra) as unknown;
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new TypeError('extra_authorize_params is not a JSON object');
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new TypeError('extra_authorize_params is not a JSON object');
     for (const [key, value] of Object.entries(parsed)) params.set(key, pyStr(value));
   }
   const query = new URLSearchParams();
@@ -87,13 +95,17 @@ export function authLink(provider: StoredRecord, input: LoginPageInput): string 
 }
 
 const escapeHtml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 
 const OAUTH_ERRORS: Record<string, string> = {
   '1': 'Sign up is not allowed on this database.',
   '2': 'Access Denied',
-  '3':
-    'You do not have access to this database or your invitation has expired. Please ask for an invitation and be sure to follow the link in your invitation email.',
+  '3': 'You do not have access to this database or your invitation has expired. Please ask for an invitation and be sure to follow the link in your invitation email.',
 };
 
 export function enabledProviders(db: OdooDatabase): StoredRecord[] {
@@ -102,7 +114,12 @@ export function enabledProviders(db: OdooDatabase): StoredRecord[] {
 }
 
 export function loginPage(req: SandboxRequest, db: OdooDatabase, baseUrl: string): SandboxResponse {
-  const input: LoginPageInput = { db, baseUrl, redirect: req.query.get('redirect'), signupToken: req.query.get('token') };
+  const input: LoginPageInput = {
+    db,
+    baseUrl,
+    redirect: req.query.get('redirect'),
+    signupToken: req.query.get('token'),
+  };
   let buttons: string;
   try {
     buttons = enabledProviders(db)
@@ -118,7 +135,11 @@ export function loginPage(req: SandboxRequest, db: OdooDatabase, baseUrl: string
       })
       .join('\n            ');
   } catch (err) {
-    return { status: 500, headers: { 'content-type': 'text/html; charset=utf-8' }, body: `<h1>Internal Server Error</h1><!-- ${escapeHtml(String(err))} -->` };
+    return {
+      status: 500,
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+      body: `<h1>Internal Server Error</h1><!-- ${escapeHtml(String(err))} -->`,
+    };
   }
   const error = OAUTH_ERRORS[req.query.get('oauth_error') ?? ''];
   const providersBlock = buttons

@@ -62,7 +62,11 @@ const METHODS: Record<string, MethodSpec> = {
     onRecords: false,
     params: () => [opt('domain'), opt('fields'), opt('offset'), opt('limit'), opt('order'), opt('load')],
     run: (c, b) => {
-      const ids = c.model.search(c.uid, b.domain ?? [], { offset: asNumber(b.offset), limit: asNumber(b.limit), order: asString(b.order) });
+      const ids = c.model.search(c.uid, b.domain ?? [], {
+        offset: asNumber(b.offset),
+        limit: asNumber(b.limit),
+        order: asString(b.order),
+      });
       return ids.length ? c.model.read(c.uid, ids, b.fields, c.context) : [];
     },
   },
@@ -84,7 +88,10 @@ const METHODS: Record<string, MethodSpec> = {
     params: () => [opt('name'), opt('args'), opt('operator'), opt('limit')],
     run: (c, b) => {
       const name = asString(b.name) ?? '';
-      const domain = [...(Array.isArray(b.args) ? b.args : []), ...(name ? [[c.model.def.recName ?? 'name', asString(b.operator) ?? 'ilike', name]] : [])];
+      const domain = [
+        ...(Array.isArray(b.args) ? b.args : []),
+        ...(name ? [[c.model.def.recName ?? 'name', asString(b.operator) ?? 'ilike', name]] : []),
+      ];
       const ids = c.model.search(c.uid, domain, { limit: asNumber(b.limit) ?? 100 });
       return ids.map((id) => [id, c.db.displayName(c.model.name, id)]);
     },
@@ -125,7 +132,11 @@ const METHODS: Record<string, MethodSpec> = {
       if (c.model.name !== 'ir.model.data') throw noAttribute(c.model.name, 'check_object_reference');
       c.model.checkAccess(c.uid, 'read');
       const ref = c.db.xmlIds.get(`${String(b.module)}.${String(b.xml_id)}`);
-      if (!ref) throw new OdooException('builtins.ValueError', `External ID not found in the system: ${String(b.module)}.${String(b.xml_id)}`);
+      if (!ref)
+        throw new OdooException(
+          'builtins.ValueError',
+          `External ID not found in the system: ${String(b.module)}.${String(b.xml_id)}`,
+        );
       return ref;
     },
   },
@@ -135,7 +146,12 @@ function noAttribute(model: string, method: string): OdooException {
   return new OdooException('builtins.AttributeError', `type object '${model}' has no attribute '${method}'`);
 }
 
-function bind(method: string, params: Params, args: unknown[], kwargs: Record<string, unknown>): Record<string, unknown> {
+function bind(
+  method: string,
+  params: Params,
+  args: unknown[],
+  kwargs: Record<string, unknown>,
+): Record<string, unknown> {
   const bound: Record<string, unknown> = {};
   // Python counts `self` among positional arguments in its messages.
   if (args.length > params.length) {
@@ -145,13 +161,16 @@ function bind(method: string, params: Params, args: unknown[], kwargs: Record<st
   }
   args.forEach((value, index) => (bound[params[index]![0]] = value));
   for (const [key, value] of Object.entries(kwargs)) {
-    if (!params.some(([name]) => name === key)) throw typeError(`${method}() got an unexpected keyword argument '${key}'`);
+    if (!params.some(([name]) => name === key))
+      throw typeError(`${method}() got an unexpected keyword argument '${key}'`);
     if (key in bound) throw typeError(`${method}() got multiple values for argument '${key}'`);
     bound[key] = value;
   }
   const missing = params.filter(([name, optional]) => !optional && !(name in bound)).map(([name]) => `'${name}'`);
   if (missing.length) {
-    throw typeError(`${method}() missing ${missing.length} required positional argument${missing.length > 1 ? 's' : ''}: ${missing.join(' and ')}`);
+    throw typeError(
+      `${method}() missing ${missing.length} required positional argument${missing.length > 1 ? 's' : ''}: ${missing.join(' and ')}`,
+    );
   }
   return bound;
 }
@@ -161,14 +180,27 @@ export function checkMethodName(method: string): void {
   if (method.startsWith('_')) throw accessError(`Private methods (such as ${method}) cannot be called remotely.`);
 }
 
-export function callKw(db: OdooDatabase, uid: number, model: Model, method: string, args: unknown, kwargs: unknown): unknown {
+export function callKw(
+  db: OdooDatabase,
+  uid: number,
+  model: Model,
+  method: string,
+  args: unknown,
+  kwargs: unknown,
+): unknown {
   if (!Array.isArray(args)) throw typeError(`call_kw() argument after * must be an iterable, not ${typeof args}`);
-  const kw = kwargs && typeof kwargs === 'object' && !Array.isArray(kwargs) ? { ...(kwargs as Record<string, unknown>) } : {};
+  const kw =
+    kwargs && typeof kwargs === 'object' && !Array.isArray(kwargs) ? { ...(kwargs as Record<string, unknown>) } : {};
   const context = (kw.context && typeof kw.context === 'object' ? kw.context : {}) as Record<string, unknown>;
   delete kw.context;
   const spec = METHODS[method];
-  const modelOnly: Record<string, string> = { check_object_reference: 'ir.model.data', get_param: 'ir.config_parameter', set_param: 'ir.config_parameter' };
-  if (!spec || (modelOnly[method] !== undefined && model.name !== modelOnly[method])) throw noAttribute(model.name, method);
+  const modelOnly: Record<string, string> = {
+    check_object_reference: 'ir.model.data',
+    get_param: 'ir.config_parameter',
+    set_param: 'ir.config_parameter',
+  };
+  if (!spec || (modelOnly[method] !== undefined && model.name !== modelOnly[method]))
+    throw noAttribute(model.name, method);
   let positional = args;
   let ids: unknown;
   if (spec.onRecords) {

@@ -36,7 +36,10 @@ function defineModels(db: OdooDatabase, providerCreateCounts: Record<string, num
     name: 'res.company',
     description: 'Companies',
     order: 'sequence, name',
-    fields: { name: { type: 'char', string: 'Company Name', required: true }, sequence: { type: 'integer', string: 'Sequence' } },
+    fields: {
+      name: { type: 'char', string: 'Company Name', required: true },
+      sequence: { type: 'integer', string: 'Sequence' },
+    },
     readGroups: [...INTERNAL, 'base.group_portal', 'base.group_public'],
     writeGroups: SYSTEM,
   });
@@ -58,7 +61,12 @@ function defineModels(db: OdooDatabase, providerCreateCounts: Record<string, num
     name: { type: 'char', string: 'Name', required: true },
     login: { type: 'char', string: 'Login', required: true, help: 'Used to log into the system' },
     active: { type: 'boolean', string: 'Active', default: () => true },
-    groups_id: { type: 'many2many', string: 'Groups', relation: 'res.groups', default: () => [[6, 0, defaultUserGroups(db)]] },
+    groups_id: {
+      type: 'many2many',
+      string: 'Groups',
+      relation: 'res.groups',
+      default: () => [[6, 0, defaultUserGroups(db)]],
+    },
     company_id: { type: 'many2one', string: 'Company', relation: 'res.company', required: true, default: () => 1 },
     oauth_provider_id: { type: 'many2one', string: 'OAuth Provider', relation: 'auth.oauth.provider' },
     oauth_uid: { type: 'char', string: 'OAuth User ID', help: 'Oauth Provider user_id' },
@@ -118,9 +126,20 @@ function defineModels(db: OdooDatabase, providerCreateCounts: Record<string, num
 function defineIdTypes(db: OdooDatabase): void {
   const idTypeFields: Record<string, FieldDef> = { name: { type: 'char', string: 'ID Type', required: true } };
   if (db.odooVersion === 17) {
-    idTypeFields.auth_oauth_provider_id = { type: 'many2one', string: 'Auth Oauth Provider', relation: 'auth.oauth.provider' };
+    idTypeFields.auth_oauth_provider_id = {
+      type: 'many2one',
+      string: 'Auth Oauth Provider',
+      relation: 'auth.oauth.provider',
+    };
   }
-  db.define({ name: 'g2p.id.type', description: 'ID Type', order: 'id', fields: idTypeFields, readGroups: INTERNAL, writeGroups: SYSTEM });
+  db.define({
+    name: 'g2p.id.type',
+    description: 'ID Type',
+    order: 'id',
+    fields: idTypeFields,
+    readGroups: INTERNAL,
+    writeGroups: SYSTEM,
+  });
 }
 
 /** `ir.config_parameter` (base): system parameters, Settings administrators only; `key` is unique. */
@@ -162,7 +181,15 @@ function addXmlId(db: OdooDatabase, xmlId: string, model: string, resId: number,
   db.xmlIds.set(xmlId, [model, resId]);
 }
 
-function seedGroup(db: OdooDatabase, groups: Model, xmlId: string, name: string, category: string, share: boolean, superuser: number): number {
+function seedGroup(
+  db: OdooDatabase,
+  groups: Model,
+  xmlId: string,
+  name: string,
+  category: string,
+  share: boolean,
+  superuser: number,
+): number {
   const id = groups.create(superuser, { name, share });
   (groups.records.get(id)! as Record<symbol, unknown>)[GROUP_CATEGORY] = category;
   addXmlId(db, xmlId, 'res.groups', id, superuser);
@@ -170,12 +197,19 @@ function seedGroup(db: OdooDatabase, groups: Model, xmlId: string, name: string,
 }
 
 /** A database as OpenG2P's installer leaves it, plus one non-admin registrar account. */
-export function seedDatabase(name: string, odooVersion: 15 | 17, users: SeedUsers, modules: InstalledModules = { openg2p: true }): SeededDatabase {
+export function seedDatabase(
+  name: string,
+  odooVersion: 15 | 17,
+  users: SeedUsers,
+  modules: InstalledModules = { openg2p: true },
+): SeededDatabase {
   const db = new OdooDatabase(name, odooVersion);
   const providerCreateCounts: Record<string, number> = {};
   defineModels(db, providerCreateCounts, modules);
   const root = 1;
-  const company = db.model('res.company').create(root, { name: odooVersion === 15 ? 'YourCompany' : 'My Company', sequence: 10 });
+  const company = db
+    .model('res.company')
+    .create(root, { name: odooVersion === 15 ? 'YourCompany' : 'My Company', sequence: 10 });
   addXmlId(db, 'base.main_company', 'res.company', company, root);
   const groups = db.model('res.groups');
   const internal = seedGroup(db, groups, 'base.group_user', 'Internal User', 'User types', false, root);
@@ -184,12 +218,27 @@ export function seedDatabase(name: string, odooVersion: 15 | 17, users: SeedUser
   seedGroup(db, groups, 'base.group_public', 'Public', 'User types', true, root);
 
   const userModel = db.model('res.users');
-  userModel.create(root, { name: 'OdooBot', login: '__system__', active: false, groups_id: [[6, 0, [internal, settings]]] });
-  const adminUid = userModel.create(root, { name: 'Administrator', login: users.adminLogin, groups_id: [[6, 0, [internal, settings]]] });
+  userModel.create(root, {
+    name: 'OdooBot',
+    login: '__system__',
+    active: false,
+    groups_id: [[6, 0, [internal, settings]]],
+  });
+  const adminUid = userModel.create(root, {
+    name: 'Administrator',
+    login: users.adminLogin,
+    groups_id: [[6, 0, [internal, settings]]],
+  });
   addXmlId(db, 'base.user_admin', 'res.users', adminUid, root);
-  const nonAdminUid = userModel.create(root, { name: 'Registrar', login: users.nonAdminLogin, groups_id: [[6, 0, [internal]]] });
+  const nonAdminUid = userModel.create(root, {
+    name: 'Registrar',
+    login: users.nonAdminLogin,
+    groups_id: [[6, 0, [internal]]],
+  });
 
-  if (modules.openg2p) for (const idType of ['NATIONAL ID', 'MOSIP UIN', 'MOSIP PSUT']) db.model('g2p.id.type').create(root, { name: idType });
+  if (modules.openg2p)
+    for (const idType of ['NATIONAL ID', 'MOSIP UIN', 'MOSIP PSUT'])
+      db.model('g2p.id.type').create(root, { name: idType });
   db.model('ir.config_parameter').create(root, { key: 'database.uuid', value: randomUUID() });
 
   const passwords = new Map<number, string>([

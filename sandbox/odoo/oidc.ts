@@ -24,8 +24,12 @@ interface FetchedResponse {
   text: string;
 }
 
-async function send(url: unknown, init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string }): Promise<FetchedResponse> {
-  if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw failed(`Invalid URL ${JSON.stringify(url)}: No schema supplied`);
+async function send(
+  url: unknown,
+  init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string },
+): Promise<FetchedResponse> {
+  if (typeof url !== 'string' || !/^https?:\/\//.test(url))
+    throw failed(`Invalid URL ${JSON.stringify(url)}: No schema supplied`);
   try {
     // Odoo's requests calls use timeout=10.
     const res = await request(url, { ...init, headersTimeout: 10_000, bodyTimeout: 10_000 });
@@ -33,7 +37,12 @@ async function send(url: unknown, init: { method: 'GET' | 'POST'; headers?: Reco
       const value = res.headers[name];
       return Array.isArray(value) ? value.join(', ') : (value ?? '');
     };
-    return { status: res.statusCode, contentType: header('content-type'), wwwAuthenticate: header('www-authenticate'), text: await res.body.text() };
+    return {
+      status: res.statusCode,
+      contentType: header('content-type'),
+      wwwAuthenticate: header('www-authenticate'),
+      text: await res.body.text(),
+    };
   } catch (err) {
     if (err instanceof SigninFailure) throw err;
     throw failed(`${init.method} ${url} failed: ${(err as { code?: string }).code ?? String(err)}`);
@@ -55,7 +64,8 @@ function privateKeyFromField(clientPrivateKey: unknown): KeyObject {
   } catch {
     throw failed('client_private_key does not decode to a PEM private key (python-jose reads PEM only)');
   }
-  if (key.asymmetricKeyType !== 'rsa') throw failed(`client_private_key is a ${key.asymmetricKeyType} key; RS256 needs RSA`);
+  if (key.asymmetricKeyType !== 'rsa')
+    throw failed(`client_private_key is a ${key.asymmetricKeyType} key; RS256 needs RSA`);
   return key;
 }
 
@@ -78,7 +88,11 @@ export interface TokenResponse {
   idToken?: string;
 }
 
-export async function requestTokens(tokenEndpoint: unknown, form: Record<string, string>, basicAuth?: [string, string]): Promise<TokenResponse> {
+export async function requestTokens(
+  tokenEndpoint: unknown,
+  form: Record<string, string>,
+  basicAuth?: [string, string],
+): Promise<TokenResponse> {
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: '*/*' };
   if (basicAuth) headers.authorization = `Basic ${Buffer.from(`${basicAuth[0]}:${basicAuth[1]}`).toString('base64')}`;
   const res = await send(tokenEndpoint, { method: 'POST', headers, body: new URLSearchParams(form).toString() });
@@ -133,7 +147,8 @@ export async function verifyWithJwks(token: string, keys: JWK[], opts: VerifyOpt
     throw failed(`${opts.what} is not a JWS`);
   }
   const alg = header.alg ?? '';
-  if (opts.algorithms && !opts.algorithms.includes(alg)) throw failed(`${opts.what}: The specified alg value (${alg}) is not allowed`);
+  if (opts.algorithms && !opts.algorithms.includes(alg))
+    throw failed(`${opts.what}: The specified alg value (${alg}) is not allowed`);
   const candidates = opts.selectByKid && header.kid !== undefined ? keys.filter((key) => key.kid === header.kid) : keys;
   if (opts.selectByKid && candidates.length > 1 && header.kid === undefined) {
     throw failed('OpenID Connect requires kid to be set if there is more than one key in the JWKS');
@@ -143,7 +158,10 @@ export async function verifyWithJwks(token: string, keys: JWK[], opts: VerifyOpt
     try {
       const { alg: _ignored, ...keyMaterial } = jwk;
       const key = await importJWK(keyMaterial, alg);
-      const { payload } = await jwtVerify(token, key, { algorithms: [alg], ...(opts.audience ? { audience: opts.audience } : {}) });
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: [alg],
+        ...(opts.audience ? { audience: opts.audience } : {}),
+      });
       if (opts.atHashOf && typeof payload.at_hash === 'string' && payload.at_hash !== atHash(opts.atHashOf, alg)) {
         throw new Error('at_hash claim does not match access_token.');
       }
@@ -169,7 +187,12 @@ export function unverifiedClaims(token: string, what: string): Record<string, un
  * `auth_oauth.authorization_header` is set, else as `?access_token=` (which e-Signet refuses).
  * JSON or `application/jwt` bodies; the JWS is verified against the JWKS.
  */
-export async function fetchUserinfo(endpoint: unknown, accessToken: string, jwksUri: unknown, authorizationHeader: boolean): Promise<Record<string, unknown>> {
+export async function fetchUserinfo(
+  endpoint: unknown,
+  accessToken: string,
+  jwksUri: unknown,
+  authorizationHeader: boolean,
+): Promise<Record<string, unknown>> {
   if (typeof endpoint !== 'string' || !endpoint) throw failed('validation_endpoint (Userinfo URL) is not set');
   let url = endpoint;
   const headers: Record<string, string> = { accept: '*/*' };
@@ -181,12 +204,17 @@ export async function fetchUserinfo(endpoint: unknown, accessToken: string, jwks
   }
   const res = await send(url, { method: 'GET', headers });
   if (res.status >= 400) {
-    const how = authorizationHeader ? '' : '; the token was sent as ?access_token= because ir.config_parameter auth_oauth.authorization_header is not set';
-    throw failed(`userinfo ${endpoint} answered HTTP ${res.status}${res.wwwAuthenticate ? ` (WWW-Authenticate: ${res.wwwAuthenticate})` : ''}${how}`);
+    const how = authorizationHeader
+      ? ''
+      : '; the token was sent as ?access_token= because ir.config_parameter auth_oauth.authorization_header is not set';
+    throw failed(
+      `userinfo ${endpoint} answered HTTP ${res.status}${res.wwwAuthenticate ? ` (WWW-Authenticate: ${res.wwwAuthenticate})` : ''}${how}`,
+    );
   }
   if (res.contentType.includes('application/jwt')) {
     const token = res.text.trim();
-    if (token.split('.').length === 5) throw failed('userinfo is encrypted (JWE); OpenG2P decodes signed (JWS) userinfo only');
+    if (token.split('.').length === 5)
+      throw failed('userinfo is encrypted (JWE); OpenG2P decodes signed (JWS) userinfo only');
     const payload = await verifyWithJwks(token, await fetchJwks(jwksUri), { selectByKid: true, what: 'userinfo JWS' });
     if (!payload) throw failed('userinfo JWS: no key in the JWKS matches its kid');
     return payload as Record<string, unknown>;
@@ -198,5 +226,7 @@ export async function fetchUserinfo(endpoint: unknown, accessToken: string, jwks
       throw failed('userinfo JSON body does not parse');
     }
   }
-  throw failed(`userinfo answered content-type ${res.contentType || '(none)'}; expected application/jwt or application/json`);
+  throw failed(
+    `userinfo answered content-type ${res.contentType || '(none)'}; expected application/jwt or application/json`,
+  );
 }

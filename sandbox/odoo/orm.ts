@@ -3,8 +3,13 @@
 import { accessError, missingError, pyRepr, userError, validationError, valueError } from './errors.js';
 import { compileDomain, sortRecords, type DomainModel } from './domain.js';
 import {
-  convertForRead, convertForWrite, describeField, odooDatetime,
-  type FieldDef, type RelationLookup, type StoredRecord,
+  convertForRead,
+  convertForWrite,
+  describeField,
+  odooDatetime,
+  type FieldDef,
+  type RelationLookup,
+  type StoredRecord,
 } from './fields.js';
 
 export type Operation = 'read' | 'write' | 'create' | 'unlink';
@@ -141,10 +146,18 @@ export class Model implements DomainModel {
     for (const [name, field] of Object.entries(this.fields)) {
       if (field.compute || MAGIC_FIELDS.has(name)) continue;
       if (name in converted) row[name] = converted[name];
-      else if (field.default) row[name] = convertForWrite(field.default(), {
-        model: this.name, description: this.def.description, fieldName: name, field, relations: this.db, current: undefined,
-      });
-      else row[name] = field.type === 'boolean' ? false : field.type === 'many2many' ? [] : field.type === 'integer' ? 0 : false;
+      else if (field.default)
+        row[name] = convertForWrite(field.default(), {
+          model: this.name,
+          description: this.def.description,
+          fieldName: name,
+          field,
+          relations: this.db,
+          current: undefined,
+        });
+      else
+        row[name] =
+          field.type === 'boolean' ? false : field.type === 'many2many' ? [] : field.type === 'integer' ? 0 : false;
     }
     this.checkRequired(row);
     this.def.onCreate?.(row, this);
@@ -195,7 +208,12 @@ export class Model implements DomainModel {
     return [...this.records.values()].filter(compileDomain(this, domain)).length;
   }
 
-  read(uid: number, ids: unknown, fieldNames: unknown, context: Record<string, unknown> = {}): Record<string, unknown>[] {
+  read(
+    uid: number,
+    ids: unknown,
+    fieldNames: unknown,
+    context: Record<string, unknown> = {},
+  ): Record<string, unknown>[] {
     this.checkAccess(uid, 'read');
     const names = Array.isArray(fieldNames) && fieldNames.length ? (fieldNames as unknown[]) : Object.keys(this.fields);
     for (const name of names) if (typeof name !== 'string' || !this.fields[name]) this.field(String(name));
@@ -227,7 +245,15 @@ export class Model implements DomainModel {
 }
 
 /** Fields the ORM maintains itself; values sent for them are ignored. */
-const MAGIC_FIELDS = new Set(['id', 'display_name', 'create_uid', 'create_date', 'write_uid', 'write_date', '__last_update']);
+const MAGIC_FIELDS = new Set([
+  'id',
+  'display_name',
+  'create_uid',
+  'create_date',
+  'write_uid',
+  'write_date',
+  '__last_update',
+]);
 
 /** The standard fields every model has (`__last_update` only until Odoo 16). */
 export function magicFields(odooVersion: 15 | 17): Record<string, FieldDef> {
@@ -239,7 +265,8 @@ export function magicFields(odooVersion: 15 | 17): Record<string, FieldDef> {
     write_uid: { type: 'many2one', string: 'Last Updated by', relation: 'res.users', readonly: true },
     write_date: { type: 'datetime', string: 'Last Updated on', readonly: true },
   };
-  if (odooVersion === 15) fields.__last_update = { type: 'datetime', string: 'Last Modified on', compute: (r) => r.write_date };
+  if (odooVersion === 15)
+    fields.__last_update = { type: 'datetime', string: 'Last Modified on', compute: (r) => r.write_date };
   return fields;
 }
 

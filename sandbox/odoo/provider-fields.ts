@@ -17,7 +17,13 @@ const base: Record<string, FieldDef> = {
   data_endpoint: { type: 'char', string: 'Data Endpoint' },
   enabled: { type: 'boolean', string: 'Allowed' },
   css_class: { type: 'char', string: 'CSS class', default: () => 'fa fa-fw fa-sign-in text-primary' },
-  body: { type: 'char', string: 'Login button label', required: true, translate: true, help: 'Link text in Login Dialog' },
+  body: {
+    type: 'char',
+    string: 'Login button label',
+    required: true,
+    translate: true,
+    help: 'Link text in Login Dialog',
+  },
   sequence: { type: 'integer', string: 'Sequence', default: () => 10 },
 };
 
@@ -50,12 +56,24 @@ const oidcFork15: Record<string, FieldDef> = {
     type: 'selection',
     string: 'Client Authentication Method',
     required: true,
-    selection: [['client_secret', 'Client Secret'], ['private_key_jwt', 'Private Key JWT']],
+    selection: [
+      ['client_secret', 'Client Secret'],
+      ['private_key_jwt', 'Private Key JWT'],
+    ],
     default: () => 'client_secret',
   },
-  assertion_type: { type: 'selection', string: 'Assertion Type', selection: [['jwt-bearer', 'JWT Bearer']], default: () => 'jwt-bearer' },
+  assertion_type: {
+    type: 'selection',
+    string: 'Assertion Type',
+    selection: [['jwt-bearer', 'JWT Bearer']],
+    default: () => 'jwt-bearer',
+  },
   client_private_key: { type: 'binary', string: 'Private Key' },
-  client_secret: { type: 'char', string: 'Client Secret', help: 'Used in OpenID Connect authorization code flow for confidential clients.' },
+  client_secret: {
+    type: 'char',
+    string: 'Client Secret',
+    help: 'Used in OpenID Connect authorization code flow for confidential clients.',
+  },
   code_verifier: { type: 'char', string: 'Code Verifier', help: 'Used for PKCE.', default: () => tokenUrlsafe() },
   token_endpoint: { type: 'char', string: 'Token URL', help: 'Required for OpenID Connect authorization code flow.' },
   jwks_uri: { type: 'char', string: 'JWKS URL', help: 'Required for OpenID Connect.' },
@@ -168,7 +186,11 @@ const g2pAuthOidc17: Record<string, FieldDef> = {
   sync_user_groups: {
     type: 'selection',
     string: 'Sync User Groups',
-    selection: [['on_login', 'On every Login'], ['on_reset', 'When user groups are reset'], ['never', 'Never']],
+    selection: [
+      ['on_login', 'On every Login'],
+      ['on_reset', 'When user groups are reset'],
+      ['never', 'Never'],
+    ],
     default: () => 'on_reset',
   },
   company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: () => 1 },
@@ -181,7 +203,11 @@ const g2pAuthOidc17: Record<string, FieldDef> = {
 /** A fresh copy each call: models keep their own definitions. */
 export function providerFields(odooVersion: 15 | 17, openg2p = true): Record<string, FieldDef> {
   // Plain Odoo's auth_oauth requires the userinfo URL; the OIDC layers relax it.
-  if (!openg2p) return { ...structuredCloneFields(base), validation_endpoint: { type: 'char', string: 'UserInfo URL', required: true } };
+  if (!openg2p)
+    return {
+      ...structuredCloneFields(base),
+      validation_endpoint: { type: 'char', string: 'UserInfo URL', required: true },
+    };
   const layers = odooVersion === 15 ? [base, oidcFork15, g2pAuthIdOidc15, portal15] : [base, g2pAuthOidc17];
   return Object.assign({}, ...layers.map((layer) => structuredCloneFields(layer)));
 }

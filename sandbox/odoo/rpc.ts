@@ -51,7 +51,8 @@ function checkCredentials(state: RpcState, uid: unknown, password: unknown): num
 }
 
 function arity(fn: string, args: unknown[], count: number): void {
-  if (args.length !== count) throw typeError(`${fn}() takes ${count} positional arguments but ${args.length} were given`);
+  if (args.length !== count)
+    throw typeError(`${fn}() takes ${count} positional arguments but ${args.length} were given`);
 }
 
 function commonService(state: RpcState, method: string, args: unknown[]): unknown {
@@ -79,7 +80,7 @@ function objectService(state: RpcState, method: string, args: unknown[]): unknow
   if (method !== 'execute' && method !== 'execute_kw') {
     throw new OdooException('builtins.NameError', `Method not available ${method}`);
   }
-  if (typeof modelMethod !== 'string') throw typeError('execute() missing 1 required positional argument: \'method\'');
+  if (typeof modelMethod !== 'string') throw typeError("execute() missing 1 required positional argument: 'method'");
   checkMethodName(modelMethod);
   const recordset = state.seeded.db.model(model);
   if (method === 'execute') return callKw(state.seeded.db, checkedUid, recordset, modelMethod, rest, {});

@@ -4,7 +4,15 @@
 import type { SandboxRequest, SandboxResponse } from '../router.js';
 import type { StoredRecord } from './fields.js';
 import {
-  clientAssertion, denied, failed, fetchJwks, fetchUserinfo, requestTokens, SigninFailure, unverifiedClaims, verifyWithJwks,
+  clientAssertion,
+  denied,
+  failed,
+  fetchJwks,
+  fetchUserinfo,
+  requestTokens,
+  SigninFailure,
+  unverifiedClaims,
+  verifyWithJwks,
   type TokenResponse,
 } from './oidc.js';
 import { SUPERUSER_ID, type OdooDatabase } from './orm.js';
@@ -34,7 +42,8 @@ function pairs(mapping: string, skipEmpty: boolean): [string, string][] {
     .filter((pair) => !skipEmpty || pair)
     .map((pair) => {
       const colon = pair.indexOf(':');
-      if (colon < 0) throw failed(`mapping pair ${JSON.stringify(pair)}: not enough values to unpack (expected 2, got 1)`);
+      if (colon < 0)
+        throw failed(`mapping pair ${JSON.stringify(pair)}: not enough values to unpack (expected 2, got 1)`);
       return [pair.slice(0, colon).trim(), pair.slice(colon + 1).trim()];
     });
 }
@@ -43,9 +52,19 @@ function pairs(mapping: string, skipEmpty: boolean): [string, string][] {
 function checkDateFormat(value: unknown, format: unknown): void {
   if (!value) return;
   const fmt = typeof format === 'string' ? format : '%Y/%m/%d';
-  const pattern = fmt.replace(/%[YmdHMSy%]|[^%]+/g, (token) =>
-    ({ '%Y': '(\\d{4})', '%m': '(\\d{1,2})', '%d': '(\\d{1,2})', '%H': '\\d{1,2}', '%M': '\\d{1,2}', '%S': '\\d{1,2}', '%y': '\\d{2}', '%%': '%' })[token] ??
-    token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+  const pattern = fmt.replace(
+    /%[YmdHMSy%]|[^%]+/g,
+    (token) =>
+      ({
+        '%Y': '(\\d{4})',
+        '%m': '(\\d{1,2})',
+        '%d': '(\\d{1,2})',
+        '%H': '\\d{1,2}',
+        '%M': '\\d{1,2}',
+        '%S': '\\d{1,2}',
+        '%y': '\\d{2}',
+        '%%': '%',
+      })[token] ?? token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
   );
   const match = new RegExp(`^${pattern}$`).exec(String(value));
   const parts: string[] = fmt.match(/%[Ymd]/g) ?? [];
@@ -57,7 +76,11 @@ function checkDateFormat(value: unknown, format: unknown): void {
 
 async function tokens15(input: SigninInput): Promise<TokenResponse> {
   const p = input.provider;
-  if (p.flow === 'id_token') return { accessToken: input.params.get('access_token') ?? undefined, idToken: input.params.get('id_token') ?? undefined };
+  if (p.flow === 'id_token')
+    return {
+      accessToken: input.params.get('access_token') ?? undefined,
+      idToken: input.params.get('id_token') ?? undefined,
+    };
   if (p.flow !== 'id_token_code') throw failed(`flow ${String(p.flow)} (plain OAuth2) is not served by the sandbox`);
   const common = {
     client_id: String(p.client_id),
@@ -69,7 +92,8 @@ async function tokens15(input: SigninInput): Promise<TokenResponse> {
   if (p.client_authentication_method !== 'private_key_jwt') {
     return requestTokens(p.token_endpoint, common, [String(p.client_id), String(p.client_secret)]);
   }
-  if (typeof p.assertion_type !== 'string') throw failed('can only concatenate str (not "bool") to str: assertion_type is not set');
+  if (typeof p.assertion_type !== 'string')
+    throw failed('can only concatenate str (not "bool") to str: assertion_type is not set');
   const { code, code_verifier, redirect_uri, grant_type, client_id } = common;
   return requestTokens(p.token_endpoint, {
     client_id,
@@ -91,11 +115,15 @@ async function signin15(input: SigninInput): Promise<SigninOutcome> {
   // g2p_auth_id_oidc overrides _parse_id_token: RS256, aud = client_id, no at_hash check.
   const validation: Claims = {
     ...((await verifyWithJwks(idToken, await fetchJwks(p.jwks_uri), {
-      algorithms: ['RS256'], selectByKid: true, audience: String(p.client_id), what: 'id_token',
+      algorithms: ['RS256'],
+      selectByKid: true,
+      audience: String(p.client_id),
+      what: 'id_token',
     })) ?? {}),
   };
   if (typeof p.token_map === 'string' && p.token_map) {
-    for (const [from, to] of pairs(p.token_map, false)) if (!(to in validation)) validation[to] = validation[from] ?? '';
+    for (const [from, to] of pairs(p.token_map, false))
+      if (!(to in validation)) validation[to] = validation[from] ?? '';
   }
   if ('sub' in validation && !('user_id' in validation)) validation.user_id = validation.sub;
   else if (!validation.user_id) throw denied('user_id claim not found in id_token (after mapping).');
@@ -108,11 +136,15 @@ async function signin15(input: SigninInput): Promise<SigninOutcome> {
 
   if (p.partner_creation_call_validate_url === true) {
     const userinfo = await fetchUserinfo(p.validation_endpoint, accessToken, p.jwks_uri, authorizationHeader(db));
-    const mapping = typeof p.partner_creation_validate_response_mapping === 'string' ? p.partner_creation_validate_response_mapping : '';
+    const mapping =
+      typeof p.partner_creation_validate_response_mapping === 'string'
+        ? p.partner_creation_validate_response_mapping
+        : '';
     for (const [from, to] of mapping ? pairs(mapping, false) : []) validation[to] = userinfo[from] ?? '';
   }
   checkDateFormat(validation.birthdate, p.partner_creation_date_format);
-  const loginAttribute = typeof p.login_attribute_mapping_on_user_creation === 'string' ? p.login_attribute_mapping_on_user_creation : '';
+  const loginAttribute =
+    typeof p.login_attribute_mapping_on_user_creation === 'string' ? p.login_attribute_mapping_on_user_creation : '';
   const login = loginAttribute in validation ? validation[loginAttribute] : oauthUid;
   const groups = typeof p.default_group_user_creation === 'number' ? [[4, p.default_group_user_creation]] : undefined;
   return createUser(db, p.id, oauthUid, login, validation.name, groups, accessToken, failed);
@@ -120,15 +152,25 @@ async function signin15(input: SigninInput): Promise<SigninOutcome> {
 
 async function tokens17(input: SigninInput): Promise<TokenResponse> {
   const p = input.provider;
-  if (p.flow === 'oidc_implicit') return { accessToken: input.params.get('access_token') ?? undefined, idToken: input.params.get('id_token') ?? undefined };
+  if (p.flow === 'oidc_implicit')
+    return {
+      accessToken: input.params.get('access_token') ?? undefined,
+      idToken: input.params.get('id_token') ?? undefined,
+    };
   if (p.flow !== 'oidc_auth_code') throw failed(`flow ${String(p.flow)} (plain OAuth2) is not served by the sandbox`);
-  const form: Record<string, string> = { client_id: String(p.client_id), grant_type: 'authorization_code', code: input.params.get('code') ?? '', redirect_uri: input.redirectUri };
+  const form: Record<string, string> = {
+    client_id: String(p.client_id),
+    grant_type: 'authorization_code',
+    code: input.params.get('code') ?? '',
+    redirect_uri: input.redirectUri,
+  };
   let basic: [string, string] | undefined;
   if (p.client_authentication_method === 'client_secret_basic') basic = [String(p.client_id), String(p.client_secret)];
   if (p.client_authentication_method === 'client_secret_post') form.client_secret = String(p.client_secret);
   if (p.client_authentication_method === 'private_key_jwt') {
     form.client_assertion_type = `${ASSERTION_TYPE_PREFIX}jwt-bearer`;
-    const audience = typeof p.jwt_assertion_aud === 'string' && p.jwt_assertion_aud ? p.jwt_assertion_aud : String(p.token_endpoint);
+    const audience =
+      typeof p.jwt_assertion_aud === 'string' && p.jwt_assertion_aud ? p.jwt_assertion_aud : String(p.token_endpoint);
     form.client_assertion = await clientAssertion(p.client_private_key, String(p.client_id), audience);
   }
   if (p.enable_pkce === true) form.code_verifier = String(p.code_verifier);
@@ -142,17 +184,27 @@ async function signin17(input: SigninInput): Promise<SigninOutcome> {
   if (!accessToken) throw denied('No access_token in response.');
   const keys = await fetchJwks(p.jwks_uri);
   await verifyWithJwks(accessToken, keys, { selectByKid: false, what: 'access_token' });
-  if (idToken) await verifyWithJwks(idToken, keys, { selectByKid: false, what: 'id_token', atHashOf: p.verify_at_hash === true ? accessToken : undefined });
+  if (idToken)
+    await verifyWithJwks(idToken, keys, {
+      selectByKid: false,
+      what: 'id_token',
+      atHashOf: p.verify_at_hash === true ? accessToken : undefined,
+    });
 
   const header = authorizationHeader(db);
   const userinfo = await fetchUserinfo(p.validation_endpoint, accessToken, p.jwks_uri, header);
-  if (typeof p.data_endpoint === 'string' && p.data_endpoint) Object.assign(userinfo, await fetchUserinfo(p.data_endpoint, accessToken, p.jwks_uri, header));
+  if (typeof p.data_endpoint === 'string' && p.data_endpoint)
+    Object.assign(userinfo, await fetchUserinfo(p.data_endpoint, accessToken, p.jwks_uri, header));
   const subject = [userinfo.sub, userinfo.id, userinfo.user_id].find(Boolean);
   delete userinfo.sub;
   delete userinfo.id;
   if (!subject) throw denied('Missing subject identity');
   userinfo.user_id = subject;
-  const combined: Claims = { ...unverifiedClaims(accessToken, 'access_token'), ...(idToken ? unverifiedClaims(idToken, 'id_token') : {}), ...userinfo };
+  const combined: Claims = {
+    ...unverifiedClaims(accessToken, 'access_token'),
+    ...(idToken ? unverifiedClaims(idToken, 'id_token') : {}),
+    ...userinfo,
+  };
 
   const tokenMap = typeof p.token_map === 'string' ? p.token_map.trim() : '';
   const validation: Claims = tokenMap.endsWith('*:*') ? { ...combined } : {};
@@ -177,12 +229,17 @@ async function signin17(input: SigninInput): Promise<SigninOutcome> {
 /** `get_param('auth_oauth.authorization_header')` read as Python truth: any non-empty string. */
 function authorizationHeader(db: OdooDatabase): boolean {
   const params = db.models.get('ir.config_parameter');
-  return [...(params?.records.values() ?? [])].some((param) => param.key === 'auth_oauth.authorization_header' && Boolean(param.value));
+  return [...(params?.records.values() ?? [])].some(
+    (param) => param.key === 'auth_oauth.authorization_header' && Boolean(param.value),
+  );
 }
 
 function findOauthUser(db: OdooDatabase, providerId: number, oauthUid: string): StoredRecord | undefined {
   const users = db.model('res.users');
-  const [uid] = users.search(SUPERUSER_ID, [['oauth_uid', '=', oauthUid], ['oauth_provider_id', '=', providerId]]);
+  const [uid] = users.search(SUPERUSER_ID, [
+    ['oauth_uid', '=', oauthUid],
+    ['oauth_provider_id', '=', providerId],
+  ]);
   return uid === undefined ? undefined : users.records.get(uid);
 }
 
@@ -192,10 +249,17 @@ function touch(db: OdooDatabase, user: StoredRecord, accessToken: string): Signi
 }
 
 function createUser(
-  db: OdooDatabase, providerId: number, oauthUid: string, login: unknown, name: unknown,
-  groups: unknown[] | undefined, accessToken: string, onError: (reason: string) => SigninFailure,
+  db: OdooDatabase,
+  providerId: number,
+  oauthUid: string,
+  login: unknown,
+  name: unknown,
+  groups: unknown[] | undefined,
+  accessToken: string,
+  onError: (reason: string) => SigninFailure,
 ): SigninOutcome {
-  if (typeof login !== 'string' || !login) throw onError(`the login attribute gives no usable login (${JSON.stringify(login)})`);
+  if (typeof login !== 'string' || !login)
+    throw onError(`the login attribute gives no usable login (${JSON.stringify(login)})`);
   const values: Record<string, unknown> = {
     login,
     name: typeof name === 'string' && name ? name : login,
@@ -235,7 +299,10 @@ export async function handleSignin(
   }
   if (state.d !== db.name) return { response: { status: 400, body: 'Bad Request: unknown database' } };
   const providerId = Number(state.p);
-  const redirect = (oauthError: 2 | 3) => ({ status: 303, headers: { location: `/web/login?oauth_error=${oauthError}` } });
+  const redirect = (oauthError: 2 | 3) => ({
+    status: 303,
+    headers: { location: `/web/login?oauth_error=${oauthError}` },
+  });
   try {
     const provider = db.model('auth.oauth.provider').records.get(providerId);
     if (!provider) throw failed(`no auth.oauth.provider with id ${String(state.p)}`);
@@ -243,13 +310,17 @@ export async function handleSignin(
     const outcome = db.odooVersion === 15 ? await signin15(input) : await signin17(input);
     let location = typeof state.r === 'string' && state.r ? decodeURIComponent(state.r.replace(/\+/g, ' ')) : '/web';
     // auth_oauth: users who are not internal users may not land on /web.
-    if (new URL(location, baseUrl).pathname === '/web' && !db.hasAnyGroup(outcome.uid, ['base.group_user'])) location = '/';
+    if (new URL(location, baseUrl).pathname === '/web' && !db.hasAnyGroup(outcome.uid, ['base.group_user']))
+      location = '/';
     return {
       response: { status: 303, headers: { location, 'set-cookie': openSession(outcome.uid) } },
       outcome: { ...outcome, providerId },
     };
   } catch (err) {
     const failure = err instanceof SigninFailure ? err : failed(String(err));
-    return { response: redirect(failure.oauthError), failure: { providerId, oauthError: failure.oauthError, reason: failure.message } };
+    return {
+      response: redirect(failure.oauthError),
+      failure: { providerId, oauthError: failure.oauthError, reason: failure.message },
+    };
   }
 }

@@ -1,6 +1,11 @@
 // Serves only the OpenG2P stand-in, for tests of the Odoo client and activities that need
 // no MOSIP or e-Signet: same module as the full sandbox, its own loopback port.
-import { newSandboxCredentials, type SandboxContext, type SandboxCredentials, type SandboxOptions } from '../context.js';
+import {
+  newSandboxCredentials,
+  type SandboxContext,
+  type SandboxCredentials,
+  type SandboxOptions,
+} from '../context.js';
 import { Realm } from '../realm.js';
 import { SandboxService, type RecordedRequest } from '../router.js';
 import { createOdoo, type OdooSandbox } from './index.js';

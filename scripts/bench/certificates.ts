@@ -21,7 +21,10 @@ export interface CertificateIssuer {
 
 /** `secretsDir`: the worker policy's. */
 export async function certificateIssuer(secretsDir: string): Promise<CertificateIssuer> {
-  const [ca, leafKeys] = await Promise.all([issuePartnerCa('g2p-onboard bench partner CA', 'g2p-onboard bench'), generateRsaKeys()]);
+  const [ca, leafKeys] = await Promise.all([
+    issuePartnerCa('g2p-onboard bench partner CA', 'g2p-onboard bench'),
+    generateRsaKeys(),
+  ]);
   const caCertificateFile = 'bench-ca.pem';
   return {
     async filesFor(deploymentId, partnerId, organisation) {

@@ -35,24 +35,33 @@ const POLL_INTERVAL = '1m';
 /** This in-process worker's INFO lines would drown the bench's own output. */
 function quietRuntime(): void {
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, console: {} } } });
+    Runtime.install({
+      logger: new DefaultLogger('WARN'),
+      telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, console: {} } },
+    });
   } catch {
     // Already installed (a second call in one process): keep it.
   }
 }
 
-export async function measureWaitGrowth(sandbox: RemoteSandbox, hours: number, log: (line: string) => void): Promise<WaitFigures> {
+export async function measureWaitGrowth(
+  sandbox: RemoteSandbox,
+  hours: number,
+  log: (line: string) => void,
+): Promise<WaitFigures> {
   await sandbox.configure({ latencyMs: 0, autoApproveMs: null });
   quietRuntime();
   const env = await createTimeSkippingEnv();
   const namespace = env.namespace ?? 'default';
   const codec = testCodec();
   const workDir = await mkdtemp(join(tmpdir(), 'g2p-onboard-bench-history-'));
-  const deps = workerDeps(workerConfigFrom({
-    ...secretEnv(sandbox.view),
-    G2P_ONBOARD_CREDENTIALS_DIR: join(workDir, 'credentials'),
-    G2P_ONBOARD_POLICY: await writeLoopbackPolicyFile(join(workDir, 'worker-policy.json'), join(workDir, 'secrets')),
-  }));
+  const deps = workerDeps(
+    workerConfigFrom({
+      ...secretEnv(sandbox.view),
+      G2P_ONBOARD_CREDENTIALS_DIR: join(workDir, 'credentials'),
+      G2P_ONBOARD_POLICY: await writeLoopbackPolicyFile(join(workDir, 'worker-policy.json'), join(workDir, 'secrets')),
+    }),
+  );
   const worker = await createOnboardingWorker({ connection: env.nativeConnection, namespace, codec, deps });
   const running = worker.run();
   try {
@@ -67,7 +76,9 @@ export async function measureWaitGrowth(sandbox: RemoteSandbox, hours: number, l
     const started = performance.now();
     await env.sleep(`${hours}h`);
     const after = await historyEvents(client, handle.workflowId, handle.firstExecutionRunId);
-    log(`  ${hours} h of waiting (${((performance.now() - started) / 1000).toFixed(1)} s real): +${after.events - before.events} events, ${after.runs} run(s), longest history ${after.longestRun}`);
+    log(
+      `  ${hours} h of waiting (${((performance.now() - started) / 1000).toFixed(1)} s real): +${after.events - before.events} events, ${after.runs} run(s), longest history ${after.longestRun}`,
+    );
     const pollCount = (await sandbox.calls()).filter(isMappingSearch).length;
     await handle.terminate('benchmark done');
     const added = after.events - before.events;

@@ -10,7 +10,15 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import type { RemoteSandbox, Stack, Temporal } from './stack.js';
-import { approve, benchSpecs, completed, deploymentIds, historyEvents, startRun, untilAwaitingApproval } from './runs.js';
+import {
+  approve,
+  benchSpecs,
+  completed,
+  deploymentIds,
+  historyEvents,
+  startRun,
+  untilAwaitingApproval,
+} from './runs.js';
 import type { StraightReply, StraightRequest } from './straight-line.js';
 import type { CallRecord } from './sandbox-host.js';
 import type { DeploymentSpec } from '../../src/spec/schema.js';
@@ -38,7 +46,11 @@ interface Straight {
 
 async function startStraight(temporal: Temporal, sandbox: RemoteSandbox): Promise<Straight> {
   const child = fork(join(import.meta.dirname, 'straight-line.js'), [], {
-    env: { ...temporal.env, ...secretEnv(sandbox.view), G2P_ONBOARD_CREDENTIALS_DIR: join(temporal.workDir, 'credentials-straight') },
+    env: {
+      ...temporal.env,
+      ...secretEnv(sandbox.view),
+      G2P_ONBOARD_CREDENTIALS_DIR: join(temporal.workDir, 'credentials-straight'),
+    },
     cwd: temporal.workDir,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -66,7 +78,10 @@ async function startStraight(temporal: Temporal, sandbox: RemoteSandbox): Promis
 }
 
 /** Start → approved at once → completed, as the caller sees it. */
-async function viaTemporal(temporal: Temporal, spec: DeploymentSpec): Promise<{ ms: number; workflowId: string; firstRunId: string }> {
+async function viaTemporal(
+  temporal: Temporal,
+  spec: DeploymentSpec,
+): Promise<{ ms: number; workflowId: string; firstRunId: string }> {
   const started = performance.now();
   const handle = await startRun(temporal.client, spec);
   await untilAwaitingApproval(handle, APPROVAL_POLL_MS);
@@ -78,7 +93,13 @@ async function viaTemporal(temporal: Temporal, spec: DeploymentSpec): Promise<{ 
 const callKey = (c: CallRecord) => `${c.system} ${c.method} ${c.route}`;
 
 /** Needs the stack's worker running; leaves it running. */
-export async function measureOverhead(stack: Stack, runs: number, warmUp: boolean, latencyMs: number, log: (line: string) => void): Promise<OverheadFigures> {
+export async function measureOverhead(
+  stack: Stack,
+  runs: number,
+  warmUp: boolean,
+  latencyMs: number,
+  log: (line: string) => void,
+): Promise<OverheadFigures> {
   const { temporal, sandbox } = stack;
   await sandbox.configure({ latencyMs, autoApproveMs: null });
   const straight = await startStraight(temporal, sandbox);
@@ -113,10 +134,13 @@ export async function measureOverhead(stack: Stack, runs: number, warmUp: boolea
       if (proof) {
         temporalCalls = t.calls;
         sameCalls = t.calls.join('\n') === s.calls.join('\n');
-        if (!sameCalls) log(`  ! the straight line's calls differ from the workflow's (${s.calls.length} vs ${t.calls.length})`);
+        if (!sameCalls)
+          log(`  ! the straight line's calls differ from the workflow's (${s.calls.length} vs ${t.calls.length})`);
       }
       const counted = !(warmUp && i === 0);
-      log(`  pair ${i + 1}/${pairs}${counted ? '' : ' (warm-up)'}: temporal ${Math.round(t.value.ms)} ms, straight ${Math.round(s.value)} ms`);
+      log(
+        `  pair ${i + 1}/${pairs}${counted ? '' : ' (warm-up)'}: temporal ${Math.round(t.value.ms)} ms, straight ${Math.round(s.value)} ms`,
+      );
       if (!counted) continue;
       temporalMs.push(t.value.ms);
       straightMs.push(s.value);

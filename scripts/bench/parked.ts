@@ -38,18 +38,29 @@ async function untilParked(stack: Stack, n: number, timeoutMs: number, log: (lin
       log(`    ${parked}/${n} waiting for approval`);
       nextLog = Date.now() + 10_000;
     }
-    if (Date.now() > deadline) throw new Error(`only ${parked} of ${n} runs reached the approval within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`only ${parked} of ${n} runs reached the approval within ${timeoutMs / 1000} s`);
     await sleep(500);
   }
 }
 
-export async function measureParked(stack: Stack, n: number, latencyMs: number, log: (line: string) => void): Promise<ParkedFigures> {
+export async function measureParked(
+  stack: Stack,
+  n: number,
+  latencyMs: number,
+  log: (line: string) => void,
+): Promise<ParkedFigures> {
   const { temporal, sandbox } = stack;
   const worker = stack.worker;
   if (!worker) throw new Error('measureParked needs the stack worker running');
   await sandbox.configure({ latencyMs, autoApproveMs: null });
   await sandbox.clearCalls();
-  const specs = await benchSpecs(sandbox, deploymentIds(`pk${n}`, n), (s) => void (s.approval.pollInterval = '1m'), stack.certificates);
+  const specs = await benchSpecs(
+    sandbox,
+    deploymentIds(`pk${n}`, n),
+    (s) => void (s.approval.pollInterval = '1m'),
+    stack.certificates,
+  );
   const sampler = new RssSampler([worker.pid, temporal.server.pid]).start();
   const processes = { worker: worker.pid, server: temporal.server.pid, sandbox: sandbox.pid, bench: process.pid };
   try {
@@ -69,10 +80,13 @@ export async function measureParked(stack: Stack, n: number, latencyMs: number, 
       const t = performance.now();
       const status = await handle.query(statusQuery);
       queryMs.push(performance.now() - t);
-      if (status.phase !== 'awaiting_approval') throw new Error(`${handle.workflowId} is ${status.phase}, expected awaiting_approval`);
+      if (status.phase !== 'awaiting_approval')
+        throw new Error(`${handle.workflowId} is ${status.phase}, expected awaiting_approval`);
     }
     const [workerRssMb, serverRssMb] = await Promise.all([rssMb(worker.pid), rssMb(temporal.server.pid)]);
-    log(`    parked: worker ${Math.round(workerRssMb)} MB, server ${Math.round(serverRssMb)} MB; status p50 ${percentile(queryMs, 50).toFixed(1)} ms, p99 ${percentile(queryMs, 99).toFixed(1)} ms`);
+    log(
+      `    parked: worker ${Math.round(workerRssMb)} MB, server ${Math.round(serverRssMb)} MB; status p50 ${percentile(queryMs, 50).toFixed(1)} ms, p99 ${percentile(queryMs, 99).toFixed(1)} ms`,
+    );
 
     const drainMeter = await new CpuMeter(processes).start();
     const drainStarted = performance.now();
@@ -88,13 +102,17 @@ export async function measureParked(stack: Stack, n: number, latencyMs: number, 
       }
     });
     if (approvalErrors.length) log(`    ! ${approvalErrors.length} approvals failed, e.g. ${approvalErrors[0]}`);
-    const results = await Promise.allSettled(approved.filter((h): h is WorkflowHandle => h !== undefined).map(completed));
+    const results = await Promise.allSettled(
+      approved.filter((h): h is WorkflowHandle => h !== undefined).map(completed),
+    );
     const drainMs = performance.now() - drainStarted;
     const drainCpu = await drainMeter.stop();
     const done = results.filter((r) => r.status === 'fulfilled').length;
     const firstFailure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (firstFailure) log(`    ! ${n - done} runs did not complete, e.g. ${(firstFailure.reason as Error).message}`);
-    log(`    approved and drained in ${(drainMs / 1000).toFixed(1)} s: ${done}/${n} completed; CPU s ${JSON.stringify(drainCpu)}`);
+    log(
+      `    approved and drained in ${(drainMs / 1000).toFixed(1)} s: ${done}/${n} completed; CPU s ${JSON.stringify(drainCpu)}`,
+    );
     return {
       n,
       startAllMs: round(startAllMs),

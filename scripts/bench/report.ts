@@ -30,7 +30,15 @@ type Flat = Record<string, number | boolean | string>;
 const capitalised = (key: string) => key[0]!.toUpperCase() + key.slice(1);
 
 export function flatten(f: Figures): Flat {
-  const flat: Flat = { quick: f.quick, cpus: f.cpus, memGiB: f.memGiB, node: f.node, latencyMs: f.latencyMs, certificates: f.certificates, loadAvgStart: f.loadAvgStart };
+  const flat: Flat = {
+    quick: f.quick,
+    cpus: f.cpus,
+    memGiB: f.memGiB,
+    node: f.node,
+    latencyMs: f.latencyMs,
+    certificates: f.certificates,
+    loadAvgStart: f.loadAvgStart,
+  };
   if (f.startup) Object.assign(flat, f.startup);
   if (f.overhead) {
     const { runs, latencyMs: _latency, ...rest } = f.overhead;
@@ -64,7 +72,8 @@ export function flatten(f: Figures): Flat {
 /** What must hold whatever the machine: the comparison is fair and every run completed. */
 export function brokenFigures(flat: Flat): string[] {
   const broken: string[] = [];
-  if ('sameCalls' in flat && flat.sameCalls !== true) broken.push('the straight line made other calls than the workflow');
+  if ('sameCalls' in flat && flat.sameCalls !== true)
+    broken.push('the straight line made other calls than the workflow');
   for (const [key, value] of Object.entries(flat)) {
     const m = /^parked(\d+)Completed$/.exec(key);
     if (m && Number(value) !== Number(m[1])) broken.push(`${key} ${value}: not every parked run completed`);
@@ -86,10 +95,18 @@ export function checkTargets(flat: Flat): string[] {
     ['workerReadyMs', (v) => Number(v) <= 3000, '≤ 3000 ms'],
     ['cliStatusMs', (v) => Number(v) <= 500, '≤ 500 ms'],
   ];
-  const missed = targets.filter(([key, ok]) => key in flat && !ok(flat[key]!)).map(([key, , want]) => `${key} ${flat[key]} (target ${want})`);
+  const missed = targets
+    .filter(([key, ok]) => key in flat && !ok(flat[key]!))
+    .map(([key, , want]) => `${key} ${flat[key]} (target ${want})`);
   // Bounded history while waiting: either the wait continued as new, or it stays far from Temporal's 50k-event limit over 14 days.
-  if ('waitEventsPerWaitHour' in flat && Number(flat.waitChainRuns) === 1 && Number(flat.waitEventsPerWaitHour) * 24 * 14 > 10_000) {
-    missed.push(`waitEventsPerWaitHour ${flat.waitEventsPerWaitHour} with no continue-as-new (unbounded: ${Number(flat.waitEventsPerWaitHour) * 24 * 14} events over a 14-day wait)`);
+  if (
+    'waitEventsPerWaitHour' in flat &&
+    Number(flat.waitChainRuns) === 1 &&
+    Number(flat.waitEventsPerWaitHour) * 24 * 14 > 10_000
+  ) {
+    missed.push(
+      `waitEventsPerWaitHour ${flat.waitEventsPerWaitHour} with no continue-as-new (unbounded: ${Number(flat.waitEventsPerWaitHour) * 24 * 14} events over a 14-day wait)`,
+    );
   }
   return missed;
 }
@@ -102,16 +119,26 @@ export function summary(f: Figures, missed: string[]): string {
   const s = f.startup;
   if (s) {
     const before = s.workerReadyNoBundleMs === undefined ? '' : ` (bundling at start: ${s.workerReadyNoBundleMs} ms)`;
-    lines.push(`  start-up      worker ready ${s.workerReadyMs} ms${before}; CLI status ${s.cliStatusMs} ms (node alone ${s.nodeStartMs} ms)`);
+    lines.push(
+      `  start-up      worker ready ${s.workerReadyMs} ms${before}; CLI status ${s.cliStatusMs} ms (node alone ${s.nodeStartMs} ms)`,
+    );
   }
   const o = f.overhead;
   if (o) {
-    lines.push(`  overhead      Temporal ${o.temporalMedianMs} ms vs straight ${o.straightMedianMs} ms (median of ${o.runs}): ×${o.overheadRatio}, +${o.overheadMs} ms; ${o.remoteCallsPerRun} remote calls, same calls: ${o.sameCalls}`);
+    lines.push(
+      `  overhead      Temporal ${o.temporalMedianMs} ms vs straight ${o.straightMedianMs} ms (median of ${o.runs}): ×${o.overheadRatio}, +${o.overheadMs} ms; ${o.remoteCallsPerRun} remote calls, same calls: ${o.sameCalls}`,
+    );
     lines.push(`  history       ${o.eventsPerRun} events per completed run`);
   }
   const w = f.wait;
-  if (w) lines.push(`  waiting       +${w.eventsPerWaitHour} events/h at a ${w.pollInterval} poll (${w.eventsPerPoll} per poll); after ${w.waitedHours} h: ${w.chainRuns} run(s), longest history ${w.longestHistory} events`);
-  for (const p of f.throughput ?? []) lines.push(`  throughput    ${String(p.n).padStart(4)} concurrent: ${(p.wallMs / 1000).toFixed(1)} s, ${p.completionsPerMinute} completions/min`);
+  if (w)
+    lines.push(
+      `  waiting       +${w.eventsPerWaitHour} events/h at a ${w.pollInterval} poll (${w.eventsPerPoll} per poll); after ${w.waitedHours} h: ${w.chainRuns} run(s), longest history ${w.longestHistory} events`,
+    );
+  for (const p of f.throughput ?? [])
+    lines.push(
+      `  throughput    ${String(p.n).padStart(4)} concurrent: ${(p.wallMs / 1000).toFixed(1)} s, ${p.completionsPerMinute} completions/min`,
+    );
   for (const p of f.parked ?? []) {
     lines.push(
       `  parked ${String(p.n).padStart(5)}  worker ${p.workerRssMb} MB (peak ${p.workerRssPeakMb}), server ${p.serverRssMb} MB (peak ${p.serverRssPeakMb}); ` +

@@ -55,13 +55,21 @@ export function startRun(client: Client, spec: DeploymentSpec): Promise<Workflow
 }
 
 /** Polls `status` until the run waits for approval (fails fast if it ends or blocks instead). */
-export async function untilAwaitingApproval(handle: WorkflowHandle, pollMs: number, timeoutMs = 120_000): Promise<void> {
+export async function untilAwaitingApproval(
+  handle: WorkflowHandle,
+  pollMs: number,
+  timeoutMs = 120_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const status = await handle.query(statusQuery);
     if (status.phase === 'awaiting_approval') return;
-    if (status.phase !== 'running') throw new Error(`${handle.workflowId} is ${status.phase}${status.lastError ? `: ${status.lastError.message}` : ''}`);
-    if (Date.now() > deadline) throw new Error(`${handle.workflowId} did not reach the approval within ${timeoutMs} ms`);
+    if (status.phase !== 'running')
+      throw new Error(
+        `${handle.workflowId} is ${status.phase}${status.lastError ? `: ${status.lastError.message}` : ''}`,
+      );
+    if (Date.now() > deadline)
+      throw new Error(`${handle.workflowId} did not reach the approval within ${timeoutMs} ms`);
     await sleep(pollMs);
   }
 }
@@ -87,7 +95,11 @@ interface ContinuedAsNewInfo {
 }
 
 /** Events in a run's history, following continue-as-new from its first run to the latest. */
-export async function historyEvents(client: Client, workflowId: string, firstRunId: string): Promise<{ events: number; runs: number; longestRun: number }> {
+export async function historyEvents(
+  client: Client,
+  workflowId: string,
+  firstRunId: string,
+): Promise<{ events: number; runs: number; longestRun: number }> {
   let runId: string | undefined = firstRunId;
   let events = 0;
   let runs = 0;

@@ -39,7 +39,11 @@ async function main(): Promise<void> {
         return send({
           type: 'ack',
           seq: msg.seq,
-          value: sandbox.requests.map((r): CallRecord => ({ system: r.system, method: r.method, route: r.route ?? r.path })),
+          value: sandbox.requests.map((r): CallRecord => ({
+            system: r.system,
+            method: r.method,
+            route: r.route ?? r.path,
+          })),
         });
       case 'clearRequests':
         sandbox.requests.length = 0;

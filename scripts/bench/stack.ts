@@ -38,7 +38,9 @@ export interface Temporal {
 
 /** The parent's environment without Temporal or g2p-onboard settings meant for another setup. */
 function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_') && !k.startsWith('G2P_ONBOARD_')));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_') && !k.startsWith('G2P_ONBOARD_')),
+  );
 }
 
 export async function startTemporal(): Promise<Temporal> {
@@ -58,7 +60,11 @@ export async function startTemporal(): Promise<Temporal> {
   const codec = await loadCodec(workerConfig.codecKeysRef, workerConfig.secrets);
   const codecToken = randomBytes(32).toString('base64url');
   await writeFile(join(workDir, 'codec-server-token'), `bench-cli ${codecToken}\n`, { mode: 0o600 });
-  const codecServer = await startCodecServer({ codec, access: new CodecAccess([{ label: 'bench-cli', token: codecToken }]), allowedOrigins: [] });
+  const codecServer = await startCodecServer({
+    codec,
+    access: new CodecAccess([{ label: 'bench-cli', token: codecToken }]),
+    allowedOrigins: [],
+  });
   const cliEnv: NodeJS.ProcessEnv = {
     ...cleanEnv(),
     TEMPORAL_ADDRESS: server.address,
@@ -107,7 +113,10 @@ export interface SandboxSettings {
 
 export async function startSandboxHost(settings: SandboxSettings): Promise<RemoteSandbox> {
   const env: NodeJS.ProcessEnv = cleanEnv();
-  const child: ChildProcess = fork(join(import.meta.dirname, 'sandbox-host.js'), [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(join(import.meta.dirname, 'sandbox-host.js'), [], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   const waiting = new Map<number, (value: unknown) => void>();
@@ -174,7 +183,11 @@ export interface WorkerSettings {
 let workers = 0;
 
 /** The real worker entry point as a child process, with the sandbox's secrets in its environment. */
-export async function startWorkerProcess(temporal: Temporal, sandbox: RemoteSandbox, settings: WorkerSettings = {}): Promise<WorkerProcess> {
+export async function startWorkerProcess(
+  temporal: Temporal,
+  sandbox: RemoteSandbox,
+  settings: WorkerSettings = {},
+): Promise<WorkerProcess> {
   const env: NodeJS.ProcessEnv = {
     ...temporal.env,
     ...secretEnv(sandbox.view),
@@ -195,7 +208,9 @@ export async function startWorkerProcess(temporal: Temporal, sandbox: RemoteSand
   const readyMs = performance.now() - started;
   // Someone may rebuild the workflows mid-run: such a worker bundles at start, with other figures.
   if (!settings.workflowBundlePath && worker.output.some((line) => line.includes('bundling the workflows at start'))) {
-    console.error('  ! this worker found no fresh prepared bundle and bundled at start: its figures are not comparable');
+    console.error(
+      '  ! this worker found no fresh prepared bundle and bundled at start: its figures are not comparable',
+    );
   }
   return { pid: worker.child.pid!, readyMs, process: worker, stop: () => worker.stop(15_000) };
 }
@@ -231,7 +246,10 @@ export async function startStack(settings: StackSettings): Promise<Stack> {
     certificates: settings.generateCertificates ? undefined : await certificateIssuer(temporal.secretsDir),
     startWorker: async (settings) => {
       await stack.worker?.stop();
-      stack.worker = await startWorkerProcess(temporal, sandbox, { ...settings, env: { ...workerEnv, ...settings?.env } });
+      stack.worker = await startWorkerProcess(temporal, sandbox, {
+        ...settings,
+        env: { ...workerEnv, ...settings?.env },
+      });
       return stack.worker;
     },
     stop: async () => {

@@ -35,14 +35,22 @@ function timeProcess(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promi
 }
 
 /** Leaves the stack's worker running (the last one started, with the bundle). */
-export async function measureStartup(stack: Stack, samples: number, compareWithoutBundle: boolean, log: (line: string) => void): Promise<StartupFigures> {
+export async function measureStartup(
+  stack: Stack,
+  samples: number,
+  compareWithoutBundle: boolean,
+  log: (line: string) => void,
+): Promise<StartupFigures> {
   const withBundle: number[] = [];
   const withoutBundle: number[] = [];
   const missingBundle = join(stack.temporal.workDir, 'no-such-bundle.js');
   for (let i = 0; i < samples; i++) {
-    if (compareWithoutBundle) withoutBundle.push((await stack.startWorker({ workflowBundlePath: missingBundle })).readyMs);
+    if (compareWithoutBundle)
+      withoutBundle.push((await stack.startWorker({ workflowBundlePath: missingBundle })).readyMs);
     withBundle.push((await stack.startWorker()).readyMs);
-    log(`  worker ready: ${Math.round(withBundle.at(-1)!)} ms with the bundle${compareWithoutBundle ? `, ${Math.round(withoutBundle.at(-1)!)} ms bundling at start` : ''}`);
+    log(
+      `  worker ready: ${Math.round(withBundle.at(-1)!)} ms with the bundle${compareWithoutBundle ? `, ${Math.round(withoutBundle.at(-1)!)} ms bundling at start` : ''}`,
+    );
   }
 
   const [spec] = await benchSpecs(stack.sandbox, deploymentIds('cli', 1), undefined, stack.certificates);
@@ -60,13 +68,18 @@ export async function measureStartup(stack: Stack, samples: number, compareWitho
   }
   const cliBundle = findCliBundle();
   // Without a fresh prepared bundle the CLI loads as modules: a different, slower figure.
-  if (!('mainPath' in cliBundle)) log(`  ! the CLI ran without its prepared bundle (${cliBundle.reason}): run \`npm run build\``);
+  if (!('mainPath' in cliBundle))
+    log(`  ! the CLI ran without its prepared bundle (${cliBundle.reason}): run \`npm run build\``);
   log(`  CLI status: ${cliMs.map((ms) => Math.round(ms)).join(', ')} ms (node alone ${Math.round(median(nodeMs))} ms)`);
   // Ended here so later scenarios that count waiting runs do not see it.
   await handle.terminate('benchmark: start-up figures taken');
 
   const workerReadyMs = median(withBundle);
-  const figures: StartupFigures = { workerReadyMs: round(workerReadyMs), cliStatusMs: round(median(cliMs)), nodeStartMs: round(median(nodeMs)) };
+  const figures: StartupFigures = {
+    workerReadyMs: round(workerReadyMs),
+    cliStatusMs: round(median(cliMs)),
+    nodeStartMs: round(median(nodeMs)),
+  };
   if (withoutBundle.length) {
     figures.workerReadyNoBundleMs = round(median(withoutBundle));
     figures.workerReadySpeedup = round(median(withoutBundle) / workerReadyMs, 2);

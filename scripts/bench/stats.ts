@@ -32,7 +32,11 @@ export async function timed<T>(body: () => Promise<T>): Promise<{ ms: number; va
 }
 
 /** Runs `fn` over `items` with at most `concurrency` in flight; results in input order. */
-export async function pool<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
@@ -65,10 +69,14 @@ export class RssSampler {
   private readonly peaks = new Map<number, number>();
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly pids: number[], private readonly intervalMs = 500) {}
+  constructor(
+    private readonly pids: number[],
+    private readonly intervalMs = 500,
+  ) {}
 
   start(): this {
-    const sample = () => void Promise.all(this.pids.map(async (pid) => this.note(pid, await rssMb(pid).catch(() => 0))));
+    const sample = () =>
+      void Promise.all(this.pids.map(async (pid) => this.note(pid, await rssMb(pid).catch(() => 0))));
     sample();
     this.timer = setInterval(sample, this.intervalMs);
     return this;
@@ -112,7 +120,8 @@ export class CpuMeter {
 
   async stop(): Promise<Record<string, number>> {
     const used: Record<string, number> = {};
-    for (const [name, pid] of Object.entries(this.pids)) used[name] = round((await cpuSeconds(pid)) - this.before.get(name)!, 1);
+    for (const [name, pid] of Object.entries(this.pids))
+      used[name] = round((await cpuSeconds(pid)) - this.before.get(name)!, 1);
     return used;
   }
 }

@@ -18,7 +18,9 @@ export type StraightReply = { type: 'done'; seq: number; ms: number } | { type: 
  * person's update: the workflow then mirrors it to PMS (decidePolicyMapping), so this does too.
  */
 export async function onboardStraight(activities: Activities, spec: DeploymentSpec): Promise<void> {
-  await runRunbookStraight(activities, spec, (mapping) => activities.decidePolicyMapping(spec, mapping.mappingKey, 'Approved'));
+  await runRunbookStraight(activities, spec, (mapping) =>
+    activities.decidePolicyMapping(spec, mapping.mappingKey, 'Approved'),
+  );
 }
 
 if (process.send) {

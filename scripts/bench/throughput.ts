@@ -14,22 +14,39 @@ export interface ThroughputPoint {
   cpu: Record<string, number>;
 }
 
-export async function measureThroughput(stack: Stack, sizes: number[], latencyMs: number, log: (line: string) => void): Promise<ThroughputPoint[]> {
+export async function measureThroughput(
+  stack: Stack,
+  sizes: number[],
+  latencyMs: number,
+  log: (line: string) => void,
+): Promise<ThroughputPoint[]> {
   const { temporal, sandbox } = stack;
   await sandbox.configure({ latencyMs, autoApproveMs: 0 });
   const points: ThroughputPoint[] = [];
   try {
     for (const n of sizes) {
       await sandbox.clearCalls();
-      const specs = await benchSpecs(sandbox, deploymentIds(`tp${n}`, n), (s) => void (s.approval.pollInterval = '1s'), stack.certificates);
-      const meter = await new CpuMeter({ worker: stack.worker!.pid, server: temporal.server.pid, sandbox: sandbox.pid, bench: process.pid }).start();
+      const specs = await benchSpecs(
+        sandbox,
+        deploymentIds(`tp${n}`, n),
+        (s) => void (s.approval.pollInterval = '1s'),
+        stack.certificates,
+      );
+      const meter = await new CpuMeter({
+        worker: stack.worker!.pid,
+        server: temporal.server.pid,
+        sandbox: sandbox.pid,
+        bench: process.pid,
+      }).start();
       const started = performance.now();
       const handles = await pool(specs, 50, (spec) => startRun(temporal.client, spec));
       await Promise.all(handles.map(completed));
       const wallMs = performance.now() - started;
       const cpu = await meter.stop();
       points.push({ n, wallMs: round(wallMs), completionsPerMinute: round((n / wallMs) * 60_000, 1), cpu });
-      log(`  ${n} concurrent: all completed in ${(wallMs / 1000).toFixed(1)} s (${points.at(-1)!.completionsPerMinute}/min); CPU s ${JSON.stringify(cpu)}`);
+      log(
+        `  ${n} concurrent: all completed in ${(wallMs / 1000).toFixed(1)} s (${points.at(-1)!.completionsPerMinute}/min); CPU s ${JSON.stringify(cpu)}`,
+      );
     }
   } finally {
     await sandbox.configure({ autoApproveMs: null });

@@ -20,9 +20,17 @@ export interface SandboxGeneration {
 
 export const GENERATIONS = {
   /** OpenG2P 1.2+ on Odoo 17, e-Signet 1.7 (current client-management API). */
-  current: { name: 'OpenG2P 1.2+ (Odoo 17), e-Signet 1.7.0', options: { esignetVersion: '1.7.0', odooVersion: 17 }, spec: (s) => void (s.esignet.version = '1.7.0') },
+  current: {
+    name: 'OpenG2P 1.2+ (Odoo 17), e-Signet 1.7.0',
+    options: { esignetVersion: '1.7.0', odooVersion: 17 },
+    spec: (s) => void (s.esignet.version = '1.7.0'),
+  },
   /** OpenG2P 1.x on Odoo 15, e-Signet 1.4.1 (the older client-management API). */
-  legacy: { name: 'OpenG2P 1.x (Odoo 15), e-Signet 1.4.1', options: { esignetVersion: '1.4.1', odooVersion: 15 }, spec: (s) => void (s.esignet.version = '1.4.1') },
+  legacy: {
+    name: 'OpenG2P 1.x (Odoo 15), e-Signet 1.4.1',
+    options: { esignetVersion: '1.4.1', odooVersion: 15 },
+    spec: (s) => void (s.esignet.version = '1.4.1'),
+  },
 } satisfies Record<string, SandboxGeneration>;
 
 export interface ScenarioContext {
@@ -100,7 +108,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'approved-in-pms-portal',
-    what: "the Partner Admin approves in the PMS portal; the PMS watch notices it",
+    what: 'the Partner Admin approves in the PMS portal; the PMS watch notices it',
     generation: 'current',
     drive: async (ctx) => {
       const status = await ctx.waitFor(awaiting);
@@ -160,7 +168,11 @@ export const SCENARIOS: Scenario[] = [
     spec: (s) => void (s.partners.auth.policy = UNKNOWN_POLICY),
     drive: async (ctx) => {
       await ctx.waitFor(blocked);
-      await actions.retry(ctx.handle, ctx.spec((s) => void (s.partners.auth.policy = 'openg2p-auth-policy')), 'use the published policy');
+      await actions.retry(
+        ctx.handle,
+        ctx.spec((s) => void (s.partners.auth.policy = 'openg2p-auth-policy')),
+        'use the published policy',
+      );
       await approveWhenWaiting(ctx);
     },
     state: 'closed',

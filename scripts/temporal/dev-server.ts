@@ -51,7 +51,9 @@ export class PortInUseError extends Error {
     readonly ip: string,
     readonly purpose: string,
   ) {
-    super(`port ${port} on ${ip} (${purpose}) is already in use: another Temporal server may be running; stop it or choose another port`);
+    super(
+      `port ${port} on ${ip} (${purpose}) is already in use: another Temporal server may be running; stop it or choose another port`,
+    );
     this.name = 'PortInUseError';
   }
 }
@@ -86,7 +88,9 @@ async function frontendReady(address: string): Promise<boolean> {
     // meets the attributes added since here.
     await connection.operatorService.addSearchAttributes({
       namespace: 'default',
-      searchAttributes: Object.fromEntries(missing.map((name) => [name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+      searchAttributes: Object.fromEntries(
+        missing.map((name) => [name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+      ),
     });
     return false;
   } catch {
@@ -159,7 +163,10 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const umask = process.umask(0o077);
   let child;
   try {
-    child = spawn(executable, startArgs(opts, ip, port, uiPort), { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() });
+    child = spawn(executable, startArgs(opts, ip, port, uiPort), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: childEnv(),
+    });
   } finally {
     process.umask(umask);
   }
@@ -192,7 +199,9 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
   let failure: string | undefined;
   void spawnError.then((err) => (failure = `could not run ${executable}: ${err.message}`));
-  void exited.then(({ code, signal }) => (failure ??= `temporal server exited during start-up (${signal ?? `code ${code}`})`));
+  void exited.then(
+    ({ code, signal }) => (failure ??= `temporal server exited during start-up (${signal ?? `code ${code}`})`),
+  );
   for (;;) {
     if (failure) {
       await stop();
@@ -201,7 +210,9 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     if ((await frontendReady(address)) && (uiUrl === undefined || (await uiReady(uiUrl)))) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`temporal server at ${address} did not become ready within ${opts.startTimeoutMs ?? 60_000} ms\n${recentOutput.join('\n')}`.trim());
+      throw new Error(
+        `temporal server at ${address} did not become ready within ${opts.startTimeoutMs ?? 60_000} ms\n${recentOutput.join('\n')}`.trim(),
+      );
     }
     await sleep(200);
   }

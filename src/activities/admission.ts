@@ -9,14 +9,14 @@ import { RUN_REFUSED, type RunTrust, type TrustedIdentity } from '../workflows/m
 import { guarded, type ActivityDeps } from './context.js';
 import { ApplicationFailure } from '@temporalio/common';
 
-
 export function admissionActivities(deps: ActivityDeps) {
   return {
     async admitRun(spec: DeploymentSpec): Promise<RunTrust> {
       return guarded(deps, async () => {
         const problems: string[] = [];
         const parsed = deploymentSpecSchema.safeParse(spec);
-        if (!parsed.success) problems.push(...parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+        if (!parsed.success)
+          problems.push(...parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
         // What `validate --policy` shows offline: hosts, env names and file paths beyond the policy.
         else problems.push(...specRefusals(parsed.data, deps.policy).map((r) => `${r.path}: ${r.message}`));
         const registry = deps.policy;
@@ -24,7 +24,9 @@ export function admissionActivities(deps: ActivityDeps) {
         const named = (spec?.approval?.approvers ?? []).map((a) => a.name);
         const unknown = named.filter((name) => !approvers.some((a) => a.name === name));
         if (unknown.length) {
-          problems.push(`approval.approvers: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not an approver in the worker's identity registry (${registry.source})`);
+          problems.push(
+            `approval.approvers: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not an approver in the worker's identity registry (${registry.source})`,
+          );
         }
         if (problems.length) {
           // Not a blocking reason: the workflow ends a refused run before any step (authority.ts).
@@ -32,10 +34,16 @@ export function admissionActivities(deps: ActivityDeps) {
             type: RUN_REFUSED,
             message: `the worker refuses this spec: ${problems.join('; ')}`,
             nonRetryable: true,
-            details: [{ hint: 'correct the spec (`g2p-onboard validate --policy <the worker policy>` shows the same problems offline) and start again; registry changes are for the worker operator' }],
+            details: [
+              {
+                hint: 'correct the spec (`g2p-onboard validate --policy <the worker policy>` shows the same problems offline) and start again; registry changes are for the worker operator',
+              },
+            ],
           });
         }
-        const relevant = registry.identities.filter((i) => i.roles.includes('initiator') || i.roles.includes('operator') || named.includes(i.name));
+        const relevant = registry.identities.filter(
+          (i) => i.roles.includes('initiator') || i.roles.includes('operator') || named.includes(i.name),
+        );
         const identities: TrustedIdentity[] = relevant.map((i) => ({
           name: i.name,
           // An approver not named by this spec gets no approver role in this run.

@@ -34,13 +34,22 @@ export function nextApiKeyLabel(base: string, label: string): string {
 }
 
 /** The stored key for the spec's label, or a new one from PMS (as the partner itself: PMS issues keys only to the partner's own user). */
-export async function ensureApiKey(spec: DeploymentSpec, secrets: SecretScope, deps: ActivityDeps): Promise<IssuedApiKey> {
+export async function ensureApiKey(
+  spec: DeploymentSpec,
+  secrets: SecretScope,
+  deps: ActivityDeps,
+): Promise<IssuedApiKey> {
   const base = apiKeyLabel(spec);
   const stored = await deps.credentials.read(spec.deploymentId);
-  if (stored.apiKey && (stored.apiKey.requestedLabel ?? stored.apiKey.label) === base) return { key: stored.apiKey, deactivatedLabels: [] };
+  if (stored.apiKey && (stored.apiKey.requestedLabel ?? stored.apiKey.label) === base)
+    return { key: stored.apiKey, deactivatedLabels: [] };
 
   const { id: partnerId, policy } = spec.partners.auth;
-  const pms = new PmsClient(mosipServiceUrls(spec.mosip).pms, await authPartnerToken(spec, secrets, deps.http), deps.http);
+  const pms = new PmsClient(
+    mosipServiceUrls(spec.mosip).pms,
+    await authPartnerToken(spec, secrets, deps.http),
+    deps.http,
+  );
   const pending = stored.apiKeyRequest?.requestedLabel === base ? stored.apiKeyRequest : undefined;
   let label = pending?.label ?? base;
   // Only the label an earlier attempt asked for can be "ours with the answer lost".
@@ -60,11 +69,15 @@ export async function ensureApiKey(spec: DeploymentSpec, secrets: SecretScope, d
     } catch (err) {
       if (!isMosipCode(err, 'PMS_PRT_110')) throw err;
       if (!askedBefore) {
-        throw blockingFailure('ApiKeyLost', `PMS already holds an API key labelled "${label}" for ${partnerId} that this worker never asked for, and PMS never shows a key's value twice`, {
-          system: 'pms',
-          code: 'PMS_PRT_110',
-          hint: `if nobody uses that key, deactivate it in PMS (PATCH /partners/${partnerId}/policy/{policyId}/apiKey/status); set partners.auth.apiKeyLabel to a new label, then \`g2p-onboard retry --spec fixed.yaml\``,
-        });
+        throw blockingFailure(
+          'ApiKeyLost',
+          `PMS already holds an API key labelled "${label}" for ${partnerId} that this worker never asked for, and PMS never shows a key's value twice`,
+          {
+            system: 'pms',
+            code: 'PMS_PRT_110',
+            hint: `if nobody uses that key, deactivate it in PMS (PATCH /partners/${partnerId}/policy/{policyId}/apiKey/status); set partners.auth.apiKeyLabel to a new label, then \`g2p-onboard retry --spec fixed.yaml\``,
+          },
+        );
       }
     }
     await deactivateLostKey(pms, partnerId, policy, label);
@@ -78,10 +91,14 @@ export async function ensureApiKey(spec: DeploymentSpec, secrets: SecretScope, d
 async function deactivateLostKey(pms: PmsClient, partnerId: string, policyName: string, label: string): Promise<void> {
   const policyId = await pms.mappedPolicyId(partnerId, policyName);
   if (!policyId) {
-    throw blockingFailure('ApiKeyLost', `PMS issued an API key labelled "${label}" whose answer was lost, and the policy mapping that names its policy id cannot be found`, {
-      system: 'pms',
-      hint: `deactivate the key labelled "${label}" in PMS, set partners.auth.apiKeyLabel to a new label, then \`g2p-onboard retry --spec fixed.yaml\``,
-    });
+    throw blockingFailure(
+      'ApiKeyLost',
+      `PMS issued an API key labelled "${label}" whose answer was lost, and the policy mapping that names its policy id cannot be found`,
+      {
+        system: 'pms',
+        hint: `deactivate the key labelled "${label}" in PMS, set partners.auth.apiKeyLabel to a new label, then \`g2p-onboard retry --spec fixed.yaml\``,
+      },
+    );
   }
   await pms.setApiKeyStatus(partnerId, policyId, label, 'De-Active');
 }

@@ -18,12 +18,20 @@ export async function newClientKey(): Promise<ClientKeyPair> {
 }
 
 /** The private half of the deployment's client key, from the credential store; the thumbprint must match. */
-export async function storedClientKey(deps: ActivityDeps, deploymentId: string, thumbprint: string): Promise<ClientKeyPair> {
+export async function storedClientKey(
+  deps: ActivityDeps,
+  deploymentId: string,
+  thumbprint: string,
+): Promise<ClientKeyPair> {
   const key = (await deps.credentials.read(deploymentId)).clientKey;
   if (!key || key.thumbprint !== thumbprint) {
-    throw blockingFailure('ClientKeyConflict', `the worker's credential store holds no client key ${thumbprint} for ${deploymentId}${key ? ` (it holds ${key.thumbprint})` : ''}`, {
-      hint: 'the run must use the worker that generated its key (the credential store is per worker): point the worker at that store, or abort and start again',
-    });
+    throw blockingFailure(
+      'ClientKeyConflict',
+      `the worker's credential store holds no client key ${thumbprint} for ${deploymentId}${key ? ` (it holds ${key.thumbprint})` : ''}`,
+      {
+        hint: 'the run must use the worker that generated its key (the credential store is per worker): point the worker at that store, or abort and start again',
+      },
+    );
   }
   return key;
 }
@@ -36,7 +44,8 @@ export function clientKeyActivities(deps: ActivityDeps) {
         let key = (await deps.credentials.read(deploymentId)).clientKey;
         if (!key) {
           const generated = await newClientKey();
-          key = (await deps.credentials.update(deploymentId, (c) => ({ ...c, clientKey: c.clientKey ?? generated }))).clientKey!;
+          key = (await deps.credentials.update(deploymentId, (c) => ({ ...c, clientKey: c.clientKey ?? generated })))
+            .clientKey!;
         }
         // Redaction must know it; it never leaves the worker: the run gets the public half only.
         secrets.remember(key.privateKeyPem);

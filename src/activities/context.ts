@@ -66,7 +66,11 @@ async function withHeartbeat<T>(body: () => Promise<T>): Promise<T> {
  * throws into a classified, redacted Temporal failure. Without `source` (a step that belongs to
  * no spec's systems, such as generating a key) the scope resolves no reference at all.
  */
-export async function guarded<T>(deps: ActivityDeps, body: (secrets: SecretScope) => Promise<T>, source?: SpecSecretSource): Promise<T> {
+export async function guarded<T>(
+  deps: ActivityDeps,
+  body: (secrets: SecretScope) => Promise<T>,
+  source?: SpecSecretSource,
+): Promise<T> {
   const secrets = new SecretScope(source);
   try {
     return await withHeartbeat(() => body(secrets));
@@ -77,13 +81,19 @@ export async function guarded<T>(deps: ActivityDeps, body: (secrets: SecretScope
 
 /** Where this deployment's spec references may be read: `<secretsDir>/<deploymentId>/`, the policy's env prefix. */
 export function runSecretSource(deps: ActivityDeps, deploymentId: string): SpecSecretSource {
-  return specSecretSource(deps.policy, deploymentId, { ...deps.secrets, protectedPaths: [...deps.secrets.protectedPaths, deps.credentials.dir] });
+  return specSecretSource(deps.policy, deploymentId, {
+    ...deps.secrets,
+    protectedPaths: [...deps.secrets.protectedPaths, deps.credentials.dir],
+  });
 }
 
 /** What this deployment's requests may reach: the policy's rule for it, or nothing when it has none. */
 export function runEgress(policy: WorkerPolicy, deploymentId: string): NonNullable<HttpOptions['egress']> {
   const rule = egressFor(policy, deploymentId) ?? { hosts: [], privateNetworks: false };
-  return { ...rule, origin: `deployment ${deploymentId} in the worker policy ${policy.source} (deployments: match, hosts, privateNetworks)` };
+  return {
+    ...rule,
+    origin: `deployment ${deploymentId} in the worker policy ${policy.source} (deployments: match, hosts, privateNetworks)`,
+  };
 }
 
 /**
@@ -92,7 +102,11 @@ export function runEgress(policy: WorkerPolicy, deploymentId: string): NonNullab
  * the deployment's allowed hosts and addresses and trusts the spec's CA bundle (`tls.caFile`).
  * Every activity that sends HTTP goes through here.
  */
-export async function guardedFor<T>(spec: DeploymentSpec, deps: ActivityDeps, body: (secrets: SecretScope, deps: ActivityDeps & { http: HttpOptions }) => Promise<T>): Promise<T> {
+export async function guardedFor<T>(
+  spec: DeploymentSpec,
+  deps: ActivityDeps,
+  body: (secrets: SecretScope, deps: ActivityDeps & { http: HttpOptions }) => Promise<T>,
+): Promise<T> {
   let source: SpecSecretSource;
   try {
     source = runSecretSource(deps, spec.deploymentId);
@@ -101,7 +115,11 @@ export async function guardedFor<T>(spec: DeploymentSpec, deps: ActivityDeps, bo
   }
   return guarded(
     deps,
-    async (secrets) => body(secrets, { ...deps, http: await specHttpOptions(spec, source, { ...deps.http, egress: runEgress(deps.policy, spec.deploymentId) }) }),
+    async (secrets) =>
+      body(secrets, {
+        ...deps,
+        http: await specHttpOptions(spec, source, { ...deps.http, egress: runEgress(deps.policy, spec.deploymentId) }),
+      }),
     source,
   );
 }

@@ -30,7 +30,10 @@ export interface PartnerKeyMaterial {
 /** The store cannot be used safely: the run blocks with what the operator must change. */
 export class CredentialStoreRefused extends Error {
   override name = 'CredentialStoreRefused';
-  constructor(message: string, readonly hint: string) {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
     super(message);
   }
 }
@@ -44,7 +47,10 @@ export class CredentialStore {
   fileFor(deploymentId: string): string {
     // The spec's rule, checked again where the id becomes a file name: `../../x` never reaches the disk.
     if (!isDeploymentId(deploymentId)) {
-      throw new CredentialStoreRefused(`not a deployment id: ${JSON.stringify(deploymentId)}`, 'deployment ids are lower-case letters, digits and -');
+      throw new CredentialStoreRefused(
+        `not a deployment id: ${JSON.stringify(deploymentId)}`,
+        'deployment ids are lower-case letters, digits and -',
+      );
     }
     return join(this.dir, `${deploymentId}.json`);
   }
@@ -84,7 +90,10 @@ export class CredentialStore {
   }
 
   /** Read-modify-write, serialised within this worker, written atomically (temp file + rename). */
-  async update(deploymentId: string, change: (current: StoredCredentials) => StoredCredentials): Promise<StoredCredentials> {
+  async update(
+    deploymentId: string,
+    change: (current: StoredCredentials) => StoredCredentials,
+  ): Promise<StoredCredentials> {
     const file = this.fileFor(deploymentId);
     const next = this.chain.then(async () => {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });

@@ -19,10 +19,20 @@ export function credentialActivities(deps: ActivityDeps) {
         const ida = await readIdaCertificate(spec, secrets, deps.http);
         const pms = await adminPms(spec, secrets, deps.http);
         const signed = await pms.getPartnerCertificate(spec.partners.auth.id);
-        if (!signed) throw blockingFailure('CertificateMissing', `PMS has no certificate for ${spec.partners.auth.id}`, { system: 'pms', code: 'PMS_PRT_108' });
-        const stored = await deps.credentials.update(spec.deploymentId, (c) => ({ ...c, idaCertificatePem: ida.certificate }));
+        if (!signed)
+          throw blockingFailure('CertificateMissing', `PMS has no certificate for ${spec.partners.auth.id}`, {
+            system: 'pms',
+            code: 'PMS_PRT_108',
+          });
+        const stored = await deps.credentials.update(spec.deploymentId, (c) => ({
+          ...c,
+          idaCertificatePem: ida.certificate,
+        }));
         const licenseKey = stored.mispLicenseKey ?? (await pms.getMispLicense(spec.partners.misp.id))?.licenseKey;
-        if (!licenseKey) throw blockingFailure('LicenseMissing', `PMS shows no MISP license for ${spec.partners.misp.id}`, { system: 'pms' });
+        if (!licenseKey)
+          throw blockingFailure('LicenseMissing', `PMS shows no MISP license for ${spec.partners.misp.id}`, {
+            system: 'pms',
+          });
         return {
           apiKeyFingerprint: sha256Hex(apiKey.value),
           apiKeyLabel: apiKey.label,

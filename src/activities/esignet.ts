@@ -14,12 +14,17 @@ export function esignetActivities(deps: ActivityDeps) {
   return {
     async registerOidcClient(spec: DeploymentSpec, publicJwk: Record<string, unknown>): Promise<OidcClientResult> {
       return guardedFor(spec, deps, async (secrets, deps) => {
-        const result = spec.oidcClient.registration === 'pms'
-          ? await registerWithPms(spec, publicJwk, secrets, deps)
-          : await registerWithEsignet(spec, publicJwk, secrets, deps);
+        const result =
+          spec.oidcClient.registration === 'pms'
+            ? await registerWithPms(spec, publicJwk, secrets, deps)
+            : await registerWithEsignet(spec, publicJwk, secrets, deps);
         await deps.credentials.update(spec.deploymentId, (c) => ({
           ...c,
-          oidcClient: { clientId: result.clientId, keyThumbprint: String(publicJwk.kid), via: result.via ?? spec.oidcClient.registration },
+          oidcClient: {
+            clientId: result.clientId,
+            keyThumbprint: String(publicJwk.kid),
+            via: result.via ?? spec.oidcClient.registration,
+          },
         }));
         return result;
       });

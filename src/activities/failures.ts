@@ -18,10 +18,13 @@ export interface FailureDetails {
 }
 
 /** A failed prerequisite or a conflict the activity itself detected. */
-export function blockingFailure(type: BlockingReason, message: string, details: FailureDetails = {}): ApplicationFailure {
+export function blockingFailure(
+  type: BlockingReason,
+  message: string,
+  details: FailureDetails = {},
+): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true, details: [details] });
 }
-
 
 /**
  * The PMS mapping is still InProgress: an expected outcome, retried at the poll interval. Benign,
@@ -42,7 +45,8 @@ export function mappingStillPending(mappingKey: string, pollInterval: string): A
 function scrubDetail(value: unknown, scrub: (text: string) => string): unknown {
   if (typeof value === 'string') return scrub(value);
   if (Array.isArray(value)) return value.map((v) => scrubDetail(v, scrub));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDetail(v, scrub)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDetail(v, scrub)]));
   return value;
 }
 
@@ -51,7 +55,15 @@ function scrubApplicationFailure(err: ApplicationFailure, scrub: (text: string) 
   const message = scrub(err.message);
   const details = err.details?.map((d) => scrubDetail(d, scrub));
   if (message === err.message && JSON.stringify(details) === JSON.stringify(err.details)) return err;
-  return new ApplicationFailure(message, err.type, err.nonRetryable, details, undefined, err.nextRetryDelay, err.category);
+  return new ApplicationFailure(
+    message,
+    err.type,
+    err.nonRetryable,
+    details,
+    undefined,
+    err.nextRetryDelay,
+    err.category,
+  );
 }
 
 export function toFailure(err: unknown, secrets: SecretScope): unknown {
@@ -84,5 +96,8 @@ export function toFailure(err: unknown, secrets: SecretScope): unknown {
     return blockingFailure('SecretUnavailable', err.message, { code: err.ref });
   }
   // Unknown errors are bugs or environment trouble: retry, but never leak a secret in the message.
-  return ApplicationFailure.create({ type: (err as Error)?.name ?? 'Error', message: scrub(String((err as Error)?.message ?? err)) });
+  return ApplicationFailure.create({
+    type: (err as Error)?.name ?? 'Error',
+    message: scrub(String((err as Error)?.message ?? err)),
+  });
 }

@@ -34,9 +34,13 @@ export function mispLicenseActivities(deps: ActivityDeps) {
         }
         const licenseKey = secrets.remember(license.licenseKey);
         await deps.credentials.update(spec.deploymentId, (c) => ({ ...c, mispLicenseKey: licenseKey }));
-        return { mispPartnerId: mispId, licenseKeyFingerprint: sha256Hex(licenseKey), licenseKeyExpiry: expiry, created };
+        return {
+          mispPartnerId: mispId,
+          licenseKeyFingerprint: sha256Hex(licenseKey),
+          licenseKeyExpiry: expiry,
+          created,
+        };
       });
     },
-
   };
 }

@@ -67,7 +67,12 @@ function isUnauthorized(err: unknown): boolean {
  * Keycloak restarted) is dropped and the body runs once more after a new login; `body` must be
  * safe to run twice (the watch only reads).
  */
-export async function withReusedAdminPms<T>(spec: DeploymentSpec, secrets: SecretScope, http: HttpOptions | undefined, body: (pms: PmsClient) => Promise<T>): Promise<T> {
+export async function withReusedAdminPms<T>(
+  spec: DeploymentSpec,
+  secrets: SecretScope,
+  http: HttpOptions | undefined,
+  body: (pms: PmsClient) => Promise<T>,
+): Promise<T> {
   const pmsUrl = mosipServiceUrls(spec.mosip).pms;
   const key = await sessionKey(spec, secrets);
   const reused = sessions.get(key);
@@ -87,7 +92,13 @@ export async function withReusedAdminPms<T>(spec: DeploymentSpec, secrets: Secre
 }
 
 /** A MOSIP user login through authmanager with the spec's client; the token is remembered as secret. */
-async function mosipUserToken(spec: DeploymentSpec, secrets: SecretScope, userName: string, passwordRef: SecretRef, http?: HttpOptions): Promise<string> {
+async function mosipUserToken(
+  spec: DeploymentSpec,
+  secrets: SecretScope,
+  userName: string,
+  passwordRef: SecretRef,
+  http?: HttpOptions,
+): Promise<string> {
   const auth = new AuthmanagerClient(mosipServiceUrls(spec.mosip).authmanager, http);
   const token = await auth.loginWithPassword({
     userName,
@@ -133,7 +144,11 @@ export interface IdaCertificate extends ServedCertificate {
  * The IDA partner certificate from where the spec says it is served (`mosip.idaCertificate`):
  * IDA's internal API by default, keymanager when the spec names it; read as the certificate reader.
  */
-export async function readIdaCertificate(spec: DeploymentSpec, secrets: SecretScope, http?: HttpOptions): Promise<IdaCertificate> {
+export async function readIdaCertificate(
+  spec: DeploymentSpec,
+  secrets: SecretScope,
+  http?: HttpOptions,
+): Promise<IdaCertificate> {
   const { applicationId, referenceId, source } = spec.mosip.idaCertificate;
   const urls = mosipServiceUrls(spec.mosip);
   const token = await certificateReaderToken(spec, secrets, http);

@@ -30,9 +30,18 @@ export function notificationActivities(deps: ActivityDeps) {
         if (!url) return 'skipped';
         const target = new URL(url);
         const http = new HttpClient('webhook', target.origin, { ...deps.http, timeoutMs: 15_000 });
-        const res = await http.send(target.pathname + target.search, { method: 'POST', json: notice, headers: { 'idempotency-key': notice.noticeId } });
+        const res = await http.send(target.pathname + target.search, {
+          method: 'POST',
+          json: notice,
+          headers: { 'idempotency-key': notice.noticeId },
+        });
         http.failOnTransientStatus(res, 'POST webhook');
-        if (res.status >= 400) throw http.rejection(`HTTP_${res.status}`, `the approval webhook refused the ${notice.kind} notice`, res.status);
+        if (res.status >= 400)
+          throw http.rejection(
+            `HTTP_${res.status}`,
+            `the approval webhook refused the ${notice.kind} notice`,
+            res.status,
+          );
         return 'delivered';
       });
     },

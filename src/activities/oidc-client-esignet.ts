@@ -25,14 +25,23 @@ export function clientManagementApi(esignetVersion: string): 'oidc-client' | 'cl
   return major > 1 || (major === 1 && minor >= 6) ? 'client' : 'oidc-client';
 }
 
-export async function registerWithEsignet(spec: DeploymentSpec, publicJwk: Record<string, unknown>, secrets: SecretScope, deps: ActivityDeps): Promise<OidcClientResult> {
+export async function registerWithEsignet(
+  spec: DeploymentSpec,
+  publicJwk: Record<string, unknown>,
+  secrets: SecretScope,
+  deps: ActivityDeps,
+): Promise<OidcClientResult> {
   const cm = spec.esignet.clientManagement;
   // Validation requires it for this path; the type is optional because the PMS path needs none.
   if (!cm) {
-    throw blockingFailure('InvalidSpec', 'esignet.clientManagement is missing, and oidcClient.registration esignet registers the client through it', {
-      system: 'esignet',
-      hint: 'add esignet.clientManagement (tokenUrl, clientId, clientSecret) to the spec, or set oidcClient.registration: pms, then `g2p-onboard retry <id> --spec fixed.yaml`',
-    });
+    throw blockingFailure(
+      'InvalidSpec',
+      'esignet.clientManagement is missing, and oidcClient.registration esignet registers the client through it',
+      {
+        system: 'esignet',
+        hint: 'add esignet.clientManagement (tokenUrl, clientId, clientSecret) to the spec, or set oidcClient.registration: pms, then `g2p-onboard retry <id> --spec fixed.yaml`',
+      },
+    );
   }
   // A Keycloak client-credentials token whose scope carries add_oidc_client / update_oidc_client.
   const token = await clientCredentialsToken(cm.tokenUrl, cm.clientId, await secrets.get(cm.clientSecret), deps.http);
@@ -56,16 +65,25 @@ export async function registerWithEsignet(spec: DeploymentSpec, publicJwk: Recor
     return { clientId: created.clientId, status: created.status, adopted: false, via: 'esignet' };
   } catch (err) {
     if (err instanceof RemoteRejection && err.code === 'duplicate_public_key') {
-      throw blockingFailure('ClientKeyConflict', `e-Signet already has this public key under another client id than ${registration.clientId}`, {
-        system: 'esignet',
-        code: err.code,
-        hint: 'rotate the client key (or remove the other client), then retry',
-      });
+      throw blockingFailure(
+        'ClientKeyConflict',
+        `e-Signet already has this public key under another client id than ${registration.clientId}`,
+        {
+          system: 'esignet',
+          code: err.code,
+          hint: 'rotate the client key (or remove the other client), then retry',
+        },
+      );
     }
     if (!(err instanceof RemoteRejection && err.code === 'duplicate_client_id')) throw err;
   }
   // Same id ⇒ same key (the id embeds its thumbprint): adopt it and bring its settings up to date.
   const { clientId: _id, publicKey: _key, relyingPartyId: _rp, ...settings } = registration;
-  const updated = await esignet.updateOidcClient(token.accessToken, registration.clientId, { ...settings, status: 'ACTIVE' }, api);
+  const updated = await esignet.updateOidcClient(
+    token.accessToken,
+    registration.clientId,
+    { ...settings, status: 'ACTIVE' },
+    api,
+  );
   return { clientId: updated.clientId, status: updated.status, adopted: true, via: 'esignet' };
 }

@@ -23,7 +23,8 @@ import type { OidcClientResult } from './types.js';
  */
 export function pmsOidcClientId(publicJwk: Record<string, unknown>): string {
   const ordered: Record<string, unknown> = { kty: publicJwk.kty };
-  for (const member of ['kid', 'use', 'alg'] as const) if (typeof publicJwk[member] === 'string') ordered[member] = publicJwk[member];
+  for (const member of ['kid', 'use', 'alg'] as const)
+    if (typeof publicJwk[member] === 'string') ordered[member] = publicJwk[member];
   ordered.n = publicJwk.n;
   ordered.e = publicJwk.e;
   return createHash('sha256').update(JSON.stringify(ordered)).digest('base64url');
@@ -37,7 +38,11 @@ async function authPolicyId(spec: DeploymentSpec, secrets: SecretScope, deps: Ac
   const stored = (await deps.credentials.read(spec.deploymentId)).apiKey?.policyId;
   if (stored) return stored;
   const { policyGroup, policy } = spec.partners.auth;
-  const policies = new PolicyManagerClient(mosipServiceUrls(spec.mosip).policymanager, await partnerAdminToken(spec, secrets, deps.http), deps.http);
+  const policies = new PolicyManagerClient(
+    mosipServiceUrls(spec.mosip).policymanager,
+    await partnerAdminToken(spec, secrets, deps.http),
+    deps.http,
+  );
   const found = (await policies.activePoliciesOfGroup(policyGroup)).find((p) => p.name === policy);
   if (!found) {
     throw blockingFailure('PolicyMissing', `policy group ${policyGroup} has no active policy named "${policy}"`, {
@@ -49,7 +54,12 @@ async function authPolicyId(spec: DeploymentSpec, secrets: SecretScope, deps: Ac
 }
 
 /** Clients PMS may already hold for this key: the id recorded by an earlier run, then the derived one. */
-async function existingClient(spec: DeploymentSpec, pms: PmsClient, publicJwk: Record<string, unknown>, deps: ActivityDeps) {
+async function existingClient(
+  spec: DeploymentSpec,
+  pms: PmsClient,
+  publicJwk: Record<string, unknown>,
+  deps: ActivityDeps,
+) {
   const recorded = (await deps.credentials.read(spec.deploymentId)).oidcClient;
   const ids = new Set<string>();
   if (recorded?.via === 'pms' && recorded.keyThumbprint === String(publicJwk.kid)) ids.add(recorded.clientId);
@@ -61,7 +71,12 @@ async function existingClient(spec: DeploymentSpec, pms: PmsClient, publicJwk: R
   return undefined;
 }
 
-export async function registerWithPms(spec: DeploymentSpec, publicJwk: Record<string, unknown>, secrets: SecretScope, deps: ActivityDeps): Promise<OidcClientResult> {
+export async function registerWithPms(
+  spec: DeploymentSpec,
+  publicJwk: Record<string, unknown>,
+  secrets: SecretScope,
+  deps: ActivityDeps,
+): Promise<OidcClientResult> {
   const pms = await adminPms(spec, secrets, deps.http);
   const settings = {
     logoUri: spec.oidcClient.logoUri,
@@ -72,19 +87,33 @@ export async function registerWithPms(spec: DeploymentSpec, publicJwk: Record<st
   const existing = await existingClient(spec, pms, publicJwk, deps);
   if (existing) {
     if (existing.relyingPartyId && existing.relyingPartyId !== spec.partners.auth.id) {
-      throw blockingFailure('ClientKeyConflict', `PMS client ${existing.id} holds this key for partner ${existing.relyingPartyId}, not ${spec.partners.auth.id}`, {
-        system: 'pms',
-        hint: 'rotate the client key, then retry',
-      });
+      throw blockingFailure(
+        'ClientKeyConflict',
+        `PMS client ${existing.id} holds this key for partner ${existing.relyingPartyId}, not ${spec.partners.auth.id}`,
+        {
+          system: 'pms',
+          hint: 'rotate the client key, then retry',
+        },
+      );
     }
     // PMS's update cannot change the key (ClientDetailUpdateRequest has none): the same key keeps its client.
-    const updated = await pms.updateOidcClient(existing.id, { ...settings, clientName: spec.oidcClient.name, status: 'ACTIVE' });
+    const updated = await pms.updateOidcClient(existing.id, {
+      ...settings,
+      clientName: spec.oidcClient.name,
+      status: 'ACTIVE',
+    });
     return { clientId: updated.clientId, status: updated.status, adopted: true, via: 'pms' };
   }
   const policyId = await authPolicyId(spec, secrets, deps);
   try {
     // `authPartnerId`: the real DTO's spelling (ClientDetailCreateRequest); the guide's `authParnterId` is a typo.
-    const created = await pms.createOidcClient({ ...settings, name: spec.oidcClient.name, policyId, publicKey: publicJwk, authPartnerId: spec.partners.auth.id });
+    const created = await pms.createOidcClient({
+      ...settings,
+      name: spec.oidcClient.name,
+      policyId,
+      publicKey: publicJwk,
+      authPartnerId: spec.partners.auth.id,
+    });
     return { clientId: created.clientId, status: created.status, adopted: false, via: 'pms' };
   } catch (err) {
     if (err instanceof RemoteRejection && err.code === 'PMS_IDP_001') {
@@ -93,11 +122,15 @@ export async function registerWithPms(spec: DeploymentSpec, publicJwk: Record<st
       if (landed && (!landed.relyingPartyId || landed.relyingPartyId === spec.partners.auth.id)) {
         return { clientId: landed.id, status: landed.status, adopted: true, via: 'pms' };
       }
-      throw blockingFailure('ClientKeyConflict', `PMS already has a client for this key, but not under id ${pmsOidcClientId(publicJwk)}`, {
-        system: 'pms',
-        code: err.code,
-        hint: 'find the client in the PMS portal (or rotate the client key), then retry',
-      });
+      throw blockingFailure(
+        'ClientKeyConflict',
+        `PMS already has a client for this key, but not under id ${pmsOidcClientId(publicJwk)}`,
+        {
+          system: 'pms',
+          code: err.code,
+          hint: 'find the client in the PMS portal (or rotate the client key), then retry',
+        },
+      );
     }
     throw err;
   }

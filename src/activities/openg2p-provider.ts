@@ -7,24 +7,38 @@ import type { EsignetEndpoints } from './types.js';
 export type OpenG2PGeneration = 15 | 17;
 
 /** Fields that only OpenG2P 1.x's auth_oidc fork + g2p_auth_id_oidc have. */
-const GEN15_FIELDS = ['flow', 'client_authentication_method', 'assertion_type', 'client_private_key', 'g2p_oidc_id_to_use'];
+const GEN15_FIELDS = [
+  'flow',
+  'client_authentication_method',
+  'assertion_type',
+  'client_private_key',
+  'g2p_oidc_id_to_use',
+];
 /** Fields of OpenG2P 1.2+'s own g2p_auth_oidc module. */
 const GEN17_FIELDS = ['flow', 'client_authentication_method', 'client_private_key', 'jwt_assertion_aud', 'enable_pkce'];
 
 /** Which OpenG2P generation the provider model belongs to, or which module is missing. */
-export function detectGeneration(fields: Record<string, OdooFieldInfo>): { generation: OpenG2PGeneration } | { missing: string } {
+export function detectGeneration(
+  fields: Record<string, OdooFieldInfo>,
+): { generation: OpenG2PGeneration } | { missing: string } {
   if (GEN15_FIELDS.every((f) => f in fields)) return { generation: 15 };
   if (GEN17_FIELDS.every((f) => f in fields)) return { generation: 17 };
   if (!('flow' in fields)) {
     return {
       missing:
-        'auth.oauth.provider has only plain auth_oauth fields: install OpenG2P\'s OIDC module — auth_oidc (OpenG2P/server-auth 15.0) ' +
+        "auth.oauth.provider has only plain auth_oauth fields: install OpenG2P's OIDC module — auth_oidc (OpenG2P/server-auth 15.0) " +
         'with g2p_auth_id_oidc on OpenG2P 1.x, or g2p_auth_oidc on OpenG2P 1.2+',
     };
   }
-  if ('assertion_type' in fields) return { missing: 'auth_oidc is installed but g2p_auth_id_oidc is not (no g2p_oidc_id_to_use field): install g2p_auth_id_oidc' };
+  if ('assertion_type' in fields)
+    return {
+      missing:
+        'auth_oidc is installed but g2p_auth_id_oidc is not (no g2p_oidc_id_to_use field): install g2p_auth_id_oidc',
+    };
   const absent = GEN17_FIELDS.filter((f) => !(f in fields));
-  return { missing: `auth.oauth.provider has an OIDC flow but lacks ${absent.join(', ')}: install OpenG2P's g2p_auth_oidc (OpenG2P 1.2+), not OCA's auth_oidc` };
+  return {
+    missing: `auth.oauth.provider has an OIDC flow but lacks ${absent.join(', ')}: install OpenG2P's g2p_auth_oidc (OpenG2P 1.2+), not OCA's auth_oidc`,
+  };
 }
 
 export interface ProviderInputs {
@@ -75,4 +89,14 @@ export function providerValues(generation: OpenG2PGeneration, i: ProviderInputs)
 }
 
 /** Fields read back to verify the record (the private key is compared by presence, not printed). */
-export const VERIFIED_FIELDS = ['name', 'client_id', 'enabled', 'flow', 'client_authentication_method', 'auth_endpoint', 'token_endpoint', 'jwks_uri', 'validation_endpoint'] as const;
+export const VERIFIED_FIELDS = [
+  'name',
+  'client_id',
+  'enabled',
+  'flow',
+  'client_authentication_method',
+  'auth_endpoint',
+  'token_endpoint',
+  'jwks_uri',
+  'validation_endpoint',
+] as const;

@@ -37,21 +37,41 @@ export function openg2pActivities(deps: ActivityDeps) {
         const xmlId = spec.openg2p.provider.userGroupXmlId;
         const portalGroupId = await odoo.xmlIdToResId(uid, password, xmlId);
         if (portalGroupId === undefined) {
-          throw blockingFailure('OpenG2PConfig', `OpenG2P has no group with xml-id ${xmlId}`, { system: 'odoo', hint: 'set openg2p.provider.userGroupXmlId to an existing group' });
+          throw blockingFailure('OpenG2PConfig', `OpenG2P has no group with xml-id ${xmlId}`, {
+            system: 'odoo',
+            hint: 'set openg2p.provider.userGroupXmlId to an existing group',
+          });
         }
         let idTypeId: number | undefined;
         const idTypeName = spec.openg2p.provider.idTypeName;
         if (idTypeName) {
-          const [idType] = await odoo.searchRead(uid, password, 'g2p.id.type', [['name', '=', idTypeName]], ['id', 'name'], 1);
+          const [idType] = await odoo.searchRead(
+            uid,
+            password,
+            'g2p.id.type',
+            [['name', '=', idTypeName]],
+            ['id', 'name'],
+            1,
+          );
           if (!idType) {
-            throw blockingFailure('OpenG2PConfig', `OpenG2P has no registrant ID type named "${idTypeName}"`, { system: 'odoo', hint: 'create it in OpenG2P or fix openg2p.provider.idTypeName' });
+            throw blockingFailure('OpenG2PConfig', `OpenG2P has no registrant ID type named "${idTypeName}"`, {
+              system: 'odoo',
+              hint: 'create it in OpenG2P or fix openg2p.provider.idTypeName',
+            });
           }
           idTypeId = idType.id;
         }
         // Odoo's auth_oauth (and both OpenG2P OIDC modules) send the userinfo token as `?access_token=`
         // unless this system parameter is set; e-Signet reads only the Authorization header.
         await odoo.executeKw(uid, password, 'ir.config_parameter', 'set_param', [AUTHORIZATION_HEADER_PARAM, 'True']);
-        const values = providerValues(input.generation, { spec, clientId: input.clientId, privateKeyPem, endpoints: input.endpoints, portalGroupId, idTypeId });
+        const values = providerValues(input.generation, {
+          spec,
+          clientId: input.clientId,
+          privateKeyPem,
+          endpoints: input.endpoints,
+          portalGroupId,
+          idTypeId,
+        });
         const name = spec.openg2p.provider.name;
         const [existing] = await odoo.searchRead(uid, password, PROVIDER_MODEL, [['name', '=', name]], ['id'], 1);
         if (existing) {

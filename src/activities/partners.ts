@@ -30,7 +30,11 @@ export function partnerActivities(deps: ActivityDeps) {
       const source = runSecretSource(deps, spec.deploymentId);
       const field = `partners.${role === 'authPartner' ? 'auth' : 'misp'}.certificate`;
       return {
-        caCertificatePem: await readSpecPemFile(source, `${field}.caCertificateFile`, partner.certificate.caCertificateFile),
+        caCertificatePem: await readSpecPemFile(
+          source,
+          `${field}.caCertificateFile`,
+          partner.certificate.caCertificateFile,
+        ),
         certificatePem: await readSpecPemFile(source, `${field}.certificateFile`, partner.certificate.certificateFile),
       };
     }
@@ -68,10 +72,14 @@ export function partnerActivities(deps: ActivityDeps) {
       }
     }
     if (existing && existing.partnerType.toLowerCase() !== partnerType.toLowerCase()) {
-      throw blockingFailure('PartnerConflict', `PMS already has partner ${partner.id} of type ${existing.partnerType}, not ${partnerType}`, {
-        system: 'pms',
-        hint: `choose another partners.${role === 'authPartner' ? 'auth' : 'misp'}.id in the spec, then retry`,
-      });
+      throw blockingFailure(
+        'PartnerConflict',
+        `PMS already has partner ${partner.id} of type ${existing.partnerType}, not ${partnerType}`,
+        {
+          system: 'pms',
+          hint: `choose another partners.${role === 'authPartner' ? 'auth' : 'misp'}.id in the spec, then retry`,
+        },
+      );
     }
 
     let signed = await pms.getPartnerCertificate(partner.id);
@@ -79,22 +87,38 @@ export function partnerActivities(deps: ActivityDeps) {
     if (!signed) {
       const material = await partnerKeyMaterial(spec, role);
       await pms.uploadCaCertificate(material.caCertificatePem, PARTNER_DOMAIN);
-      const upload = await pms.uploadPartnerCertificate({ partnerId: partner.id, certificateData: material.certificatePem, partnerDomain: PARTNER_DOMAIN });
+      const upload = await pms.uploadPartnerCertificate({
+        partnerId: partner.id,
+        certificateData: material.certificatePem,
+        partnerDomain: PARTNER_DOMAIN,
+      });
       signed = upload.signedCertificateData;
       certificateId = upload.certificateId;
-      await deps.credentials.update(spec.deploymentId, (c) => ({ ...c, [role]: { ...(c[role] ?? material), signedCertificatePem: signed } }));
+      await deps.credentials.update(spec.deploymentId, (c) => ({
+        ...c,
+        [role]: { ...(c[role] ?? material), signedCertificatePem: signed },
+      }));
     }
-    return { partnerId: partner.id, created, certificateId, signedCertificateFingerprint: certificateFingerprint(signed) };
+    return {
+      partnerId: partner.id,
+      created,
+      certificateId,
+      signedCertificateFingerprint: certificateFingerprint(signed),
+    };
   }
 
   return {
     /** Find-or-create the Auth Partner, upload its CA and certificate, keep the MOSIP-signed certificate. */
     async createAuthPartner(spec: DeploymentSpec): Promise<PartnerResult> {
-      return guardedFor(spec, deps, async (secrets, deps) => ensurePartner(spec, await adminPms(spec, secrets, deps.http), 'authPartner'));
+      return guardedFor(spec, deps, async (secrets, deps) =>
+        ensurePartner(spec, await adminPms(spec, secrets, deps.http), 'authPartner'),
+      );
     },
 
     async createMispPartner(spec: DeploymentSpec): Promise<PartnerResult> {
-      return guardedFor(spec, deps, async (secrets, deps) => ensurePartner(spec, await adminPms(spec, secrets, deps.http), 'mispPartner'));
+      return guardedFor(spec, deps, async (secrets, deps) =>
+        ensurePartner(spec, await adminPms(spec, secrets, deps.http), 'mispPartner'),
+      );
     },
   };
 }

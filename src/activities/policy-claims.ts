@@ -32,7 +32,9 @@ export const CLAIM_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
 
 /** The policy's `allowedKycAttributes[].attributeName`, lower-cased. */
 export function allowedKycAttributes(policies: PolicyDetail['policies']): Set<string> {
-  const list = Array.isArray(policies?.allowedKycAttributes) ? (policies.allowedKycAttributes as { attributeName?: unknown }[]) : [];
+  const list = Array.isArray(policies?.allowedKycAttributes)
+    ? (policies.allowedKycAttributes as { attributeName?: unknown }[])
+    : [];
   return new Set(list.map((a) => String(a?.attributeName ?? '').toLowerCase()).filter(Boolean));
 }
 
@@ -43,16 +45,27 @@ export interface ClaimsAgainstPolicy {
   outside: string[];
 }
 
-export function claimsAgainstPolicy(claims: readonly string[], policies: PolicyDetail['policies']): ClaimsAgainstPolicy {
+export function claimsAgainstPolicy(
+  claims: readonly string[],
+  policies: PolicyDetail['policies'],
+): ClaimsAgainstPolicy {
   const attributes = allowedKycAttributes(policies);
   const isAllowed = (claim: string) => (CLAIM_ATTRIBUTES[claim] ?? []).some((a) => attributes.has(a.toLowerCase()));
   return { allowed: claims.filter(isAllowed), outside: claims.filter((c) => !isAllowed(c)) };
 }
 
 /** What to say about claims outside the policy: which, why, and the three ways out. */
-export function outsidePolicyMessage(spec: DeploymentSpec, outside: readonly string[], policies: PolicyDetail['policies']): string {
+export function outsidePolicyMessage(
+  spec: DeploymentSpec,
+  outside: readonly string[],
+  policies: PolicyDetail['policies'],
+): string {
   const attributes = [...allowedKycAttributes(policies)];
-  const why = outside.map((c) => (CLAIM_ATTRIBUTES[c] ? `${c} (needs ${CLAIM_ATTRIBUTES[c].join(' or ')})` : `${c} (no ID attribute maps to it)`)).join(', ');
+  const why = outside
+    .map((c) =>
+      CLAIM_ATTRIBUTES[c] ? `${c} (needs ${CLAIM_ATTRIBUTES[c].join(' or ')})` : `${c} (no ID attribute maps to it)`,
+    )
+    .join(', ');
   return (
     `oidcClient.claims ${outside.join(', ')} are not allowed by the Auth policy "${spec.partners.auth.policy}": ${why}; ` +
     `its allowedKycAttributes are ${attributes.length ? attributes.join(', ') : 'empty'}. Remove them from oidcClient.claims, ` +
@@ -61,7 +74,11 @@ export function outsidePolicyMessage(spec: DeploymentSpec, outside: readonly str
 }
 
 /** The spec's Auth policy as the policy manager shows it (published policies of the partner's group); undefined when absent. */
-export async function readAuthPolicy(spec: DeploymentSpec, adminToken: string, deps: ActivityDeps): Promise<PolicyDetail | undefined> {
+export async function readAuthPolicy(
+  spec: DeploymentSpec,
+  adminToken: string,
+  deps: ActivityDeps,
+): Promise<PolicyDetail | undefined> {
   const { policyGroup, policy } = spec.partners.auth;
   const policies = new PolicyManagerClient(mosipServiceUrls(spec.mosip).policymanager, adminToken, deps.http);
   const listed = (await policies.activePoliciesOfGroup(policyGroup)).find((p) => p.name === policy);
@@ -72,11 +89,19 @@ export async function readAuthPolicy(spec: DeploymentSpec, adminToken: string, d
  * The claims to register on e-Signet: the spec's, or with `claimsOutsidePolicy: drop` only those
  * the policy allows (read again: the Partner Admin may have changed it since the prerequisites).
  */
-export async function claimsToRegister(spec: DeploymentSpec, secrets: SecretScope, deps: ActivityDeps): Promise<string[]> {
+export async function claimsToRegister(
+  spec: DeploymentSpec,
+  secrets: SecretScope,
+  deps: ActivityDeps,
+): Promise<string[]> {
   if (spec.oidcClient.claimsOutsidePolicy !== 'drop') return spec.oidcClient.claims;
   const detail = await readAuthPolicy(spec, await partnerAdminToken(spec, secrets, deps.http), deps);
   if (!detail) {
-    throw blockingFailure('PolicyMissing', `policy group ${spec.partners.auth.policyGroup} has no active policy named "${spec.partners.auth.policy}"`, { system: 'policymanager' });
+    throw blockingFailure(
+      'PolicyMissing',
+      `policy group ${spec.partners.auth.policyGroup} has no active policy named "${spec.partners.auth.policy}"`,
+      { system: 'policymanager' },
+    );
   }
   const { allowed, outside } = claimsAgainstPolicy(spec.oidcClient.claims, detail.policies);
   if (allowed.length === 0) {

@@ -22,7 +22,11 @@ export function policyMappingActivities(deps: ActivityDeps) {
         const existing = await pms.findPolicyMapping(id, policy);
         if (existing && existing.status !== 'rejected') return { ...existing, created: false };
         try {
-          const { mappingKey } = await pms.requestPolicyMapping(id, policy, `OpenG2P deployment ${spec.deploymentId} logs in with e-Signet`);
+          const { mappingKey } = await pms.requestPolicyMapping(
+            id,
+            policy,
+            `OpenG2P deployment ${spec.deploymentId} logs in with e-Signet`,
+          );
           return { mappingKey, status: 'InProgress', created: true };
         } catch (err) {
           if (!isCode(err, 'PMS_PRT_053')) throw err;
@@ -45,11 +49,18 @@ export function policyMappingActivities(deps: ActivityDeps) {
       // activity later, and a workflow timer before it would cost every waiting run a workflow
       // task (a replay, once it left the cache) when it fires: so the first attempt only arms the
       // retry schedule and the first check is one poll interval after the wait began.
-      if (currentActivityContext()?.info.attempt === 1) throw mappingStillPending(mappingKey, spec.approval.pollInterval);
+      if (currentActivityContext()?.info.attempt === 1)
+        throw mappingStillPending(mappingKey, spec.approval.pollInterval);
       return guardedFor(spec, deps, async (secrets, deps) => {
-        const found = await withReusedAdminPms(spec, secrets, deps.http, (pms) => pms.findPolicyMapping(spec.partners.auth.id, spec.partners.auth.policy));
+        const found = await withReusedAdminPms(spec, secrets, deps.http, (pms) =>
+          pms.findPolicyMapping(spec.partners.auth.id, spec.partners.auth.policy),
+        );
         if (!found || found.mappingKey !== mappingKey) {
-          throw blockingFailure('MappingMissing', `PMS no longer shows policy mapping ${mappingKey} for ${spec.partners.auth.id}`, { system: 'pms' });
+          throw blockingFailure(
+            'MappingMissing',
+            `PMS no longer shows policy mapping ${mappingKey} for ${spec.partners.auth.id}`,
+            { system: 'pms' },
+          );
         }
         if (found.status === 'InProgress') throw mappingStillPending(mappingKey, spec.approval.pollInterval);
         return { status: found.status };
@@ -57,12 +68,15 @@ export function policyMappingActivities(deps: ActivityDeps) {
     },
 
     /** Records the Partner Admin's decision on PMS (idempotent: the same decision twice is fine). */
-    async decidePolicyMapping(spec: DeploymentSpec, mappingKey: string, decision: 'Approved' | 'Rejected'): Promise<void> {
+    async decidePolicyMapping(
+      spec: DeploymentSpec,
+      mappingKey: string,
+      decision: 'Approved' | 'Rejected',
+    ): Promise<void> {
       return guardedFor(spec, deps, async (secrets, deps) => {
         const pms = await adminPms(spec, secrets, deps.http);
         await pms.decidePolicyMapping(mappingKey, decision);
       });
     },
-
   };
 }

@@ -16,7 +16,8 @@ import { odooSession } from './openg2p.js';
 import { detectGeneration, type OpenG2PGeneration } from './openg2p-provider.js';
 import type { EsignetEndpoints, PrerequisiteCheck, PrerequisiteReport } from './types.js';
 
-const missingFrom = (wanted: string[], offered: string[] | undefined) => wanted.filter((w) => !(offered ?? []).includes(w));
+const missingFrom = (wanted: string[], offered: string[] | undefined) =>
+  wanted.filter((w) => !(offered ?? []).includes(w));
 
 export function prerequisiteActivities(deps: ActivityDeps) {
   return {
@@ -26,7 +27,10 @@ export function prerequisiteActivities(deps: ActivityDeps) {
         /** References that did not resolve: when they are the only trouble, the run is blocked as SecretUnavailable. */
         const unresolvedRefs: string[] = [];
         /** Runs one check; only transient errors escape (the activity is retried), anything else fails the check. */
-        const check = async <T>(name: string, body: () => Promise<{ evidence: string; value?: T }>): Promise<T | undefined> => {
+        const check = async <T>(
+          name: string,
+          body: () => Promise<{ evidence: string; value?: T }>,
+        ): Promise<T | undefined> => {
           try {
             const { evidence, value } = await body();
             checks.push({ name, ok: true, evidence });
@@ -56,7 +60,9 @@ export function prerequisiteActivities(deps: ActivityDeps) {
           evidence: `partner admin ${spec.mosip.partnerAdmin.userName} logged in through authmanager`,
           value: await partnerAdminToken(spec, secrets, deps.http),
         }));
-        const policy = adminToken ? await check<PolicyDetail>('mosip.policy', () => checkPolicy(spec, adminToken, deps)) : undefined;
+        const policy = adminToken
+          ? await check<PolicyDetail>('mosip.policy', () => checkPolicy(spec, adminToken, deps))
+          : undefined;
         // On the e-Signet path the client's claims are the spec's; PMS takes them from the policy itself.
         if (policy && spec.oidcClient.registration === 'esignet') {
           await check('oidcClient.claims', async () => checkClaimsWithinPolicy(spec, policy));
@@ -64,7 +70,9 @@ export function prerequisiteActivities(deps: ActivityDeps) {
         await check('mosip.idaCertificate', async () => {
           const { applicationId, referenceId } = spec.mosip.idaCertificate;
           const cert = await readIdaCertificate(spec, secrets, deps.http);
-          return { evidence: `${cert.servedBy} serves the ${applicationId}/${referenceId} certificate, valid until ${cert.expiryAt}` };
+          return {
+            evidence: `${cert.servedBy} serves the ${applicationId}/${referenceId} certificate, valid until ${cert.expiryAt}`,
+          };
         });
         await check('secrets.authPartner', async () => {
           await secrets.get(spec.partners.auth.password);
@@ -77,19 +85,29 @@ export function prerequisiteActivities(deps: ActivityDeps) {
             return { evidence: `${verification.otp} resolves on the worker` };
           });
         }
-        const generation = await check<OpenG2PGeneration>('openg2p.providerModel', () => checkOpenG2P(spec, secrets, deps));
+        const generation = await check<OpenG2PGeneration>('openg2p.providerModel', () =>
+          checkOpenG2P(spec, secrets, deps),
+        );
 
         const failed = checks.filter((c) => !c.ok);
         if (failed.length > 0 && failed.length === unresolvedRefs.length) {
-          throw blockingFailure('SecretUnavailable', `${failed.length} secret reference(s) cannot be resolved on the worker: ${failed.map((c) => `${c.name}: ${c.evidence}`).join('; ')}`, {
-            code: unresolvedRefs.join(', '),
-            hint: `make ${unresolvedRefs.join(', ')} resolvable on the worker: an environment variable with the worker policy's envPrefix, or a file in this deployment's folder of its secretsDir; then \`g2p-onboard retry\``,
-          });
+          throw blockingFailure(
+            'SecretUnavailable',
+            `${failed.length} secret reference(s) cannot be resolved on the worker: ${failed.map((c) => `${c.name}: ${c.evidence}`).join('; ')}`,
+            {
+              code: unresolvedRefs.join(', '),
+              hint: `make ${unresolvedRefs.join(', ')} resolvable on the worker: an environment variable with the worker policy's envPrefix, or a file in this deployment's folder of its secretsDir; then \`g2p-onboard retry\``,
+            },
+          );
         }
         if (failed.length > 0 || !endpoints || !generation) {
-          throw blockingFailure('PrerequisiteFailed', `${failed.length} prerequisite check(s) failed: ${failed.map((c) => `${c.name}: ${c.evidence}`).join('; ')}`, {
-            hint: 'fix the failed checks, then `g2p-onboard retry`',
-          });
+          throw blockingFailure(
+            'PrerequisiteFailed',
+            `${failed.length} prerequisite check(s) failed: ${failed.map((c) => `${c.name}: ${c.evidence}`).join('; ')}`,
+            {
+              hint: 'fix the failed checks, then `g2p-onboard retry`',
+            },
+          );
         }
         return { checks, endpoints, openg2pGeneration: generation };
       });
@@ -97,10 +115,14 @@ export function prerequisiteActivities(deps: ActivityDeps) {
   };
 }
 
-async function checkDiscovery(spec: DeploymentSpec, deps: ActivityDeps): Promise<{ evidence: string; value: EsignetEndpoints }> {
+async function checkDiscovery(
+  spec: DeploymentSpec,
+  deps: ActivityDeps,
+): Promise<{ evidence: string; value: EsignetEndpoints }> {
   const d = await new EsignetClient(spec.esignet.baseUrl, deps.http).discovery();
   const problems: string[] = [];
-  if (!(d.token_endpoint_auth_methods_supported ?? []).includes('private_key_jwt')) problems.push('private_key_jwt is not among token_endpoint_auth_methods_supported');
+  if (!(d.token_endpoint_auth_methods_supported ?? []).includes('private_key_jwt'))
+    problems.push('private_key_jwt is not among token_endpoint_auth_methods_supported');
   const acrs = missingFrom(spec.oidcClient.acrs, d.acr_values_supported);
   if (acrs.length) problems.push(`ACRs not advertised: ${acrs.join(', ')}`);
   const claims = missingFrom(spec.oidcClient.claims, d.claims_supported);
@@ -132,28 +154,45 @@ async function checkClientManagementToken(spec: DeploymentSpec, secrets: SecretS
 
 const DAY_MS = 24 * 3600 * 1000;
 /** The policy manager writes LocalDateTime without a zone; MOSIP services run in UTC. */
-const utc = (localDateTime: string) => new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(localDateTime) ? localDateTime : `${localDateTime}Z`);
+const utc = (localDateTime: string) =>
+  new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(localDateTime) ? localDateTime : `${localDateTime}Z`);
 
 /**
  * The named policy is published (the policy manager lists only active policies of a group), of
  * type Auth and not expired — what PMS checks at mapping time (PMS_PMP_019, PMS_PMP_018) and at
  * OIDC client creation (PMS_PRT_057, and no mandatory auth type: PMS_IDP_003).
  */
-async function checkPolicy(spec: DeploymentSpec, adminToken: string, deps: ActivityDeps): Promise<{ evidence: string; value: PolicyDetail }> {
+async function checkPolicy(
+  spec: DeploymentSpec,
+  adminToken: string,
+  deps: ActivityDeps,
+): Promise<{ evidence: string; value: PolicyDetail }> {
   const { policyGroup, policy } = spec.partners.auth;
   const detail = await readAuthPolicy(spec, adminToken, deps);
-  if (!detail) throw new Error(`policy group ${policyGroup} has no active policy named "${policy}" (absent, drafted and not published, or not readable)`);
+  if (!detail)
+    throw new Error(
+      `policy group ${policyGroup} has no active policy named "${policy}" (absent, drafted and not published, or not readable)`,
+    );
   const listed = { id: detail.policyId };
   const problems: string[] = [];
   if (detail.policyType !== 'Auth') problems.push(`its type is ${detail.policyType ?? 'unset'}, not Auth`);
-  if (detail.validTill && utc(detail.validTill).getTime() < Date.now()) problems.push(`it expired on ${detail.validTill}`);
-  const authTypes = Array.isArray(detail.policies?.allowedAuthTypes) ? (detail.policies.allowedAuthTypes as { authType?: string; mandatory?: boolean }[]) : [];
+  if (detail.validTill && utc(detail.validTill).getTime() < Date.now())
+    problems.push(`it expired on ${detail.validTill}`);
+  const authTypes = Array.isArray(detail.policies?.allowedAuthTypes)
+    ? (detail.policies.allowedAuthTypes as { authType?: string; mandatory?: boolean }[])
+    : [];
   const mandatory = authTypes.filter((t) => t.mandatory === true).map((t) => t.authType);
-  if (spec.oidcClient.registration === 'pms' && mandatory.length) problems.push(`PMS refuses OIDC clients for it: mandatory auth types ${mandatory.join(', ')} (PMS_IDP_003)`);
+  if (spec.oidcClient.registration === 'pms' && mandatory.length)
+    problems.push(`PMS refuses OIDC clients for it: mandatory auth types ${mandatory.join(', ')} (PMS_IDP_003)`);
   if (problems.length) throw new Error(`policy "${policy}" (${listed.id}): ${problems.join('; ')}`);
   const until = detail.validTill ? `, valid until ${detail.validTill.slice(0, 10)}` : '';
-  const days = detail.validTill ? ` (${Math.floor((utc(detail.validTill).getTime() - Date.now()) / DAY_MS)} days left)` : '';
-  return { evidence: `policy "${policy}" (${listed.id}, Auth) is published in group ${policyGroup}${until}${days}`, value: detail };
+  const days = detail.validTill
+    ? ` (${Math.floor((utc(detail.validTill).getTime() - Date.now()) / DAY_MS)} days left)`
+    : '';
+  return {
+    evidence: `policy "${policy}" (${listed.id}, Auth) is published in group ${policyGroup}${until}${days}`,
+    value: detail,
+  };
 }
 
 /**
@@ -164,9 +203,12 @@ async function checkPolicy(spec: DeploymentSpec, adminToken: string, deps: Activ
 function checkClaimsWithinPolicy(spec: DeploymentSpec, policy: PolicyDetail): { evidence: string } {
   const { allowed, outside } = claimsAgainstPolicy(spec.oidcClient.claims, policy.policies);
   const name = `the Auth policy "${spec.partners.auth.policy}"`;
-  if (outside.length === 0) return { evidence: `all ${allowed.length} claims (${allowed.join(', ')}) are allowed by ${name}` };
+  if (outside.length === 0)
+    return { evidence: `all ${allowed.length} claims (${allowed.join(', ')}) are allowed by ${name}` };
   if (spec.oidcClient.claimsOutsidePolicy === 'drop' && allowed.length > 0) {
-    return { evidence: `${allowed.join(', ')} will be registered; ${outside.join(', ')} left out: not allowed by ${name} (claimsOutsidePolicy: drop)` };
+    return {
+      evidence: `${allowed.join(', ')} will be registered; ${outside.join(', ')} left out: not allowed by ${name} (claimsOutsidePolicy: drop)`,
+    };
   }
   throw new Error(outsidePolicyMessage(spec, outside, policy.policies));
 }
@@ -176,14 +218,20 @@ async function checkOpenG2P(spec: DeploymentSpec, secrets: SecretScope, deps: Ac
   const { odoo, uid } = await odooSession(spec, password, deps);
   const fields = await odoo.fieldsGet(uid, password, 'auth.oauth.provider').catch((err: unknown) => {
     // Odoo answers UserError "Object auth.oauth.provider doesn't exist" when auth_oauth itself is missing.
-    if (err instanceof RemoteRejection && err.code === 'odoo.exceptions.UserError') throw new Error('auth.oauth.provider does not exist: install Odoo\'s auth_oauth and OpenG2P\'s OIDC module');
+    if (err instanceof RemoteRejection && err.code === 'odoo.exceptions.UserError')
+      throw new Error("auth.oauth.provider does not exist: install Odoo's auth_oauth and OpenG2P's OIDC module");
     throw err;
   });
   const found = detectGeneration(fields);
   if ('missing' in found) throw new Error(found.missing);
   if (spec.openg2p.provider.idTypeName && !('g2p_id_type' in fields)) {
-    throw new Error('auth.oauth.provider has no g2p_id_type: install g2p_auth_id_oidc (needed for openg2p.provider.idTypeName)');
+    throw new Error(
+      'auth.oauth.provider has no g2p_id_type: install g2p_auth_id_oidc (needed for openg2p.provider.idTypeName)',
+    );
   }
   const label = found.generation === 15 ? 'OpenG2P 1.x (auth_oidc + g2p_auth_id_oidc)' : 'OpenG2P 1.2+ (g2p_auth_oidc)';
-  return { evidence: `${spec.openg2p.login} logged in to ${spec.openg2p.database}; provider model is ${label}`, value: found.generation };
+  return {
+    evidence: `${spec.openg2p.login} logged in to ${spec.openg2p.database}; provider model is ${label}`,
+    value: found.generation,
+  };
 }

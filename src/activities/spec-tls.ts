@@ -15,7 +15,12 @@ export const MAX_PEM_FILE_BYTES = 1024 * 1024;
  * A PEM file the spec names (a CA bundle, a partner certificate), read inside the deployment's
  * secrets folder; `field` is the spec path, for the message.
  */
-export async function readSpecPemFile(source: SpecSecretSource, field: string, path: string, failureType: 'SpecFileUnavailable' | 'TlsConfig' = 'SpecFileUnavailable'): Promise<string> {
+export async function readSpecPemFile(
+  source: SpecSecretSource,
+  field: string,
+  path: string,
+  failureType: 'SpecFileUnavailable' | 'TlsConfig' = 'SpecFileUnavailable',
+): Promise<string> {
   try {
     return await readConfinedFile(source, path, MAX_PEM_FILE_BYTES);
   } catch (err) {
@@ -27,15 +32,23 @@ export async function readSpecPemFile(source: SpecSecretSource, field: string, p
 }
 
 /** The worker's HTTP options for this spec: `base` plus the spec's CA bundle, if it names one. */
-export async function specHttpOptions(spec: DeploymentSpec, source: SpecSecretSource, base: HttpOptions = {}): Promise<HttpOptions> {
+export async function specHttpOptions(
+  spec: DeploymentSpec,
+  source: SpecSecretSource,
+  base: HttpOptions = {},
+): Promise<HttpOptions> {
   const caFile = spec.tls?.caFile;
   if (!caFile) return base;
   const text = await readSpecPemFile(source, 'tls.caFile', caFile, 'TlsConfig');
   const certificates = text.match(PEM_CERTIFICATE);
   if (!certificates) {
-    throw blockingFailure('TlsConfig', `spec tls.caFile: ${caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`, {
-      hint: 'give the CA bundle in PEM form, then retry',
-    });
+    throw blockingFailure(
+      'TlsConfig',
+      `spec tls.caFile: ${caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
+      {
+        hint: 'give the CA bundle in PEM form, then retry',
+      },
+    );
   }
   return { ...base, ca: certificates.join('\n') };
 }

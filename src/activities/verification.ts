@@ -57,40 +57,76 @@ export function verificationActivities(deps: ActivityDeps) {
 
         const password = await secrets.get(spec.openg2p.password);
         const { odoo, uid } = await odooSession(spec, password, deps);
-        const [record] = await odoo.searchRead(uid, password, 'auth.oauth.provider', [['id', '=', input.providerId]], [...VERIFIED_FIELDS, 'client_private_key'], 1);
+        const [record] = await odoo.searchRead(
+          uid,
+          password,
+          'auth.oauth.provider',
+          [['id', '=', input.providerId]],
+          [...VERIFIED_FIELDS, 'client_private_key'],
+          1,
+        );
         if (!record) fail('openg2p.provider', `provider #${input.providerId} is gone`);
         else {
           const wrong: string[] = [];
           if (record.client_id !== input.clientId) wrong.push(`client_id is ${String(record.client_id)}`);
           if (record.enabled !== true) wrong.push('not enabled');
-          if (record.token_endpoint !== input.endpoints.tokenEndpoint) wrong.push('token_endpoint differs from e-Signet discovery');
+          if (record.token_endpoint !== input.endpoints.tokenEndpoint)
+            wrong.push('token_endpoint differs from e-Signet discovery');
           if (record.jwks_uri !== input.endpoints.jwksUri) wrong.push('jwks_uri differs from e-Signet discovery');
           if (!record.client_private_key) wrong.push('client_private_key is empty');
           if (wrong.length) fail('openg2p.provider', wrong.join('; '));
-          else pass('openg2p.provider', `provider #${input.providerId} holds client ${input.clientId} and discovery's endpoints`);
+          else
+            pass(
+              'openg2p.provider',
+              `provider #${input.providerId} holds client ${input.clientId} and discovery's endpoints`,
+            );
         }
 
         const links = await odoo.loginPageProviders();
-        const button = links.find((l) => l.label.trim() === spec.openg2p.provider.buttonLabel && l.authLink.includes(encodeURIComponent(input.clientId)));
-        if (!button) fail('openg2p.loginPage', `/web/login shows no "${spec.openg2p.provider.buttonLabel}" button for client ${input.clientId}`);
+        const button = links.find(
+          (l) =>
+            l.label.trim() === spec.openg2p.provider.buttonLabel &&
+            l.authLink.includes(encodeURIComponent(input.clientId)),
+        );
+        if (!button)
+          fail(
+            'openg2p.loginPage',
+            `/web/login shows no "${spec.openg2p.provider.buttonLabel}" button for client ${input.clientId}`,
+          );
         else pass('openg2p.loginPage', `/web/login shows "${spec.openg2p.provider.buttonLabel}"`);
 
         if (button && spec.verification) {
           const otp = await secrets.get(spec.verification.otp);
           const login = async () => {
-            const code = await loginWithOtp(spec.esignet.baseUrl, button.authLink, spec.verification!.individualId, otp, deps.http);
+            const code = await loginWithOtp(
+              spec.esignet.baseUrl,
+              button.authLink,
+              spec.verification!.individualId,
+              otp,
+              deps.http,
+            );
             secrets.remember(code.code);
-            return completeOAuthSignin(spec.openg2p.url, openg2pRedirectUri(spec), { code: code.code, state: code.state }, deps.http);
+            return completeOAuthSignin(
+              spec.openg2p.url,
+              openg2pRedirectUri(spec),
+              { code: code.code, state: code.state },
+              deps.http,
+            );
           };
           const refusal = await loginEndToEnd(login);
-          if (refusal === undefined) pass('login.endToEnd', `test identity logged in to OpenG2P through e-Signet (private-key-JWT accepted)`);
+          if (refusal === undefined)
+            pass('login.endToEnd', `test identity logged in to OpenG2P through e-Signet (private-key-JWT accepted)`);
           else fail('login.endToEnd', refusal);
         }
 
         const failed = checks.filter((c) => !c.ok);
         // OpenG2P's callback answers every failure alike, e-Signet's passing trouble behind it
         // included: a refused login alone is retried a few times before the run blocks.
-        if (failed.length && failed.every((c) => c.name === 'login.endToEnd') && Context.current().info.attempt < LOGIN_ATTEMPTS_BEFORE_BLOCKING) {
+        if (
+          failed.length &&
+          failed.every((c) => c.name === 'login.endToEnd') &&
+          Context.current().info.attempt < LOGIN_ATTEMPTS_BEFORE_BLOCKING
+        ) {
           throw ApplicationFailure.retryable(failed.map((c) => c.evidence).join('; '), 'LoginRefused');
         }
         if (failed.length) {

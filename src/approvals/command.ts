@@ -71,12 +71,15 @@ export function verifyCommand(token: unknown, ctx: CommandContext): CommandCheck
     return fail(`it was signed for another run (${String(claims.wid)}${claims.rid ? `/${String(claims.rid)}` : ''})`);
   }
   if (claims.digest !== ctx.digest) {
-    return fail(ctx.digest ? 'it was signed for another spec than the one it carries' : 'it names a spec but carries none');
+    return fail(
+      ctx.digest ? 'it was signed for another spec than the one it carries' : 'it names a spec but carries none',
+    );
   }
   const stale = staleness(claims.iat, ctx.nowMs, ctx.maxAgeMs);
   if (stale) return fail(stale);
   if (typeof claims.nonce !== 'string' || claims.nonce.length < 16) return fail('it has no nonce');
   if (ctx.usedNonces.has(claims.nonce)) return fail('it was already used: replays are refused');
-  if (claims.comment !== undefined && (typeof claims.comment !== 'string' || claims.comment.length > 2000)) return fail('the comment must be text of at most 2,000 characters');
+  if (claims.comment !== undefined && (typeof claims.comment !== 'string' || claims.comment.length > 2000))
+    return fail('the comment must be text of at most 2,000 characters');
   return checked;
 }

@@ -46,13 +46,16 @@ export function verifyDecision(token: unknown, ctx: VerifyContext): Verified {
   if (!checked.ok) return { ok: false, reason: checked.reason.replace(/^it must/, 'a decision must') };
   const { claims } = checked;
   const fail = (reason: string): Verified => ({ ok: false, reason });
-  if (claims.wid !== ctx.workflowId || claims.rid !== ctx.firstRunId) return fail(`the decision was signed for another run (${String(claims.wid)}/${String(claims.rid)})`);
-  if (claims.decision !== 'approve' && claims.decision !== 'reject') return fail('the decision must be approve or reject');
+  if (claims.wid !== ctx.workflowId || claims.rid !== ctx.firstRunId)
+    return fail(`the decision was signed for another run (${String(claims.wid)}/${String(claims.rid)})`);
+  if (claims.decision !== 'approve' && claims.decision !== 'reject')
+    return fail('the decision must be approve or reject');
   const stale = staleness(claims.iat, ctx.nowMs, ctx.maxAgeMs);
   if (stale) return fail(`the decision is refused: ${stale}`);
   if (typeof claims.nonce !== 'string' || claims.nonce.length < 16) return fail('the decision has no nonce');
   if (ctx.usedNonces.has(claims.nonce)) return fail('this signed decision was already used: replays are refused');
-  if (claims.comment !== undefined && (typeof claims.comment !== 'string' || claims.comment.length > 2000)) return fail('the comment must be text of at most 2,000 characters');
+  if (claims.comment !== undefined && (typeof claims.comment !== 'string' || claims.comment.length > 2000))
+    return fail('the comment must be text of at most 2,000 characters');
   return checked;
 }
 

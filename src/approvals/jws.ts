@@ -4,9 +4,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 
-export type SignerJwk =
-  | { kty: 'OKP'; crv: 'Ed25519'; x: string }
-  | { kty: 'EC'; crv: 'P-256'; x: string; y: string };
+export type SignerJwk = { kty: 'OKP'; crv: 'Ed25519'; x: string } | { kty: 'EC'; crv: 'P-256'; x: string; y: string };
 
 /** A person whose signatures a run accepts: a name and the public key the worker's registry gives it. */
 export interface KnownSigner {
@@ -70,7 +68,8 @@ export function verifySigned<C extends Record<string, unknown>>(
   role: string,
 ): Checked<C> {
   const fail = (reason: string): Checked<C> => ({ ok: false, reason });
-  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return fail('it must be a signed token (compact JWS)');
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH)
+    return fail('it must be a signed token (compact JWS)');
   const parts = token.split('.');
   if (parts.length !== 3) return fail('it must be a signed token (compact JWS): unsigned messages are refused');
   let header: { alg?: string; typ?: string };
@@ -87,7 +86,9 @@ export function verifySigned<C extends Record<string, unknown>>(
   const signer = signers.find((s) => s.name === name);
   if (!signer) {
     const plural = `${role.replace(/^an? /, '')}s`;
-    return fail(`${name} is not ${role} of this run in the worker's identity registry${signers.length ? ` (${plural}: ${signers.map((s) => s.name).join(', ')})` : ''}`);
+    return fail(
+      `${name} is not ${role} of this run in the worker's identity registry${signers.length ? ` (${plural}: ${signers.map((s) => s.name).join(', ')})` : ''}`,
+    );
   }
   let signature: Uint8Array;
   try {
@@ -130,7 +131,8 @@ export function staleness(iat: unknown, nowMs: number | undefined, maxAgeMs: num
   if (typeof iat !== 'number') return 'it has no signing time';
   if (nowMs === undefined) return undefined;
   const ageMs = nowMs - iat * 1000;
-  if (ageMs > maxAgeMs) return `it was signed ${Math.round(ageMs / 1000)} s ago: stale signatures are refused, sign a fresh one`;
+  if (ageMs > maxAgeMs)
+    return `it was signed ${Math.round(ageMs / 1000)} s ago: stale signatures are refused, sign a fresh one`;
   if (ageMs < -CLOCK_SKEW_MS) return "it is signed in the future: check the signer's clock";
   return undefined;
 }

@@ -11,7 +11,9 @@ function toApproverJwk(key: KeyObject): ApproverJwk {
   const jwk = key.export({ format: 'jwk' }) as Record<string, string>;
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return { kty: 'OKP', crv: 'Ed25519', x: jwk.x! };
   if (jwk.kty === 'EC' && jwk.crv === 'P-256') return { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y! };
-  throw new ApproverKeyError(`approver keys must be Ed25519 or ECDSA P-256 (got ${jwk.kty}${jwk.crv ? ` ${jwk.crv}` : ''}); generate one with: ssh-keygen -t ed25519`);
+  throw new ApproverKeyError(
+    `approver keys must be Ed25519 or ECDSA P-256 (got ${jwk.kty}${jwk.crv ? ` ${jwk.crv}` : ''}); generate one with: ssh-keygen -t ed25519`,
+  );
 }
 
 /** Reads an OpenSSH string field: 4-byte length, then bytes. */
@@ -42,10 +44,13 @@ export function normaliseApproverKey(value: unknown): ApproverJwk {
       if (value.trim().startsWith('ssh-')) return fromOpenSshPublic(value);
       return toApproverJwk(createPublicKey(value));
     }
-    if (value && typeof value === 'object') return toApproverJwk(createPublicKey({ key: value as never, format: 'jwk' }));
+    if (value && typeof value === 'object')
+      return toApproverJwk(createPublicKey({ key: value as never, format: 'jwk' }));
   } catch (err) {
     if (err instanceof ApproverKeyError) throw err;
-    throw new ApproverKeyError(`not a public key we can read (${plainKeyError(value)}); give an ssh-ed25519 line (the .pub file), a PEM "BEGIN PUBLIC KEY" block or a public JWK`);
+    throw new ApproverKeyError(
+      `not a public key we can read (${plainKeyError(value)}); give an ssh-ed25519 line (the .pub file), a PEM "BEGIN PUBLIC KEY" block or a public JWK`,
+    );
   }
   throw new ApproverKeyError('give a JWK object, a PEM public key or an ssh-ed25519 line');
 }
@@ -54,9 +59,11 @@ export function normaliseApproverKey(value: unknown): ApproverJwk {
 function plainKeyError(value: unknown): string {
   if (typeof value === 'string') {
     const text = value.trim();
-    if (text.includes('BEGIN CERTIFICATE')) return 'it is a certificate; give the public key itself: openssl x509 -pubkey -noout -in cert.pem';
+    if (text.includes('BEGIN CERTIFICATE'))
+      return 'it is a certificate; give the public key itself: openssl x509 -pubkey -noout -in cert.pem';
     if (!text.startsWith('-----BEGIN')) return 'it is neither a PEM block nor an ssh- line';
-    if (!/-----END [A-Z0-9 ]+-----\s*$/.test(text)) return 'the PEM block is cut short: copy it through its -----END …----- line';
+    if (!/-----END [A-Z0-9 ]+-----\s*$/.test(text))
+      return 'the PEM block is cut short: copy it through its -----END …----- line';
     return 'the PEM block is damaged or of an unsupported kind';
   }
   const jwk = value as Record<string, unknown>;
@@ -75,11 +82,15 @@ export function loadApproverPrivateKey(text: string): KeyObject {
 function fromOpenSshPrivate(pem: string): KeyObject {
   const body = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
   const magic = 'openssh-key-v1\0';
-  if (body.subarray(0, magic.length).toString('latin1') !== magic) throw new ApproverKeyError('not an OpenSSH private key');
+  if (body.subarray(0, magic.length).toString('latin1') !== magic)
+    throw new ApproverKeyError('not an OpenSSH private key');
   let at = magic.length;
   let cipher: Buffer;
   [cipher, at] = sshField(body, at);
-  if (cipher.toString() !== 'none') throw new ApproverKeyError('the OpenSSH key is passphrase-protected: export it without a passphrase to a protected file, or use PEM');
+  if (cipher.toString() !== 'none')
+    throw new ApproverKeyError(
+      'the OpenSSH key is passphrase-protected: export it without a passphrase to a protected file, or use PEM',
+    );
   [, at] = sshField(body, at); // kdf name
   [, at] = sshField(body, at); // kdf options
   at += 4; // number of keys
@@ -92,11 +103,17 @@ function fromOpenSshPrivate(pem: string): KeyObject {
   let pub: Buffer;
   [pub, p] = sshField(priv, p);
   const [secret] = sshField(priv, p);
-  return createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', x: pub.toString('base64url'), d: secret.subarray(0, 32).toString('base64url') }, format: 'jwk' });
+  return createPrivateKey({
+    key: { kty: 'OKP', crv: 'Ed25519', x: pub.toString('base64url'), d: secret.subarray(0, 32).toString('base64url') },
+    format: 'jwk',
+  });
 }
 
 /** RFC 7638 JWK thumbprint, synchronously (the required members in lexicographic order). */
 export function jwkThumbprint(jwk: ApproverJwk): string {
-  const canonical = jwk.kty === 'OKP' ? JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x }) : JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
+  const canonical =
+    jwk.kty === 'OKP'
+      ? JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x })
+      : JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
   return createHash('sha256').update(canonical).digest('base64url');
 }

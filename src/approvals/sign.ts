@@ -12,7 +12,10 @@ function signJws(key: KeyObject, typ: string, claims: Record<string, unknown>): 
   const alg = key.asymmetricKeyType === 'ed25519' ? 'EdDSA' : key.asymmetricKeyType === 'ec' ? 'ES256' : undefined;
   if (!alg) throw new Error(`signing keys must be Ed25519 or ECDSA P-256, not ${key.asymmetricKeyType}`);
   const input = `${b64url(JSON.stringify({ alg, typ }))}.${b64url(JSON.stringify(full))}`;
-  const signature = alg === 'EdDSA' ? sign(null, Buffer.from(input), key) : sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' });
+  const signature =
+    alg === 'EdDSA'
+      ? sign(null, Buffer.from(input), key)
+      : sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' });
   return `${input}.${b64url(signature)}`;
 }
 

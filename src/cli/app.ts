@@ -10,7 +10,16 @@ import { loadConnectionConfig } from '../temporal/connection.js';
 import { CLI_VARIABLES, cliConfigFrom } from '../config/cli.js';
 import { describeVariables } from '../config/variables.js';
 import { Refused } from './runs.js';
-import { commandHelp, commandList, HELP_OPTION, parseCommandArgs, usage, UsageError, variableRows, type CommandSpec } from './command-table.js';
+import {
+  commandHelp,
+  commandList,
+  HELP_OPTION,
+  parseCommandArgs,
+  usage,
+  UsageError,
+  variableRows,
+  type CommandSpec,
+} from './command-table.js';
 import { COMMANDS, EXIT, PROGRAM, type Context } from './commands.js';
 
 export { EXIT };
@@ -73,7 +82,9 @@ async function reportError(name: string, command: CommandSpec<Context>, rest: st
   if ((err as Error)?.name === 'SpecError') {
     const { formatProblem } = await import('../spec/load.js');
     const specError = err as SpecError;
-    console.error(`${specError.file}: ${specError.problems.length} problem${specError.problems.length === 1 ? '' : 's'}; nothing was started`);
+    console.error(
+      `${specError.file}: ${specError.problems.length} problem${specError.problems.length === 1 ? '' : 's'}; nothing was started`,
+    );
     for (const p of specError.problems) console.error(`  ${formatProblem(p)}`);
     return EXIT.invalidInput;
   }

@@ -39,13 +39,27 @@ export async function loadAudit(client: Client, run: string, verify: boolean): P
 }
 
 /** Re-checks one signed entry against the key recorded with it; the key must hash to its thumbprint. */
-function verifyEntry(e: AuditEntry, workflowId: string, firstRunId: string): { verified: boolean; verification: string } {
+function verifyEntry(
+  e: AuditEntry,
+  workflowId: string,
+  firstRunId: string,
+): { verified: boolean; verification: string } {
   if (!e.key) return { verified: false, verification: 'no key was recorded with this signature' };
-  if (jwkThumbprint(e.key.publicKey) !== e.key.thumbprint) return { verified: false, verification: 'the recorded key does not match its thumbprint' };
+  if (jwkThumbprint(e.key.publicKey) !== e.key.thumbprint)
+    return { verified: false, verification: 'the recorded key does not match its thumbprint' };
   const signer = { name: e.actor ?? '', publicKey: e.key.publicKey };
-  const claims = JSON.parse(Buffer.from(e.token!.split('.')[1] ?? '', 'base64url').toString('utf8')) as { action?: CommandAction; digest?: string };
+  const claims = JSON.parse(Buffer.from(e.token!.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+    action?: CommandAction;
+    digest?: string;
+  };
   const check = e.event.startsWith('approval.')
-    ? verifyDecision(e.token, { workflowId, firstRunId, maxAgeMs: Number.MAX_SAFE_INTEGER, approvers: [signer], usedNonces: new Set() })
+    ? verifyDecision(e.token, {
+        workflowId,
+        firstRunId,
+        maxAgeMs: Number.MAX_SAFE_INTEGER,
+        approvers: [signer],
+        usedNonces: new Set(),
+      })
     : verifyCommand(e.token, {
         action: claims.action ?? 'start',
         workflowId,
@@ -64,7 +78,10 @@ function verifyEntry(e: AuditEntry, workflowId: string, firstRunId: string): { v
 export function renderAuditText(a: AuditExport): string {
   return [
     `${a.workflowId} (${a.status}, from the ${a.source})`,
-    ...a.entries.map((e) => `${e.at}  ${e.event.padEnd(22)} ${e.step ?? ''}${e.actor ? ` by ${e.actor}` : ''}${e.detail ? ` — ${e.detail}` : ''}${e.verified === undefined ? '' : e.verified ? '  [signature verified]' : `  [NOT VERIFIED: ${e.verification}]`}`),
+    ...a.entries.map(
+      (e) =>
+        `${e.at}  ${e.event.padEnd(22)} ${e.step ?? ''}${e.actor ? ` by ${e.actor}` : ''}${e.detail ? ` — ${e.detail}` : ''}${e.verified === undefined ? '' : e.verified ? '  [signature verified]' : `  [NOT VERIFIED: ${e.verification}]`}`,
+    ),
   ].join('\n');
 }
 
@@ -77,6 +94,9 @@ export function renderAuditMarkdown(a: AuditExport): string {
     '',
     '| time | event | step | who | detail | signature |',
     '|---|---|---|---|---|---|',
-    ...a.entries.map((e) => `| ${e.at} | ${e.event} | ${cell(e.step)} | ${cell(e.actor)} | ${cell(e.detail)} | ${e.token ? (e.verified === undefined ? 'signed' : e.verified ? 'verified' : `not verified: ${cell(e.verification)}`) : ''} |`),
+    ...a.entries.map(
+      (e) =>
+        `| ${e.at} | ${e.event} | ${cell(e.step)} | ${cell(e.actor)} | ${cell(e.detail)} | ${e.token ? (e.verified === undefined ? 'signed' : e.verified ? 'verified' : `not verified: ${cell(e.verification)}`) : ''} |`,
+    ),
   ].join('\n');
 }

@@ -49,8 +49,15 @@ export function packageVersion(packageJson: string): string | undefined {
 export function readManifest(dir = CLI_BUNDLE_DIR): CliBundleManifest | undefined {
   try {
     const manifest = JSON.parse(readFileSync(manifestPath(dir), 'utf8')) as CliBundleManifest;
-    const isMap = (v: unknown) => typeof v === 'object' && v !== null && Object.values(v).every((x) => typeof x === 'string');
-    if (manifest.format !== MANIFEST_FORMAT || typeof manifest.main !== 'string' || !isMap(manifest.inputs) || !isMap(manifest.packages)) return undefined;
+    const isMap = (v: unknown) =>
+      typeof v === 'object' && v !== null && Object.values(v).every((x) => typeof x === 'string');
+    if (
+      manifest.format !== MANIFEST_FORMAT ||
+      typeof manifest.main !== 'string' ||
+      !isMap(manifest.inputs) ||
+      !isMap(manifest.packages)
+    )
+      return undefined;
     return manifest;
   } catch {
     return undefined;
@@ -75,7 +82,8 @@ export function findCliBundle(dir = CLI_BUNDLE_DIR): CliBundleLookup {
   }
   for (const [file, version] of Object.entries(manifest.packages)) {
     const path = resolve(dir, file);
-    if (packageVersion(path) !== version) return { reason: `the CLI bundle was built with ${dirname(path)} ${version}` };
+    if (packageVersion(path) !== version)
+      return { reason: `the CLI bundle was built with ${dirname(path)} ${version}` };
   }
   return { mainPath: resolve(dir, manifest.main) };
 }
@@ -122,7 +130,13 @@ export function runCliBundle<T>(mainPath: string): T | undefined {
     });
   }
   const module = { exports: {} as T };
-  const wrapper = script.runInThisContext() as (exports: T, require: NodeJS.Require, module: { exports: T }, filename: string, dirname: string) => void;
+  const wrapper = script.runInThisContext() as (
+    exports: T,
+    require: NodeJS.Require,
+    module: { exports: T },
+    filename: string,
+    dirname: string,
+  ) => void;
   wrapper.call(module.exports, module.exports, createRequire(mainPath), module, mainPath, dirname(mainPath));
   return module.exports;
 }

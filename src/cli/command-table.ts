@@ -51,11 +51,18 @@ export function optionsOf(command: CommandSpec<unknown>): OptionSet {
 }
 
 /** Parses argv against the command's declaration: unknown options, a wrong number of arguments and values outside `choices` are usage errors. */
-export function parseCommandArgs(command: CommandSpec<unknown>, args: string[]): { values: Values; positionals: string[] } {
+export function parseCommandArgs(
+  command: CommandSpec<unknown>,
+  args: string[],
+): { values: Values; positionals: string[] } {
   const options = optionsOf(command);
   const config: NonNullable<ParseArgsConfig['options']> = {};
   for (const [name, o] of Object.entries(options)) {
-    config[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.default !== undefined ? { default: o.default } : {}) };
+    config[name] = {
+      type: o.type,
+      ...(o.short ? { short: o.short } : {}),
+      ...(o.default !== undefined ? { default: o.default } : {}),
+    };
   }
   let parsed;
   try {
@@ -64,11 +71,14 @@ export function parseCommandArgs(command: CommandSpec<unknown>, args: string[]):
     throw new UsageError((err as Error).message);
   }
   if (parsed.positionals.length !== command.positionals.length) {
-    throw new UsageError(`expected ${command.positionals.map((p) => `<${p.name}>`).join(' ') || 'no arguments'}, got ${parsed.positionals.length}`);
+    throw new UsageError(
+      `expected ${command.positionals.map((p) => `<${p.name}>`).join(' ') || 'no arguments'}, got ${parsed.positionals.length}`,
+    );
   }
   for (const [name, o] of Object.entries(options)) {
     const value = parsed.values[name];
-    if (o.choices && value !== undefined && !o.choices.includes(String(value))) throw new UsageError(`--${name} must be ${listed(o.choices)}`);
+    if (o.choices && value !== undefined && !o.choices.includes(String(value)))
+      throw new UsageError(`--${name} must be ${listed(o.choices)}`);
   }
   // No option is declared `multiple`: every value is a string or a boolean.
   return { values: parsed.values as Values, positionals: parsed.positionals };
@@ -98,14 +108,18 @@ function columns(rows: [string, string][], indent = '  '): string[] {
 function optionRows(options: OptionSet): [string, string][] {
   return Object.entries(options).map(([name, o]) => {
     const flags = `${o.short ? `-${o.short}, ` : '    '}--${name}${valueOf(o)}`;
-    const notes = [o.default !== undefined ? `default ${o.default}` : '', o.deprecatedFor ? `deprecated: use --${o.deprecatedFor}` : ''].filter(Boolean);
+    const notes = [
+      o.default !== undefined ? `default ${o.default}` : '',
+      o.deprecatedFor ? `deprecated: use --${o.deprecatedFor}` : '',
+    ].filter(Boolean);
     return [flags, `${o.description}${notes.length ? ` (${notes.join('; ')})` : ''}`];
   });
 }
 
 export function commandHelp(program: string, command: CommandSpec<unknown>): string {
   const lines = [command.summary, '', `usage: ${usage(program, command)}`];
-  if (command.positionals.length) lines.push('', 'arguments:', ...columns(command.positionals.map((p) => [`<${p.name}>`, p.description])));
+  if (command.positionals.length)
+    lines.push('', 'arguments:', ...columns(command.positionals.map((p) => [`<${p.name}>`, p.description])));
   lines.push('', 'options:', ...columns(optionRows({ ...optionsOf(command), ...HELP_OPTION })));
   return lines.join('\n');
 }
@@ -114,7 +128,10 @@ export function commandHelp(program: string, command: CommandSpec<unknown>): str
 export function commandList(commands: readonly CommandSpec<unknown>[]): string[] {
   const width = Math.max(...commands.map((c) => c.name.length));
   const roles = [...new Set(commands.map((c) => c.role))];
-  return roles.flatMap((role) => [`${role}:`, ...commands.filter((c) => c.role === role).map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)]);
+  return roles.flatMap((role) => [
+    `${role}:`,
+    ...commands.filter((c) => c.role === role).map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+  ]);
 }
 
 /** Rows of variables (name, meaning, default) for the global help. */

@@ -6,8 +6,19 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { connectClient, temporalUiUrl, loadConnectionConfig } from '../temporal/connection.js';
 import { remoteCodecFor } from '../security/remote-codec.js';
-import { OnboardingApprover, OnboardingDeploymentId, OnboardingOutcome, OnboardingStep } from '../workflows/search-attributes.js';
-import { ONBOARDING_WORKFLOW_TYPE, statusQuery, type OnboardingResult, type OnboardingWorkflow, type StatusView } from '../workflows/messages.js';
+import {
+  OnboardingApprover,
+  OnboardingDeploymentId,
+  OnboardingOutcome,
+  OnboardingStep,
+} from '../workflows/search-attributes.js';
+import {
+  ONBOARDING_WORKFLOW_TYPE,
+  statusQuery,
+  type OnboardingResult,
+  type OnboardingWorkflow,
+  type StatusView,
+} from '../workflows/messages.js';
 import type { CliConfig } from '../config/cli.js';
 import { renderResult, renderStatus, renderStep } from './render.js';
 import { abortRun, describeRun, retryRun, RunBlocked, startOnboarding, watchRun, workflowIdFor } from './runs.js';
@@ -34,16 +45,40 @@ async function loadSpecFile(file: string) {
 // The shared option sets and arguments.
 
 /** Every command: human text by default, JSON for scripts. */
-const OUTPUT: OptionSet = { output: { type: 'string', short: 'o', choices: ['text', 'json'], default: 'text', description: 'text for people, json for scripts' } };
+const OUTPUT: OptionSet = {
+  output: {
+    type: 'string',
+    short: 'o',
+    choices: ['text', 'json'],
+    default: 'text',
+    description: 'text for people, json for scripts',
+  },
+};
 /** Who acts, proven: a person of the worker's identity registry and their private key. */
 const IDENTITY: OptionSet = {
-  as: { type: 'string', value: '<name>', required: true, description: 'who you are, as the worker\'s identity registry names you (else $G2P_ONBOARD_USER)' },
-  key: { type: 'string', short: 'k', value: '<file|env:NAME>', required: true, description: 'your private key: a file, or env:NAME (else $G2P_ONBOARD_KEY); never the key itself' },
+  as: {
+    type: 'string',
+    value: '<name>',
+    required: true,
+    description: "who you are, as the worker's identity registry names you (else $G2P_ONBOARD_USER)",
+  },
+  key: {
+    type: 'string',
+    short: 'k',
+    value: '<file|env:NAME>',
+    required: true,
+    description: 'your private key: a file, or env:NAME (else $G2P_ONBOARD_KEY); never the key itself',
+  },
 };
-const COMMENT: OptionSet = { comment: { type: 'string', short: 'm', value: '<text>', description: 'why, recorded in the audit trail' } };
+const COMMENT: OptionSet = {
+  comment: { type: 'string', short: 'm', value: '<text>', description: 'why, recorded in the audit trail' },
+};
 const REQUIRED_COMMENT: OptionSet = { comment: { ...COMMENT.comment!, required: true } };
 /** One way to name a run everywhere: its deployment id or its workflow id. */
-const RUN: Positional = { name: 'deploymentId|workflowId', description: 'the run: its deployment id, or the workflow id onboard-<deploymentId>' };
+const RUN: Positional = {
+  name: 'deploymentId|workflowId',
+  description: 'the run: its deployment id, or the workflow id onboard-<deploymentId>',
+};
 const SPEC: Positional = { name: 'spec.yaml', description: 'the deployment spec (README, "The deployment spec")' };
 
 /** The workflow id the run reference names. */
@@ -59,8 +94,14 @@ function envKeyFor(config: CliConfig, name: string | undefined): string | undefi
 async function signer({ values, config }: Context, verb: string, role: string): Promise<Signer> {
   const name = (values.as as string | undefined) ?? config.user;
   const keyRef = (values.key as string | undefined) ?? envKeyFor(config, name);
-  if (!name) throw new UsageError(`${verb} needs --as <name> (or G2P_ONBOARD_USER): ${role} listed in the worker's identity registry`);
-  if (!keyRef) throw new UsageError(`${verb} needs --key <private key file|env:NAME> (or G2P_ONBOARD_KEY): the workflow verifies who signed it`);
+  if (!name)
+    throw new UsageError(
+      `${verb} needs --as <name> (or G2P_ONBOARD_USER): ${role} listed in the worker's identity registry`,
+    );
+  if (!keyRef)
+    throw new UsageError(
+      `${verb} needs --key <private key file|env:NAME> (or G2P_ONBOARD_KEY): the workflow verifies who signed it`,
+    );
   const { loadSigner } = await import('./decide.js');
   return loadSigner(name, keyRef, config.secrets.env);
 }
@@ -81,7 +122,16 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
     role: 'staff',
     summary: "check a deployment spec offline and list every problem, including what the worker's policy would refuse",
     positionals: [SPEC],
-    options: [{ policy: { type: 'string', value: '<worker-policy.yaml>', description: 'the worker policy to check hosts and secret names against (else $G2P_ONBOARD_POLICY)' } }, OUTPUT],
+    options: [
+      {
+        policy: {
+          type: 'string',
+          value: '<worker-policy.yaml>',
+          description: 'the worker policy to check hosts and secret names against (else $G2P_ONBOARD_POLICY)',
+        },
+      },
+      OUTPUT,
+    ],
     async run({ values, positionals, config }) {
       const file = positionals[0]!;
       const spec = await loadSpecFile(file);
@@ -101,7 +151,9 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
         const { locateProblems, SpecError } = await import('../spec/load.js');
         throw new SpecError(file, await locateProblems(file, refusals));
       }
-      const checked = policy ? `checked against the worker policy ${policy.source}` : 'no worker policy given (--policy): hosts and variable prefixes not checked';
+      const checked = policy
+        ? `checked against the worker policy ${policy.source}`
+        : 'no worker policy given (--policy): hosts and variable prefixes not checked';
       if (json(values)) print({ valid: true, deploymentId: spec.deploymentId, policy: policy?.source ?? null });
       else console.log(`${file}: valid (deployment ${spec.deploymentId}; ${checked})`);
       return EXIT.ok;
@@ -112,7 +164,11 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
     role: 'staff',
     summary: 'start the onboarding of the deployment a spec describes',
     positionals: [SPEC],
-    options: [IDENTITY, { wait: { type: 'boolean', short: 'w', description: 'follow the run to its end; exit 1 unless it completes' } }, OUTPUT],
+    options: [
+      IDENTITY,
+      { wait: { type: 'boolean', short: 'w', description: 'follow the run to its end; exit 1 unless it completes' } },
+      OUTPUT,
+    ],
     async run(context) {
       const { values, positionals, config } = context;
       const spec = await loadSpecFile(positionals[0]!);
@@ -122,7 +178,10 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
         const link = temporalUiUrl(c.options.namespace, handle.workflowId, undefined, config.uiUrl);
         if (!values.wait) {
           if (json(values)) print({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId, ui: link });
-          else console.log(`started ${handle.workflowId}\n  follow:      ${PROGRAM} status ${spec.deploymentId}\n  Temporal UI: ${link}`);
+          else
+            console.log(
+              `started ${handle.workflowId}\n  follow:      ${PROGRAM} status ${spec.deploymentId}\n  Temporal UI: ${link}`,
+            );
           return EXIT.ok;
         }
         if (!json(values)) console.log(`started ${handle.workflowId} — ${link}`);
@@ -153,9 +212,19 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
   {
     name: 'watch',
     role: 'anyone',
-    summary: 'follow a run until it ends, printing each step as it finishes; exit 1 unless it completes, 5 when it is blocked',
+    summary:
+      'follow a run until it ends, printing each step as it finishes; exit 1 unless it completes, 5 when it is blocked',
     positionals: [RUN],
-    options: [{ follow: { type: 'boolean', description: 'keep following a blocked run until someone retries or aborts it (default: stop with exit 5 and what to do)' } }, OUTPUT],
+    options: [
+      {
+        follow: {
+          type: 'boolean',
+          description:
+            'keep following a blocked run until someone retries or aborts it (default: stop with exit 5 and what to do)',
+        },
+      },
+      OUTPUT,
+    ],
     async run({ values, positionals, config }) {
       return withClient(config, async (c) => {
         const handle = c.workflow.getHandle<OnboardingWorkflow>(runOf(positionals));
@@ -163,7 +232,10 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
         const result = await followRun(handle, values, positionals[0]!);
         if (result === 'blocked') return EXIT.blocked;
         if (json(values)) print(result);
-        else console.log(`\n${renderResult(result, temporalUiUrl(c.options.namespace, handle.workflowId, undefined, config.uiUrl))}`);
+        else
+          console.log(
+            `\n${renderResult(result, temporalUiUrl(c.options.namespace, handle.workflowId, undefined, config.uiUrl))}`,
+          );
         return result.outcome === 'completed' ? EXIT.ok : EXIT.failed;
       });
     },
@@ -186,20 +258,36 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
         let query = `WorkflowType = '${ONBOARDING_WORKFLOW_TYPE}'`;
         const quoted = (v: unknown) => `'${String(v).replaceAll("'", '')}'`;
         if (values.deployment) query += ` AND ${OnboardingDeploymentId.name} = ${quoted(values.deployment)}`;
-        if (values['pending-approval']) query += ` AND ${OnboardingStep.name} = 'awaitApproval' AND ExecutionStatus = 'Running'`;
+        if (values['pending-approval'])
+          query += ` AND ${OnboardingStep.name} = 'awaitApproval' AND ExecutionStatus = 'Running'`;
         if (values.approver) query += ` AND ${OnboardingApprover.name} = ${quoted(values.approver)}`;
         const rows = [];
         for await (const wf of c.workflow.list({ query })) {
           // Temporal says COMPLETED for every way a run ends; the outcome attribute tells them apart.
           const outcome = wf.typedSearchAttributes.get(OnboardingOutcome);
           const step = wf.typedSearchAttributes.get(OnboardingStep);
-          const state = wf.status.name === 'RUNNING' ? `running${step ? ` (${step})` : ''}` : (outcome ?? wf.status.name.toLowerCase());
-          rows.push({ workflowId: wf.workflowId, runId: wf.runId, state, status: wf.status.name, outcome, startTime: wf.startTime.toISOString(), closeTime: wf.closeTime?.toISOString() });
+          const state =
+            wf.status.name === 'RUNNING'
+              ? `running${step ? ` (${step})` : ''}`
+              : (outcome ?? wf.status.name.toLowerCase());
+          rows.push({
+            workflowId: wf.workflowId,
+            runId: wf.runId,
+            state,
+            status: wf.status.name,
+            outcome,
+            startTime: wf.startTime.toISOString(),
+            closeTime: wf.closeTime?.toISOString(),
+          });
           if (rows.length >= 200) break;
         }
         if (json(values)) print(rows);
         else if (rows.length === 0) console.log('no onboarding runs');
-        else for (const r of rows) console.log(`${r.workflowId.padEnd(40)} ${r.state.padEnd(28)} started ${r.startTime}${r.closeTime ? `  closed ${r.closeTime}` : ''}`);
+        else
+          for (const r of rows)
+            console.log(
+              `${r.workflowId.padEnd(40)} ${r.state.padEnd(28)} started ${r.startTime}${r.closeTime ? `  closed ${r.closeTime}` : ''}`,
+            );
         return EXIT.ok;
       });
     },
@@ -211,7 +299,19 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
     role: 'ops',
     summary: 'resume a blocked run from the step that failed (after fixing the cause)',
     positionals: [RUN],
-    options: [IDENTITY, { spec: { type: 'string', value: '<fixed.yaml>', description: 'a corrected spec, validated first (it may not change deploymentId, approval or the partner ids)' } }, COMMENT, OUTPUT],
+    options: [
+      IDENTITY,
+      {
+        spec: {
+          type: 'string',
+          value: '<fixed.yaml>',
+          description:
+            'a corrected spec, validated first (it may not change deploymentId, approval or the partner ids)',
+        },
+      },
+      COMMENT,
+      OUTPUT,
+    ],
     async run(context) {
       const { values, positionals, config } = context;
       // A corrected spec is validated here first: a bad one is refused before the run sees it.
@@ -220,8 +320,17 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
       return withClient(config, async (c) => {
         const handle = c.workflow.getHandle(runOf(positionals));
         const status = await retryRun(handle, operator, { comment: values.comment as string | undefined, spec });
-        if (json(values)) print({ workflowId: handle.workflowId, resumedStep: status.currentStep ?? null, by: operator.name, correctedSpec: (values.spec as string | undefined) ?? null });
-        else console.log(`${handle.workflowId}: ${status.currentStep ?? 'run'} resumed by ${operator.name}${spec ? ` with the corrected spec from ${values.spec}` : ''}`);
+        if (json(values))
+          print({
+            workflowId: handle.workflowId,
+            resumedStep: status.currentStep ?? null,
+            by: operator.name,
+            correctedSpec: (values.spec as string | undefined) ?? null,
+          });
+        else
+          console.log(
+            `${handle.workflowId}: ${status.currentStep ?? 'run'} resumed by ${operator.name}${spec ? ` with the corrected spec from ${values.spec}` : ''}`,
+          );
         return EXIT.ok;
       });
     },
@@ -248,15 +357,33 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
   {
     name: 'audit',
     role: 'ops and auditors',
-    summary: "export a run's audit trail: steps, signed decisions, refusals, retries and aborts with who and when; exit 1 if --verify finds a bad signature",
+    summary:
+      "export a run's audit trail: steps, signed decisions, refusals, retries and aborts with who and when; exit 1 if --verify finds a bad signature",
     positionals: [RUN],
     options: [
-      { verify: { type: 'boolean', description: 're-check every signature with the key recorded when it was accepted' } },
-      { output: { ...OUTPUT.output!, choices: ['text', 'json', 'md'], description: 'text for people, json for scripts, md for a report' } },
-      { format: { type: 'string', short: 'f', choices: ['text', 'json', 'md'], description: 'the same as --output', deprecatedFor: 'output' } },
+      {
+        verify: { type: 'boolean', description: 're-check every signature with the key recorded when it was accepted' },
+      },
+      {
+        output: {
+          ...OUTPUT.output!,
+          choices: ['text', 'json', 'md'],
+          description: 'text for people, json for scripts, md for a report',
+        },
+      },
+      {
+        format: {
+          type: 'string',
+          short: 'f',
+          choices: ['text', 'json', 'md'],
+          description: 'the same as --output',
+          deprecatedFor: 'output',
+        },
+      },
     ],
     async run({ values, positionals, config }) {
-      if (values.format !== undefined) console.error(`${PROGRAM} audit: --format is deprecated; use --output ${String(values.format)}`);
+      if (values.format !== undefined)
+        console.error(`${PROGRAM} audit: --format is deprecated; use --output ${String(values.format)}`);
       const output = String(values.format ?? values.output);
       return withClient(config, async (c) => {
         const { loadAudit, renderAuditMarkdown, renderAuditText } = await import('./audit.js');
@@ -273,20 +400,31 @@ function decisionCommand(decision: 'approve' | 'reject'): CommandSpec<Context> {
   return {
     name: decision,
     role: 'Partner Admins',
-    summary: decision === 'approve' ? "approve a run's pending Partner Admin approval (signed with your key)" : "reject a run's pending approval (ends the run; signed with your key)",
+    summary:
+      decision === 'approve'
+        ? "approve a run's pending Partner Admin approval (signed with your key)"
+        : "reject a run's pending approval (ends the run; signed with your key)",
     positionals: [RUN],
     options: [
       {
         as: { ...IDENTITY.as!, description: "who you are: an approver the spec's approval.approvers names" },
-        key: { ...IDENTITY.key!, description: 'your private key: a file, or env:NAME (else $G2P_ONBOARD_APPROVER_KEY, or $G2P_ONBOARD_KEY when --as is $G2P_ONBOARD_USER)' },
+        key: {
+          ...IDENTITY.key!,
+          description:
+            'your private key: a file, or env:NAME (else $G2P_ONBOARD_APPROVER_KEY, or $G2P_ONBOARD_KEY when --as is $G2P_ONBOARD_USER)',
+        },
       },
       decision === 'reject' ? REQUIRED_COMMENT : COMMENT,
       OUTPUT,
     ],
     async run({ values, positionals, config }) {
-      if (!values.as) throw new UsageError(`${decision} needs --as <approver> (a name listed in the spec's approval.approvers)`);
+      if (!values.as)
+        throw new UsageError(`${decision} needs --as <approver> (a name listed in the spec's approval.approvers)`);
       const keyRef = (values.key as string | undefined) ?? config.approverKey ?? envKeyFor(config, values.as as string);
-      if (!keyRef) throw new UsageError(`${decision} needs --key <private key file> (or env:NAME, or G2P_ONBOARD_APPROVER_KEY): decisions are signed`);
+      if (!keyRef)
+        throw new UsageError(
+          `${decision} needs --key <private key file> (or env:NAME, or G2P_ONBOARD_APPROVER_KEY): decisions are signed`,
+        );
       if (decision === 'reject' && !values.comment) throw new UsageError('reject needs --comment "why"');
       const { decide, loadSigner } = await import('./decide.js');
       const approver = await loadSigner(values.as as string, keyRef, config.secrets.env);
@@ -294,7 +432,10 @@ function decisionCommand(decision: 'approve' | 'reject'): CommandSpec<Context> {
         const workflowId = runOf(positionals);
         const record = await decide(c, workflowId, decision, approver, values.comment as string | undefined);
         if (json(values)) print({ workflowId, ...record });
-        else console.log(`${workflowId}: ${decision === 'approve' ? 'approved' : 'rejected'} by ${record.approver} at ${record.at} (signed decision recorded)`);
+        else
+          console.log(
+            `${workflowId}: ${decision === 'approve' ? 'approved' : 'rejected'} by ${record.approver} at ${record.at} (signed decision recorded)`,
+          );
         return EXIT.ok;
       });
     },
@@ -302,14 +443,24 @@ function decisionCommand(decision: 'approve' | 'reject'): CommandSpec<Context> {
 }
 
 /** Follows a run for `watch` and `start --wait`; 'blocked' when it stopped at a blocked run (unless --follow). */
-async function followRun(handle: WorkflowHandle<OnboardingWorkflow>, values: Values, deploymentId: string): Promise<OnboardingResult | 'blocked'> {
+async function followRun(
+  handle: WorkflowHandle<OnboardingWorkflow>,
+  values: Values,
+  deploymentId: string,
+): Promise<OnboardingResult | 'blocked'> {
   const stopWhenBlocked = !values.follow;
   try {
-    return await watchRun(handle, json(values) ? { stopWhenBlocked } : { ...progressPrinter(deploymentId), stopWhenBlocked });
+    return await watchRun(
+      handle,
+      json(values) ? { stopWhenBlocked } : { ...progressPrinter(deploymentId), stopWhenBlocked },
+    );
   } catch (err) {
     if (!(err instanceof RunBlocked)) throw err;
     if (json(values)) print(err.status);
-    else console.log(`  (stopped following: the run waits for ops; \`g2p-onboard watch ${deploymentId} --follow\` keeps following)`);
+    else
+      console.log(
+        `  (stopped following: the run waits for ops; \`g2p-onboard watch ${deploymentId} --follow\` keeps following)`,
+      );
     return 'blocked';
   }
 }
@@ -322,12 +473,15 @@ function progressPrinter(deploymentId: string) {
     },
     onApprovalPending: (status: StatusView) => {
       const p = status.pendingApproval!;
-      console.log(`  … waiting for ${p.required} approval(s) from ${p.awaiting.join(', ')} (deadline ${p.deadline})\n    ${PROGRAM} approve ${deploymentId} --as <approver> --key <private key file>`);
+      console.log(
+        `  … waiting for ${p.required} approval(s) from ${p.awaiting.join(', ')} (deadline ${p.deadline})\n    ${PROGRAM} approve ${deploymentId} --as <approver> --key <private key file>`,
+      );
     },
     onBlocked: (status: StatusView) => {
       const e = status.lastError!;
-      console.log(`  ✖ BLOCKED at ${e.step}: ${e.type}${e.code ? ` ${e.code}` : ''} — ${e.message}\n    what to do: ${e.hint}\n    then: ${PROGRAM} retry ${deploymentId}  |  ${PROGRAM} abort ${deploymentId} --comment "why"`);
+      console.log(
+        `  ✖ BLOCKED at ${e.step}: ${e.type}${e.code ? ` ${e.code}` : ''} — ${e.message}\n    what to do: ${e.hint}\n    then: ${PROGRAM} retry ${deploymentId}  |  ${PROGRAM} abort ${deploymentId} --comment "why"`,
+      );
     },
   };
 }
-

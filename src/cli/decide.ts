@@ -35,15 +35,29 @@ export async function loadSigner(name: string, keyRef: string, env: NodeJS.Proce
     return { name, key: loadApproverPrivateKey(await readApproverKey(keyRef, env)) };
   } catch (err) {
     if (err instanceof KeyRefError) throw err;
-    throw new KeyRefError(`--key ${keyRef.startsWith('env:') ? keyRef : 'file'}: not a private key this tool can sign with (${(err as Error).message}); give an Ed25519 or P-256 key as PEM, JWK or unencrypted OpenSSH`);
+    throw new KeyRefError(
+      `--key ${keyRef.startsWith('env:') ? keyRef : 'file'}: not a private key this tool can sign with (${(err as Error).message}); give an Ed25519 or P-256 key as PEM, JWK or unencrypted OpenSSH`,
+    );
   }
 }
 
-export async function decide(client: Client, workflowId: string, decision: 'approve' | 'reject', approver: Signer, comment?: string): Promise<ApprovalRecord> {
+export async function decide(
+  client: Client,
+  workflowId: string,
+  decision: 'approve' | 'reject',
+  approver: Signer,
+  comment?: string,
+): Promise<ApprovalRecord> {
   const { key } = approver;
   const handle = client.workflow.getHandle(workflowId);
   const status = await handle.query(statusQuery);
-  const token = signDecision(key, { wid: status.workflowId, rid: status.firstRunId, decision, approver: approver.name, comment });
+  const token = signDecision(key, {
+    wid: status.workflowId,
+    rid: status.firstRunId,
+    decision,
+    approver: approver.name,
+    comment,
+  });
   const update = decision === 'approve' ? approveUpdate : rejectUpdate;
   return sendUpdate(() => handle.executeUpdate(update, { args: [{ token }] }), handle);
 }

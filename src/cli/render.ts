@@ -21,15 +21,24 @@ export function durationText(startedAt?: string, endedAt?: string): string {
 }
 
 export function renderStep(step: StepView): string {
-  const time = step.status === 'completed' || step.status === 'running' || step.status === 'blocked' ? durationText(step.startedAt, step.endedAt) : '';
+  const time =
+    step.status === 'completed' || step.status === 'running' || step.status === 'blocked'
+      ? durationText(step.startedAt, step.endedAt)
+      : '';
   const retries = step.retries ? ` (resumed ${step.retries}×)` : '';
   return `  ${MARK[step.status]} ${step.name.padEnd(26)} ${time.padStart(9)}  ${step.summary ?? ''}${retries}`.trimEnd();
 }
 
 /** Where the PMS watch of a waiting run stands (its polls leave no history, Temporal knows them). */
 function renderPmsWatch(watch: PmsWatchView | undefined): string {
-  if (!watch?.lastCheckAt) return watch?.checking ? 'first check running now' : 'not checked yet (the first check is one poll interval after the wait began)';
-  const outcome = watch.lastOutcome === MAPPING_STILL_PENDING ? 'still in progress' : `failed (${watch.lastOutcome ?? 'unknown'}), retrying`;
+  if (!watch?.lastCheckAt)
+    return watch?.checking
+      ? 'first check running now'
+      : 'not checked yet (the first check is one poll interval after the wait began)';
+  const outcome =
+    watch.lastOutcome === MAPPING_STILL_PENDING
+      ? 'still in progress'
+      : `failed (${watch.lastOutcome ?? 'unknown'}), retrying`;
   const next = watch.checking ? '; checking again now' : watch.nextCheckAt ? `; next check ${watch.nextCheckAt}` : '';
   return `checked ${watch.checks} time(s), last ${watch.lastCheckAt}: ${outcome}${next}`;
 }
@@ -37,7 +46,9 @@ function renderPmsWatch(watch: PmsWatchView | undefined): string {
 /** Which builds ran the run: where a release meets a run half-way, both show. */
 function renderBuilds(builds: RunBuilds): string {
   if (!builds.started) return 'build: not recorded (started before builds were recorded)';
-  return builds.running && builds.running !== builds.started ? `build: started on ${builds.started}, now runs on ${builds.running}` : `build: ${builds.started}`;
+  return builds.running && builds.running !== builds.started
+    ? `build: started on ${builds.started}, now runs on ${builds.running}`
+    : `build: ${builds.started}`;
 }
 
 export function renderStatus(status: StatusView, pmsWatch?: PmsWatchView, builds?: RunBuilds): string {
@@ -62,7 +73,11 @@ export function renderStatus(status: StatusView, pmsWatch?: PmsWatchView, builds
   if (status.lastError && status.phase !== 'blocked') {
     // The run ended while blocked (aborted): say why it had stopped, with nothing left to do.
     const e = status.lastError;
-    lines.push('', `ended ${status.phase} while blocked at ${e.step}: ${e.type}${e.code ? ` ${e.code}` : ''}`, `  ${e.message}`);
+    lines.push(
+      '',
+      `ended ${status.phase} while blocked at ${e.step}: ${e.type}${e.code ? ` ${e.code}` : ''}`,
+      `  ${e.message}`,
+    );
   } else if (status.lastError) {
     const e = status.lastError;
     lines.push(
@@ -90,7 +105,12 @@ export function renderResult(result: OnboardingResult, uiLink: string): string {
     ['OpenG2P provider id', ids.openg2pProviderId],
     ['API key (sha256)', ids.apiKeyFingerprint?.slice(0, 16)],
     ['MISP license (sha256)', ids.mispLicenseFingerprint?.slice(0, 16)],
-    ['approved by', result.approvals.map((a) => `${a.approver} (${a.decision}, ${a.at}${a.comment ? `: ${a.comment}` : ''})`).join('; ') || undefined],
+    [
+      'approved by',
+      result.approvals
+        .map((a) => `${a.approver} (${a.decision}, ${a.at}${a.comment ? `: ${a.comment}` : ''})`)
+        .join('; ') || undefined,
+    ],
     ['total time', durationText(result.startedAt, result.endedAt)],
     ['Temporal UI', uiLink],
   ];

@@ -40,10 +40,23 @@ export function workflowIdFor(idOrDeployment: string): string {
 }
 
 /** Starts the onboarding of `spec`, signed by `initiator`: the workflow verifies who started it. */
-export async function startOnboarding(client: Client, spec: DeploymentSpec, initiator: Signer, signedAt?: Date): Promise<WorkflowHandleWithFirstExecutionRunId<OnboardingWorkflow>> {
+export async function startOnboarding(
+  client: Client,
+  spec: DeploymentSpec,
+  initiator: Signer,
+  signedAt?: Date,
+): Promise<WorkflowHandleWithFirstExecutionRunId<OnboardingWorkflow>> {
   const workflowId = onboardingWorkflowId(spec.deploymentId);
   const iat = signedAt ? { iat: Math.floor(signedAt.getTime() / 1000) } : {};
-  const start: StartCommand = { token: signCommand(initiator.key, { action: 'start', wid: workflowId, actor: initiator.name, digest: specDigest(spec), ...iat }) };
+  const start: StartCommand = {
+    token: signCommand(initiator.key, {
+      action: 'start',
+      wid: workflowId,
+      actor: initiator.name,
+      digest: specDigest(spec),
+      ...iat,
+    }),
+  };
   try {
     return await client.workflow.start<OnboardingWorkflow>(ONBOARDING_WORKFLOW_TYPE, {
       workflowId,
@@ -78,7 +91,10 @@ export async function sendUpdate<R>(run: () => Promise<R>, handle?: WorkflowHand
     if (err instanceof WorkflowUpdateFailedError) throw new Refused(err.cause?.message ?? err.message);
     if (handle && err instanceof WorkflowNotFoundError) {
       const closed = await closedState(handle);
-      if (closed) throw new Refused(`${handle.workflowId} has ended (${closed}): it takes no approvals, retries or aborts; start a new run to onboard again`);
+      if (closed)
+        throw new Refused(
+          `${handle.workflowId} has ended (${closed}): it takes no approvals, retries or aborts; start a new run to onboard again`,
+        );
     }
     throw err;
   }
@@ -93,7 +109,11 @@ async function closedState(handle: WorkflowHandle): Promise<string | undefined> 
 }
 
 /** Resumes a blocked run, signed by an operator; a corrected spec is bound to the signature. */
-export async function retryRun(handle: WorkflowHandle, operator: Signer, opts: { comment?: string; spec?: DeploymentSpec } = {}): Promise<StatusView> {
+export async function retryRun(
+  handle: WorkflowHandle,
+  operator: Signer,
+  opts: { comment?: string; spec?: DeploymentSpec } = {},
+): Promise<StatusView> {
   const status = await handle.query(statusQuery);
   const token = signCommand(operator.key, {
     action: 'retry',
@@ -103,13 +123,22 @@ export async function retryRun(handle: WorkflowHandle, operator: Signer, opts: {
     ...(opts.comment ? { comment: opts.comment } : {}),
     ...(opts.spec ? { digest: specDigest(opts.spec) } : {}),
   });
-  return sendUpdate(() => handle.executeUpdate(retryUpdate, { args: [{ token, ...(opts.spec ? { spec: opts.spec } : {}) }] }), handle);
+  return sendUpdate(
+    () => handle.executeUpdate(retryUpdate, { args: [{ token, ...(opts.spec ? { spec: opts.spec } : {}) }] }),
+    handle,
+  );
 }
 
 /** Ends a blocked run, signed by an operator with the reason inside the signature. */
 export async function abortRun(handle: WorkflowHandle, operator: Signer, comment: string): Promise<StatusView> {
   const status = await handle.query(statusQuery);
-  const token = signCommand(operator.key, { action: 'abort', wid: status.workflowId, rid: status.firstRunId, actor: operator.name, comment });
+  const token = signCommand(operator.key, {
+    action: 'abort',
+    wid: status.workflowId,
+    rid: status.firstRunId,
+    actor: operator.name,
+    comment,
+  });
   return sendUpdate(() => handle.executeUpdate(abortUpdate, { args: [{ token }] }), handle);
 }
 
@@ -125,12 +154,18 @@ export interface WatchCallbacks {
 export class RunBlocked extends Error {
   override name = 'RunBlocked';
   constructor(readonly status: StatusView) {
-    super(`${status.workflowId} is blocked at ${status.lastError?.step ?? 'a step'}: ${status.lastError?.hint ?? 'retry or abort it'}`);
+    super(
+      `${status.workflowId} is blocked at ${status.lastError?.step ?? 'a step'}: ${status.lastError?.hint ?? 'retry or abort it'}`,
+    );
   }
 }
 
 /** Follows a run, reporting each finished step, until it closes; returns its result. */
-export async function watchRun(handle: WorkflowHandle<OnboardingWorkflow>, cb: WatchCallbacks, pollMs = 500): Promise<OnboardingResult> {
+export async function watchRun(
+  handle: WorkflowHandle<OnboardingWorkflow>,
+  cb: WatchCallbacks,
+  pollMs = 500,
+): Promise<OnboardingResult> {
   const reported = new Set<string>();
   let approvalShown = false;
   let blockedShown: string | undefined;
@@ -209,9 +244,10 @@ function pmsWatchIn(description: WorkflowExecutionDescription): PmsWatchView | u
     checks,
     ...(lastCheckAt ? { lastCheckAt } : {}),
     // Only the type: failure messages are encrypted in history.
-    ...(watch.lastFailure?.applicationFailureInfo?.type ? { lastOutcome: watch.lastFailure.applicationFailureInfo.type } : {}),
+    ...(watch.lastFailure?.applicationFailureInfo?.type
+      ? { lastOutcome: watch.lastFailure.applicationFailureInfo.type }
+      : {}),
     ...(nextCheckAt ? { nextCheckAt } : {}),
     ...(watch.state === PENDING_ACTIVITY_STATE_STARTED && (watch.attempt ?? 1) > 1 ? { checking: true } : {}),
   };
 }
-

@@ -32,7 +32,12 @@ function rejectedSecret(res: HttpResponse): RemoteRejection | undefined {
   try {
     const first = (JSON.parse(res.text) as { errors?: { errorCode?: string; message?: string }[] }).errors?.[0];
     if (first?.message && /^\s*401\b/.test(first.message)) {
-      return new RemoteRejection('authmanager', first.errorCode ?? '500', 'client id or secret key refused by Keycloak (authmanager answered HTTP 500 with a 401)', 500);
+      return new RemoteRejection(
+        'authmanager',
+        first.errorCode ?? '500',
+        'client id or secret key refused by Keycloak (authmanager answered HTTP 500 with a 401)',
+        500,
+      );
     }
   } catch {
     // Not JSON: a genuine server failure.
@@ -48,7 +53,13 @@ export class AuthmanagerClient {
   }
 
   /** `POST /authenticate/internal/useridPwd`; a wrong password is RemoteRejection KER-ATH-023. */
-  async loginWithPassword(c: { userName: string; password: string; appId: string; clientId: string; clientSecret: string }): Promise<string> {
+  async loginWithPassword(c: {
+    userName: string;
+    password: string;
+    appId: string;
+    clientId: string;
+    clientSecret: string;
+  }): Promise<string> {
     const endpoint = 'POST /authenticate/internal/useridPwd';
     const res = await this.http.send('/authenticate/internal/useridPwd', { method: 'POST', json: mosipRequest(c) });
     return unwrapMosip(this.http, res, endpoint, passwordLoginResponse).token;
@@ -62,7 +73,12 @@ export class AuthmanagerClient {
     if (refused) throw refused;
     unwrapMosip(this.http, res, endpoint, secretLoginResponse);
     const token = tokenFromHeaders(res);
-    if (!token) throw this.http.rejection('NO_TOKEN', `${endpoint}: login succeeded but no Authorization cookie or header came back`, res.status);
+    if (!token)
+      throw this.http.rejection(
+        'NO_TOKEN',
+        `${endpoint}: login succeeded but no Authorization cookie or header came back`,
+        res.status,
+      );
     return token;
   }
 }

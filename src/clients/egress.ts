@@ -45,10 +45,26 @@ const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 // Addresses a spec must not reach unless the policy says `privateNetworks: true`: the worker's
 // own machine, the networks behind it and the cloud metadata service (169.254.169.254).
 const nonPublic = new BlockList();
-for (const [net, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16], ['224.0.0.0', 4], ['240.0.0.0', 4]] as const) {
+for (const [net, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const) {
   nonPublic.addSubnet(net, prefix, 'ipv4');
 }
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) {
+for (const [net, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const) {
   nonPublic.addSubnet(net, prefix, 'ipv6');
 }
 
@@ -82,7 +98,11 @@ function addressRefusal(host: string, address: string): EgressRefused {
 export function schemeRefusal(url: URL): EgressRefused | undefined {
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_NAMES.has(hostname))) return undefined;
-  return new EgressRefused(url.host, `${url.protocol}//${url.host} is refused: the worker sends only https (plain http to localhost only)`, () => 'use an https URL in the spec');
+  return new EgressRefused(
+    url.host,
+    `${url.protocol}//${url.host} is refused: the worker sends only https (plain http to localhost only)`,
+    () => 'use an https URL in the spec',
+  );
 }
 
 /** The request's host (and port) against the hosts the policy lists for the deployment. */
@@ -92,7 +112,11 @@ export function hostRefusal(rules: EgressPolicy, url: URL): EgressRefused | unde
   // Patterns name IPv6 hosts in brackets, as URLs do.
   const asPattern = isIP(hostname) === 6 ? `[${hostname}]` : hostname;
   if (hostAllowed(rules.hosts, asPattern, port)) return undefined;
-  return new EgressRefused(url.host, `${url.host} is not a host the worker policy allows this run to reach`, (origin) => `add ${url.host} to the hosts of ${origin}, or fix the spec's URL`);
+  return new EgressRefused(
+    url.host,
+    `${url.host} is not a host the worker policy allows this run to reach`,
+    (origin) => `add ${url.host} to the hosts of ${origin}, or fix the spec's URL`,
+  );
 }
 
 /** The request's origin: scheme, then host. */
@@ -126,11 +150,23 @@ export function guardedLookup(rules: EgressPolicy, resolve: typeof dnsLookup = d
  * against the address ranges (net.connect skips `lookup` for those), names through guardedLookup.
  * Certificates are always verified (`rejectUnauthorized: true`, whatever NODE_TLS_REJECT_UNAUTHORIZED says).
  */
-export function guardedConnector(rules: EgressPolicy, tls: { ca?: string[] }, resolve?: typeof dnsLookup): buildConnector.connector {
-  const connect = buildConnector({ rejectUnauthorized: true, ...(tls.ca ? { ca: tls.ca } : {}), lookup: guardedLookup(rules, resolve) } as buildConnector.BuildOptions);
+export function guardedConnector(
+  rules: EgressPolicy,
+  tls: { ca?: string[] },
+  resolve?: typeof dnsLookup,
+): buildConnector.connector {
+  const connect = buildConnector({
+    rejectUnauthorized: true,
+    ...(tls.ca ? { ca: tls.ca } : {}),
+    lookup: guardedLookup(rules, resolve),
+  } as buildConnector.BuildOptions);
   return (opts, callback) => {
     const url = new URL(`${opts.protocol}//${opts.host}`);
-    const refusal = originRefusal(rules, url) ?? (isIP(opts.hostname) && !rules.privateNetworks && isNonPublicAddress(opts.hostname) ? addressRefusal(opts.hostname, opts.hostname) : undefined);
+    const refusal =
+      originRefusal(rules, url) ??
+      (isIP(opts.hostname) && !rules.privateNetworks && isNonPublicAddress(opts.hostname)
+        ? addressRefusal(opts.hostname, opts.hostname)
+        : undefined);
     if (refusal) {
       callback(refusal, null);
       return;

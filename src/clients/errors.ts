@@ -1,7 +1,8 @@
 // Typed failures of remote calls. Clients throw these; activities turn them into Temporal
 // failures (retryable or not) without looking at HTTP details.
 
-export type RemoteSystem = 'authmanager' | 'keycloak' | 'pms' | 'policymanager' | 'keymanager' | 'ida' | 'esignet' | 'odoo' | 'webhook';
+export type RemoteSystem =
+  'authmanager' | 'keycloak' | 'pms' | 'policymanager' | 'keymanager' | 'ida' | 'esignet' | 'odoo' | 'webhook';
 
 /**
  * A remote system answered with an error it will give again on retry (validation, unknown

@@ -27,7 +27,12 @@ const authCodeSchema = z.object({
   nonce: z.string().nullish(),
 });
 const transactionSchema = z.object({ transactionId: z.string() });
-const tokenSchema = z.object({ id_token: z.string().min(1), access_token: z.string().min(1), token_type: z.string(), expires_in: z.number().optional() });
+const tokenSchema = z.object({
+  id_token: z.string().min(1),
+  access_token: z.string().min(1),
+  token_type: z.string(),
+  expires_in: z.number().optional(),
+});
 const oauthErrorSchema = z.object({ error: z.string().min(1), error_description: z.string().nullish() });
 
 const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -46,7 +51,10 @@ function cookieValue(res: HttpResponse, name: string): string | undefined {
 /** The authorize query, renamed to the oauth-details request fields. */
 function oauthDetailsRequest(authorizeUrl: string): Record<string, unknown> {
   const q = new URL(authorizeUrl).searchParams;
-  if (q.get('request_uri')) throw new Error('authorizeUrl uses a pushed authorization request (request_uri); only plain authorize URLs are supported');
+  if (q.get('request_uri'))
+    throw new Error(
+      'authorizeUrl uses a pushed authorization request (request_uri); only plain authorize URLs are supported',
+    );
   const get = (name: string) => q.get(name) ?? undefined;
   let claims: unknown;
   const rawClaims = get('claims');
@@ -94,12 +102,21 @@ export async function loginWithOtp(
   const csrfRes = await http.send('/csrf/token', { method: 'GET' });
   http.failOnTransientStatus(csrfRes, 'GET /csrf/token');
   if (csrfRes.status !== 200) throw new ContractViolation('esignet', 'GET /csrf/token', `HTTP ${csrfRes.status}`);
-  const csrf = parseResponse('esignet', 'GET /csrf/token', z.object({ token: z.string().min(1) }), http.parseJson(csrfRes, 'GET /csrf/token'));
+  const csrf = parseResponse(
+    'esignet',
+    'GET /csrf/token',
+    z.object({ token: z.string().min(1) }),
+    http.parseJson(csrfRes, 'GET /csrf/token'),
+  );
   // Spring's double-submit check: the header must repeat the cookie.
   const xsrf = cookieValue(csrfRes, 'XSRF-TOKEN') ?? csrf.token;
   const csrfHeaders = { 'x-xsrf-token': xsrf, cookie: `XSRF-TOKEN=${xsrf}` };
   const post = (path: string, request: unknown, headers: Record<string, string> = {}) =>
-    http.send(path, { method: 'POST', headers: { ...csrfHeaders, ...headers }, json: { requestTime: mosipTime(), request } });
+    http.send(path, {
+      method: 'POST',
+      headers: { ...csrfHeaders, ...headers },
+      json: { requestTime: mosipTime(), request },
+    });
 
   const detailsPath = '/authorization/v2/oauth-details';
   const detailsRes = await post(detailsPath, details);
@@ -107,7 +124,11 @@ export async function loginWithOtp(
   const oauth = parseResponse('esignet', `POST ${detailsPath}`, oauthDetailsSchema, rawDetails);
   if (!oauth.authFactors.some((set) => set.length === 1 && set[0]!.type === 'OTP')) {
     const offered = oauth.authFactors.map((set) => set.map((f) => f.type).join('+')).join(', ');
-    throw new RemoteRejection('esignet', 'otp_not_offered', `the client's ACRs offer no OTP login (offered: ${offered || 'none'})`);
+    throw new RemoteRejection(
+      'esignet',
+      'otp_not_offered',
+      `the client's ACRs offer no OTP login (offered: ${offered || 'none'})`,
+    );
   }
   const transactionHeaders = {
     'oauth-details-key': oauth.transactionId,
@@ -115,16 +136,28 @@ export async function loginWithOtp(
   };
   const { transactionId } = oauth;
 
-  const otpRes = await post('/authorization/send-otp', { transactionId, individualId, otpChannels: ['email', 'phone'] }, transactionHeaders);
+  const otpRes = await post(
+    '/authorization/send-otp',
+    { transactionId, individualId, otpChannels: ['email', 'phone'] },
+    transactionHeaders,
+  );
   unwrapEsignet(http, otpRes, 'POST /authorization/send-otp', transactionSchema);
 
   const challengeList = [{ authFactorType: 'OTP', challenge: otp, format: 'alpha-numeric' }];
-  const authRes = await post('/authorization/v2/authenticate', { transactionId, individualId, challengeList }, transactionHeaders);
+  const authRes = await post(
+    '/authorization/v2/authenticate',
+    { transactionId, individualId, challengeList },
+    transactionHeaders,
+  );
   unwrapEsignet(http, authRes, 'POST /authorization/v2/authenticate', transactionSchema);
 
   // Consent: accept every claim and scope the relying party asked for.
   const acceptedClaims = [...(oauth.essentialClaims ?? []), ...(oauth.voluntaryClaims ?? [])];
-  const codeRes = await post('/authorization/auth-code', { transactionId, acceptedClaims, permittedAuthorizeScopes: oauth.authorizeScopes ?? [] }, transactionHeaders);
+  const codeRes = await post(
+    '/authorization/auth-code',
+    { transactionId, acceptedClaims, permittedAuthorizeScopes: oauth.authorizeScopes ?? [] },
+    transactionHeaders,
+  );
   const issued = unwrapEsignet(http, codeRes, 'POST /authorization/auth-code', authCodeSchema);
   return { code: issued.code, state: issued.state ?? '', redirectUri: issued.redirectUri };
 }
@@ -138,11 +171,28 @@ function rejectOAuthError(http: HttpClient, res: HttpResponse, endpoint: string)
     parsed = undefined;
   }
   // A 500 naming a specific code is e-Signet ≤1.6 reporting a refusal (e.g. an INACTIVE client), not an outage.
-  if (parsed && res.status >= 400 && res.status < 600 && res.status !== 429 && !(res.status >= 500 && parsed.error === 'unknown_error')) {
-    throw new RemoteRejection(http.system, parsed.error, `${endpoint}: ${parsed.error_description ?? parsed.error}`, res.status);
+  if (
+    parsed &&
+    res.status >= 400 &&
+    res.status < 600 &&
+    res.status !== 429 &&
+    !(res.status >= 500 && parsed.error === 'unknown_error')
+  ) {
+    throw new RemoteRejection(
+      http.system,
+      parsed.error,
+      `${endpoint}: ${parsed.error_description ?? parsed.error}`,
+      res.status,
+    );
   }
   http.failOnTransientStatus(res, endpoint);
-  if (res.status !== 200) throw new RemoteRejection(http.system, `HTTP_${res.status}`, `${endpoint}: refused with HTTP ${res.status}`, res.status);
+  if (res.status !== 200)
+    throw new RemoteRejection(
+      http.system,
+      `HTTP_${res.status}`,
+      `${endpoint}: refused with HTTP ${res.status}`,
+      res.status,
+    );
 }
 
 /** Exchanges an authorization code, authenticating with a private_key_jwt assertion (RS256, iss = sub = client id). */
@@ -182,16 +232,26 @@ export async function exchangeCode(
 export async function userinfo(userinfoEndpoint: string, accessToken: string, opts?: HttpOptions): Promise<string> {
   const http = new HttpClient('esignet', userinfoEndpoint, opts);
   const endpoint = `GET ${new URL(userinfoEndpoint).pathname}`;
-  const res = await http.send('', { method: 'GET', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/jwt' } });
+  const res = await http.send('', {
+    method: 'GET',
+    headers: { authorization: `Bearer ${accessToken}`, accept: 'application/jwt' },
+  });
   if (res.status === 401) {
     const challenge = firstHeader(res.headers['www-authenticate']) ?? '';
     const code = /error="([^"]+)"/.exec(challenge)?.[1] ?? 'invalid_token';
     throw new RemoteRejection('esignet', code, `${endpoint}: access token refused (HTTP 401)`, 401);
   }
   http.failOnTransientStatus(res, endpoint);
-  if (res.status !== 200) throw new RemoteRejection('esignet', `HTTP_${res.status}`, `${endpoint}: refused with HTTP ${res.status}`, res.status);
+  if (res.status !== 200)
+    throw new RemoteRejection(
+      'esignet',
+      `HTTP_${res.status}`,
+      `${endpoint}: refused with HTTP ${res.status}`,
+      res.status,
+    );
   const body = res.text.trim();
   const parts = body.split('.').length;
-  if (parts !== 3 && parts !== 5) throw new ContractViolation('esignet', endpoint, 'body is neither a compact JWS nor a JWE');
+  if (parts !== 3 && parts !== 5)
+    throw new ContractViolation('esignet', endpoint, 'body is neither a compact JWS nor a JWE');
   return body;
 }

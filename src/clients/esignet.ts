@@ -76,15 +76,27 @@ export function esignetResponse(http: HttpClient, res: HttpResponse, endpoint: s
   if (res.status === 401 || res.status === 403) {
     const [first] = envelopeErrors(res.text);
     const code = first?.errorCode ?? (res.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN');
-    const why = res.status === 401 ? 'bearer token missing, invalid or expired' : 'the token lacks the scope this endpoint requires';
+    const why =
+      res.status === 401
+        ? 'bearer token missing, invalid or expired'
+        : 'the token lacks the scope this endpoint requires';
     throw new RemoteRejection(http.system, code, `${endpoint}: ${why} (HTTP ${res.status})`, res.status);
   }
   http.failOnTransientStatus(res, endpoint);
   if (res.status === 404 || res.status === 405) {
-    throw new ContractViolation(http.system, endpoint, `HTTP ${res.status}: not served here; check the e-Signet base URL and version`);
+    throw new ContractViolation(
+      http.system,
+      endpoint,
+      `HTTP ${res.status}: not served here; check the e-Signet base URL and version`,
+    );
   }
   if (res.status < 200 || res.status >= 300) {
-    throw new RemoteRejection(http.system, `HTTP_${res.status}`, `${endpoint}: request refused with HTTP ${res.status}`, res.status);
+    throw new RemoteRejection(
+      http.system,
+      `HTTP_${res.status}`,
+      `${endpoint}: request refused with HTTP ${res.status}`,
+      res.status,
+    );
   }
   const body = parseResponse(http.system, endpoint, envelopeSchema, http.parseJson(res, endpoint));
   const errors = body.errors ?? [];
@@ -92,18 +104,30 @@ export function esignetResponse(http: HttpClient, res: HttpResponse, endpoint: s
     const detail = errors.map((e) => e.errorMessage ?? e.errorCode).join('; ');
     throw new RemoteRejection(http.system, errors[0]!.errorCode, `${endpoint}: ${detail}`, res.status);
   }
-  if (body.response === undefined || body.response === null) throw new ContractViolation(http.system, endpoint, 'no `response` and no `errors`');
+  if (body.response === undefined || body.response === null)
+    throw new ContractViolation(http.system, endpoint, 'no `response` and no `errors`');
   return body.response;
 }
 
-export function unwrapEsignet<S extends z.ZodType>(http: HttpClient, res: HttpResponse, endpoint: string, schema: S): z.infer<S> {
+export function unwrapEsignet<S extends z.ZodType>(
+  http: HttpClient,
+  res: HttpResponse,
+  endpoint: string,
+  schema: S,
+): z.infer<S> {
   return parseResponse(http.system, endpoint, schema, esignetResponse(http, res, endpoint));
 }
 
 /** Plain JSON GETs (discovery, JWKS): no envelope, so only the HTTP status classifies. */
-function unwrapPlain<S extends z.ZodType>(http: HttpClient, res: HttpResponse, endpoint: string, schema: S): z.infer<S> {
+function unwrapPlain<S extends z.ZodType>(
+  http: HttpClient,
+  res: HttpResponse,
+  endpoint: string,
+  schema: S,
+): z.infer<S> {
   http.failOnTransientStatus(res, endpoint);
-  if (res.status !== 200) throw new ContractViolation(http.system, endpoint, `HTTP ${res.status}; check the e-Signet base URL`);
+  if (res.status !== 200)
+    throw new ContractViolation(http.system, endpoint, `HTTP ${res.status}; check the e-Signet base URL`);
   return parseResponse(http.system, endpoint, schema, http.parseJson(res, endpoint));
 }
 
@@ -164,7 +188,11 @@ export class EsignetClient {
   }
 
   /** Registers a client; an existing id surfaces as RemoteRejection `duplicate_client_id` for the caller to adopt. */
-  async createOidcClient(bearerToken: string, req: OidcClientRegistration, api: ClientManagementApi = 'oidc-client'): Promise<{ clientId: string; status: string }> {
+  async createOidcClient(
+    bearerToken: string,
+    req: OidcClientRegistration,
+    api: ClientManagementApi = 'oidc-client',
+  ): Promise<{ clientId: string; status: string }> {
     const path = `/client-mgmt/${api}`;
     const res = await this.http.send(path, {
       method: 'POST',

@@ -53,14 +53,33 @@ const READ_ATTEMPTS = 3;
 const READ_RETRY_DELAY_MS = 200;
 
 const TRANSIENT_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
 ]);
 
 /** Node's certificate verification failures: permanent until the trust store or the server changes. */
 const TLS_VERIFICATION_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'CERT_SIGNATURE_FAILURE',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
@@ -79,7 +98,8 @@ function agentFor(opts: HttpOptions): Agent {
   const key = JSON.stringify([opts.ca ?? null, egress ?? null]);
   let agent = opts.dnsLookup ? undefined : agents.get(key);
   if (!agent) {
-    const extra = opts.ca && process.env.NODE_EXTRA_CA_CERTS ? [readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8')] : [];
+    const extra =
+      opts.ca && process.env.NODE_EXTRA_CA_CERTS ? [readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8')] : [];
     const ca = opts.ca ? [...rootCertificates, ...extra, opts.ca] : undefined;
     agent = egress
       ? new Agent({ connect: guardedConnector(egress, { ca }, opts.dnsLookup) })
@@ -206,11 +226,20 @@ export function firstHeader(value: string | string[] | undefined): string | unde
 }
 
 /** Validates a response body against the schema the real API documents. */
-export function parseResponse<S extends z.ZodType>(system: RemoteSystem, endpoint: string, schema: S, data: unknown): z.infer<S> {
+export function parseResponse<S extends z.ZodType>(
+  system: RemoteSystem,
+  endpoint: string,
+  schema: S,
+  data: unknown,
+): z.infer<S> {
   const result = schema.safeParse(data);
   if (!result.success) {
     const first = result.error.issues[0];
-    throw new ContractViolation(system, endpoint, `${first?.path.join('.') || '(body)'}: ${first?.message ?? 'invalid'}`);
+    throw new ContractViolation(
+      system,
+      endpoint,
+      `${first?.path.join('.') || '(body)'}: ${first?.message ?? 'invalid'}`,
+    );
   }
   return result.data;
 }

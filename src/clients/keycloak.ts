@@ -29,13 +29,21 @@ export async function clientCredentialsToken(
   if (res.status !== 200) {
     const error = oauthError.safeParse(safeJson(res.text));
     if (error.success) {
-      throw http.rejection(error.data.error, `${endpoint}: ${error.data.error_description ?? error.data.error}`, res.status);
+      throw http.rejection(
+        error.data.error,
+        `${endpoint}: ${error.data.error_description ?? error.data.error}`,
+        res.status,
+      );
     }
     throw http.rejection(`HTTP_${res.status}`, `${endpoint}: refused with HTTP ${res.status}`, res.status);
   }
   const token = parseResponse('keycloak', endpoint, tokenResponse, http.parseJson(res, endpoint));
   if (token.token_type.toLowerCase() !== 'bearer') {
-    throw http.rejection('unsupported_token_type', `${endpoint}: token_type ${token.token_type}, expected Bearer`, res.status);
+    throw http.rejection(
+      'unsupported_token_type',
+      `${endpoint}: token_type ${token.token_type}, expected Bearer`,
+      res.status,
+    );
   }
   return { accessToken: token.access_token, expiresInSeconds: token.expires_in, scope: token.scope ?? '' };
 }

@@ -22,7 +22,10 @@ export class KeymanagerClient {
   }
 
   /** `GET /getCertificate`, e.g. (`IDA`, `PARTNER`) for the IDA partner certificate; errors KER-KMS-xxx. */
-  async getCertificate(applicationId: string, referenceId?: string): Promise<{ certificate: string; issuedAt: string; expiryAt: string }> {
+  async getCertificate(
+    applicationId: string,
+    referenceId?: string,
+  ): Promise<{ certificate: string; issuedAt: string; expiryAt: string }> {
     const res = await this.http.send('/getCertificate', {
       method: 'GET',
       headers: authCookie(this.token),

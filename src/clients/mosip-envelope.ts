@@ -24,7 +24,8 @@ export function mosipRequest<T>(request: T, id = 'mosip.g2p-onboard', version = 
  * transient and be retried for ever: a missing token is refused here, before anything is sent.
  */
 export function authCookie(token: string): Record<string, string> {
-  if (!token) throw new RemoteRejection('authmanager', 'NO_TOKEN', 'no MOSIP token to send: the login returned an empty one');
+  if (!token)
+    throw new RemoteRejection('authmanager', 'NO_TOKEN', 'no MOSIP token to send: the login returned an empty one');
   return { cookie: `Authorization=${token}` };
 }
 
@@ -51,7 +52,12 @@ function firstError(data: unknown): z.infer<typeof errorItem> | undefined {
  * other non-2xx → RemoteRejection `HTTP_<status>`; non-empty `errors` → RemoteRejection with the
  * service's code (`UNKNOWN` when PMS's catch-all handler sent none).
  */
-export function unwrapMosip<S extends z.ZodType>(http: HttpClient, res: HttpResponse, endpoint: string, schema: S): z.infer<S> {
+export function unwrapMosip<S extends z.ZodType>(
+  http: HttpClient,
+  res: HttpResponse,
+  endpoint: string,
+  schema: S,
+): z.infer<S> {
   if (res.status === 401 || res.status === 403) {
     let detail: z.infer<typeof errorItem> | undefined;
     try {
@@ -60,17 +66,33 @@ export function unwrapMosip<S extends z.ZodType>(http: HttpClient, res: HttpResp
       detail = undefined;
     }
     const code = detail?.errorCode ?? (res.status === 401 ? AUTH_FAILED_CODE : FORBIDDEN_CODE);
-    const why = res.status === 401 ? 'token missing, invalid or expired' : 'the token lacks a role this endpoint requires';
-    throw new RemoteRejection(http.system, code, `${endpoint}: ${detail?.message ?? why} (HTTP ${res.status})`, res.status);
+    const why =
+      res.status === 401 ? 'token missing, invalid or expired' : 'the token lacks a role this endpoint requires';
+    throw new RemoteRejection(
+      http.system,
+      code,
+      `${endpoint}: ${detail?.message ?? why} (HTTP ${res.status})`,
+      res.status,
+    );
   }
   http.failOnTransientStatus(res, endpoint);
   if (res.status < 200 || res.status >= 300) {
-    throw new RemoteRejection(http.system, `HTTP_${res.status}`, `${endpoint}: request refused with HTTP ${res.status}`, res.status);
+    throw new RemoteRejection(
+      http.system,
+      `HTTP_${res.status}`,
+      `${endpoint}: request refused with HTTP ${res.status}`,
+      res.status,
+    );
   }
   const body = parseResponse(http.system, endpoint, envelopeSchema, http.parseJson(res, endpoint));
   const error = body.errors?.[0];
   if (error) {
-    throw new RemoteRejection(http.system, error.errorCode ?? 'UNKNOWN', `${endpoint}: ${error.message ?? 'no message'}`, res.status);
+    throw new RemoteRejection(
+      http.system,
+      error.errorCode ?? 'UNKNOWN',
+      `${endpoint}: ${error.message ?? 'no message'}`,
+      res.status,
+    );
   }
   if (body.response === undefined) throw new ContractViolation(http.system, endpoint, 'no `response` and no `errors`');
   return parseResponse(http.system, endpoint, schema, body.response);

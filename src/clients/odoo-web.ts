@@ -7,13 +7,19 @@ export interface SigninOutcome {
   location: string;
 }
 
-export async function completeOAuthSignin(odooUrl: string, callbackUrl: string, query: { code: string; state: string }, opts?: HttpOptions): Promise<SigninOutcome> {
+export async function completeOAuthSignin(
+  odooUrl: string,
+  callbackUrl: string,
+  query: { code: string; state: string },
+  opts?: HttpOptions,
+): Promise<SigninOutcome> {
   const http = new HttpClient('odoo', odooUrl, opts);
   const path = new URL(callbackUrl).pathname;
   // Odoo exchanges the code with e-Signet inside this call (token, JWKS, userinfo): give it the write timeout.
   const res = await http.send(path, { method: 'GET', query, headers: { accept: 'text/html' }, write: true });
   http.failOnTransientStatus(res, 'GET /auth_oauth/signin');
   const location = firstHeader(res.headers.location) ?? '';
-  const ok = res.status >= 300 && res.status < 400 && !location.includes('oauth_error') && !location.includes('/web/login');
+  const ok =
+    res.status >= 300 && res.status < 400 && !location.includes('oauth_error') && !location.includes('/web/login');
   return { ok, location };
 }

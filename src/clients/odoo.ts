@@ -88,14 +88,21 @@ export class OdooClient {
       throw new ContractViolation('odoo', endpoint, `HTTP ${res.status}; is ${this.http.baseUrl} an Odoo server?`);
     }
     const body = parseResponse('odoo', endpoint, rpcEnvelopeSchema, this.http.parseJson(res, endpoint));
-    if (body.id !== requestId) throw new ContractViolation('odoo', endpoint, `response id ${String(body.id)} does not echo request id ${requestId}`);
+    if (body.id !== requestId)
+      throw new ContractViolation(
+        'odoo',
+        endpoint,
+        `response id ${String(body.id)} does not echo request id ${requestId}`,
+      );
     if (body.error) {
       const name = body.error.data?.name ?? `jsonrpc.${body.error.code}`;
       const message = body.error.data?.message ?? body.error.message;
-      if (isTransientDatabaseError(name, message)) throw new TransientRemoteError('odoo', `${endpoint}: ${name}: ${message}`);
+      if (isTransientDatabaseError(name, message))
+        throw new TransientRemoteError('odoo', `${endpoint}: ${name}: ${message}`);
       throw new RemoteRejection('odoo', name, message);
     }
-    if (!('result' in body)) throw new ContractViolation('odoo', endpoint, 'neither result nor error in the JSON-RPC response');
+    if (!('result' in body))
+      throw new ContractViolation('odoo', endpoint, 'neither result nor error in the JSON-RPC response');
     return body.result;
   }
 
@@ -121,8 +128,20 @@ export class OdooClient {
     return uid;
   }
 
-  executeKw(uid: number, password: string, model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}): Promise<unknown> {
-    return this.call('object', 'execute_kw', [this.database, uid, password, model, method, args, kwargs], WRITING_METHODS.has(method));
+  executeKw(
+    uid: number,
+    password: string,
+    model: string,
+    method: string,
+    args: unknown[],
+    kwargs: Record<string, unknown> = {},
+  ): Promise<unknown> {
+    return this.call(
+      'object',
+      'execute_kw',
+      [this.database, uid, password, model, method, args, kwargs],
+      WRITING_METHODS.has(method),
+    );
   }
 
   async fieldsGet(uid: number, password: string, model: string): Promise<Record<string, OdooFieldInfo>> {
@@ -133,7 +152,12 @@ export class OdooClient {
   }
 
   async searchRead<T = Record<string, unknown>>(
-    uid: number, password: string, model: string, domain: unknown[], fields: string[], limit?: number,
+    uid: number,
+    password: string,
+    model: string,
+    domain: unknown[],
+    fields: string[],
+    limit?: number,
   ): Promise<(T & { id: number })[]> {
     const kwargs: Record<string, unknown> = { fields };
     if (limit !== undefined) kwargs.limit = limit;
@@ -146,7 +170,13 @@ export class OdooClient {
     return parseResponse('odoo', `${model}.create`, z.number().int().positive(), result);
   }
 
-  async write(uid: number, password: string, model: string, ids: number[], values: Record<string, unknown>): Promise<void> {
+  async write(
+    uid: number,
+    password: string,
+    model: string,
+    ids: number[],
+    values: Record<string, unknown>,
+  ): Promise<void> {
     const result = await this.executeKw(uid, password, model, 'write', [ids, values]);
     parseResponse('odoo', `${model}.write`, z.literal(true), result);
   }
@@ -158,9 +188,15 @@ export class OdooClient {
       throw new RangeError(`xml id "${xmlId}": must be "<module>.<name>", e.g. "base.group_portal"`);
     }
     const [row] = await this.searchRead<{ res_id: number }>(
-      uid, password, 'ir.model.data',
-      [['module', '=', xmlId.slice(0, dot)], ['name', '=', xmlId.slice(dot + 1)]],
-      ['res_id', 'model'], 1,
+      uid,
+      password,
+      'ir.model.data',
+      [
+        ['module', '=', xmlId.slice(0, dot)],
+        ['name', '=', xmlId.slice(dot + 1)],
+      ],
+      ['res_id', 'model'],
+      1,
     );
     return row ? parseResponse('odoo', 'ir.model.data.search_read', z.number().int(), row.res_id) : undefined;
   }
@@ -176,7 +212,9 @@ export class OdooClient {
     for (const anchor of block[1]!.matchAll(/<a\b([^>]*)>([\s\S]*?)<\/a>/g)) {
       const href = /\bhref="([^"]*)"/.exec(anchor[1]!);
       if (!href) continue;
-      const label = decodeHtml(anchor[2]!.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim();
+      const label = decodeHtml(anchor[2]!.replace(/<[^>]*>/g, ''))
+        .replace(/\s+/g, ' ')
+        .trim();
       providers.push({ label, authLink: decodeHtml(href[1]!) });
     }
     return providers;

@@ -53,7 +53,10 @@ export type MappingStatus = 'InProgress' | 'approved' | 'rejected';
 
 const registration = z.object({ partnerId: z.string(), status: z.string() });
 const caUpload = z.object({ status: z.string() });
-const partnerCertUpload = z.object({ certificateId: z.string().min(1), signedCertificateData: z.string().includes('BEGIN CERTIFICATE') });
+const partnerCertUpload = z.object({
+  certificateId: z.string().min(1),
+  signedCertificateData: z.string().includes('BEGIN CERTIFICATE'),
+});
 const certificateDownload = z.object({ certificateData: z.string().includes('BEGIN CERTIFICATE') });
 const mappingRequested = z.object({ mappingkey: z.string().min(1) });
 const decision = z.string();
@@ -183,8 +186,15 @@ export class PmsClient {
   /** Needs a Partner Admin / Partner Manager token. KER-PCM-003 (already in the store) is success. */
   async uploadCaCertificate(certificateData: string, partnerDomain: string): Promise<'uploaded' | 'already-exists'> {
     try {
-      const { status } = await this.call('POST', '/partners/certificate/ca/upload', caUpload, { certificateData, partnerDomain });
-      if (status === 'Upload Failed.') throw this.http.rejection('UPLOAD_FAILED', 'POST /partners/certificate/ca/upload: keymanager answered "Upload Failed."');
+      const { status } = await this.call('POST', '/partners/certificate/ca/upload', caUpload, {
+        certificateData,
+        partnerDomain,
+      });
+      if (status === 'Upload Failed.')
+        throw this.http.rejection(
+          'UPLOAD_FAILED',
+          'POST /partners/certificate/ca/upload: keymanager answered "Upload Failed."',
+        );
       return 'uploaded';
     } catch (err) {
       if (isMosipCode(err, 'KER-PCM-003')) return 'already-exists';
@@ -193,15 +203,25 @@ export class PmsClient {
   }
 
   /** Uploads the partner's certificate; PMS returns it re-signed by MOSIP and activates the partner. */
-  async uploadPartnerCertificate(r: { partnerId: string; certificateData: string; partnerDomain: string }): Promise<{ certificateId: string; signedCertificateData: string }> {
-    const { certificateId, signedCertificateData } = await this.call('POST', '/partners/certificate/upload', partnerCertUpload, r);
+  async uploadPartnerCertificate(r: {
+    partnerId: string;
+    certificateData: string;
+    partnerDomain: string;
+  }): Promise<{ certificateId: string; signedCertificateData: string }> {
+    const { certificateId, signedCertificateData } = await this.call(
+      'POST',
+      '/partners/certificate/upload',
+      partnerCertUpload,
+      r,
+    );
     return { certificateId, signedCertificateData };
   }
 
   /** The MOSIP-signed partner certificate; undefined when none was uploaded (PMS_PRT_108). */
   async getPartnerCertificate(partnerId: string): Promise<string | undefined> {
     try {
-      return (await this.call('GET', `/partners/${encodeURIComponent(partnerId)}/certificate`, certificateDownload)).certificateData;
+      return (await this.call('GET', `/partners/${encodeURIComponent(partnerId)}/certificate`, certificateDownload))
+        .certificateData;
     } catch (err) {
       if (isMosipCode(err, 'PMS_PRT_108')) return undefined;
       throw err;
@@ -209,11 +229,20 @@ export class PmsClient {
   }
 
   /** PMS_PRT_053 when a request for this policy is already InProgress or approved. */
-  async requestPolicyMapping(partnerId: string, policyName: string, useCaseDescription: string): Promise<{ mappingKey: string }> {
-    const { mappingkey } = await this.call('POST', `/partners/${encodeURIComponent(partnerId)}/policy/map`, mappingRequested, {
-      policyName,
-      useCaseDescription,
-    });
+  async requestPolicyMapping(
+    partnerId: string,
+    policyName: string,
+    useCaseDescription: string,
+  ): Promise<{ mappingKey: string }> {
+    const { mappingkey } = await this.call(
+      'POST',
+      `/partners/${encodeURIComponent(partnerId)}/policy/map`,
+      mappingRequested,
+      {
+        policyName,
+        useCaseDescription,
+      },
+    );
     return { mappingKey: mappingkey };
   }
 
@@ -222,7 +251,10 @@ export class PmsClient {
    * latest rejected. Uses the search API because `GET /partners/{id}/apikey/request` names no
    * policy and, in 1.2.0.1, fails with a NullPointerException once a request is approved.
    */
-  async findPolicyMapping(partnerId: string, policyName: string): Promise<{ mappingKey: string; status: MappingStatus } | undefined> {
+  async findPolicyMapping(
+    partnerId: string,
+    policyName: string,
+  ): Promise<{ mappingKey: string; status: MappingStatus } | undefined> {
     const rows = await this.searchMappings(partnerId, policyName);
     const live = rows.find((r) => r.status === 'approved') ?? rows.find((r) => r.status === 'InProgress');
     const chosen = live ?? rows.sort((a, b) => b.at.localeCompare(a.at))[0];
@@ -246,7 +278,12 @@ export class PmsClient {
     const page = await this.call('POST', '/partners/apikey/request/search', mappingSearch, searched, true);
     return (page.data ?? [])
       .filter((r) => r.partnerId === partnerId && (r.policyName ?? '').toLowerCase() === policyName.toLowerCase())
-      .map((r) => ({ mappingKey: r.apikeyRequestId, status: mappingStatus(r.statusCode), policyId: r.policyId ?? undefined, at: String(r.requestDatetimes ?? '') }));
+      .map((r) => ({
+        mappingKey: r.apikeyRequestId,
+        status: mappingStatus(r.statusCode),
+        policyId: r.policyId ?? undefined,
+        at: String(r.requestDatetimes ?? ''),
+      }));
   }
 
   /** Partner Admin decision. Repeating the decision already recorded (PMS_PM_034 / PMS_PM_035) is success. */
@@ -261,8 +298,15 @@ export class PmsClient {
   }
 
   /** Needs the partner's own token (AUTH_PARTNER); PMS_PRT_109 before approval, PMS_PRT_110 for a used label. */
-  async generateApiKey(partnerId: string, policyName: string, label: string): Promise<{ apiKey: string; label: string; policyId: string; partnerId: string }> {
-    return this.call('PATCH', `/partners/${encodeURIComponent(partnerId)}/generate/apikey`, apiKey, { policyName, label });
+  async generateApiKey(
+    partnerId: string,
+    policyName: string,
+    label: string,
+  ): Promise<{ apiKey: string; label: string; policyId: string; partnerId: string }> {
+    return this.call('PATCH', `/partners/${encodeURIComponent(partnerId)}/generate/apikey`, apiKey, {
+      policyName,
+      label,
+    });
   }
 
   /** PMS derives the client id from the key and forwards to e-Signet; PMS_IDP_001 when the key is registered already. */
@@ -290,9 +334,19 @@ export class PmsClient {
    * the key with this label; 'absent' when PMS has none (PMS_PRT_111). PMS never shows a key's value
    * again, so deactivating is all that can be done with a key whose answer was lost.
    */
-  async setApiKeyStatus(partnerId: string, policyId: string, label: string, status: 'Active' | 'De-Active'): Promise<'done' | 'absent'> {
+  async setApiKeyStatus(
+    partnerId: string,
+    policyId: string,
+    label: string,
+    status: 'Active' | 'De-Active',
+  ): Promise<'done' | 'absent'> {
     try {
-      await this.call('PATCH', `/partners/${encodeURIComponent(partnerId)}/policy/${encodeURIComponent(policyId)}/apiKey/status`, decision, { status, label });
+      await this.call(
+        'PATCH',
+        `/partners/${encodeURIComponent(partnerId)}/policy/${encodeURIComponent(policyId)}/apiKey/status`,
+        decision,
+        { status, label },
+      );
       return 'done';
     } catch (err) {
       if (isMosipCode(err, 'PMS_PRT_111')) return 'absent';
@@ -301,14 +355,20 @@ export class PmsClient {
   }
 
   /** One license per MISP: PMS_MSP_416 when one exists. */
-  async createMispLicense(providerId: string): Promise<{ providerId: string; licenseKey: string; licenseKeyStatus: string; licenseKeyExpiry: string }> {
+  async createMispLicense(
+    providerId: string,
+  ): Promise<{ providerId: string; licenseKey: string; licenseKeyStatus: string; licenseKeyExpiry: string }> {
     return this.call('POST', '/misps', license, { providerId });
   }
 
   /** The MISP's valid license (PMS issues a new one if all expired); undefined when it never had one (PMS_MSP_408). */
   async getMispLicense(mispId: string): Promise<{ licenseKey: string; licenseKeyStatus?: string } | undefined> {
     try {
-      const { licenseKey, licenseKeyStatus } = await this.call('GET', `/misps/${encodeURIComponent(mispId)}/licenseKey`, license);
+      const { licenseKey, licenseKeyStatus } = await this.call(
+        'GET',
+        `/misps/${encodeURIComponent(mispId)}/licenseKey`,
+        license,
+      );
       return { licenseKey, licenseKeyStatus };
     } catch (err) {
       if (isMosipCode(err, 'PMS_MSP_408')) return undefined;

@@ -54,7 +54,11 @@ export class PolicyManagerClient {
    * PARTNER_ADMIN and AUTH_PARTNER). PMS_POL_019 unknown group, PMS_POL_053 inactive group.
    */
   async activePoliciesOfGroup(groupName: string): Promise<ActivePolicy[]> {
-    return this.get(`/policies/active/group/${encodeURIComponent(groupName)}`, 'GET /policies/active/group/{groupName}', z.array(activePolicy));
+    return this.get(
+      `/policies/active/group/${encodeURIComponent(groupName)}`,
+      'GET /policies/active/group/{groupName}',
+      z.array(activePolicy),
+    );
   }
 
   /** One policy with its status and validity (PARTNER_ADMIN, POLICYMANAGER); undefined for an unknown id (PMS_POL_008). */

@@ -12,7 +12,9 @@ import { optionalText, readVariables, secretRefProblem, type VariableTable } fro
 
 /** `--key` and its variables name a key (a file, `file:path`, `env:NAME`), never hold one: it would stay in shell history and `ps`. */
 export function keyRefProblem(ref: string): string | undefined {
-  return ref.includes('PRIVATE KEY') ? 'takes a file path or env:NAME, never the key itself (it would stay in your shell history)' : undefined;
+  return ref.includes('PRIVATE KEY')
+    ? 'takes a file path or env:NAME, never the key itself (it would stay in your shell history)'
+    : undefined;
 }
 
 const keyRef = (raw: string | undefined): string | undefined => {
@@ -29,7 +31,8 @@ const tokenRef = (raw: string | undefined): string => {
 
 const httpUrl = (raw: string | undefined): string => {
   if (raw === undefined) return DEFAULT_TEMPORAL_UI_URL;
-  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) throw new Error(`use an http(s) URL such as ${DEFAULT_TEMPORAL_UI_URL}`);
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol))
+    throw new Error(`use an http(s) URL such as ${DEFAULT_TEMPORAL_UI_URL}`);
   return raw.replace(/\/+$/, '');
 };
 
@@ -40,24 +43,50 @@ const bundleSwitch = (raw: string | undefined): boolean => {
 };
 
 export const CLI_VARIABLES = {
-  G2P_ONBOARD_USER: { meaning: 'who you are when --as is not given (start, retry, abort, approve, reject)', parse: optionalText },
-  G2P_ONBOARD_KEY: { meaning: "G2P_ONBOARD_USER's private key (file path or env:NAME) when --key is not given", secret: true, parse: keyRef },
-  G2P_ONBOARD_APPROVER_KEY: { meaning: 'the private key approve and reject sign with when --key is not given', secret: true, parse: keyRef },
-  G2P_ONBOARD_POLICY: { meaning: 'the worker policy validate checks a spec against when --policy is not given', parse: optionalText },
+  G2P_ONBOARD_USER: {
+    meaning: 'who you are when --as is not given (start, retry, abort, approve, reject)',
+    parse: optionalText,
+  },
+  G2P_ONBOARD_KEY: {
+    meaning: "G2P_ONBOARD_USER's private key (file path or env:NAME) when --key is not given",
+    secret: true,
+    parse: keyRef,
+  },
+  G2P_ONBOARD_APPROVER_KEY: {
+    meaning: 'the private key approve and reject sign with when --key is not given',
+    secret: true,
+    parse: keyRef,
+  },
+  G2P_ONBOARD_POLICY: {
+    meaning: 'the worker policy validate checks a spec against when --policy is not given',
+    parse: optionalText,
+  },
   TEMPORAL_CODEC_ENDPOINT: {
     default: DEFAULT_CODEC_ENDPOINT,
     meaning: 'the codec server that encodes and decodes payloads (another machine only over https)',
     parse: (raw) => (raw === undefined ? DEFAULT_CODEC_ENDPOINT : checkedCodecEndpoint(raw)),
   },
-  TEMPORAL_CODEC_AUTH: { meaning: 'the Authorization header sent to it, "Bearer <your token>"', secret: true, parse: optionalText },
+  TEMPORAL_CODEC_AUTH: {
+    meaning: 'the Authorization header sent to it, "Bearer <your token>"',
+    secret: true,
+    parse: optionalText,
+  },
   G2P_ONBOARD_CODEC_SERVER_TOKEN: {
     default: DEFAULT_CODEC_SERVER_TOKEN_REF,
     meaning: 'else: secret reference (file:path or env:NAME) to your token, the first of a `<label> <token>` file',
     parse: tokenRef,
   },
-  TEMPORAL_UI_URL: { default: DEFAULT_TEMPORAL_UI_URL, meaning: 'the Temporal UI that links to runs point at', parse: httpUrl },
+  TEMPORAL_UI_URL: {
+    default: DEFAULT_TEMPORAL_UI_URL,
+    meaning: 'the Temporal UI that links to runs point at',
+    parse: httpUrl,
+  },
   // Read by main.ts before any of this loads (it decides what loads); listed so the table is whole.
-  G2P_ONBOARD_CLI_BUNDLE: { default: '1', meaning: '0 loads the CLI as separate modules instead of the prepared bundle', parse: bundleSwitch },
+  G2P_ONBOARD_CLI_BUNDLE: {
+    default: '1',
+    meaning: '0 loads the CLI as separate modules instead of the prepared bundle',
+    parse: bundleSwitch,
+  },
 } satisfies VariableTable;
 
 export interface CliConfig {

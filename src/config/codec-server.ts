@@ -18,11 +18,19 @@ export function localUiOrigins(uiPort: number): string[] {
 
 const uiOrigins = z
   .string()
-  .transform((list) => list.split(',').map((o) => o.trim()).filter(Boolean))
+  .transform((list) =>
+    list
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
   .superRefine((origins, ctx) => {
     for (const origin of origins) {
       if (!URL.canParse(origin) || new URL(origin).origin !== origin.replace(/\/+$/, '')) {
-        ctx.addIssue({ code: 'custom', message: `${origin} is not an origin such as https://temporal.example.org (scheme, host, port; no path)` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${origin} is not an origin such as https://temporal.example.org (scheme, host, port; no path)`,
+        });
       }
     }
   })
@@ -32,24 +40,37 @@ const uiOrigins = z
 export const CODEC_SERVER_VARIABLES = {
   G2P_ONBOARD_CODEC_KEYS: zodVariable(secretRef, {
     default: DEFAULT_CODEC_KEYS_REF,
-    meaning: 'secret reference to the payload key ring, the same as the workers\' (unset: the local file, created on first use)',
+    meaning:
+      "secret reference to the payload key ring, the same as the workers' (unset: the local file, created on first use)",
   }),
   G2P_ONBOARD_CODEC_SERVER_TOKEN: zodVariable(secretRef, {
     default: DEFAULT_CODEC_SERVER_TOKEN_REF,
-    meaning: 'secret reference to the accepted tokens, one per line, `<label> <token>` or `<token>` (unset: the local file, created on first use)',
+    meaning:
+      'secret reference to the accepted tokens, one per line, `<label> <token>` or `<token>` (unset: the local file, created on first use)',
   }),
   G2P_ONBOARD_CODEC_SERVER_HOST: zodVariable(optionalString, {
     default: '127.0.0.1',
     meaning: 'address to listen on; beyond loopback only with _TLS_CERT/_TLS_KEY or _BEHIND_TLS=true',
   }),
-  G2P_ONBOARD_CODEC_SERVER_PORT: zodVariable(portNumber(DEFAULT_CODEC_SERVER_PORT), { default: String(DEFAULT_CODEC_SERVER_PORT), meaning: 'port to listen on (0: any free port)' }),
+  G2P_ONBOARD_CODEC_SERVER_PORT: zodVariable(portNumber(DEFAULT_CODEC_SERVER_PORT), {
+    default: String(DEFAULT_CODEC_SERVER_PORT),
+    meaning: 'port to listen on (0: any free port)',
+  }),
   G2P_ONBOARD_CODEC_SERVER_UI_ORIGINS: zodVariable(uiOrigins, {
     default: localUiOrigins(LOCAL_UI_PORT).join(','),
     meaning: 'comma-separated Temporal UI origins allowed to call with credentials',
   }),
-  G2P_ONBOARD_CODEC_SERVER_TLS_CERT: zodVariable(optionalString, { meaning: 'PEM certificate file: serve https itself (with _TLS_KEY)' }),
-  G2P_ONBOARD_CODEC_SERVER_TLS_KEY: zodVariable(optionalString, { meaning: 'PEM private key file of that certificate' }),
-  G2P_ONBOARD_CODEC_SERVER_BEHIND_TLS: zodVariable(trueOrFalse, { default: 'false', meaning: '`true`: a TLS proxy faces the network (cookies get Secure; the client address is the proxy\'s last X-Forwarded-For)' }),
+  G2P_ONBOARD_CODEC_SERVER_TLS_CERT: zodVariable(optionalString, {
+    meaning: 'PEM certificate file: serve https itself (with _TLS_KEY)',
+  }),
+  G2P_ONBOARD_CODEC_SERVER_TLS_KEY: zodVariable(optionalString, {
+    meaning: 'PEM private key file of that certificate',
+  }),
+  G2P_ONBOARD_CODEC_SERVER_BEHIND_TLS: zodVariable(trueOrFalse, {
+    default: 'false',
+    meaning:
+      "`true`: a TLS proxy faces the network (cookies get Secure; the client address is the proxy's last X-Forwarded-For)",
+  }),
   G2P_ONBOARD_CODEC_SERVER_CROSS_SITE: zodVariable(trueOrFalse, {
     default: 'false',
     meaning: '`true`: the UI is on another site (cookie SameSite=None; Secure; needs https)',
@@ -83,13 +104,28 @@ export function codecServerConfigFrom(env: NodeJS.ProcessEnv = process.env, cwd 
   const table = CODEC_SERVER_VARIABLES;
   const problems: string[] = [];
   if ((v.G2P_ONBOARD_CODEC_SERVER_TLS_CERT === undefined) !== (v.G2P_ONBOARD_CODEC_SERVER_TLS_KEY === undefined)) {
-    const given = v.G2P_ONBOARD_CODEC_SERVER_TLS_CERT !== undefined ? 'G2P_ONBOARD_CODEC_SERVER_TLS_CERT' : 'G2P_ONBOARD_CODEC_SERVER_TLS_KEY';
-    problems.push(variableProblem(given, table[given], env[given], 'set both G2P_ONBOARD_CODEC_SERVER_TLS_CERT and G2P_ONBOARD_CODEC_SERVER_TLS_KEY, or neither'));
+    const given =
+      v.G2P_ONBOARD_CODEC_SERVER_TLS_CERT !== undefined
+        ? 'G2P_ONBOARD_CODEC_SERVER_TLS_CERT'
+        : 'G2P_ONBOARD_CODEC_SERVER_TLS_KEY';
+    problems.push(
+      variableProblem(
+        given,
+        table[given],
+        env[given],
+        'set both G2P_ONBOARD_CODEC_SERVER_TLS_CERT and G2P_ONBOARD_CODEC_SERVER_TLS_KEY, or neither',
+      ),
+    );
   }
   const https = v.G2P_ONBOARD_CODEC_SERVER_TLS_CERT !== undefined || v.G2P_ONBOARD_CODEC_SERVER_BEHIND_TLS;
   if (v.G2P_ONBOARD_CODEC_SERVER_CROSS_SITE && !https) {
     problems.push(
-      variableProblem('G2P_ONBOARD_CODEC_SERVER_CROSS_SITE', table.G2P_ONBOARD_CODEC_SERVER_CROSS_SITE, 'true', 'needs https (browsers drop SameSite=None cookies without Secure): give a TLS certificate or G2P_ONBOARD_CODEC_SERVER_BEHIND_TLS=true'),
+      variableProblem(
+        'G2P_ONBOARD_CODEC_SERVER_CROSS_SITE',
+        table.G2P_ONBOARD_CODEC_SERVER_CROSS_SITE,
+        'true',
+        'needs https (browsers drop SameSite=None cookies without Secure): give a TLS certificate or G2P_ONBOARD_CODEC_SERVER_BEHIND_TLS=true',
+      ),
     );
   }
   if (problems.length) throw new ConfigError('codec server', problems);

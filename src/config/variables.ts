@@ -34,7 +34,12 @@ export class ConfigError extends Error {
 }
 
 /** How a problem with one variable reads: its name, its value (unless secret), what is wrong. */
-export function variableProblem(name: string, variable: Pick<Variable<unknown>, 'secret'>, raw: string | undefined, message: string): string {
+export function variableProblem(
+  name: string,
+  variable: Pick<Variable<unknown>, 'secret'>,
+  raw: string | undefined,
+  message: string,
+): string {
   const shown = raw === undefined ? '(unset)' : variable.secret ? '(value hidden)' : JSON.stringify(raw);
   return `${name}=${shown}: ${message}`;
 }
@@ -43,7 +48,11 @@ export function variableProblem(name: string, variable: Pick<Variable<unknown>, 
  * Reads every variable of `table` from `env`, all problems at once. An empty variable counts as
  * unset (`FOO= cmd` is how a shell clears one for a command).
  */
-export function readVariables<Table extends VariableTable>(program: string, table: Table, env: NodeJS.ProcessEnv): Values<Table> {
+export function readVariables<Table extends VariableTable>(
+  program: string,
+  table: Table,
+  env: NodeJS.ProcessEnv,
+): Values<Table> {
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [name, variable] of Object.entries(table)) {

@@ -31,14 +31,16 @@ const logLevel = z
 const certificateChecks = z
   .string()
   .refine((value) => value !== '0', {
-    message: "turns certificate checks off for the whole process; the worker refuses to start with it: unset it, and name a private CA in the spec's tls.caFile instead",
+    message:
+      "turns certificate checks off for the whole process; the worker refuses to start with it: unset it, and name a private CA in the spec's tls.caFile instead",
   })
   .optional();
 
 export const WORKER_VARIABLES = {
   G2P_ONBOARD_POLICY: zodVariable(optionalString, {
     default: DEFAULT_POLICY_FILE,
-    meaning: "the worker policy: which secrets, hosts and people each deployment's runs may use (SECURITY.md); without one the worker does not start",
+    meaning:
+      "the worker policy: which secrets, hosts and people each deployment's runs may use (SECURITY.md); without one the worker does not start",
   }),
   G2P_ONBOARD_CREDENTIALS_DIR: zodVariable(optionalString, {
     default: DEFAULT_CREDENTIALS_DIR,
@@ -46,7 +48,8 @@ export const WORKER_VARIABLES = {
   }),
   G2P_ONBOARD_CODEC_KEYS: zodVariable(secretRef, {
     default: DEFAULT_CODEC_KEYS_REF,
-    meaning: 'secret reference to the payload key ring: one base64 32-byte key per line, the first is current (unset: the local file, created on first use)',
+    meaning:
+      'secret reference to the payload key ring: one base64 32-byte key per line, the first is current (unset: the local file, created on first use)',
   }),
   G2P_ONBOARD_CODEC_SERVER_TOKEN: zodVariable(secretRef, {
     default: DEFAULT_CODEC_SERVER_TOKEN_REF,
@@ -57,9 +60,18 @@ export const WORKER_VARIABLES = {
     default: String(DEFAULT_MAX_CACHED_WORKFLOWS),
     meaning: 'runs kept in memory; a waiting run leaves the cache and is replayed when touched',
   }),
-  G2P_ONBOARD_MAX_CONCURRENT_ACTIVITIES: zodVariable(wholeNumber(1), { default: "the SDK's", meaning: 'activities run at once' }),
-  G2P_ONBOARD_MAX_CONCURRENT_WORKFLOW_TASKS: zodVariable(wholeNumber(2), { default: "the SDK's", meaning: 'workflow tasks run at once' }),
-  G2P_ONBOARD_WORKFLOW_THREADS: zodVariable(wholeNumber(1), { default: "the SDK's", meaning: 'threads running workflow code (replays of evicted runs spread over cores)' }),
+  G2P_ONBOARD_MAX_CONCURRENT_ACTIVITIES: zodVariable(wholeNumber(1), {
+    default: "the SDK's",
+    meaning: 'activities run at once',
+  }),
+  G2P_ONBOARD_MAX_CONCURRENT_WORKFLOW_TASKS: zodVariable(wholeNumber(2), {
+    default: "the SDK's",
+    meaning: 'workflow tasks run at once',
+  }),
+  G2P_ONBOARD_WORKFLOW_THREADS: zodVariable(wholeNumber(1), {
+    default: "the SDK's",
+    meaning: 'threads running workflow code (replays of evicted runs spread over cores)',
+  }),
   G2P_ONBOARD_WORKFLOW_BUNDLE: zodVariable(optionalString, {
     default: 'dist/workflow-bundle.js',
     meaning: 'the workflow bundle `npm run build` prepares; when missing or stale the worker bundles at start (~2 s)',
@@ -71,11 +83,18 @@ export const WORKER_VARIABLES = {
     meaning: 'the V8 flags bin/g2p-onboard-worker starts Node with (README, Performance)',
   }),
   NODE_TLS_REJECT_UNAUTHORIZED: zodVariable(certificateChecks, {
-    meaning: 'Node\'s own; `0` is refused: certificates are always verified (name a private CA in the spec\'s tls.caFile)',
+    meaning:
+      "Node's own; `0` is refused: certificates are always verified (name a private CA in the spec's tls.caFile)",
   }),
 } satisfies VariableTable;
 
-export type WorkerTuning = Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'workflowThreadPoolSize'>;
+export type WorkerTuning = Pick<
+  WorkerOptions,
+  | 'maxCachedWorkflows'
+  | 'maxConcurrentActivityTaskExecutions'
+  | 'maxConcurrentWorkflowTaskExecutions'
+  | 'workflowThreadPoolSize'
+>;
 
 export interface WorkerConfig {
   /** Absolute path of the worker policy. */
@@ -110,11 +129,19 @@ export function workerConfigFrom(env: NodeJS.ProcessEnv = process.env, cwd = pro
     tuning: {
       maxCachedWorkflows: v.G2P_ONBOARD_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS,
       // Unset: the SDK's own defaults.
-      ...(v.G2P_ONBOARD_MAX_CONCURRENT_ACTIVITIES !== undefined ? { maxConcurrentActivityTaskExecutions: v.G2P_ONBOARD_MAX_CONCURRENT_ACTIVITIES } : {}),
-      ...(v.G2P_ONBOARD_MAX_CONCURRENT_WORKFLOW_TASKS !== undefined ? { maxConcurrentWorkflowTaskExecutions: v.G2P_ONBOARD_MAX_CONCURRENT_WORKFLOW_TASKS } : {}),
-      ...(v.G2P_ONBOARD_WORKFLOW_THREADS !== undefined ? { workflowThreadPoolSize: v.G2P_ONBOARD_WORKFLOW_THREADS } : {}),
+      ...(v.G2P_ONBOARD_MAX_CONCURRENT_ACTIVITIES !== undefined
+        ? { maxConcurrentActivityTaskExecutions: v.G2P_ONBOARD_MAX_CONCURRENT_ACTIVITIES }
+        : {}),
+      ...(v.G2P_ONBOARD_MAX_CONCURRENT_WORKFLOW_TASKS !== undefined
+        ? { maxConcurrentWorkflowTaskExecutions: v.G2P_ONBOARD_MAX_CONCURRENT_WORKFLOW_TASKS }
+        : {}),
+      ...(v.G2P_ONBOARD_WORKFLOW_THREADS !== undefined
+        ? { workflowThreadPoolSize: v.G2P_ONBOARD_WORKFLOW_THREADS }
+        : {}),
     },
-    ...(v.G2P_ONBOARD_WORKFLOW_BUNDLE !== undefined ? { workflowBundlePath: resolve(cwd, v.G2P_ONBOARD_WORKFLOW_BUNDLE) } : {}),
+    ...(v.G2P_ONBOARD_WORKFLOW_BUNDLE !== undefined
+      ? { workflowBundlePath: resolve(cwd, v.G2P_ONBOARD_WORKFLOW_BUNDLE) }
+      : {}),
     secrets: { env, baseDir: cwd },
   };
 }

@@ -46,15 +46,20 @@ export function parseCodecServerTokens(text: string, source: string): CodecToken
     const where = `${source} line ${index + 1}`;
     if (fields.length > 2) throw new Error(`${where}: expected "<token>" or "<label> <token>"`);
     const [label, token] = fields.length === 2 ? [fields[0]!, fields[1]!] : [undefined, fields[0]!];
-    if (label !== undefined && !LABEL.test(label)) throw new Error(`${where}: the label must be letters, digits, ".", "_", "@" or "-" (at most 64)`);
-    if (label !== undefined && labels.has(label)) throw new Error(`${where}: the label ${label} is used twice; give each user their own`);
+    if (label !== undefined && !LABEL.test(label))
+      throw new Error(`${where}: the label must be letters, digits, ".", "_", "@" or "-" (at most 64)`);
+    if (label !== undefined && labels.has(label))
+      throw new Error(`${where}: the label ${label} is used twice; give each user their own`);
     if (token.length < MIN_TOKEN_LENGTH) {
-      throw new Error(`${where}: every codec server token must be at least ${MIN_TOKEN_LENGTH} characters (generate one with: openssl rand -base64 32)`);
+      throw new Error(
+        `${where}: every codec server token must be at least ${MIN_TOKEN_LENGTH} characters (generate one with: openssl rand -base64 32)`,
+      );
     }
     if (label !== undefined) labels.add(label);
     tokens.push(label === undefined ? { token } : { label, token });
   });
-  if (tokens.length === 0) throw new Error(`${source} holds no codec server token (generate one with: openssl rand -base64 32)`);
+  if (tokens.length === 0)
+    throw new Error(`${source} holds no codec server token (generate one with: openssl rand -base64 32)`);
   return tokens;
 }
 

@@ -10,14 +10,18 @@ import { CodecAccess, ensureLocalCodecServerToken, loadCodecServerTokens } from 
 import { startCodecServer, type RunningCodecServer } from './codec-server.js';
 
 /** Starts the codec server; on the local setup (no references configured) it creates the key and token files first. */
-export async function startConfiguredCodecServer(config: CodecServerConfig, log: (line: string) => void): Promise<RunningCodecServer & { tokenRef: string }> {
+export async function startConfiguredCodecServer(
+  config: CodecServerConfig,
+  log: (line: string) => void,
+): Promise<RunningCodecServer & { tokenRef: string }> {
   if (config.localCodecKeys) await ensureLocalCodecKeys(config.secrets.baseDir);
   if (config.localToken) await ensureLocalCodecServerToken(config.secrets.baseDir);
   const codec = await loadCodec(config.codecKeysRef, config.secrets);
   const access = new CodecAccess(await loadCodecServerTokens(config.tokenRef, config.secrets));
-  const tls = config.tlsCertFile && config.tlsKeyFile
-    ? { cert: await readFile(config.tlsCertFile, 'utf8'), key: await readFile(config.tlsKeyFile, 'utf8') }
-    : undefined;
+  const tls =
+    config.tlsCertFile && config.tlsKeyFile
+      ? { cert: await readFile(config.tlsCertFile, 'utf8'), key: await readFile(config.tlsKeyFile, 'utf8') }
+      : undefined;
   const server = await startCodecServer({
     codec,
     access,

@@ -63,7 +63,8 @@ function toPayload(json: PayloadJson): Payload {
 
 function toJson(payload: Payload): PayloadJson {
   const metadata: Record<string, string> = {};
-  for (const [key, value] of Object.entries(payload.metadata ?? {})) if (value) metadata[key] = Buffer.from(value).toString('base64');
+  for (const [key, value] of Object.entries(payload.metadata ?? {}))
+    if (value) metadata[key] = Buffer.from(value).toString('base64');
   return { metadata, data: Buffer.from(payload.data ?? []).toString('base64') };
 }
 
@@ -85,18 +86,33 @@ export function codecRequestHandler(opts: CodecServerOptions): (req: IncomingMes
 
   /** The client's address; behind a proxy the one it appended last (earlier entries are the client's to forge). */
   function clientAddress(req: IncomingMessage): string {
-    const forwarded = opts.behindProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',').map((a) => a.trim()).filter(Boolean).at(-1) : undefined;
+    const forwarded = opts.behindProxy
+      ? String(req.headers['x-forwarded-for'] ?? '')
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean)
+          .at(-1)
+      : undefined;
     return forwarded ?? req.socket.remoteAddress ?? '-';
   }
 
   /** 429 with Retry-After when this address has used up its failed sign-ins; true when it answered. */
-  function refusedForFailures(req: IncomingMessage, res: ServerResponse, what: string, headers: Record<string, string>, page?: (message: string) => string): boolean {
+  function refusedForFailures(
+    req: IncomingMessage,
+    res: ServerResponse,
+    what: string,
+    headers: Record<string, string>,
+    page?: (message: string) => string,
+  ): boolean {
     const address = clientAddress(req);
     const retryAfter = throttle.retryAfterSeconds(address);
     if (retryAfter === undefined) return false;
-    log(`429 ${what} from ${address}: ${throttle.limit} wrong tokens within ${throttle.windowMs / 1000} s; refused for ${retryAfter} s`);
+    log(
+      `429 ${what} from ${address}: ${throttle.limit} wrong tokens within ${throttle.windowMs / 1000} s; refused for ${retryAfter} s`,
+    );
     const message = `Too many wrong tokens from this address: try again in ${retryAfter} s.`;
-    if (page) send(res, 429, { ...headers, 'retry-after': String(retryAfter) }, page(message), 'text/html; charset=utf-8');
+    if (page)
+      send(res, 429, { ...headers, 'retry-after': String(retryAfter) }, page(message), 'text/html; charset=utf-8');
     else send(res, 429, { ...headers, 'retry-after': String(retryAfter) }, JSON.stringify({ error: message }));
     return true;
   }
@@ -106,7 +122,13 @@ export function codecRequestHandler(opts: CodecServerOptions): (req: IncomingMes
     return { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' };
   }
 
-  function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string, contentType = 'application/json'): void {
+  function send(
+    res: ServerResponse,
+    status: number,
+    headers: Record<string, string>,
+    body: string,
+    contentType = 'application/json',
+  ): void {
     res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store', ...headers });
     res.end(body);
   }
@@ -125,7 +147,13 @@ export function codecRequestHandler(opts: CodecServerOptions): (req: IncomingMes
     return session ? `${session} (browser session)` : undefined;
   }
 
-  async function convert(req: IncomingMessage, res: ServerResponse, op: 'decode' | 'encode', path: string, cors: Record<string, string>): Promise<void> {
+  async function convert(
+    req: IncomingMessage,
+    res: ServerResponse,
+    op: 'decode' | 'encode',
+    path: string,
+    cors: Record<string, string>,
+  ): Promise<void> {
     const namespace = String(req.headers['x-namespace'] ?? '-');
     const presentsToken = CodecAccess.bearerToken(req.headers.authorization) !== undefined;
     // A wrong bearer token is a guess like a wrong sign-in: both count against the address.
@@ -133,11 +161,19 @@ export function codecRequestHandler(opts: CodecServerOptions): (req: IncomingMes
     const who = callerOf(req);
     if (!who) {
       if (presentsToken) throttle.recordFailure(clientAddress(req));
-      log(`401 ${op} at ${path} (namespace ${namespace}, from ${clientAddress(req)}, origin ${req.headers.origin ?? '-'}): ${presentsToken ? 'token not accepted' : 'no valid token or session'}`);
-      send(res, 401, { ...cors, 'www-authenticate': 'Bearer realm="g2p-onboard codec server"' }, JSON.stringify({ error: 'unauthorised: send Authorization: Bearer <token>, or sign in on this server' }));
+      log(
+        `401 ${op} at ${path} (namespace ${namespace}, from ${clientAddress(req)}, origin ${req.headers.origin ?? '-'}): ${presentsToken ? 'token not accepted' : 'no valid token or session'}`,
+      );
+      send(
+        res,
+        401,
+        { ...cors, 'www-authenticate': 'Bearer realm="g2p-onboard codec server"' },
+        JSON.stringify({ error: 'unauthorised: send Authorization: Bearer <token>, or sign in on this server' }),
+      );
       return;
     }
-    if (!String(req.headers['content-type'] ?? '').includes('application/json')) throw new HttpError(415, 'send Content-Type: application/json');
+    if (!String(req.headers['content-type'] ?? '').includes('application/json'))
+      throw new HttpError(415, 'send Content-Type: application/json');
     let parsed;
     try {
       parsed = payloadsBody.parse(JSON.parse(await readBody(req, MAX_BODY_BYTES)));
@@ -169,8 +205,13 @@ export function codecRequestHandler(opts: CodecServerOptions): (req: IncomingMes
         }),
       );
     }
-    const leftAsIs = [notEncrypted ? `${notEncrypted} not encrypted` : '', undecodable ? `${undecodable} under a key not in the ring` : ''].filter(Boolean);
-    log(`${op} ${out.length} payload(s) for ${who} at ${path} (namespace ${namespace}${leftAsIs.length ? `; left as they came: ${leftAsIs.join(', ')}` : ''})`);
+    const leftAsIs = [
+      notEncrypted ? `${notEncrypted} not encrypted` : '',
+      undecodable ? `${undecodable} under a key not in the ring` : '',
+    ].filter(Boolean);
+    log(
+      `${op} ${out.length} payload(s) for ${who} at ${path} (namespace ${namespace}${leftAsIs.length ? `; left as they came: ${leftAsIs.join(', ')}` : ''})`,
+    );
     send(res, 200, cors, JSON.stringify({ payloads: out }));
   }
 
@@ -186,14 +227,20 @@ export function codecRequestHandler(opts: CodecServerOptions): (req: IncomingMes
         send(res, 403, {}, JSON.stringify({ error: `origin ${origin ?? '(none)'} is not allowed` }));
         return;
       }
-      const requested = String(req.headers['access-control-request-headers'] ?? '').toLowerCase().split(',').map((h) => h.trim()).filter(Boolean);
+      const requested = String(req.headers['access-control-request-headers'] ?? '')
+        .toLowerCase()
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean);
       const extra: Record<string, string> = {};
-      if (req.headers['access-control-request-private-network'] === 'true') extra['access-control-allow-private-network'] = 'true';
+      if (req.headers['access-control-request-private-network'] === 'true')
+        extra['access-control-allow-private-network'] = 'true';
       res.writeHead(204, {
         ...cors,
         ...extra,
         'access-control-allow-methods': 'POST, OPTIONS',
-        'access-control-allow-headers': requested.filter((h) => ALLOWED_HEADERS.includes(h)).join(', ') || ALLOWED_HEADERS.join(', '),
+        'access-control-allow-headers':
+          requested.filter((h) => ALLOWED_HEADERS.includes(h)).join(', ') || ALLOWED_HEADERS.join(', '),
         'access-control-max-age': '600',
       });
       res.end();
@@ -211,14 +258,21 @@ export function codecRequestHandler(opts: CodecServerOptions): (req: IncomingMes
     }
     if (req.method === 'GET' && last === 'health') return send(res, 200, {}, 'ok\n', 'text/plain');
     const pageHeaders = {
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
       'x-frame-options': 'DENY',
     };
     const sessionCookieValue = cookieFrom(req.headers.cookie, SESSION_COOKIE);
     const signedIn = opts.access.sessionAllowed(sessionCookieValue);
     const endpoint = `${opts.secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}${url.pathname.replace(/\/(login|logout)?$/, '')}`;
     if (req.method === 'GET' && (last === '' || last === 'login')) {
-      return send(res, 200, pageHeaders, signInPage({ signedIn, endpoint, origins: [...origins] }), 'text/html; charset=utf-8');
+      return send(
+        res,
+        200,
+        pageHeaders,
+        signInPage({ signedIn, endpoint, origins: [...origins] }),
+        'text/html; charset=utf-8',
+      );
     }
     if (req.method === 'POST' && last === 'login') {
       const page = (error: string) => signInPage({ signedIn: false, endpoint, origins: [...origins], error });
@@ -232,7 +286,11 @@ export function codecRequestHandler(opts: CodecServerOptions): (req: IncomingMes
         return send(res, 401, pageHeaders, page('That token is not accepted.'), 'text/html; charset=utf-8');
       }
       log(`sign-in: browser session started for ${caller} from ${clientAddress(req)}`);
-      res.writeHead(303, { location: './', 'set-cookie': sessionCookie(opts.access.newSession(caller), opts.access.sessionTtlSeconds), 'cache-control': 'no-store' });
+      res.writeHead(303, {
+        location: './',
+        'set-cookie': sessionCookie(opts.access.newSession(caller), opts.access.sessionTtlSeconds),
+        'cache-control': 'no-store',
+      });
       res.end();
       return;
     }
@@ -252,7 +310,13 @@ export function codecRequestHandler(opts: CodecServerOptions): (req: IncomingMes
       const status = err instanceof HttpError ? err.status : 500;
       // Codec errors can quote key ids but never payloads; still, keep the reply generic.
       if (status === 500) log(`500 ${req.method} ${req.url}: ${(err as Error).name}`);
-      if (!res.headersSent) send(res, status, corsHeaders(req.headers.origin), JSON.stringify({ error: status === 500 ? 'internal error' : (err as Error).message }));
+      if (!res.headersSent)
+        send(
+          res,
+          status,
+          corsHeaders(req.headers.origin),
+          JSON.stringify({ error: status === 500 ? 'internal error' : (err as Error).message }),
+        );
       else res.destroy();
     });
   };
@@ -277,7 +341,9 @@ export async function startCodecServer(
     );
   }
   const handler = codecRequestHandler({ ...opts, secure: opts.secure ?? opts.tls !== undefined });
-  const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : createHttpServer(handler);
+  const server: Server = opts.tls
+    ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler)
+    : createHttpServer(handler);
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen({ host, port: opts.port ?? 0, exclusive: true }, () => resolveListen());

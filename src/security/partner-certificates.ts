@@ -7,7 +7,10 @@ const YEAR_MS = 365 * 24 * 3600 * 1000;
 
 /** Escapes a value for an RFC 4514 distinguished name. */
 function dnValue(value: string): string {
-  return value.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ');
+  return value
+    .replace(/([,+"\\<>;=])/g, '\\$1')
+    .replace(/^([ #])/, '\\$1')
+    .replace(/ $/, '\\ ');
 }
 
 /** A validity window starting a minute ago (clock skew) and lasting a year. */
@@ -40,7 +43,12 @@ export async function issuePartnerCa(commonName: string, organisation: string): 
 }
 
 /** A partner certificate for `publicKey`, signed by `ca`, naming the organisation as keymanager requires. */
-export async function issuePartnerCertificate(ca: PartnerCa, publicKey: CryptoKey, commonName: string, organisation: string): Promise<x509.X509Certificate> {
+export async function issuePartnerCertificate(
+  ca: PartnerCa,
+  publicKey: CryptoKey,
+  commonName: string,
+  organisation: string,
+): Promise<x509.X509Certificate> {
   return x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),
     subject: `CN=${dnValue(commonName)}, O=${dnValue(organisation)}`,

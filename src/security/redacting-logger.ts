@@ -12,7 +12,11 @@ function redactValue(value: unknown, secrets: Iterable<string> | SecretMatcher, 
   if (typeof value === 'string') return redact(value, secrets);
   if (value === null || typeof value !== 'object' || depth > 6) return value;
   if (value instanceof Error) {
-    return { name: value.name, message: redact(value.message, secrets), stack: value.stack && redact(value.stack, secrets) };
+    return {
+      name: value.name,
+      message: redact(value.message, secrets),
+      stack: value.stack && redact(value.stack, secrets),
+    };
   }
   if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets, depth + 1));
   if (value instanceof Date || ArrayBuffer.isView(value)) return value;

@@ -5,7 +5,11 @@ type MetadataStore = WeakMap<object, Map<string | symbol | undefined, Map<unknow
 
 const store: MetadataStore = new WeakMap();
 
-function own(target: object, property: string | symbol | undefined, create: boolean): Map<unknown, unknown> | undefined {
+function own(
+  target: object,
+  property: string | symbol | undefined,
+  create: boolean,
+): Map<unknown, unknown> | undefined {
   let byProperty = store.get(target);
   if (!byProperty) {
     if (!create) return undefined;
@@ -22,7 +26,8 @@ function own(target: object, property: string | symbol | undefined, create: bool
 
 const reflect = Reflect as unknown as Record<string, unknown>;
 if (typeof reflect.getMetadata !== 'function') {
-  const getOwnMetadata = (key: unknown, target: object, property?: string | symbol) => own(target, property, false)?.get(key);
+  const getOwnMetadata = (key: unknown, target: object, property?: string | symbol) =>
+    own(target, property, false)?.get(key);
   const getMetadata = (key: unknown, target: object, property?: string | symbol): unknown => {
     for (let t: object | null = target; t; t = Object.getPrototypeOf(t) as object | null) {
       const value = own(t, property, false);
@@ -37,8 +42,10 @@ if (typeof reflect.getMetadata !== 'function') {
     getOwnMetadata,
     getMetadata,
     defineMetadata,
-    hasMetadata: (key: unknown, target: object, property?: string | symbol) => getMetadata(key, target, property) !== undefined,
-    metadata: (key: unknown, value: unknown) => (target: object, property?: string | symbol) => defineMetadata(key, value, target, property),
+    hasMetadata: (key: unknown, target: object, property?: string | symbol) =>
+      getMetadata(key, target, property) !== undefined,
+    metadata: (key: unknown, value: unknown) => (target: object, property?: string | symbol) =>
+      defineMetadata(key, value, target, property),
   });
 }
 

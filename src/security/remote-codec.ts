@@ -35,7 +35,8 @@ type PayloadJson = { metadata?: Record<string, string>; data?: string };
 
 function toJson(payload: Payload): PayloadJson {
   const metadata: Record<string, string> = {};
-  for (const [key, value] of Object.entries(payload.metadata ?? {})) if (value) metadata[key] = Buffer.from(value).toString('base64');
+  for (const [key, value] of Object.entries(payload.metadata ?? {}))
+    if (value) metadata[key] = Buffer.from(value).toString('base64');
   return { metadata, data: Buffer.from(payload.data ?? []).toString('base64') };
 }
 
@@ -58,7 +59,9 @@ export function checkedCodecEndpoint(value: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new CodecServerError('use an http(s) URL');
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new CodecServerError('a codec server on another machine must be reached over https (your token and the decoded payloads would cross the network in clear)');
+    throw new CodecServerError(
+      'a codec server on another machine must be reached over https (your token and the decoded payloads would cross the network in clear)',
+    );
   }
   return value.replace(/\/+$/, '');
 }
@@ -113,7 +116,8 @@ export class RemoteCodec implements PayloadCodec {
       });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      const reason = e.code ?? (e.name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : e.message);
+      const reason =
+        e.code ?? (e.name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : e.message);
       throw new CodecServerError(
         `cannot reach the codec server at ${endpoint} (${reason}): payloads are encrypted, and this client encodes and decodes them through it. ` +
           'Start one where the key ring is (`npm run temporal` runs one locally, or `npm run codec-server`), or point TEMPORAL_CODEC_ENDPOINT at yours',
@@ -128,7 +132,9 @@ export class RemoteCodec implements PayloadCodec {
       );
     }
     if (response.statusCode === 429) {
-      throw new CodecServerError(`the codec server at ${endpoint} refuses this address for now after too many wrong tokens (HTTP 429): try again in ${response.headers['retry-after'] ?? 'a minute'} s with the right TEMPORAL_CODEC_AUTH`);
+      throw new CodecServerError(
+        `the codec server at ${endpoint} refuses this address for now after too many wrong tokens (HTTP 429): try again in ${response.headers['retry-after'] ?? 'a minute'} s with the right TEMPORAL_CODEC_AUTH`,
+      );
     }
     if (response.statusCode !== 200) {
       let detail = '';
@@ -137,7 +143,9 @@ export class RemoteCodec implements PayloadCodec {
       } catch {
         // Not our codec server's JSON: the status says enough.
       }
-      throw new CodecServerError(`the codec server at ${endpoint} could not ${op} (HTTP ${response.statusCode}${detail ? `: ${detail}` : ''}); is TEMPORAL_CODEC_ENDPOINT a g2p-onboard codec server?`);
+      throw new CodecServerError(
+        `the codec server at ${endpoint} could not ${op} (HTTP ${response.statusCode}${detail ? `: ${detail}` : ''}); is TEMPORAL_CODEC_ENDPOINT a g2p-onboard codec server?`,
+      );
     }
     let answer: PayloadJson[] | undefined;
     try {
@@ -146,7 +154,9 @@ export class RemoteCodec implements PayloadCodec {
       answer = undefined;
     }
     if (!Array.isArray(answer) || answer.length !== payloads.length) {
-      throw new CodecServerError(`the codec server at ${endpoint} answered ${op} with something other than ${payloads.length} payload(s); is TEMPORAL_CODEC_ENDPOINT a g2p-onboard codec server?`);
+      throw new CodecServerError(
+        `the codec server at ${endpoint} answered ${op} with something other than ${payloads.length} payload(s); is TEMPORAL_CODEC_ENDPOINT a g2p-onboard codec server?`,
+      );
     }
     return answer.map(fromJson);
   }
@@ -184,7 +194,10 @@ export interface CodecClientSettings {
  * The Authorization header: TEMPORAL_CODEC_AUTH as given, else `Bearer <token>` with the first
  * token of G2P_ONBOARD_CODEC_SERVER_TOKEN (a line may be `<label> <token>`, as the codec server's file).
  */
-export async function codecAuthorization(settings: Omit<CodecClientSettings, 'endpoint'>, source: SecretSource): Promise<string> {
+export async function codecAuthorization(
+  settings: Omit<CodecClientSettings, 'endpoint'>,
+  source: SecretSource,
+): Promise<string> {
   if (settings.authorization) return settings.authorization;
   const ref = settings.tokenRef;
   let text: string;
@@ -196,7 +209,10 @@ export async function codecAuthorization(settings: Omit<CodecClientSettings, 'en
         'Set TEMPORAL_CODEC_AUTH="Bearer <your token>", or G2P_ONBOARD_CODEC_SERVER_TOKEN to a file:path or env:NAME holding your token',
     );
   }
-  const line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l && !l.startsWith('#'));
+  const line = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l && !l.startsWith('#'));
   const token = line?.split(/\s+/).at(-1);
   if (!token) throw new CodecServerError(`G2P_ONBOARD_CODEC_SERVER_TOKEN=${ref} holds no token`);
   return `Bearer ${token}`;
@@ -204,5 +220,9 @@ export async function codecAuthorization(settings: Omit<CodecClientSettings, 'en
 
 /** The client codec: the configured codec server, with this user's credentials (read on first use). */
 export function remoteCodecFor(namespace: string, settings: CodecClientSettings, source: SecretSource): RemoteCodec {
-  return new RemoteCodec({ endpoint: settings.endpoint, namespace, authorization: () => codecAuthorization(settings, source) });
+  return new RemoteCodec({
+    endpoint: settings.endpoint,
+    namespace,
+    authorization: () => codecAuthorization(settings, source),
+  });
 }

@@ -16,7 +16,10 @@ import { envNameRefusal, type WorkerPolicy } from './worker-policy.js';
 /** A reference could not be resolved; the message names the reference, never a value. */
 export class SecretUnavailable extends Error {
   override name = 'SecretUnavailable';
-  constructor(readonly ref: string, reason: string) {
+  constructor(
+    readonly ref: string,
+    reason: string,
+  ) {
     super(`secret reference ${ref} cannot be resolved: ${reason}`);
   }
 }
@@ -60,8 +63,9 @@ export function specSecretSource(
 
 /** Why a spec's relative file path is refused before anything is read (also checked offline by validate). */
 export function filePathRefusal(path: string): string | undefined {
-  if (isAbsolute(path) || /^[a-zA-Z]:|^[\\/]/.test(path)) return 'absolute paths are refused: name a file inside the deployment\'s secrets folder, relative to it';
-  if (path.split(/[\\/]/).includes('..')) return '`..` is refused: name a file inside the deployment\'s secrets folder';
+  if (isAbsolute(path) || /^[a-zA-Z]:|^[\\/]/.test(path))
+    return "absolute paths are refused: name a file inside the deployment's secrets folder, relative to it";
+  if (path.split(/[\\/]/).includes('..')) return "`..` is refused: name a file inside the deployment's secrets folder";
   if (path.includes('\0') || path.trim() === '') return 'not a file name';
   return undefined;
 }
@@ -114,7 +118,8 @@ export async function readConfinedFile(source: SpecSecretSource, path: string, m
     if (!stat.isFile()) throw new ConfinedFileError('not a regular file');
     const buffer = Buffer.alloc(maxBytes + 1);
     const { bytesRead } = await handle.read(buffer, 0, maxBytes + 1, 0);
-    if (bytesRead > maxBytes) throw new ConfinedFileError(`larger than the ${Math.round(maxBytes / 1024)} KiB the worker reads`);
+    if (bytesRead > maxBytes)
+      throw new ConfinedFileError(`larger than the ${Math.round(maxBytes / 1024)} KiB the worker reads`);
     return buffer.subarray(0, bytesRead).toString('utf8');
   } finally {
     await handle.close();
@@ -132,10 +137,14 @@ export async function resolveSpecSecretRef(ref: SecretRef, source: SpecSecretSou
   if (ref.startsWith('env:')) {
     const name = ref.slice(4);
     const refusal =
-      envNameRefusal(name, source.envPrefix) ?? (source.protectedEnvNames?.includes(name) ? `${name} holds one of the worker's own keys, never a spec's secret` : undefined);
+      envNameRefusal(name, source.envPrefix) ??
+      (source.protectedEnvNames?.includes(name)
+        ? `${name} holds one of the worker's own keys, never a spec's secret`
+        : undefined);
     if (refusal) throw new SecretUnavailable(ref, refusal);
     const value = source.env[name];
-    if (value === undefined || value === '') throw new SecretUnavailable(ref, `environment variable ${name} is not set on the worker`);
+    if (value === undefined || value === '')
+      throw new SecretUnavailable(ref, `environment variable ${name} is not set on the worker`);
     return value;
   }
   if (ref.startsWith('file:')) {
@@ -154,7 +163,8 @@ export async function resolveSecretRef(ref: SecretRef, source: SecretSource): Pr
   if (ref.startsWith('env:')) {
     const name = ref.slice(4);
     const value = source.env[name];
-    if (value === undefined || value === '') throw new SecretUnavailable(ref, `environment variable ${name} is not set on the worker`);
+    if (value === undefined || value === '')
+      throw new SecretUnavailable(ref, `environment variable ${name} is not set on the worker`);
     return value;
   }
   if (ref.startsWith('file:')) {
@@ -164,7 +174,10 @@ export async function resolveSecretRef(ref: SecretRef, source: SecretSource): Pr
     try {
       text = await readFile(full, 'utf8');
     } catch (err) {
-      throw new SecretUnavailable(ref, `the file cannot be read on the worker (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new SecretUnavailable(
+        ref,
+        `the file cannot be read on the worker (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
     return secretValue(ref, text);
   }

@@ -19,7 +19,8 @@ type Json = unknown;
 function* leaves(value: Json, path: string): Generator<[string, string]> {
   if (typeof value === 'string') yield [path, value];
   else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* leaves(v, `${path}[${i}]`);
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* leaves(v, path ? `${path}.${k}` : k);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) yield* leaves(v, path ? `${path}.${k}` : k);
 }
 
 /** Fields the worker reads as files of the deployment's secrets folder, besides `file:` references. */
@@ -54,7 +55,10 @@ function specUrls(spec: DeploymentSpec): [string, string | undefined][] {
  * With one, also variables outside its prefix and hosts or literal addresses it does not allow
  * this deployment (addresses behind names need DNS: the worker checks those as it connects).
  */
-export function specRefusals(spec: DeploymentSpec, policy?: Pick<WorkerPolicy, 'source' | 'envPrefix' | 'deployments'>): SpecRefusal[] {
+export function specRefusals(
+  spec: DeploymentSpec,
+  policy?: Pick<WorkerPolicy, 'source' | 'envPrefix' | 'deployments'>,
+): SpecRefusal[] {
   const refusals: SpecRefusal[] = [];
   for (const [path, value] of leaves(spec, '')) {
     if (value.startsWith('env:')) {
@@ -72,9 +76,15 @@ export function specRefusals(spec: DeploymentSpec, policy?: Pick<WorkerPolicy, '
 
   const rule = policy && egressFor(policy, spec.deploymentId);
   if (policy && !rule) {
-    refusals.push({ path: 'deploymentId', message: `the worker policy ${policy.source} has no deployments entry matching ${spec.deploymentId}: its runs may reach no host` });
+    refusals.push({
+      path: 'deploymentId',
+      message: `the worker policy ${policy.source} has no deployments entry matching ${spec.deploymentId}: its runs may reach no host`,
+    });
   }
-  const rules: EgressRules | undefined = rule && { ...rule, origin: `deployment ${spec.deploymentId} in the worker policy ${policy!.source}` };
+  const rules: EgressRules | undefined = rule && {
+    ...rule,
+    origin: `deployment ${spec.deploymentId} in the worker policy ${policy!.source}`,
+  };
   for (const [path, value] of specUrls(spec)) {
     if (value === undefined || !URL.canParse(value)) continue;
     const url = new URL(value);
@@ -82,7 +92,10 @@ export function specRefusals(spec: DeploymentSpec, policy?: Pick<WorkerPolicy, '
     const refusal = schemeRefusal(url) ?? (rules && hostRefusal(rules, url)?.in(rules.origin));
     if (refusal) refusals.push({ path, message: `${refusal.message}: ${refusal.hint}` });
     else if (rules && !rules.privateNetworks && isIP(hostname) && isNonPublicAddress(hostname)) {
-      refusals.push({ path, message: `${hostname} is a loopback, private or link-local address: set privateNetworks: true for ${rules.origin} if it really is on your private network` });
+      refusals.push({
+        path,
+        message: `${hostname} is a loopback, private or link-local address: set privateNetworks: true for ${rules.origin} if it really is on your private network`,
+      });
     }
   }
   return refusals;

@@ -49,14 +49,18 @@ export interface WorkerPolicy {
 
 const hostPattern = z
   .string()
-  .regex(/^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/i, { message: 'must be host, host:port or *.domain' });
+  .regex(/^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/i, {
+    message: 'must be host, host:port or *.domain',
+  });
 
 const policyFileSchema = z
   .object({
     secretsDir: z.string().min(1),
     envPrefix: z
       .string()
-      .regex(/^[A-Z][A-Z0-9_]*_$/, { message: 'must be upper-case letters, digits and _ ending in _ (e.g. G2P_SECRET_)' })
+      .regex(/^[A-Z][A-Z0-9_]*_$/, {
+        message: 'must be upper-case letters, digits and _ ending in _ (e.g. G2P_SECRET_)',
+      })
       .refine((p) => !RESERVED_ENV_PREFIXES.some((r) => p.startsWith(r) || r.startsWith(p)), {
         message: `must not overlap ${RESERVED_ENV_PREFIXES.join(' or ')} (Temporal's and the product's own settings)`,
       })
@@ -85,7 +89,9 @@ const policyFileSchema = z
           .strict(),
       )
       .default([])
-      .refine((list) => new Set(list.map((i) => i.name)).size === list.length, { message: 'identity names must be unique' }),
+      .refine((list) => new Set(list.map((i) => i.name)).size === list.length, {
+        message: 'identity names must be unique',
+      }),
   })
   .strict();
 
@@ -104,10 +110,14 @@ function assertOwnedByOperator(file: string): void {
   if (!st.isFile()) throw new PolicyError(`${file} is not a regular file`);
   const uid = process.getuid?.();
   if (uid !== undefined && st.uid !== uid && st.uid !== 0) {
-    throw new PolicyError(`${file} belongs to user ${st.uid}, not to the worker's user (${uid}) or root: the worker trusts only a policy its operator owns`);
+    throw new PolicyError(
+      `${file} belongs to user ${st.uid}, not to the worker's user (${uid}) or root: the worker trusts only a policy its operator owns`,
+    );
   }
   if ((st.mode & 0o022) !== 0) {
-    throw new PolicyError(`${file} is writable by group or others (mode ${(st.mode & 0o777).toString(8)}): chmod go-w it; the worker trusts only a policy its operator alone can change`);
+    throw new PolicyError(
+      `${file} is writable by group or others (mode ${(st.mode & 0o777).toString(8)}): chmod go-w it; the worker trusts only a policy its operator alone can change`,
+    );
   }
 }
 
@@ -125,10 +135,13 @@ export function parseWorkerPolicy(data: unknown, file: string): WorkerPolicy {
       try {
         raw = readFileSync(resolve(base, entry.publicKeyFile), 'utf8');
       } catch (err) {
-        throw new PolicyError(`${file}: identities[${i}].publicKeyFile: cannot read ${entry.publicKeyFile} (${(err as NodeJS.ErrnoException).code ?? 'error'}), relative to the policy's folder`);
+        throw new PolicyError(
+          `${file}: identities[${i}].publicKeyFile: cannot read ${entry.publicKeyFile} (${(err as NodeJS.ErrnoException).code ?? 'error'}), relative to the policy's folder`,
+        );
       }
     }
-    if (raw === undefined) throw new PolicyError(`${file}: identities[${i}] (${entry.name}): give publicKey or publicKeyFile`);
+    if (raw === undefined)
+      throw new PolicyError(`${file}: identities[${i}] (${entry.name}): give publicKey or publicKeyFile`);
     let publicKey: ApproverJwk;
     try {
       publicKey = normaliseApproverKey(raw);
@@ -142,7 +155,10 @@ export function parseWorkerPolicy(data: unknown, file: string): WorkerPolicy {
     source: file,
     secretsDir: isAbsolute(parsed.data.secretsDir) ? parsed.data.secretsDir : resolve(base, parsed.data.secretsDir),
     envPrefix: parsed.data.envPrefix,
-    deployments: parsed.data.deployments.map((d) => ({ match: d.match, egress: { hosts: d.hosts, privateNetworks: d.privateNetworks } })),
+    deployments: parsed.data.deployments.map((d) => ({
+      match: d.match,
+      egress: { hosts: d.hosts, privateNetworks: d.privateNetworks },
+    })),
     identities,
   };
 }
@@ -173,7 +189,12 @@ export function loadWorkerPolicy(file: string, options: { forChecksOnly?: boolea
 }
 
 function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\-]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${glob
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\-]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 /** The egress rule of a deployment: its first matching entry; none means it may reach nothing. */
@@ -191,7 +212,8 @@ export function hostAllowed(patterns: readonly string[], hostname: string, port:
     const hasPort = portAt > 0 && (!bracketed || p.lastIndexOf(']') < portAt);
     const patternHost = hasPort ? p.slice(0, portAt) : p;
     if (hasPort && p.slice(portAt + 1) !== port) return false;
-    if (patternHost.startsWith('*.')) return host.endsWith(patternHost.slice(1)) && host.length > patternHost.length - 1;
+    if (patternHost.startsWith('*.'))
+      return host.endsWith(patternHost.slice(1)) && host.length > patternHost.length - 1;
     return host === patternHost;
   });
 }
@@ -203,7 +225,9 @@ export function withRole(policy: Pick<WorkerPolicy, 'identities'>, role: Role): 
 
 /** Whether an `env:` reference's variable may be read under this policy; the reason when not. */
 export function envNameRefusal(name: string, envPrefix: string): string | undefined {
-  if (RESERVED_ENV_PREFIXES.some((r) => name.startsWith(r))) return `${name} is one of the worker's own settings (${RESERVED_ENV_PREFIXES.join(', ')}…), never a spec's secret`;
-  if (!name.startsWith(envPrefix)) return `the worker lets specs read only environment variables starting with ${envPrefix}`;
+  if (RESERVED_ENV_PREFIXES.some((r) => name.startsWith(r)))
+    return `${name} is one of the worker's own settings (${RESERVED_ENV_PREFIXES.join(', ')}…), never a spec's secret`;
+  if (!name.startsWith(envPrefix))
+    return `the worker lets specs read only environment variables starting with ${envPrefix}`;
   return undefined;
 }

@@ -5,22 +5,49 @@
 // short name. e-Signet would answer those with invalid_claim / invalid_acr at registration.
 
 export const KNOWN_CLAIMS = [
-  'name', 'address', 'gender', 'birthdate', 'picture', 'email', 'phone_number',
-  'individual_id', 'phone_number_verified', 'registration_type', 'updated_at',
+  'name',
+  'address',
+  'gender',
+  'birthdate',
+  'picture',
+  'email',
+  'phone_number',
+  'individual_id',
+  'phone_number_verified',
+  'registration_type',
+  'updated_at',
 ] as const;
 
 const ACR_PREFIX = 'mosip:idp:acr:';
-export const KNOWN_ACRS = ['static-code', 'generated-code', 'linked-wallet', 'biometrics', 'knowledge', 'password', 'id-token'].map((a) => ACR_PREFIX + a);
+export const KNOWN_ACRS = [
+  'static-code',
+  'generated-code',
+  'linked-wallet',
+  'biometrics',
+  'knowledge',
+  'password',
+  'id-token',
+].map((a) => ACR_PREFIX + a);
 
 /** Short names people use for an ACR: its own tail, the AMR name and the auth factor type. */
 const ACR_ALIASES: Record<string, string> = {
-  pin: 'static-code', staticcode: 'static-code',
-  otp: 'generated-code', generatedcode: 'generated-code',
-  wallet: 'linked-wallet', wla: 'linked-wallet', linkedwallet: 'linked-wallet',
-  bio: 'biometrics', biometric: 'biometrics', biometrics: 'biometrics', l1biodevice: 'biometrics',
-  kbi: 'knowledge', knowledge: 'knowledge',
-  pwd: 'password', password: 'password',
-  idt: 'id-token', idtoken: 'id-token',
+  pin: 'static-code',
+  staticcode: 'static-code',
+  otp: 'generated-code',
+  generatedcode: 'generated-code',
+  wallet: 'linked-wallet',
+  wla: 'linked-wallet',
+  linkedwallet: 'linked-wallet',
+  bio: 'biometrics',
+  biometric: 'biometrics',
+  biometrics: 'biometrics',
+  l1biodevice: 'biometrics',
+  kbi: 'knowledge',
+  knowledge: 'knowledge',
+  pwd: 'password',
+  password: 'password',
+  idt: 'id-token',
+  idtoken: 'id-token',
 };
 
 const squash = (s: string) => s.toLowerCase().replace(/[\s_-]/g, '');

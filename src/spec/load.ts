@@ -14,7 +14,10 @@ import { closest, knownFields } from './suggest.js';
 
 export { SpecError, formatProblem, type SpecProblem } from './problem.js';
 
-function problemsOf(issue: z.core.$ZodIssue, locate: (path: readonly PropertyKey[]) => number | undefined): SpecProblem[] {
+function problemsOf(
+  issue: z.core.$ZodIssue,
+  locate: (path: readonly PropertyKey[]) => number | undefined,
+): SpecProblem[] {
   if (issue.code === 'unrecognized_keys') {
     // One problem per unknown key, at the key itself (zod reports them at their parent).
     const known = knownFields(deploymentSpecSchema, issue.path);
@@ -24,9 +27,10 @@ function problemsOf(issue: z.core.$ZodIssue, locate: (path: readonly PropertyKey
       return {
         path: dotted(path),
         line: locate(path),
-        message: key === '<<'
-          ? 'YAML merge keys are not supported here: write the fields out'
-          : `unknown field: ${suggestion ? `did you mean ${suggestion}?` : 'remove it or correct the spelling'}${known.length ? ` (${dotted(issue.path) || 'the top level'} takes ${known.join(', ')})` : ''}`,
+        message:
+          key === '<<'
+            ? 'YAML merge keys are not supported here: write the fields out'
+            : `unknown field: ${suggestion ? `did you mean ${suggestion}?` : 'remove it or correct the spelling'}${known.length ? ` (${dotted(issue.path) || 'the top level'} takes ${known.join(', ')})` : ''}`,
       };
     });
   }
@@ -38,7 +42,10 @@ export function validateSpec(data: unknown, source = 'spec', doc?: Document, lin
   const result = deploymentSpecSchema.safeParse(data, { error: plainWords });
   if (result.success) return result.data;
   const locate = (path: readonly PropertyKey[]) => (doc && lines ? lineOf(doc, lines, path) : undefined);
-  throw new SpecError(source, result.error.issues.flatMap((issue) => problemsOf(issue, locate)));
+  throw new SpecError(
+    source,
+    result.error.issues.flatMap((issue) => problemsOf(issue, locate)),
+  );
 }
 
 /** Parses YAML or JSON text (JSON is YAML) and validates it. */
@@ -54,7 +61,14 @@ async function readSpecText(file: string): Promise<string> {
     bytes = await readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : code === 'EACCES' ? 'permission denied' : (code ?? String(err));
+    const why =
+      code === 'ENOENT'
+        ? 'there is no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder, not a file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (code ?? String(err));
     throw new SpecError(file, [{ path: '', message: `cannot read the file: ${why}` }]);
   }
   const decoded = decodeSpecBytes(bytes);

@@ -73,9 +73,15 @@ export function pathAt(doc: Document, offset: number): SpecPath {
 
 /** Path segments from a dotted path such as `approval.approvers[0].name`. */
 export function parsePath(dotted: string): SpecPath {
-  return dotted.split(/\.|\[|\]/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+  return dotted
+    .split(/\.|\[|\]/)
+    .filter(Boolean)
+    .map((k) => (/^\d+$/.test(k) ? Number(k) : k));
 }
 
 export function dotted(path: readonly PropertyKey[]): string {
-  return path.map((k) => (typeof k === 'number' ? `[${k}]` : String(k))).join('.').replaceAll('.[', '[');
+  return path
+    .map((k) => (typeof k === 'number' ? `[${k}]` : String(k)))
+    .join('.')
+    .replaceAll('.[', '[');
 }

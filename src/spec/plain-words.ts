@@ -16,12 +16,18 @@ function kindOf(value: unknown): string {
 
 function typeAdvice(issue: Issue & { code: 'invalid_type' }): string {
   const { expected, input } = issue;
-  if (input === undefined) return expected === 'object' ? 'required: add this block of fields' : 'required: add this field';
-  if (input === null) return expected === 'object' ? 'is empty: add its fields, indented below it, or remove the line' : 'is empty: give a value, or remove the line';
+  if (input === undefined)
+    return expected === 'object' ? 'required: add this block of fields' : 'required: add this field';
+  if (input === null)
+    return expected === 'object'
+      ? 'is empty: add its fields, indented below it, or remove the line'
+      : 'is empty: give a value, or remove the line';
   switch (expected) {
     case 'string':
-      if (typeof input === 'number') return `YAML read ${input} as a number: put it in quotes ("…"), which also keeps leading zeros and a leading +`;
-      if (typeof input === 'boolean') return `YAML read this as ${input} (yes/no/true/false unquoted are booleans): put the text in quotes`;
+      if (typeof input === 'number')
+        return `YAML read ${input} as a number: put it in quotes ("…"), which also keeps leading zeros and a leading +`;
+      if (typeof input === 'boolean')
+        return `YAML read this as ${input} (yes/no/true/false unquoted are booleans): put the text in quotes`;
       return `must be a single value (text), not ${kindOf(input)}`;
     case 'number':
     case 'int':
@@ -42,7 +48,9 @@ function sizeAdvice(issue: Issue & { code: 'too_small' | 'too_big' }): string {
   const limit = Number(small ? issue.minimum : issue.maximum);
   switch (issue.origin) {
     case 'string':
-      return small && limit === 1 ? 'must not be empty' : `must be ${small ? 'at least' : 'at most'} ${limit} characters`;
+      return small && limit === 1
+        ? 'must not be empty'
+        : `must be ${small ? 'at least' : 'at most'} ${limit} characters`;
     case 'array':
       return small ? `needs at least ${limit} entr${limit === 1 ? 'y' : 'ies'}` : `may have at most ${limit} entries`;
     default:

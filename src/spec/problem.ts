@@ -13,7 +13,10 @@ export class SpecError extends Error {
     readonly file: string,
     readonly problems: SpecProblem[],
   ) {
-    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n` + problems.map((p) => `  ${formatProblem(p)}`).join('\n'));
+    super(
+      `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n` +
+        problems.map((p) => `  ${formatProblem(p)}`).join('\n'),
+    );
     this.name = 'SpecError';
   }
 }

@@ -16,13 +16,11 @@ const exposedKey = (input: unknown): string | undefined => {
 };
 
 /** `env:NAME` or `file:path` — never a secret value. */
-export const secretRefSchema = z
-  .string()
-  .regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$/, {
-    error: (issue) =>
-      `${exposedKey(issue.input) ? `${exposedKey(issue.input)}. It ` : ''}must be a secret reference such as env:MOSIP_CLIENT_SECRET or file:./secrets/odoo-password; ` +
-      'never put the secret value itself in the spec',
-  });
+export const secretRefSchema = z.string().regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$/, {
+  error: (issue) =>
+    `${exposedKey(issue.input) ? `${exposedKey(issue.input)}. It ` : ''}must be a secret reference such as env:MOSIP_CLIENT_SECRET or file:./secrets/odoo-password; ` +
+    'never put the secret value itself in the spec',
+});
 export type SecretRef = z.infer<typeof secretRefSchema>;
 
 /** Adds the precise reason `value` is no URL a request can go to (whitespace, port, scheme…). */
@@ -43,7 +41,10 @@ const baseUrl = z
     if (!(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url)))) {
       ctx.addIssue({ code: 'custom', message: 'must use https (plain http is accepted for localhost/127.0.0.1 only)' });
     } else if (url.search || url.hash) {
-      ctx.addIssue({ code: 'custom', message: 'a base URL ends with its path: remove the ?query or #fragment (paths are appended to it)' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a base URL ends with its path: remove the ?query or #fragment (paths are appended to it)',
+      });
     }
   })
   .transform((value) => value.replace(/\/+$/, ''));
@@ -59,7 +60,12 @@ const DURATION_SHAPE = /^\d{1,9}(ms|s|m|h|d)$/;
  */
 function durationSchema(min: string, max: string) {
   return z
-    .string({ error: (issue) => (typeof issue.input === 'number' ? `needs a unit: write ${issue.input}s, ${issue.input}m, ${issue.input}h or ${issue.input}d` : undefined) })
+    .string({
+      error: (issue) =>
+        typeof issue.input === 'number'
+          ? `needs a unit: write ${issue.input}s, ${issue.input}m, ${issue.input}h or ${issue.input}d`
+          : undefined,
+    })
     .superRefine((v, ctx) => {
       const message = !DURATION_SHAPE.test(v)
         ? /^\s*-/.test(v)
@@ -76,14 +82,17 @@ function durationSchema(min: string, max: string) {
  * An https URL a browser or a remote system will follow (logo, redirect URIs, webhook):
  * never `javascript:`, `data:` or plain http, except plain http on loopback for the sandbox.
  */
-function webUrl(httpsAdvice = 'must be an https URL (plain http only on localhost/127.0.0.1; no javascript:, data: or other schemes)') {
+function webUrl(
+  httpsAdvice = 'must be an https URL (plain http only on localhost/127.0.0.1; no javascript:, data: or other schemes)',
+) {
   return z
     .string()
     .max(2048)
     .superRefine((value, ctx) => {
       if (!checkUrl(value, ctx)) return;
       const url = new URL(value);
-      if (!(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url)))) ctx.addIssue({ code: 'custom', message: httpsAdvice });
+      if (!(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url))))
+        ctx.addIssue({ code: 'custom', message: httpsAdvice });
     });
 }
 
@@ -106,12 +115,15 @@ const partnerCommon = {
     .min(1)
     .max(16, { message: 'must be at most 16 characters (PMS_PRT_013)' })
     .refine((v) => PHONE_NUMBER.test(v) && (v.match(/\d/g)?.length ?? 0) >= 3, {
-      message: 'must be a phone number: digits, optionally a leading + and spaces or dashes, e.g. "+4930123456" (in quotes)',
+      message:
+        'must be a phone number: digits, optionally a leading + and spaces or dashes, e.g. "+4930123456" (in quotes)',
     }),
   email: z
     .string()
     .max(254)
-    .regex(/^[\w+-]+(\.\w+)*@[\w-]+(\.\w+)*(\.[a-z]{2,})$/, { message: 'must be an e-mail address PMS accepts (PMS_PRT_012)' }),
+    .regex(/^[\w+-]+(\.\w+)*@[\w-]+(\.\w+)*(\.[a-z]{2,})$/, {
+      message: 'must be an e-mail address PMS accepts (PMS_PRT_012)',
+    }),
   /** PEM files of the partner's CA and certificate; when absent a sandbox-grade pair is generated. */
   certificate: z
     .object({ caCertificateFile: z.string().min(1), certificateFile: z.string().min(1) })
@@ -121,11 +133,9 @@ const partnerCommon = {
 
 export const deploymentSpecSchema = z
   .object({
-    deploymentId: z
-      .string()
-      .regex(DEPLOYMENT_ID_PATTERN, {
-        message: 'must be 2-63 lower-case letters, digits or dashes, starting with a letter or digit',
-      }),
+    deploymentId: z.string().regex(DEPLOYMENT_ID_PATTERN, {
+      message: 'must be 2-63 lower-case letters, digits or dashes, starting with a letter or digit',
+    }),
     mosip: z
       .object({
         /** MOSIP API gateway, e.g. https://api-internal.example.org; serves /v1/authmanager, /v1/partnermanager, /v1/policymanager, /v1/keymanager. */
@@ -146,7 +156,11 @@ export const deploymentSpecSchema = z
          * ID_AUTHENTICATION and admin roles, not PARTNER_ADMIN), e.g. mosip-ida-client of app `ida`.
          */
         certificateReader: z
-          .object({ appId: z.string().min(1).default('ida'), clientId: z.string().min(1), clientSecret: secretRefSchema })
+          .object({
+            appId: z.string().min(1).default('ida'),
+            clientId: z.string().min(1),
+            clientSecret: secretRefSchema,
+          })
           .strict(),
         /** IDA's internal service (full URL), when not `<apiBaseUrl>/idauthentication/v1/internal`. */
         idaUrl: baseUrl.optional(),
@@ -196,7 +210,8 @@ export const deploymentSpecSchema = z
               .string()
               .min(1)
               .refine((v) => v.split(/\s+/).includes('openid'), {
-                message: 'must include openid (e.g. "openid profile"): e-Signet answers an authorization request without it with invalid_scope',
+                message:
+                  'must include openid (e.g. "openid profile"): e-Signet answers an authorization request without it with invalid_scope',
               })
               .default('openid profile'),
             tokenMap: z.string().min(1).default('sub:user_id'),
@@ -226,13 +241,22 @@ export const deploymentSpecSchema = z
             policy: z.string().min(1).max(128),
             /** The partner's own login (Keycloak username = partner id): PMS issues API keys only to the partner itself. */
             password: secretRefSchema,
-            apiKeyLabel: z.string().min(1).max(API_KEY_LABEL_MAX, { message: `must be at most ${API_KEY_LABEL_MAX} characters (PMS stores labels of at most 36, and a re-issued key adds a suffix)` }).optional(),
+            apiKeyLabel: z
+              .string()
+              .min(1)
+              .max(API_KEY_LABEL_MAX, {
+                message: `must be at most ${API_KEY_LABEL_MAX} characters (PMS stores labels of at most 36, and a re-issued key adds a suffix)`,
+              })
+              .optional(),
           })
           .strict(),
         misp: z.object(partnerCommon).strict(),
       })
       .strict()
-      .refine((p) => p.auth.id !== p.misp.id, { message: 'auth and misp partner ids must differ', path: ['misp', 'id'] }),
+      .refine((p) => p.auth.id !== p.misp.id, {
+        message: 'auth and misp partner ids must differ',
+        path: ['misp', 'id'],
+      }),
     oidcClient: z
       .object({
         name: z.string().min(1).max(256),
@@ -240,11 +264,21 @@ export const deploymentSpecSchema = z
           'must be an https URL: e-Signet shows the logo on its https login page, where browsers block plain http (plain http only on localhost/127.0.0.1)',
         ),
         claims: z
-          .array(z.string().min(1).superRefine((v, ctx) => vocabulary(claimProblem(v), ctx)))
+          .array(
+            z
+              .string()
+              .min(1)
+              .superRefine((v, ctx) => vocabulary(claimProblem(v), ctx)),
+          )
           .max(30)
           .default(['birthdate', 'address', 'gender', 'name', 'phone_number', 'email', 'picture']),
         acrs: z
-          .array(z.string().min(1).superRefine((v, ctx) => vocabulary(acrProblem(v), ctx)))
+          .array(
+            z
+              .string()
+              .min(1)
+              .superRefine((v, ctx) => vocabulary(acrProblem(v), ctx)),
+          )
           .min(1)
           .max(30)
           .default(['mosip:idp:acr:biometrics', 'mosip:idp:acr:generated-code']),
@@ -270,7 +304,11 @@ export const deploymentSpecSchema = z
           .array(
             z
               .object({
-                name: z.string().min(1).max(64).regex(/^\S+$/, { message: 'must be one word (it is typed as --as <name>)' }),
+                name: z
+                  .string()
+                  .min(1)
+                  .max(64)
+                  .regex(/^\S+$/, { message: 'must be one word (it is typed as --as <name>)' }),
                 email: z.string().optional(),
                 // Keys live in the worker's identity registry: a spec that brought its own could
                 // name its author as the approver.
@@ -283,13 +321,27 @@ export const deploymentSpecSchema = z
           .superRefine((list, ctx) => {
             // At the repeated name itself, not at the list.
             list.forEach((a, i) => {
-              if (list.findIndex((b) => b.name === a.name) < i) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `${a.name} is named twice: approver names must be unique` });
+              if (list.findIndex((b) => b.name === a.name) < i)
+                ctx.addIssue({
+                  code: 'custom',
+                  path: [i, 'name'],
+                  message: `${a.name} is named twice: approver names must be unique`,
+                });
             });
           }),
         /** Distinct approvals needed (N of the M approvers); any one rejection ends the run. */
         // A quoted "2" is accepted too: it is what a number looks like in many editors' JSON.
         required: z
-          .union([z.number(), z.string().regex(/^\s*\d+\s*$/).transform(Number)], { error: 'must be a whole number such as 2' })
+          .union(
+            [
+              z.number(),
+              z
+                .string()
+                .regex(/^\s*\d+\s*$/)
+                .transform(Number),
+            ],
+            { error: 'must be a whole number such as 2' },
+          )
           .pipe(z.number().int().min(1, { message: 'must be at least 1: one approval or more' }))
           .default(1),
         /** How often PMS is checked for an approval given in its own portal. */
@@ -311,8 +363,16 @@ export const deploymentSpecSchema = z
         recordInPms: z.boolean().default(true),
       })
       .strict()
-      .refine((a) => a.required <= a.approvers.length, { message: 'required approvals exceed the number of approvers', path: ['required'] })
-      .refine(...beforeDeadline('pollInterval', 'a decision given in the PMS portal would never be seen before the run times out'))
+      .refine((a) => a.required <= a.approvers.length, {
+        message: 'required approvals exceed the number of approvers',
+        path: ['required'],
+      })
+      .refine(
+        ...beforeDeadline(
+          'pollInterval',
+          'a decision given in the PMS portal would never be seen before the run times out',
+        ),
+      )
       .refine(...beforeDeadline('reminderInterval', 'no reminder would ever be sent'))
       .refine(...beforeDeadline('escalateAfter', 'the escalation would never be sent')),
     /** Optional end-to-end login check: a test identity the ID system knows. */
@@ -324,7 +384,10 @@ export const deploymentSpecSchema = z
      * TLS to the spec's systems, always verified. `caFile`: a PEM CA bundle trusted besides the
      * public roots (private MOSIP PKI), read by the worker (relative to its secrets folder).
      */
-    tls: z.object({ caFile: z.string().min(1) }).strict().optional(),
+    tls: z
+      .object({ caFile: z.string().min(1) })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine(
@@ -346,7 +409,10 @@ export const deploymentSpecSchema = z
   )
   .refine(
     // Derived values are held to the limits of the given ones: PMS would refuse the label at the API-key step.
-    (s) => typeof s.deploymentId !== 'string' || s.partners?.auth?.apiKeyLabel !== undefined || defaultApiKeyLabel(s.deploymentId).length <= API_KEY_LABEL_MAX,
+    (s) =>
+      typeof s.deploymentId !== 'string' ||
+      s.partners?.auth?.apiKeyLabel !== undefined ||
+      defaultApiKeyLabel(s.deploymentId).length <= API_KEY_LABEL_MAX,
     {
       path: ['deploymentId'],
       error: (issue) => {
@@ -358,7 +424,12 @@ export const deploymentSpecSchema = z
       },
       when: (payload) => {
         const v = payload.value as { deploymentId?: unknown; partners?: unknown } | undefined;
-        return isObject(v) && typeof v.deploymentId === 'string' && DEPLOYMENT_ID_PATTERN.test(v.deploymentId) && (v.partners === undefined || isObject(v.partners));
+        return (
+          isObject(v) &&
+          typeof v.deploymentId === 'string' &&
+          DEPLOYMENT_ID_PATTERN.test(v.deploymentId) &&
+          (v.partners === undefined || isObject(v.partners))
+        );
       },
     },
   );
@@ -371,7 +442,13 @@ function beforeDeadline(field: 'pollInterval' | 'reminderInterval' | 'escalateAf
   const spans = (a: Record<string, unknown>): [number, number] | undefined => {
     const value = a[field];
     const deadline = a.deadline ?? '14d';
-    if (typeof value !== 'string' || typeof deadline !== 'string' || !DURATION_SHAPE.test(value) || !DURATION_SHAPE.test(deadline)) return undefined;
+    if (
+      typeof value !== 'string' ||
+      typeof deadline !== 'string' ||
+      !DURATION_SHAPE.test(value) ||
+      !DURATION_SHAPE.test(deadline)
+    )
+      return undefined;
     return [durationMs(value), durationMs(deadline)];
   };
   const check = (a: object): boolean => {
@@ -379,12 +456,12 @@ function beforeDeadline(field: 'pollInterval' | 'reminderInterval' | 'escalateAf
     return !pair || pair[0] < pair[1];
   };
   const params = {
-      path: [field] as PropertyKey[],
-      error: (issue: { input?: unknown }) => {
-        const a = issue.input as Record<string, unknown>;
-        return `${String(a[field])} is not shorter than approval.deadline (${String(a.deadline ?? '14d')}): ${otherwise}; shorten it or lengthen the deadline`;
-      },
-      when: (payload: { value: unknown }) => isObject(payload.value),
+    path: [field] as PropertyKey[],
+    error: (issue: { input?: unknown }) => {
+      const a = issue.input as Record<string, unknown>;
+      return `${String(a[field])} is not shorter than approval.deadline (${String(a.deadline ?? '14d')}): ${otherwise}; shorten it or lengthen the deadline`;
+    },
+    when: (payload: { value: unknown }) => isObject(payload.value),
   };
   return [check, params] as const;
 }

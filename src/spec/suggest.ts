@@ -2,7 +2,13 @@
 // walking the schema itself, so the suggestion can never name a field that does not exist.
 import type { z } from 'zod';
 
-type Def = { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; in?: z.ZodType; element?: z.ZodType };
+type Def = {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  element?: z.ZodType;
+};
 
 function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
@@ -33,7 +39,9 @@ export function closest(name: string, known: readonly string[]): string | undefi
   let best: { name: string; distance: number } | undefined;
   for (const candidate of known) {
     const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    const related = distance <= Math.min(3, Math.floor(candidate.length / 2)) || (name.length > 3 && candidate.toLowerCase().includes(name.toLowerCase()));
+    const related =
+      distance <= Math.min(3, Math.floor(candidate.length / 2)) ||
+      (name.length > 3 && candidate.toLowerCase().includes(name.toLowerCase()));
     if (related && (!best || distance < best.distance)) best = { name: candidate, distance };
   }
   return best?.name;
@@ -43,7 +51,8 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = row;
   }
   return previous[b.length]!;

@@ -9,7 +9,9 @@ export type DecodedSpec = { text: string } | { problem: string; line?: number };
 
 export function decodeSpecBytes(bytes: Uint8Array): DecodedSpec {
   if (bytes.length > MAX_SPEC_BYTES) {
-    return { problem: `the file is ${bytes.length} bytes; a deployment spec is a few kilobytes (at most ${MAX_SPEC_BYTES}): is this the right file?` };
+    return {
+      problem: `the file is ${bytes.length} bytes; a deployment spec is a few kilobytes (at most ${MAX_SPEC_BYTES}): is this the right file?`,
+    };
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     return { problem: 'the file is saved as UTF-16: save it as UTF-8 (in most editors: "Save with encoding" → UTF-8)' };
@@ -42,7 +44,16 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
     if (length === 0) return i;
     // The second byte's range excludes overlong forms, surrogates and code points past U+10FFFF.
     const second = bytes[i + 1] ?? 0;
-    const [lo, hi] = b === 0xe0 ? [0xa0, 0xbf] : b === 0xed ? [0x80, 0x9f] : b === 0xf0 ? [0x90, 0xbf] : b === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    const [lo, hi] =
+      b === 0xe0
+        ? [0xa0, 0xbf]
+        : b === 0xed
+          ? [0x80, 0x9f]
+          : b === 0xf0
+            ? [0x90, 0xbf]
+            : b === 0xf4
+              ? [0x80, 0x8f]
+              : [0x80, 0xbf];
     if (second < lo || second > hi) return i;
     for (let k = 2; k < length; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
     i += length;

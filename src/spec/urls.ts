@@ -11,7 +11,10 @@ export function isLoopback(url: URL): boolean {
 export function urlProblem(value: string): string | undefined {
   const space = /\s/.exec(value);
   if (space) {
-    const where = space.index === 0 || space.index === value.length - 1 ? 'at its start or end' : `after "${value.slice(Math.max(0, space.index - 12), space.index)}"`;
+    const where =
+      space.index === 0 || space.index === value.length - 1
+        ? 'at its start or end'
+        : `after "${value.slice(Math.max(0, space.index - 12), space.index)}"`;
     return `contains whitespace ${where}: remove it (write a space inside a path as %20)`;
   }
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1]?.toLowerCase();
@@ -24,7 +27,9 @@ export function urlProblem(value: string): string | undefined {
   }
   if (!URL.canParse(value)) return 'is not a URL we can read: check the host name (letters, digits, dots and dashes)';
   const url = new URL(value);
-  if ((url.protocol === 'https:' || url.protocol === 'http:') && !url.hostname) return 'has no host name: write https://host.example.org/…';
-  if (url.username || url.password) return 'must not carry a user name or password: accounts and secrets go in the fields meant for them, as references';
+  if ((url.protocol === 'https:' || url.protocol === 'http:') && !url.hostname)
+    return 'has no host name: write https://host.example.org/…';
+  if (url.username || url.password)
+    return 'must not carry a user name or password: accounts and secrets go in the fields meant for them, as references';
   return undefined;
 }

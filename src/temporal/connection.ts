@@ -79,11 +79,19 @@ export async function connectClient(opts: ConnectClientOptions = {}): Promise<Cl
   const config = loadConnectionConfig(opts);
   let connection: Connection;
   try {
-    connection = await Connection.connect({ ...config.connectionOptions, connectTimeout: opts.connectTimeoutMs ?? 10_000 });
+    connection = await Connection.connect({
+      ...config.connectionOptions,
+      connectTimeout: opts.connectTimeoutMs ?? 10_000,
+    });
   } catch (err) {
     throw unreachable(config.address, err);
   }
-  return new Client({ ...opts.client, dataConverter: withFailureConverter(opts.client?.dataConverter), connection, namespace: config.namespace });
+  return new Client({
+    ...opts.client,
+    dataConverter: withFailureConverter(opts.client?.dataConverter),
+    connection,
+    namespace: config.namespace,
+  });
 }
 
 export interface WorkerConnection {
@@ -106,7 +114,12 @@ export async function connectWorkerConnection(settings: ConnectionSettings = {})
 }
 
 /** A link to a run in the Temporal UI at `uiUrl` (the CLI's TEMPORAL_UI_URL; default the dev server's :8233); without runId the UI opens the latest run. */
-export function temporalUiUrl(namespace: string, workflowId: string, runId?: string, uiUrl: string = DEFAULT_TEMPORAL_UI_URL): string {
+export function temporalUiUrl(
+  namespace: string,
+  workflowId: string,
+  runId?: string,
+  uiUrl: string = DEFAULT_TEMPORAL_UI_URL,
+): string {
   const base = uiUrl.replace(/\/+$/, '');
   const run = runId ? `/${encodeURIComponent(runId)}/history` : '';
   return `${base}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}${run}`;

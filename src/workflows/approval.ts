@@ -112,7 +112,10 @@ export class ApprovalBook {
   }
 
   /** Why a signed decision is refused, or the verified claims; `checkAge` false where the age was checked on acceptance. */
-  check(input: DecisionInput, checkAge = true): { ok: true; claims: DecisionClaims; signer: KnownSigner } | { ok: false; reason: string } {
+  check(
+    input: DecisionInput,
+    checkAge = true,
+  ): { ok: true; claims: DecisionClaims; signer: KnownSigner } | { ok: false; reason: string } {
     if (!this.state.open) return { ok: false, reason: 'no approval is pending for this run' };
     if (this.verdict()) return { ok: false, reason: `the approval is already decided (${this.verdict()})` };
     const ctx = this.context();
@@ -127,15 +130,27 @@ export class ApprovalBook {
     if (!verified.ok) return verified;
     const { approver } = verified.claims;
     if (approver === ctx.initiator?.name || verified.signer.thumbprint === ctx.initiator?.thumbprint) {
-      return { ok: false, reason: `${approver} started this run (or holds the key that did) and cannot also decide it (four eyes)` };
+      return {
+        ok: false,
+        reason: `${approver} started this run (or holds the key that did) and cannot also decide it (four eyes)`,
+      };
     }
-    if (this.state.decisions.some((r) => r.approver === approver)) return { ok: false, reason: `${approver} has already decided on this run` };
-    if (verified.claims.decision === 'reject' && !verified.claims.comment?.trim()) return { ok: false, reason: 'a rejection needs a comment saying why' };
+    if (this.state.decisions.some((r) => r.approver === approver))
+      return { ok: false, reason: `${approver} has already decided on this run` };
+    if (verified.claims.decision === 'reject' && !verified.claims.comment?.trim())
+      return { ok: false, reason: 'a rejection needs a comment saying why' };
     return verified;
   }
 
   apply(claims: DecisionClaims, signer: KnownSigner, token: string, via: ApprovalRecord['via']): ApprovalRecord {
-    const record: ApprovalRecord = { approver: claims.approver, decision: claims.decision, comment: claims.comment, at: new Date(Date.now()).toISOString(), via, signedAt: new Date(claims.iat * 1000).toISOString() };
+    const record: ApprovalRecord = {
+      approver: claims.approver,
+      decision: claims.decision,
+      comment: claims.comment,
+      at: new Date(Date.now()).toISOString(),
+      via,
+      signedAt: new Date(claims.iat * 1000).toISOString(),
+    };
     this.current.decisions.push(record);
     this.current.usedNonces.push(claims.nonce);
     this.run.record({
@@ -158,8 +173,16 @@ export class ApprovalBook {
     }
     this.current.refusalsAudited = audited + 1;
     const claimed = typeof token === 'string' ? claimedApprover(token) : undefined;
-    const last = audited + 1 === MAX_AUDITED_REFUSALS ? ` (${MAX_AUDITED_REFUSALS} refusals audited; further ones are only counted)` : '';
-    this.run.record({ event: 'approval.refused', step: 'awaitApproval', actor: claimed, detail: `${via}: ${reason.slice(0, 300)}${last}` });
+    const last =
+      audited + 1 === MAX_AUDITED_REFUSALS
+        ? ` (${MAX_AUDITED_REFUSALS} refusals audited; further ones are only counted)`
+        : '';
+    this.run.record({
+      event: 'approval.refused',
+      step: 'awaitApproval',
+      actor: claimed,
+      detail: `${via}: ${reason.slice(0, 300)}${last}`,
+    });
   }
 
   /**
@@ -169,7 +192,10 @@ export class ApprovalBook {
    */
   recordPms(status: 'approved' | 'rejected', how: 'watched' | 'found' = 'watched'): void {
     this.current.pmsStatus = status;
-    const said = how === 'watched' ? `${status} in the PMS portal while this run waited` : `already ${status} on PMS when this run requested it (an earlier decision)`;
+    const said =
+      how === 'watched'
+        ? `${status} in the PMS portal while this run waited`
+        : `already ${status} on PMS when this run requested it (an earlier decision)`;
     const record: ApprovalRecord = {
       approver: how === 'watched' ? 'pms-portal' : 'pms (earlier decision)',
       decision: status === 'approved' ? 'approve' : 'reject',
@@ -178,7 +204,11 @@ export class ApprovalBook {
       via: 'pms',
     };
     this.current.decisions.push(record);
-    this.run.record({ event: `approval.pms.${status}`, step: 'awaitApproval', detail: `mapping ${this.state.mappingKey} ${said}` });
+    this.run.record({
+      event: `approval.pms.${status}`,
+      step: 'awaitApproval',
+      detail: `mapping ${this.state.mappingKey} ${said}`,
+    });
   }
 
   /** The pending approval as status shows it; undefined once decided or before it opens. */
@@ -190,7 +220,9 @@ export class ApprovalBook {
       deadline: new Date(this.state.deadlineAt!).toISOString(),
       mappingKey: this.state.mappingKey!,
       approvers: this.spec.approval.approvers.map((a) => a.name),
-      awaiting: this.spec.approval.approvers.map((a) => a.name).filter((n) => !decided.has(n) && n !== this.context().initiator?.name),
+      awaiting: this.spec.approval.approvers
+        .map((a) => a.name)
+        .filter((n) => !decided.has(n) && n !== this.context().initiator?.name),
       required: this.spec.approval.required,
       decisions: [...this.state.decisions],
     };
@@ -201,7 +233,9 @@ export class ApprovalBook {
 /** The approver a token claims to be from, for auditing refusals (unverified). */
 function claimedApprover(token: string): string | undefined {
   try {
-    const payload = JSON.parse(new TextDecoder().decode(fromBase64Url(token.split('.')[1] ?? ''))) as { approver?: unknown };
+    const payload = JSON.parse(new TextDecoder().decode(fromBase64Url(token.split('.')[1] ?? ''))) as {
+      approver?: unknown;
+    };
     return typeof payload.approver === 'string' ? `${payload.approver.slice(0, 64)} (claimed)` : undefined;
   } catch {
     return undefined;

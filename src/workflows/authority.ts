@@ -45,7 +45,13 @@ export class RunAuthority {
    * Verifies the start command against the registry's initiators; its age is measured at the
    * moment the server accepted the start, so a worker that was down does not make it stale.
    */
-  admit(trust: RunTrust, spec: DeploymentSpec, token: unknown, workflowId: string, acceptedAtMs: number): TrustedIdentity {
+  admit(
+    trust: RunTrust,
+    spec: DeploymentSpec,
+    token: unknown,
+    workflowId: string,
+    acceptedAtMs: number,
+  ): TrustedIdentity {
     this.trust = trust;
     const check = verifyCommand(token, {
       action: 'start',
@@ -64,7 +70,11 @@ export class RunAuthority {
   }
 
   /** Checks a retry or abort; `nowMs` undefined in handlers, which apply what a validator accepted. */
-  check(action: Exclude<CommandAction, 'start'>, token: unknown, ctx: { workflowId: string; firstRunId: string; digest?: string; nowMs?: number; maxAge: string }): CommandCheck {
+  check(
+    action: Exclude<CommandAction, 'start'>,
+    token: unknown,
+    ctx: { workflowId: string; firstRunId: string; digest?: string; nowMs?: number; maxAge: string },
+  ): CommandCheck {
     return verifyCommand(token, {
       action,
       workflowId: ctx.workflowId,

@@ -12,5 +12,9 @@ export function recordBuild(): void {
   if (!buildId) return;
   const memo = info.memo ?? {};
   if (memo[BUILD_RUNNING_MEMO] === buildId) return;
-  upsertMemo(memo[BUILD_STARTED_MEMO] ? { [BUILD_RUNNING_MEMO]: buildId } : { [BUILD_STARTED_MEMO]: buildId, [BUILD_RUNNING_MEMO]: buildId });
+  upsertMemo(
+    memo[BUILD_STARTED_MEMO]
+      ? { [BUILD_RUNNING_MEMO]: buildId }
+      : { [BUILD_STARTED_MEMO]: buildId, [BUILD_RUNNING_MEMO]: buildId },
+  );
 }

@@ -39,7 +39,8 @@ export function installHandlers(run: OnboardingRun, approvals: ApprovalBook, aut
         validator: (input) => {
           const checked = approvals.check(input);
           if (!checked.ok) throw new Error(checked.reason);
-          if (checked.claims.decision !== expected) throw new Error(`this decision is signed as "${checked.claims.decision}", sent as "${expected}"`);
+          if (checked.claims.decision !== expected)
+            throw new Error(`this decision is signed as "${checked.claims.decision}", sent as "${expected}"`);
         },
       },
     );
@@ -50,13 +51,19 @@ export function installHandlers(run: OnboardingRun, approvals: ApprovalBook, aut
     setHandler(signal, (input) => {
       const checked = approvals.check(input);
       if (!checked.ok) return approvals.refuse(checked.reason, input?.token, 'signal');
-      if (checked.claims.decision !== expected) return approvals.refuse(`signed as ${checked.claims.decision}, sent as ${expected}`, input.token, 'signal');
+      if (checked.claims.decision !== expected)
+        return approvals.refuse(`signed as ${checked.claims.decision}, sent as ${expected}`, input.token, 'signal');
       approvals.apply(checked.claims, checked.signer, input.token, 'signal');
     });
   }
 
   /** A retry or abort signed by an operator of the registry; `nowMs` only in validators. */
-  const operatorCommand = (action: 'retry' | 'abort', token: unknown, spec: DeploymentSpec | undefined, nowMs?: number) => {
+  const operatorCommand = (
+    action: 'retry' | 'abort',
+    token: unknown,
+    spec: DeploymentSpec | undefined,
+    nowMs?: number,
+  ) => {
     const checked = authority.check(action, token, {
       workflowId: workflowInfo().workflowId,
       firstRunId: workflowInfo().firstExecutionRunId,
@@ -89,11 +96,18 @@ export function installHandlers(run: OnboardingRun, approvals: ApprovalBook, aut
         // schemas (~1.8 MB each, measured by npm run bench). Activities validate it again.
         if (input.spec) {
           const sections = ['mosip', 'esignet', 'openg2p', 'partners', 'oidcClient', 'approval'] as const;
-          const missing = sections.filter((k) => typeof (input.spec as unknown as Record<string, unknown>)[k] !== 'object');
-          if (missing.length) throw new Error(`the corrected spec lacks ${missing.join(', ')}: send it with \`g2p-onboard retry --spec <file>\`, which validates it`);
+          const missing = sections.filter(
+            (k) => typeof (input.spec as unknown as Record<string, unknown>)[k] !== 'object',
+          );
+          if (missing.length)
+            throw new Error(
+              `the corrected spec lacks ${missing.join(', ')}: send it with \`g2p-onboard retry --spec <file>\`, which validates it`,
+            );
           const fixed = changedFixedSections(run.spec, input.spec);
           if (fixed.length) {
-            throw new Error(`a corrected spec may not change ${fixed.join(', ')}: they were fixed when the run started (start a new run for another deployment, partners or approvers)`);
+            throw new Error(
+              `a corrected spec may not change ${fixed.join(', ')}: they were fixed when the run started (start a new run for another deployment, partners or approvers)`,
+            );
           }
         }
       },
@@ -109,7 +123,10 @@ export function installHandlers(run: OnboardingRun, approvals: ApprovalBook, aut
     },
     {
       validator: (input) => {
-        if (!run.isBlocked()) throw new Error(`the run is ${run.phase}; only a blocked run can be aborted (cancel it in Temporal otherwise)`);
+        if (!run.isBlocked())
+          throw new Error(
+            `the run is ${run.phase}; only a blocked run can be aborted (cancel it in Temporal otherwise)`,
+          );
         const checked = operatorCommand('abort', input?.token, undefined, Date.now());
         if (!checked.claims.comment?.trim()) throw new Error('abort needs a --comment saying why');
       },

@@ -152,7 +152,11 @@ export interface DecisionInput {
  * casts. Clients never pass the third argument: only the run's own continue-as-new carries state.
  * (test/unit/messages-contract.test.ts pins onboardDeployment to it.)
  */
-export type OnboardingWorkflow = (spec: DeploymentSpec, start: StartCommand, continued?: never) => Promise<OnboardingResult>;
+export type OnboardingWorkflow = (
+  spec: DeploymentSpec,
+  start: StartCommand,
+  continued?: never,
+) => Promise<OnboardingResult>;
 
 /** The `start` command, signed by the initiator (src/approvals/command.ts); it binds the spec's digest. */
 export interface StartCommand {
@@ -187,7 +191,8 @@ export interface RunTrust {
 // The same plain definitions `defineQuery`/`defineUpdate`/`defineSignal` make, built here so the
 // CLI does not load the whole @temporalio/workflow package just to name its messages.
 const defineQuery = <R, A extends unknown[] = []>(name: string) => ({ type: 'query', name }) as QueryDefinition<R, A>;
-const defineUpdate = <R, A extends unknown[] = []>(name: string) => ({ type: 'update', name }) as UpdateDefinition<R, A>;
+const defineUpdate = <R, A extends unknown[] = []>(name: string) =>
+  ({ type: 'update', name }) as UpdateDefinition<R, A>;
 const defineSignal = <A extends unknown[] = []>(name: string) => ({ type: 'signal', name }) as SignalDefinition<A>;
 
 export const statusQuery = defineQuery<StatusView>('status');

@@ -2,7 +2,13 @@
 // Reads top to bottom like the guide: prerequisites, Auth Partner, policy mapping, MISP,
 // approval, credentials, client key, OIDC client, OpenG2P provider, verification.
 // Deterministic code only: every side effect is an activity (src/activities/).
-import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { GeneratedClientKey, MappingResult, OidcClientResult, PrerequisiteReport } from '../activities/types.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { admission, remote, verification } from './activity-options.js';
@@ -15,7 +21,11 @@ import { OnboardingRun, RunAborted } from './run-state.js';
 
 export type { ContinuedRun } from './approval-wait.js';
 
-export async function onboardDeployment(spec: DeploymentSpec, start: StartCommand, continued?: ContinuedRun): Promise<OnboardingResult> {
+export async function onboardDeployment(
+  spec: DeploymentSpec,
+  start: StartCommand,
+  continued?: ContinuedRun,
+): Promise<OnboardingResult> {
   const info = workflowInfo();
   // Carried state is trusted only from this workflow's own continue-as-new: anyone with
   // Temporal access could otherwise start a run with approvals and finished steps made up.
@@ -50,7 +60,13 @@ export async function onboardDeployment(spec: DeploymentSpec, start: StartComman
       await createMispPartner(run);
       await requestMispLicense(run);
     }
-    const decision = await awaitApproval(run, approvals, mapping, { prerequisites, mapping, noticesSent, authority, start });
+    const decision = await awaitApproval(run, approvals, mapping, {
+      prerequisites,
+      mapping,
+      noticesSent,
+      authority,
+      start,
+    });
     if (decision !== 'approved') return await finish(run, decision);
     await collectCredentials(run);
     const clientKey = await generateClientKey(run);
@@ -73,7 +89,13 @@ async function admit(run: OnboardingRun, authority: RunAuthority, start: StartCo
     const cause = err instanceof ActivityFailure ? err.cause : err;
     throw cause instanceof ApplicationFailure && cause.nonRetryable ? refuseRun(cause.message) : err;
   });
-  const initiator = authority.admit(trust, run.spec, start?.token, workflowInfo().workflowId, workflowInfo().runStartTime.getTime());
+  const initiator = authority.admit(
+    trust,
+    run.spec,
+    start?.token,
+    workflowInfo().workflowId,
+    workflowInfo().runStartTime.getTime(),
+  );
   run.initiator = initiator.name;
   run.record({
     event: 'run.started',
@@ -86,23 +108,31 @@ async function admit(run: OnboardingRun, authority: RunAuthority, start: StartCo
 
 /** verifyPrerequisites checks every system answers and offers what the spec needs. */
 async function verifyPrerequisites(run: OnboardingRun): Promise<PrerequisiteReport> {
-  return run.runStep('verifyPrerequisites', () => remote.verifyPrerequisites(run.spec), (r) =>
-    `${r.checks.length} checks passed; OpenG2P generation ${r.openg2pGeneration === 15 ? '1.x (Odoo 15)' : '1.2+ (Odoo 17)'}`,
+  return run.runStep(
+    'verifyPrerequisites',
+    () => remote.verifyPrerequisites(run.spec),
+    (r) =>
+      `${r.checks.length} checks passed; OpenG2P generation ${r.openg2pGeneration === 15 ? '1.x (Odoo 15)' : '1.2+ (Odoo 17)'}`,
   );
 }
 
 /** createAuthPartner registers the Auth Partner and its certificates on PMS (or finds them). */
 async function createAuthPartner(run: OnboardingRun): Promise<void> {
-  const partner = await run.runStep('createAuthPartner', () => remote.createAuthPartner(run.spec), (r) =>
-    `${r.partnerId} ${r.created ? 'created' : 'found'}; signed certificate sha256:${r.signedCertificateFingerprint.slice(0, 16)}…`,
+  const partner = await run.runStep(
+    'createAuthPartner',
+    () => remote.createAuthPartner(run.spec),
+    (r) =>
+      `${r.partnerId} ${r.created ? 'created' : 'found'}; signed certificate sha256:${r.signedCertificateFingerprint.slice(0, 16)}…`,
   );
   run.ids.authPartnerId = partner.partnerId;
 }
 
 /** requestAuthPolicyMapping asks PMS to map the Auth Partner to its policy (the request the Partner Admin approves). */
 async function requestAuthPolicyMapping(run: OnboardingRun): Promise<MappingResult> {
-  const mapping = await run.runStep('requestAuthPolicyMapping', () => remote.requestAuthPolicyMapping(run.spec), (r) =>
-    `mapping ${r.mappingKey} (${r.status}) for policy ${run.spec.partners.auth.policy}`,
+  const mapping = await run.runStep(
+    'requestAuthPolicyMapping',
+    () => remote.requestAuthPolicyMapping(run.spec),
+    (r) => `mapping ${r.mappingKey} (${r.status}) for policy ${run.spec.partners.auth.policy}`,
   );
   run.ids.policyMappingKey = mapping.mappingKey;
   return mapping;
@@ -110,44 +140,64 @@ async function requestAuthPolicyMapping(run: OnboardingRun): Promise<MappingResu
 
 /** createMispPartner registers the MISP Partner and its certificates. */
 async function createMispPartner(run: OnboardingRun): Promise<void> {
-  const partner = await run.runStep('createMispPartner', () => remote.createMispPartner(run.spec), (r) => `${r.partnerId} ${r.created ? 'created' : 'found'}`);
+  const partner = await run.runStep(
+    'createMispPartner',
+    () => remote.createMispPartner(run.spec),
+    (r) => `${r.partnerId} ${r.created ? 'created' : 'found'}`,
+  );
   run.ids.mispPartnerId = partner.partnerId;
 }
 
 /** requestMispLicense obtains the MISP license key (kept on the worker, reported by fingerprint). */
 async function requestMispLicense(run: OnboardingRun): Promise<void> {
-  const license = await run.runStep('requestMispLicense', () => remote.requestMispLicense(run.spec), (r) =>
-    `license sha256:${r.licenseKeyFingerprint.slice(0, 16)}… ${r.created ? 'issued' : 'already issued'}`,
+  const license = await run.runStep(
+    'requestMispLicense',
+    () => remote.requestMispLicense(run.spec),
+    (r) => `license sha256:${r.licenseKeyFingerprint.slice(0, 16)}… ${r.created ? 'issued' : 'already issued'}`,
   );
   run.ids.mispLicenseFingerprint = license.licenseKeyFingerprint;
 }
 
 /** collectCredentials generates the API key and gathers license and certificates into the worker's credential store. */
 async function collectCredentials(run: OnboardingRun): Promise<void> {
-  const creds = await run.runStep('collectCredentials', () => remote.collectCredentials(run.spec), (r) =>
-    `API key sha256:${r.apiKeyFingerprint.slice(0, 16)}…, IDA certificate sha256:${r.idaCertificateFingerprint.slice(0, 16)}…`,
+  const creds = await run.runStep(
+    'collectCredentials',
+    () => remote.collectCredentials(run.spec),
+    (r) =>
+      `API key sha256:${r.apiKeyFingerprint.slice(0, 16)}…, IDA certificate sha256:${r.idaCertificateFingerprint.slice(0, 16)}…`,
   );
   run.ids.apiKeyFingerprint = creds.apiKeyFingerprint;
 }
 
 /** generateClientKey makes the OIDC client's RSA key pair; only its thumbprint is shown. */
 async function generateClientKey(run: OnboardingRun): Promise<GeneratedClientKey> {
-  const key = await run.runStep('generateClientKey', () => remote.generateClientKey(run.deploymentId), (r) => `RSA key ${r.thumbprint}`);
+  const key = await run.runStep(
+    'generateClientKey',
+    () => remote.generateClientKey(run.deploymentId),
+    (r) => `RSA key ${r.thumbprint}`,
+  );
   run.ids.clientKeyThumbprint = key.thumbprint;
   return key;
 }
 
 /** registerOidcClient registers OpenG2P as an e-Signet relying party with the public key. */
 async function registerOidcClient(run: OnboardingRun, key: GeneratedClientKey): Promise<OidcClientResult> {
-  const client = await run.runStep('registerOidcClient', () => remote.registerOidcClient(run.spec, key.publicJwk), (r) =>
-    `client ${r.clientId} ${r.status}${r.adopted ? ' (existing client adopted)' : ''}`,
+  const client = await run.runStep(
+    'registerOidcClient',
+    () => remote.registerOidcClient(run.spec, key.publicJwk),
+    (r) => `client ${r.clientId} ${r.status}${r.adopted ? ' (existing client adopted)' : ''}`,
   );
   run.ids.oidcClientId = client.clientId;
   return client;
 }
 
 /** configureOpenG2P writes the e-Signet OAuth provider into OpenG2P with every field of the admin guide. */
-async function configureOpenG2P(run: OnboardingRun, prerequisites: PrerequisiteReport, client: OidcClientResult, key: GeneratedClientKey): Promise<void> {
+async function configureOpenG2P(
+  run: OnboardingRun,
+  prerequisites: PrerequisiteReport,
+  client: OidcClientResult,
+  key: GeneratedClientKey,
+): Promise<void> {
   const provider = await run.runStep(
     'configureOpenG2P',
     () =>
@@ -163,15 +213,28 @@ async function configureOpenG2P(run: OnboardingRun, prerequisites: PrerequisiteR
 }
 
 /** verifyIntegration reads everything back and, where a test identity is given, logs in end to end. */
-async function verifyIntegration(run: OnboardingRun, prerequisites: PrerequisiteReport, clientId: string): Promise<void> {
+async function verifyIntegration(
+  run: OnboardingRun,
+  prerequisites: PrerequisiteReport,
+  clientId: string,
+): Promise<void> {
   await run.runStep(
     'verifyIntegration',
-    () => verification.verifyIntegration(run.spec, { clientId, providerId: run.ids.openg2pProviderId!, endpoints: prerequisites.endpoints }),
+    () =>
+      verification.verifyIntegration(run.spec, {
+        clientId,
+        providerId: run.ids.openg2pProviderId!,
+        endpoints: prerequisites.endpoints,
+      }),
     (r) => r.checks.map((c) => c.name).join(', '),
   );
 }
 
-async function finish(run: OnboardingRun, outcome: OnboardingResult['outcome'], detail?: string): Promise<OnboardingResult> {
+async function finish(
+  run: OnboardingRun,
+  outcome: OnboardingResult['outcome'],
+  detail?: string,
+): Promise<OnboardingResult> {
   run.finish(outcome, detail);
   // Let in-flight update handlers answer before the run closes.
   await condition(allHandlersFinished);
@@ -189,4 +252,3 @@ async function finish(run: OnboardingRun, outcome: OnboardingResult['outcome'], 
     endedAt: run.endedAt!,
   };
 }
-

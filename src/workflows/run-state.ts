@@ -1,7 +1,13 @@
 // The onboarding run's durable state: step list with timings, audit trail, phase, approvals
 // and the blocked/retry/abort cycle. One place keeps these consistent so each step of the
 // workflow is a single call to `runStep`.
-import { ActivityFailure, ApplicationFailure, condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import {
   STEP_NAMES,
   type ApprovalRecord,
@@ -40,13 +46,15 @@ export interface ApprovalLedger {
 
 /** Thrown out of `runStep` when ops abort a blocked run. */
 export class RunAborted extends Error {
-  constructor(readonly operator: string, readonly comment: string) {
+  constructor(
+    readonly operator: string,
+    readonly comment: string,
+  ) {
     super(`aborted by ${operator}: ${comment}`);
   }
 }
 
 const now = (): string => new Date(Date.now()).toISOString();
-
 
 export class OnboardingRun {
   phase: Phase = 'running';
@@ -75,11 +83,25 @@ export class OnboardingRun {
   }
 
   snapshot(): RunSnapshot {
-    return { phase: this.phase, steps: this.steps, audit: this.audit, ids: this.ids, startedAt: this.startedAt, initiator: this.initiator };
+    return {
+      phase: this.phase,
+      steps: this.steps,
+      audit: this.audit,
+      ids: this.ids,
+      startedAt: this.startedAt,
+      initiator: this.initiator,
+    };
   }
 
   restore(s: RunSnapshot): void {
-    Object.assign(this, { phase: s.phase, steps: s.steps, audit: s.audit, ids: s.ids, startedAt: s.startedAt, initiator: s.initiator });
+    Object.assign(this, {
+      phase: s.phase,
+      steps: s.steps,
+      audit: s.audit,
+      ids: s.ids,
+      startedAt: s.startedAt,
+      initiator: s.initiator,
+    });
   }
 
   record(entry: Omit<AuditEntry, 'at'>): void {
@@ -154,7 +176,11 @@ export class OnboardingRun {
     step.status = 'blocked';
     this.phase = 'blocked';
     this.lastError = error;
-    this.record({ event: 'step.blocked', step: error.step, detail: `${error.type}${error.code ? ` ${error.code}` : ''}: ${error.message}` });
+    this.record({
+      event: 'step.blocked',
+      step: error.step,
+      detail: `${error.type}${error.code ? ` ${error.code}` : ''}: ${error.message}`,
+    });
     await condition(() => this.resolution !== undefined);
     const resolution = this.resolution!;
     this.resolution = undefined;
@@ -171,10 +197,23 @@ export class OnboardingRun {
     return this.phase === 'blocked';
   }
 
-  requestRetry(operator: string, comment: string | undefined, correctedSpec: DeploymentSpec | undefined, signed: Pick<AuditEntry, 'token' | 'key'>): void {
+  requestRetry(
+    operator: string,
+    comment: string | undefined,
+    correctedSpec: DeploymentSpec | undefined,
+    signed: Pick<AuditEntry, 'token' | 'key'>,
+  ): void {
     const changed = correctedSpec ? changedSections(this.spec, correctedSpec) : [];
-    const detail = [comment, changed.length ? `spec corrected: ${changed.join(', ')}` : undefined].filter(Boolean).join('; ');
-    this.record({ event: 'run.retry', step: this.currentStep, actor: operator, detail: detail || undefined, ...signed });
+    const detail = [comment, changed.length ? `spec corrected: ${changed.join(', ')}` : undefined]
+      .filter(Boolean)
+      .join('; ');
+    this.record({
+      event: 'run.retry',
+      step: this.currentStep,
+      actor: operator,
+      detail: detail || undefined,
+      ...signed,
+    });
     if (correctedSpec) this.spec = correctedSpec;
     this.resolution = { kind: 'retry', operator };
   }

@@ -17,7 +17,12 @@ export const OnboardingApprover = defineSearchAttributeKey('OnboardingApprover',
 export const OnboardingOutcome = defineSearchAttributeKey('OnboardingOutcome', SearchAttributeType.KEYWORD);
 
 /** Every key a server must have registered before an onboarding run starts. */
-export const ONBOARDING_SEARCH_ATTRIBUTES = [OnboardingDeploymentId, OnboardingStep, OnboardingApprover, OnboardingOutcome] as const;
+export const ONBOARDING_SEARCH_ATTRIBUTES = [
+  OnboardingDeploymentId,
+  OnboardingStep,
+  OnboardingApprover,
+  OnboardingOutcome,
+] as const;
 
 /** Names only, for `--search-attribute Name=Keyword` flags and `temporal operator search-attribute create`. */
 export const ONBOARDING_SEARCH_ATTRIBUTE_NAMES: readonly string[] = ONBOARDING_SEARCH_ATTRIBUTES.map((key) => key.name);

@@ -16,7 +16,9 @@ const COMPACT_JWS = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 const zodProblems = (what: string, schema: RouteRule['response'], value: unknown): string[] => {
   const parsed = schema.safeParse(value);
-  return parsed.success ? [] : parsed.error.issues.slice(0, 3).map((i) => `${what} ${i.path.join('.') || '(body)'}: ${i.message}`);
+  return parsed.success
+    ? []
+    : parsed.error.issues.slice(0, 3).map((i) => `${what} ${i.path.join('.') || '(body)'}: ${i.message}`);
 };
 
 /**
@@ -24,23 +26,31 @@ const zodProblems = (what: string, schema: RouteRule['response'], value: unknown
  * written twice back to back (not one JSON document), KER-ATH-401 in each.
  */
 export function mosip401Problems(body: unknown): string[] {
-  if (typeof body !== 'string') return ['response: a 401 body must be the raw text the auth adapter writes (its error object twice), not one JSON document'];
+  if (typeof body !== 'string')
+    return [
+      'response: a 401 body must be the raw text the auth adapter writes (its error object twice), not one JSON document',
+    ];
   let parses = true;
   try {
     JSON.parse(body);
   } catch {
     parses = false;
   }
-  if (parses) return ['response: a 401 body that parses as one JSON document; the running services write the error object twice'];
-  return body.match(/"errorCode":"KER-ATH-401"/g)?.length === 2 ? [] : ['response: a 401 body without KER-ATH-401 written twice'];
+  if (parses)
+    return ['response: a 401 body that parses as one JSON document; the running services write the error object twice'];
+  return body.match(/"errorCode":"KER-ATH-401"/g)?.length === 2
+    ? []
+    : ['response: a 401 body without KER-ATH-401 written twice'];
 }
 
 function checkByRule(r: RecordedRequest, rules: RouteRule[]): string[] {
   const rule = rules.find((x) => x.route === r.route && x.method === r.method);
   if (!rule) return [`no contract rule for ${r.method} ${r.route ?? r.path}: add one from the reference`];
   const problems: string[] = [];
-  if (rule.auth === 'cookie' && !(r.cookieNames ?? []).includes('Authorization')) problems.push('token not sent as the Authorization cookie (mosip-pms.md §2.3)');
-  if (rule.contentType && !(r.contentType ?? '').startsWith(rule.contentType)) problems.push(`content type ${r.contentType ?? '(none)'}, expected ${rule.contentType}`);
+  if (rule.auth === 'cookie' && !(r.cookieNames ?? []).includes('Authorization'))
+    problems.push('token not sent as the Authorization cookie (mosip-pms.md §2.3)');
+  if (rule.contentType && !(r.contentType ?? '').startsWith(rule.contentType))
+    problems.push(`content type ${r.contentType ?? '(none)'}, expected ${rule.contentType}`);
   if (rule.request) problems.push(...zodProblems('request', rule.request, r.body));
   else if (r.body !== undefined) problems.push('a body on a request that takes none');
   if (rule.auth === 'cookie' && r.status === 401) problems.push(...mosip401Problems(r.response));
@@ -58,12 +68,18 @@ function checkEsignet(r: RecordedRequest, doc: EsignetOpenApi): string[] {
   const op = doc.operation(r.method, DOCUMENTED_AT[servicePath] ?? servicePath);
   if (!op) return [`${r.method} ${servicePath} is not in e-Signet ${doc.version}'s OpenAPI document`];
   const problems: string[] = [];
-  if (BEARER_PATHS.some((p) => p.test(servicePath)) && r.authorizationScheme !== 'Bearer') problems.push(`sent without a Bearer token (got ${r.authorizationScheme ?? 'none'})`);
-  if (op.requestTypes.length) problems.push(...doc.checkRequest(op, r.contentType ?? '', r.body).map((p) => `request ${p}`));
+  if (BEARER_PATHS.some((p) => p.test(servicePath)) && r.authorizationScheme !== 'Bearer')
+    problems.push(`sent without a Bearer token (got ${r.authorizationScheme ?? 'none'})`);
+  if (op.requestTypes.length)
+    problems.push(...doc.checkRequest(op, r.contentType ?? '', r.body).map((p) => `request ${p}`));
   else if (r.body !== undefined) problems.push('a body on a request that takes none');
   const documented = doc.checkResponse(op, r.status, r.response);
   if (documented) problems.push(...documented.map((p) => `response ${p}`));
-  else if (servicePath === '/oidc/userinfo' && r.status === 200 && !(typeof r.response === 'string' && COMPACT_JWS.test(r.response))) {
+  else if (
+    servicePath === '/oidc/userinfo' &&
+    r.status === 200 &&
+    !(typeof r.response === 'string' && COMPACT_JWS.test(r.response))
+  ) {
     problems.push('response: userinfo 200 must be a compact JWS (application/jwt)');
   }
   return problems;
@@ -71,6 +87,13 @@ function checkEsignet(r: RecordedRequest, doc: EsignetOpenApi): string[] {
 
 /** Problems of one exchange, each prefixed with where it happened; empty when it follows the rules. */
 export function contractProblems(r: RecordedRequest, doc: EsignetOpenApi): string[] {
-  const problems = r.system === 'esignet' ? checkEsignet(r, doc) : r.system === 'mosip' ? checkByRule(r, MOSIP_RULES) : r.system === 'odoo' ? checkByRule(r, ODOO_RULES) : [];
+  const problems =
+    r.system === 'esignet'
+      ? checkEsignet(r, doc)
+      : r.system === 'mosip'
+        ? checkByRule(r, MOSIP_RULES)
+        : r.system === 'odoo'
+          ? checkByRule(r, ODOO_RULES)
+          : [];
   return problems.map((p) => `${r.system} ${r.method} ${r.path} → ${r.status}: ${p}`);
 }

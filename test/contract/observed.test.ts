@@ -50,31 +50,55 @@ describe('what the running MOSIP 1.2.0.1 services answered, the sandbox answers'
     await admin.registerPartner(active);
     const pair = await generatePartnerCertificates(active.organizationName, active.partnerId);
     await admin.uploadCaCertificate(pair.caCertificatePem, 'AUTH');
-    await admin.uploadPartnerCertificate({ partnerId: active.partnerId, certificateData: pair.certificatePem, partnerDomain: 'AUTH' });
+    await admin.uploadPartnerCertificate({
+      partnerId: active.partnerId,
+      certificateData: pair.certificatePem,
+      partnerDomain: 'AUTH',
+    });
   });
   after(async () => h.close());
 
   test('a 401 body is the error object written twice (not one JSON document), and every client reads it as KER-ATH-401 without parsing it', async () => {
-    for (const path of [`/v1/partnermanager/partners/${active.partnerId}`, '/v1/policymanager/policies/active/group/openg2p-policy-group', '/v1/keymanager/getCertificate?applicationId=ROOT', `${IDA}/getCertificate?applicationId=IDA&referenceId=PARTNER`]) {
+    for (const path of [
+      `/v1/partnermanager/partners/${active.partnerId}`,
+      '/v1/policymanager/policies/active/group/openg2p-policy-group',
+      '/v1/keymanager/getCertificate?applicationId=ROOT',
+      `${IDA}/getCertificate?applicationId=IDA&referenceId=PARTNER`,
+    ]) {
       const res = await raw(path, { headers: { authorization: `Bearer ${adminToken}` } });
       assert.equal(res.status, 401, path);
       assert.deepEqual(mosip401Problems(await res.text()), [], path);
     }
     const stale = 'not-a-token';
     await assert.rejects(h.pms(stale).getPartner(active.partnerId), rejectedWith('KER-ATH-401', 401));
-    await assert.rejects(new PolicyManagerClient(`${h.baseUrl}/v1/policymanager`, stale).activePoliciesOfGroup('openg2p-policy-group'), rejectedWith('KER-ATH-401', 401));
-    await assert.rejects(new KeymanagerClient(`${h.baseUrl}/v1/keymanager`, stale).getCertificate('ROOT'), rejectedWith('KER-ATH-401', 401));
-    await assert.rejects(new IdaClient(`${h.baseUrl}${IDA}`, stale).getCertificate('IDA', 'PARTNER'), rejectedWith('KER-ATH-401', 401));
+    await assert.rejects(
+      new PolicyManagerClient(`${h.baseUrl}/v1/policymanager`, stale).activePoliciesOfGroup('openg2p-policy-group'),
+      rejectedWith('KER-ATH-401', 401),
+    );
+    await assert.rejects(
+      new KeymanagerClient(`${h.baseUrl}/v1/keymanager`, stale).getCertificate('ROOT'),
+      rejectedWith('KER-ATH-401', 401),
+    );
+    await assert.rejects(
+      new IdaClient(`${h.baseUrl}${IDA}`, stale).getCertificate('IDA', 'PARTNER'),
+      rejectedWith('KER-ATH-401', 401),
+    );
   });
 
   test('an empty Authorization cookie is an HTTP 500, so the clients never send one: they refuse before anything leaves', async () => {
-    for (const path of [`/v1/partnermanager/partners/${active.partnerId}`, '/v1/keymanager/getCertificate?applicationId=ROOT']) {
+    for (const path of [
+      `/v1/partnermanager/partners/${active.partnerId}`,
+      '/v1/keymanager/getCertificate?applicationId=ROOT',
+    ]) {
       const res = await raw(path, { headers: { cookie: 'Authorization=' } });
       assert.equal(res.status, 500, path);
     }
     const mark = h.requests.length;
     await assert.rejects(h.pms('').getPartner(active.partnerId), rejectedWith('NO_TOKEN'));
-    await assert.rejects(new IdaClient(`${h.baseUrl}${IDA}`, '').getCertificate('IDA', 'PARTNER'), rejectedWith('NO_TOKEN'));
+    await assert.rejects(
+      new IdaClient(`${h.baseUrl}${IDA}`, '').getCertificate('IDA', 'PARTNER'),
+      rejectedWith('NO_TOKEN'),
+    );
     assert.equal(h.requests.length, mark, 'nothing was sent');
   });
 
@@ -82,7 +106,9 @@ describe('what the running MOSIP 1.2.0.1 services answered, the sandbox answers'
     const token = await h.adminToken();
     assert.equal(token.split('.').length, 3);
     assert.deepEqual(ruleProblems(h, 'POST', '/v1/authmanager/authenticate/internal/useridPwd'), []);
-    const recorded = [...h.requests].reverse().find((r) => r.route === '/v1/authmanager/authenticate/internal/useridPwd')!;
+    const recorded = [...h.requests]
+      .reverse()
+      .find((r) => r.route === '/v1/authmanager/authenticate/internal/useridPwd')!;
     assert.equal((recorded.response as { response: { status: string } }).response.status, 'success');
   });
 
@@ -96,11 +122,16 @@ describe('what the running MOSIP 1.2.0.1 services answered, the sandbox answers'
     assert.match(body.responsetime, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}$/);
     assert.equal(body.errors[0]?.errorCode, 'PMS_COR_001');
     assert.deepEqual(ruleProblems(h, 'POST', '/v1/partnermanager/partners'), []);
-    await assert.rejects(h.pms(adminToken).registerPartner({ ...partnerFields('auth'), emailId: '' }), rejectedWith('PMS_COR_001', 200));
+    await assert.rejects(
+      h.pms(adminToken).registerPartner({ ...partnerFields('auth'), emailId: '' }),
+      rejectedWith('PMS_COR_001', 200),
+    );
   });
 
   test('the partner details name the id partnerID, and the client gives it back as partnerId', async () => {
-    const res = await raw(`/v1/partnermanager/partners/${active.partnerId}`, { headers: { cookie: `Authorization=${adminToken}` } });
+    const res = await raw(`/v1/partnermanager/partners/${active.partnerId}`, {
+      headers: { cookie: `Authorization=${adminToken}` },
+    });
     const body = (await res.json()) as { response: Record<string, unknown> };
     assert.equal(body.response.partnerID, active.partnerId);
     assert.equal('partnerId' in body.response, false);
@@ -111,7 +142,9 @@ describe('what the running MOSIP 1.2.0.1 services answered, the sandbox answers'
     const admin = h.pms(adminToken);
     const { mappingKey } = await admin.requestPolicyMapping(active.partnerId, POLICY, 'observed');
     await admin.decidePolicyMapping(mappingKey, 'Approved');
-    const listed = await raw(`/v1/partnermanager/partners/${active.partnerId}/apikey/request`, { headers: { cookie: `Authorization=${adminToken}` } });
+    const listed = await raw(`/v1/partnermanager/partners/${active.partnerId}/apikey/request`, {
+      headers: { cookie: `Authorization=${adminToken}` },
+    });
     assert.deepEqual(((await listed.json()) as { errors: unknown }).errors, [{ errorCode: null, message: null }]);
     assert.deepEqual(await admin.findPolicyMapping(active.partnerId, POLICY), { mappingKey, status: 'approved' });
   });
@@ -131,7 +164,11 @@ describe('what the running MOSIP 1.2.0.1 services answered, the sandbox answers'
     await admin.registerPartner(misp);
     const pair = await generatePartnerCertificates(misp.organizationName, misp.partnerId);
     await admin.uploadCaCertificate(pair.caCertificatePem, 'AUTH');
-    await admin.uploadPartnerCertificate({ partnerId: misp.partnerId, certificateData: pair.certificatePem, partnerDomain: 'AUTH' });
+    await admin.uploadPartnerCertificate({
+      partnerId: misp.partnerId,
+      certificateData: pair.certificatePem,
+      partnerDomain: 'AUTH',
+    });
     const license = await admin.createMispLicense(misp.partnerId);
     assert.match(license.licenseKeyExpiry, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}$/);
     assert.deepEqual(ruleProblems(h, 'POST', '/v1/partnermanager/misps'), []);
@@ -150,7 +187,14 @@ describe('what the running MOSIP 1.2.0.1 services answered, the sandbox answers'
 
 describe('the contract rules hold the sandbox to what was observed', () => {
   test('a 401 body that is one JSON document, or not the auth error twice, is flagged', () => {
-    const once = JSON.stringify({ id: null, version: null, responsetime: '2024-01-01T10:00:00.000Z', metadata: null, response: null, errors: [{ errorCode: 'KER-ATH-401', message: 'Authentication Failed' }] });
+    const once = JSON.stringify({
+      id: null,
+      version: null,
+      responsetime: '2024-01-01T10:00:00.000Z',
+      metadata: null,
+      response: null,
+      errors: [{ errorCode: 'KER-ATH-401', message: 'Authentication Failed' }],
+    });
     assert.deepEqual(mosip401Problems(once + once), []);
     assert.equal(mosip401Problems(once).length, 1);
     assert.equal(mosip401Problems(JSON.parse(once)).length, 1);
@@ -158,15 +202,52 @@ describe('the contract rules hold the sandbox to what was observed', () => {
   });
 
   test('a capitalised login status, a millisecond PMS_COR_001 timestamp and a key that is not 6 digits are flagged', () => {
-    const rule = (route: string, method: string) => MOSIP_RULES.find((r) => r.route === route && r.method === method)!.response;
-    const login = (status: string) => ({ id: null, version: null, responsetime: '2024-01-01T10:00:00.000Z', metadata: null, response: { token: 'a.b.c', status }, errors: null });
-    assert.equal(rule('/v1/authmanager/authenticate/internal/useridPwd', 'POST').safeParse(login('success')).success, true);
-    assert.equal(rule('/v1/authmanager/authenticate/internal/useridPwd', 'POST').safeParse(login('Success')).success, false);
-    const cor = (responsetime: string) => ({ id: null, version: null, responsetime, metadata: null, response: null, errors: [{ errorCode: 'PMS_COR_001', message: 'Invalid request parameter - x :request.y' }] });
-    assert.equal(rule('/v1/partnermanager/partners', 'POST').safeParse(cor('2024-01-01T10:00:00.123456789')).success, true);
+    const rule = (route: string, method: string) =>
+      MOSIP_RULES.find((r) => r.route === route && r.method === method)!.response;
+    const login = (status: string) => ({
+      id: null,
+      version: null,
+      responsetime: '2024-01-01T10:00:00.000Z',
+      metadata: null,
+      response: { token: 'a.b.c', status },
+      errors: null,
+    });
+    assert.equal(
+      rule('/v1/authmanager/authenticate/internal/useridPwd', 'POST').safeParse(login('success')).success,
+      true,
+    );
+    assert.equal(
+      rule('/v1/authmanager/authenticate/internal/useridPwd', 'POST').safeParse(login('Success')).success,
+      false,
+    );
+    const cor = (responsetime: string) => ({
+      id: null,
+      version: null,
+      responsetime,
+      metadata: null,
+      response: null,
+      errors: [{ errorCode: 'PMS_COR_001', message: 'Invalid request parameter - x :request.y' }],
+    });
+    assert.equal(
+      rule('/v1/partnermanager/partners', 'POST').safeParse(cor('2024-01-01T10:00:00.123456789')).success,
+      true,
+    );
     assert.equal(rule('/v1/partnermanager/partners', 'POST').safeParse(cor('2024-01-01T10:00:00.123Z')).success, false);
-    const key = (apiKey: string) => ({ id: 'x', version: '1.0', responsetime: '2024-01-01T10:00:00.000Z', metadata: null, response: { apiKey, label: 'l', policyId: 'p', partnerId: 'q' }, errors: [] });
-    assert.equal(rule('/v1/partnermanager/partners/:partnerId/generate/apikey', 'PATCH').safeParse(key('123456')).success, true);
-    assert.equal(rule('/v1/partnermanager/partners/:partnerId/generate/apikey', 'PATCH').safeParse(key('12345')).success, false);
+    const key = (apiKey: string) => ({
+      id: 'x',
+      version: '1.0',
+      responsetime: '2024-01-01T10:00:00.000Z',
+      metadata: null,
+      response: { apiKey, label: 'l', policyId: 'p', partnerId: 'q' },
+      errors: [],
+    });
+    assert.equal(
+      rule('/v1/partnermanager/partners/:partnerId/generate/apikey', 'PATCH').safeParse(key('123456')).success,
+      true,
+    );
+    assert.equal(
+      rule('/v1/partnermanager/partners/:partnerId/generate/apikey', 'PATCH').safeParse(key('12345')).success,
+      false,
+    );
   });
 });

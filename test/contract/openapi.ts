@@ -64,7 +64,8 @@ const OVERRIDES: Override[] = [
     keyword: 'required',
     at: /^\/request$/,
     allows: (missing) => missing === 'clientNameLangMap',
-    source: 'v1.7.0 document requires clientNameLangMap on /client-mgmt/client; @NotEmpty only up to v1.4.x, optional since 1.5',
+    source:
+      'v1.7.0 document requires clientNameLangMap on /client-mgmt/client; @NotEmpty only up to v1.4.x, optional since 1.5',
   },
   {
     versions: ['1.4.1', '1.7.0'],
@@ -85,7 +86,8 @@ const OVERRIDES: Override[] = [
     keyword: 'enum',
     at: /^\/request\/otpChannels\/\d+$/,
     allows: (v) => v === 'email' || v === 'phone',
-    source: 'documents say sms / phone; the shipped config is mosip.esignet.authenticator.ida.otp-channels=email,phone (v1.4.1 properties)',
+    source:
+      'documents say sms / phone; the shipped config is mosip.esignet.authenticator.ida.otp-channels=email,phone (v1.4.1 properties)',
   },
   {
     versions: ['1.4.1', '1.7.0'],
@@ -113,14 +115,16 @@ const OVERRIDES: Override[] = [
     keyword: 'required',
     at: /^$/,
     allows: (missing) => missing === 'registration_endpoint',
-    source: 'discovery is mosip.esignet.discovery.key-values, whose defaults have no registration_endpoint (esignet.md §2.1)',
+    source:
+      'discovery is mosip.esignet.discovery.key-values, whose defaults have no registration_endpoint (esignet.md §2.1)',
   },
   {
     versions: ['1.4.1', '1.7.0'],
     keyword: 'const',
     at: /^\/(id_token_signing_alg_values_supported|token_endpoint_auth_signing_alg_values_supported)\/\d+$/,
     allows: (v) => ['RS256', 'PS256', 'ES256'].includes(String(v)),
-    source: 'defaults advertise RS256, PS256 (and ES256 for assertions from 1.7) — documents show RS256 only (esignet.md §2.1, §5)',
+    source:
+      'defaults advertise RS256, PS256 (and ES256 for assertions from 1.7) — documents show RS256 only (esignet.md §2.1, §5)',
   },
 ];
 
@@ -131,7 +135,16 @@ export class EsignetOpenApi {
 
   constructor(readonly version: EsignetDocVersion) {
     const doc = parse(readFileSync(join(OPENAPI_DIR, `esignet-v${version}-openapi.yaml`), 'utf8')) as {
-      paths: Record<string, Record<string, { requestBody?: { content?: Record<string, unknown> }; responses?: Record<string, { content?: Record<string, unknown> }> }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: { content?: Record<string, unknown> };
+            responses?: Record<string, { content?: Record<string, unknown> }>;
+          }
+        >
+      >;
     };
     this.key = `esignet-${version}`;
     this.ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
@@ -142,7 +155,12 @@ export class EsignetOpenApi {
         if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
         const responses: Record<string, string[]> = {};
         for (const [code, r] of Object.entries(op.responses ?? {})) responses[code] = Object.keys(r.content ?? {});
-        this.operations.push({ template, method: method.toUpperCase(), requestTypes: Object.keys(op.requestBody?.content ?? {}), responses });
+        this.operations.push({
+          template,
+          method: method.toUpperCase(),
+          requestTypes: Object.keys(op.requestBody?.content ?? {}),
+          responses,
+        });
       }
     }
   }
@@ -151,7 +169,10 @@ export class EsignetOpenApi {
   operation(method: string, path: string): Operation | undefined {
     return this.operations.find((op) => {
       if (op.method !== method) return false;
-      const pattern = op.template.split('/').map((s) => (s.startsWith('{') ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
+      const pattern = op.template
+        .split('/')
+        .map((s) => (s.startsWith('{') ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('/');
       return new RegExp(`^${pattern}$`).test(path);
     });
   }
@@ -166,7 +187,10 @@ export class EsignetOpenApi {
   /** Problems of a request body against the documented schema (after OVERRIDES). */
   checkRequest(op: Operation, contentType: string, body: unknown): string[] {
     const type = op.requestTypes.find((t) => contentType.startsWith(t));
-    if (!type) return [`content type ${contentType || '(none)'} is not one of ${op.requestTypes.join(', ') || '(no body documented)'}`];
+    if (!type)
+      return [
+        `content type ${contentType || '(none)'} is not one of ${op.requestTypes.join(', ') || '(no body documented)'}`,
+      ];
     return this.run(this.validator(op, 'requestBody', type), body);
   }
 
@@ -179,18 +203,26 @@ export class EsignetOpenApi {
 
   private run(validate: ValidateFunction, body: unknown): string[] {
     if (validate(body)) return [];
-    return (validate.errors ?? []).filter((e) => !overridden(this.version, e, body)).map((e) => `${e.instancePath || '(body)'} ${e.message ?? e.keyword}`);
+    return (validate.errors ?? [])
+      .filter((e) => !overridden(this.version, e, body))
+      .map((e) => `${e.instancePath || '(body)'} ${e.message ?? e.keyword}`);
   }
 }
 
 function valueAt(body: unknown, instancePath: string): unknown {
-  return instancePath.split('/').slice(1).reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), body);
+  return instancePath
+    .split('/')
+    .slice(1)
+    .reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), body);
 }
 
 function overridden(version: EsignetDocVersion, error: ErrorObject, body: unknown): boolean {
   return OVERRIDES.some((o) => {
     if (!o.versions.includes(version) || o.keyword !== error.keyword || !o.at.test(error.instancePath)) return false;
-    const value = error.keyword === 'required' ? (error.params as { missingProperty: string }).missingProperty : valueAt(body, error.instancePath);
+    const value =
+      error.keyword === 'required'
+        ? (error.params as { missingProperty: string }).missingProperty
+        : valueAt(body, error.instancePath);
     return o.allows(value);
   });
 }

@@ -5,7 +5,11 @@ import type { DeploymentSpec } from '../../src/spec/schema.js';
 import { createActivities, type ActivityDeps } from '../../src/activities/index.js';
 import { runRunbookStraight } from '../helpers/straight-runbook.js';
 
-export async function runRunbook(sandbox: Sandbox, spec: DeploymentSpec, deps: ActivityDeps): Promise<{ clientId: string; adopted: boolean }> {
+export async function runRunbook(
+  sandbox: Sandbox,
+  spec: DeploymentSpec,
+  deps: ActivityDeps,
+): Promise<{ clientId: string; adopted: boolean }> {
   // The Partner Admin approves in the PMS portal.
   const client = await runRunbookStraight(createActivities(deps), spec, async (mapping) => {
     if (mapping.status === 'InProgress') sandbox.mosip.approveMapping(mapping.mappingKey);

@@ -35,7 +35,10 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   return cliWith(env, ...args);
 }
 
-async function cliWith(cliEnv: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cliWith(
+  cliEnv: NodeJS.ProcessEnv,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: cliEnv, cwd: dir });
     return { code: 0, stdout, stderr };
@@ -48,31 +51,89 @@ async function cliWith(cliEnv: NodeJS.ProcessEnv, ...args: string[]): Promise<{ 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'g2p-onboard-e2e-'));
   server = await startDevServer({ ui: false });
-  ports = { mosip: await claimPort(0, '127.0.0.1', 'mosip'), esignet: await claimPort(0, '127.0.0.1', 'esignet'), odoo: await claimPort(0, '127.0.0.1', 'odoo'), control: await claimPort(0, '127.0.0.1', 'control') };
+  ports = {
+    mosip: await claimPort(0, '127.0.0.1', 'mosip'),
+    esignet: await claimPort(0, '127.0.0.1', 'esignet'),
+    odoo: await claimPort(0, '127.0.0.1', 'odoo'),
+    control: await claimPort(0, '127.0.0.1', 'control'),
+  };
   const secrets = join(dir, 'secrets');
-  sandbox = await startProcess('sandbox', process.execPath, [join(projectRoot, 'dist/sandbox/main.js'),
-    '--mosip-port', String(ports.mosip), '--esignet-port', String(ports.esignet), '--odoo-port', String(ports.odoo), '--control-port', String(ports.control),
-    '--secrets-dir', secrets, '--deployment', 'e2e', '--partner-user', 'e2e-auth'], { readyLine: /credentials written/ });
+  sandbox = await startProcess(
+    'sandbox',
+    process.execPath,
+    [
+      join(projectRoot, 'dist/sandbox/main.js'),
+      '--mosip-port',
+      String(ports.mosip),
+      '--esignet-port',
+      String(ports.esignet),
+      '--odoo-port',
+      String(ports.odoo),
+      '--control-port',
+      String(ports.control),
+      '--secrets-dir',
+      secrets,
+      '--deployment',
+      'e2e',
+      '--partner-user',
+      'e2e-auth',
+    ],
+    { readyLine: /credentials written/ },
+  );
   await writeFile(join(dir, 'codec-keys'), `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
   // The people: e2e-staff starts, alice approves, ops-e2e operates; mallory is nobody.
-  const people: Record<string, string[]> = { 'e2e-staff': ['initiator'], alice: ['approver'], 'ops-e2e': ['operator'], mallory: [] };
+  const people: Record<string, string[]> = {
+    'e2e-staff': ['initiator'],
+    alice: ['approver'],
+    'ops-e2e': ['operator'],
+    mallory: [],
+  };
   const identities = [];
   for (const [name, roles] of Object.entries(people)) {
     const pair = generateKeyPairSync('ed25519');
-    await writeFile(join(dir, `${name}.pem`), pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-    if (roles.length) identities.push({ name, roles, publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }) });
+    await writeFile(join(dir, `${name}.pem`), pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+      mode: 0o600,
+    });
+    if (roles.length)
+      identities.push({ name, roles, publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }) });
   }
   const policyFile = join(dir, 'worker-policy.yaml');
-  await writeFile(policyFile, stringify({ secretsDir: 'secrets', deployments: [{ match: '*', hosts: ['127.0.0.1'], privateNetworks: true }], identities }), { mode: 0o600 });
+  await writeFile(
+    policyFile,
+    stringify({
+      secretsDir: 'secrets',
+      deployments: [{ match: '*', hosts: ['127.0.0.1'], privateNetworks: true }],
+      identities,
+    }),
+    { mode: 0o600 },
+  );
   // The key ring is where the workers and the codec server run; each user has a token of their own.
-  const keyHolder = { ...process.env, TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default', G2P_ONBOARD_CODEC_KEYS: `file:${join(dir, 'codec-keys')}` };
-  await writeFile(join(dir, 'codec-server-tokens'), `# one line per user\ne2e-staff ${staffToken}\nauditor ${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  const keyHolder = {
+    ...process.env,
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_NAMESPACE: 'default',
+    G2P_ONBOARD_CODEC_KEYS: `file:${join(dir, 'codec-keys')}`,
+  };
+  await writeFile(
+    join(dir, 'codec-server-tokens'),
+    `# one line per user\ne2e-staff ${staffToken}\nauditor ${randomBytes(32).toString('base64url')}\n`,
+    { mode: 0o600 },
+  );
   await writeFile(join(dir, 'my-codec-token'), `${staffToken}\n`, { mode: 0o600 });
-  codecServer = await startProcess('codec-server', process.execPath, [join(projectRoot, 'dist/scripts/codec-server.js')], {
-    env: { ...keyHolder, G2P_ONBOARD_CODEC_SERVER_TOKEN: `file:${join(dir, 'codec-server-tokens')}`, G2P_ONBOARD_CODEC_SERVER_PORT: '0' },
-    cwd: dir,
-    readyLine: /^press Ctrl-C to stop/,
-  });
+  codecServer = await startProcess(
+    'codec-server',
+    process.execPath,
+    [join(projectRoot, 'dist/scripts/codec-server.js')],
+    {
+      env: {
+        ...keyHolder,
+        G2P_ONBOARD_CODEC_SERVER_TOKEN: `file:${join(dir, 'codec-server-tokens')}`,
+        G2P_ONBOARD_CODEC_SERVER_PORT: '0',
+      },
+      cwd: dir,
+      readyLine: /^press Ctrl-C to stop/,
+    },
+  );
   codecUrl = /^codec server:\s+(\S+)/m.exec(codecServer.output.join('\n'))![1]!;
   worker = await startProcess('worker', process.execPath, [join(projectRoot, 'dist/src/worker.js')], {
     env: { ...keyHolder, G2P_ONBOARD_CREDENTIALS_DIR: join(dir, 'credentials'), G2P_ONBOARD_POLICY: policyFile },
@@ -96,15 +157,47 @@ before(async () => {
   const m = `http://127.0.0.1:${ports.mosip}`;
   const spec = {
     deploymentId: 'e2e',
-    mosip: { apiBaseUrl: m, version: '1.2.0.1', clientId: 'mosip-pms-client', clientSecret: 'file:mosip-client-secret',
+    mosip: {
+      apiBaseUrl: m,
+      version: '1.2.0.1',
+      clientId: 'mosip-pms-client',
+      clientSecret: 'file:mosip-client-secret',
       partnerAdmin: { userName: 'partneradmin', password: 'file:partner-admin-password' },
-      certificateReader: { clientId: 'mosip-ida-client', clientSecret: 'file:ida-client-secret' } },
-    esignet: { baseUrl: `http://127.0.0.1:${ports.esignet}/v1/esignet`, version: '1.4.1',
-      clientManagement: { tokenUrl: `${m}/auth/realms/mosip/protocol/openid-connect/token`, clientId: 'mosip-pms-client', clientSecret: 'file:esignet-client-secret' } },
-    openg2p: { url: `http://127.0.0.1:${ports.odoo}`, database: 'openg2p', login: 'admin', password: 'file:odoo-password' },
+      certificateReader: { clientId: 'mosip-ida-client', clientSecret: 'file:ida-client-secret' },
+    },
+    esignet: {
+      baseUrl: `http://127.0.0.1:${ports.esignet}/v1/esignet`,
+      version: '1.4.1',
+      clientManagement: {
+        tokenUrl: `${m}/auth/realms/mosip/protocol/openid-connect/token`,
+        clientId: 'mosip-pms-client',
+        clientSecret: 'file:esignet-client-secret',
+      },
+    },
+    openg2p: {
+      url: `http://127.0.0.1:${ports.odoo}`,
+      database: 'openg2p',
+      login: 'admin',
+      password: 'file:odoo-password',
+    },
     partners: {
-      auth: { id: 'e2e-auth', organisation: 'E2E Org', address: 'Street 1', contactNumber: '+1000', email: 'auth@e2e.example', policyGroup: 'openg2p-policy-group', policy: 'openg2p-auth-policy', password: 'file:partner-password' },
-      misp: { id: 'e2e-misp', organisation: 'E2E Org', address: 'Street 1', contactNumber: '+1001', email: 'misp@e2e.example' },
+      auth: {
+        id: 'e2e-auth',
+        organisation: 'E2E Org',
+        address: 'Street 1',
+        contactNumber: '+1000',
+        email: 'auth@e2e.example',
+        policyGroup: 'openg2p-policy-group',
+        policy: 'openg2p-auth-policy',
+        password: 'file:partner-password',
+      },
+      misp: {
+        id: 'e2e-misp',
+        organisation: 'E2E Org',
+        address: 'Street 1',
+        contactNumber: '+1001',
+        email: 'misp@e2e.example',
+      },
     },
     oidcClient: { name: 'OpenG2P E2E', logoUri: 'https://openg2p.org/logo.png' },
     approval: { approvers: [{ name: 'alice' }], pollInterval: '1s' },
@@ -162,17 +255,33 @@ test('a user starts, is refused a second start, approves and watches a run to co
   // The PMS watch (1 s poll here) leaves no history; status reads its progress from Temporal.
   let watch: { checks: number; lastOutcome?: string; nextCheckAt?: string } | undefined;
   for (let i = 0; i < 50 && !(watch && watch.checks >= 2); i++) {
-    watch = (JSON.parse((await cli('status', 'e2e', '--output', 'json')).stdout) as { pmsWatch?: typeof watch }).pmsWatch;
+    watch = (JSON.parse((await cli('status', 'e2e', '--output', 'json')).stdout) as { pmsWatch?: typeof watch })
+      .pmsWatch;
     if (!(watch && watch.checks >= 2)) await new Promise((r) => setTimeout(r, 300));
   }
   assert.ok(watch && watch.checks >= 2, `PMS was checked repeatedly (${JSON.stringify(watch)})`);
   assert.equal(watch.lastOutcome, 'MappingStillPending');
   // The count is PMS's own: the mapping searches it received from the wait's start to the last check's end.
-  const shown = JSON.parse((await cli('status', 'e2e', '--output', 'json')).stdout) as { steps: { name: string; startedAt?: string }[]; pmsWatch: { checks: number; lastCheckAt: string } };
+  const shown = JSON.parse((await cli('status', 'e2e', '--output', 'json')).stdout) as {
+    steps: { name: string; startedAt?: string }[];
+    pmsWatch: { checks: number; lastCheckAt: string };
+  };
   const waitBegan = Date.parse(shown.steps.find((s) => s.name === 'awaitApproval')!.startedAt!);
-  const requests = (await (await fetch(`http://127.0.0.1:${ports.control}/requests?system=mosip`)).json()) as { route?: string; at: string }[];
-  const searches = requests.filter((r) => r.route === '/v1/partnermanager/partners/apikey/request/search' && Date.parse(r.at) >= waitBegan && Date.parse(r.at) <= Date.parse(shown.pmsWatch.lastCheckAt));
-  assert.equal(searches.length, shown.pmsWatch.checks, `status counts the checks PMS saw (${JSON.stringify(shown.pmsWatch)})`);
+  const requests = (await (await fetch(`http://127.0.0.1:${ports.control}/requests?system=mosip`)).json()) as {
+    route?: string;
+    at: string;
+  }[];
+  const searches = requests.filter(
+    (r) =>
+      r.route === '/v1/partnermanager/partners/apikey/request/search' &&
+      Date.parse(r.at) >= waitBegan &&
+      Date.parse(r.at) <= Date.parse(shown.pmsWatch.lastCheckAt),
+  );
+  assert.equal(
+    searches.length,
+    shown.pmsWatch.checks,
+    `status counts the checks PMS saw (${JSON.stringify(shown.pmsWatch)})`,
+  );
   const text = await cli('status', 'e2e');
   assert.match(text.stdout, /g2p-onboard approve e2e --as <approver>/);
   // The build the worker names at start is the one status says started the run and runs it.
@@ -180,7 +289,10 @@ test('a user starts, is refused a second start, approves and watches a run to co
   assert.match(build ?? '', /^\d+\.\d+\.\d+\+[0-9a-f]{12}$/, 'the worker logs its build at start');
   assert.ok(text.stdout.split('\n').includes(`build: ${build}`), text.stdout);
   // Between checks the next one is shown; during one (a 1 s poll makes that likely) that it runs.
-  assert.match(text.stdout, /PMS: {7}checked \d+ time\(s\), last \S+: still in progress; (next check \S+|checking again now)\n/);
+  assert.match(
+    text.stdout,
+    /PMS: {7}checked \d+ time\(s\), last \S+: still in progress; (next check \S+|checking again now)\n/,
+  );
 
   const intruder = await cli('approve', 'e2e', '--as', 'mallory', '--key', join(dir, 'mallory.pem'));
   assert.equal(intruder.code, 3);
@@ -194,10 +306,23 @@ test('a user starts, is refused a second start, approves and watches a run to co
   assert.equal(unsigned.code, 2);
   assert.match(unsigned.stderr, /needs --key/);
 
-  const approved = await cli('approve', 'e2e', '--as', 'alice', '--key', join(dir, 'alice.pem'), '--comment', 'ok', '--output', 'json');
+  const approved = await cli(
+    'approve',
+    'e2e',
+    '--as',
+    'alice',
+    '--key',
+    join(dir, 'alice.pem'),
+    '--comment',
+    'ok',
+    '--output',
+    'json',
+  );
   assert.equal(approved.code, 0, approved.stderr);
   assert.deepEqual(
-    (({ workflowId, approver, decision, comment }) => ({ workflowId, approver, decision, comment }))(JSON.parse(approved.stdout) as Record<string, unknown>),
+    (({ workflowId, approver, decision, comment }) => ({ workflowId, approver, decision, comment }))(
+      JSON.parse(approved.stdout) as Record<string, unknown>,
+    ),
     { workflowId: 'onboard-e2e', approver: 'alice', decision: 'approve', comment: 'ok' },
   );
 
@@ -208,7 +333,10 @@ test('a user starts, is refused a second start, approves and watches a run to co
 
   const audit = await cli('audit', 'e2e', '--verify', '--output', 'json');
   assert.equal(audit.code, 0, audit.stderr);
-  const exported = JSON.parse(audit.stdout) as { source: string; entries: { event: string; actor?: string; verified?: boolean }[] };
+  const exported = JSON.parse(audit.stdout) as {
+    source: string;
+    entries: { event: string; actor?: string; verified?: boolean }[];
+  };
   // The old spelling still works, with a warning naming the new one.
   const formatted = await cli('audit', 'e2e', '--format', 'json');
   assert.equal(formatted.code, 0, formatted.stderr);
@@ -251,19 +379,39 @@ test('a blocked run shows its real error in status', async () => {
   assert.equal(watched.code, 5, watched.stderr);
   assert.match(watched.stdout, /BLOCKED at verifyPrerequisites[\s\S]*what to do[\s\S]*--follow/);
 
-  const aborted = await cli('abort', 'e2e-blocked', '--as', 'ops-e2e', '--key', join(dir, 'ops-e2e.pem'), '--comment', 'e2e done');
+  const aborted = await cli(
+    'abort',
+    'e2e-blocked',
+    '--as',
+    'ops-e2e',
+    '--key',
+    join(dir, 'ops-e2e.pem'),
+    '--comment',
+    'e2e done',
+  );
   assert.equal(aborted.code, 0, aborted.stderr);
   // Told apart from a completed onboarding in `list`, and no longer advised to retry or abort.
   let state: string | undefined;
   for (let i = 0; i < 50 && state !== 'aborted'; i++) {
-    const rows = JSON.parse((await cli('list', '--deployment', 'e2e-blocked', '--output', 'json')).stdout) as { state: string }[];
+    const rows = JSON.parse((await cli('list', '--deployment', 'e2e-blocked', '--output', 'json')).stdout) as {
+      state: string;
+    }[];
     state = rows[0]?.state;
     if (state !== 'aborted') await new Promise((r) => setTimeout(r, 200));
   }
   assert.equal(state, 'aborted');
   const after = await cli('status', 'e2e-blocked');
   assert.doesNotMatch(after.stdout, /g2p-onboard retry/);
-  const again = await cli('abort', 'e2e-blocked', '--as', 'ops-e2e', '--key', join(dir, 'ops-e2e.pem'), '--comment', 'again');
+  const again = await cli(
+    'abort',
+    'e2e-blocked',
+    '--as',
+    'ops-e2e',
+    '--key',
+    join(dir, 'ops-e2e.pem'),
+    '--comment',
+    'again',
+  );
   assert.equal(again.code, 3, again.stderr);
   assert.match(again.stderr, /has ended \(aborted\)/);
 });
@@ -279,15 +427,26 @@ test("the CLI works without the key ring, and the codec server logs each of its 
   assert.equal(res.code, 0, res.stderr);
   assert.equal((JSON.parse(res.stdout) as { phase: string }).phase, 'completed');
   const logged = codecServer.output.slice(before);
-  assert.ok(logged.some((l) => /^codec-server: decode \d+ payload\(s\) for e2e-staff \(token\) at \/decode \(namespace default\)$/.test(l)), logged.join('\n'));
-  assert.ok(codecServer.output.every((l) => !l.includes(staffToken)), 'the token is never logged');
+  assert.ok(
+    logged.some((l) =>
+      /^codec-server: decode \d+ payload\(s\) for e2e-staff \(token\) at \/decode \(namespace default\)$/.test(l),
+    ),
+    logged.join('\n'),
+  );
+  assert.ok(
+    codecServer.output.every((l) => !l.includes(staffToken)),
+    'the token is never logged',
+  );
 });
 
 test('without a codec server the CLI stops with exit 1, naming the endpoint and the setting to fix; nothing is started', async () => {
   const nobody = `http://127.0.0.1:${await claimPort(0, '127.0.0.1', 'no codec server')}`;
   const status = await cliWith({ ...env, TEMPORAL_CODEC_ENDPOINT: nobody }, 'status', 'e2e');
   assert.equal(status.code, 1, status.stderr);
-  assert.match(status.stderr, new RegExp(`cannot reach the codec server at ${nobody} \\(ECONNREFUSED\\).*TEMPORAL_CODEC_ENDPOINT`));
+  assert.match(
+    status.stderr,
+    new RegExp(`cannot reach the codec server at ${nobody} \\(ECONNREFUSED\\).*TEMPORAL_CODEC_ENDPOINT`),
+  );
 
   const spec = parse(await readFile(specFile, 'utf8')) as { deploymentId: string };
   spec.deploymentId = 'e2e-no-codec';

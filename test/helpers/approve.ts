@@ -9,21 +9,44 @@ import { approveUpdate, rejectUpdate, statusQuery, type ApprovalRecord } from '.
 import { approverPrivateKey } from './approvers.js';
 
 /** A decision token for the run behind `handle`, signed by `approver`; `claims` overrides fields (forgeries, stale times). */
-export async function decisionToken(handle: WorkflowHandle, approver: string, decision: 'approve' | 'reject', comment?: string, claims: Partial<DecisionClaims> = {}): Promise<string> {
+export async function decisionToken(
+  handle: WorkflowHandle,
+  approver: string,
+  decision: 'approve' | 'reject',
+  comment?: string,
+  claims: Partial<DecisionClaims> = {},
+): Promise<string> {
   const status = await handle.query(statusQuery);
-  return signDecision(approverPrivateKey(approver), { wid: status.workflowId, rid: status.firstRunId, decision, approver, comment, ...claims });
+  return signDecision(approverPrivateKey(approver), {
+    wid: status.workflowId,
+    rid: status.firstRunId,
+    decision,
+    approver,
+    comment,
+    ...claims,
+  });
 }
 
 export async function approveAs(handle: WorkflowHandle, approver: string, comment?: string): Promise<ApprovalRecord> {
-  return handle.executeUpdate(approveUpdate, { args: [{ token: await decisionToken(handle, approver, 'approve', comment) }] });
+  return handle.executeUpdate(approveUpdate, {
+    args: [{ token: await decisionToken(handle, approver, 'approve', comment) }],
+  });
 }
 
 export async function rejectAs(handle: WorkflowHandle, approver: string, comment: string): Promise<ApprovalRecord> {
-  return handle.executeUpdate(rejectUpdate, { args: [{ token: await decisionToken(handle, approver, 'reject', comment) }] });
+  return handle.executeUpdate(rejectUpdate, {
+    args: [{ token: await decisionToken(handle, approver, 'reject', comment) }],
+  });
 }
 
 /** A retry/abort command for the run behind `handle`, signed by `operator` (the CLI's retryRun/abortRun sign the same way). */
-export async function commandToken(handle: WorkflowHandle, operator: string, action: 'retry' | 'abort', opts: { comment?: string; spec?: DeploymentSpec } = {}, claims: Partial<CommandClaims> = {}): Promise<string> {
+export async function commandToken(
+  handle: WorkflowHandle,
+  operator: string,
+  action: 'retry' | 'abort',
+  opts: { comment?: string; spec?: DeploymentSpec } = {},
+  claims: Partial<CommandClaims> = {},
+): Promise<string> {
   const status = await handle.query(statusQuery);
   return signCommand(approverPrivateKey(operator), {
     action,

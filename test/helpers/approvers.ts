@@ -9,7 +9,9 @@ const keys = new Map<string, KeyObject>();
 export function approverPrivateKey(name: string): KeyObject {
   let key = keys.get(name);
   if (!key) {
-    key = name.startsWith('ec-') ? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey : generateKeyPairSync('ed25519').privateKey;
+    key = name.startsWith('ec-')
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey
+      : generateKeyPairSync('ed25519').privateKey;
     keys.set(name, key);
   }
   return key;

@@ -35,8 +35,14 @@ export function sandboxSpecInput(sandbox: Sandbox, deploymentId: string): Deploy
       version: '1.2.0.1',
       clientId: sandbox.credentials.mosipClientId,
       clientSecret: 'env:G2P_SECRET_MOSIP_CLIENT_SECRET',
-      partnerAdmin: { userName: sandbox.credentials.partnerAdminUser, password: 'env:G2P_SECRET_PARTNER_ADMIN_PASSWORD' },
-      certificateReader: { clientId: sandbox.credentials.idaClientId, clientSecret: 'env:G2P_SECRET_IDA_CLIENT_SECRET' },
+      partnerAdmin: {
+        userName: sandbox.credentials.partnerAdminUser,
+        password: 'env:G2P_SECRET_PARTNER_ADMIN_PASSWORD',
+      },
+      certificateReader: {
+        clientId: sandbox.credentials.idaClientId,
+        clientSecret: 'env:G2P_SECRET_IDA_CLIENT_SECRET',
+      },
     },
     esignet: {
       baseUrl: `${u.esignet}/v1/esignet`,
@@ -85,12 +91,19 @@ export function sandboxSpecInput(sandbox: Sandbox, deploymentId: string): Deploy
  */
 export function withLoginCheck(sandbox: Sandbox): (s: DeploymentSpecInput) => void {
   return (s) => {
-    s.verification = { individualId: sandbox.credentials.verificationIndividualId, otp: 'env:G2P_SECRET_VERIFICATION_OTP' };
+    s.verification = {
+      individualId: sandbox.credentials.verificationIndividualId,
+      otp: 'env:G2P_SECRET_VERIFICATION_OTP',
+    };
   };
 }
 
 /** A valid spec for `deploymentId`; the sandbox gets the partner's login. */
-export function sandboxSpec(sandbox: Sandbox, deploymentId: string, change?: (s: DeploymentSpecInput) => void): DeploymentSpec {
+export function sandboxSpec(
+  sandbox: Sandbox,
+  deploymentId: string,
+  change?: (s: DeploymentSpecInput) => void,
+): DeploymentSpec {
   const input = sandboxSpecInput(sandbox, deploymentId);
   change?.(input);
   sandbox.addPartnerUser(input.partners.auth.id);

@@ -32,7 +32,13 @@ export function useWorkflowHarness(options: SandboxOptions = {}, tuning: Partial
     h.deps = await testDeps(h.sandbox);
     const codec = testCodec();
     const namespace = h.env.namespace ?? 'default';
-    h.worker = await createOnboardingWorker({ connection: h.env.nativeConnection, namespace, codec, deps: h.deps, tuning });
+    h.worker = await createOnboardingWorker({
+      connection: h.env.nativeConnection,
+      namespace,
+      codec,
+      deps: h.deps,
+      tuning,
+    });
     h.codec = codec;
     running = h.worker.run();
     h.client = new Client({ connection: h.env.connection, namespace, dataConverter: dataConverterFor(codec) });
@@ -47,7 +53,11 @@ export function useWorkflowHarness(options: SandboxOptions = {}, tuning: Partial
 }
 
 /** Polls the `status` query until `until` holds. */
-export async function waitForStatus(handle: WorkflowHandle, until: (s: StatusView) => boolean, timeoutMs = 30_000): Promise<StatusView> {
+export async function waitForStatus(
+  handle: WorkflowHandle,
+  until: (s: StatusView) => boolean,
+  timeoutMs = 30_000,
+): Promise<StatusView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const status = await handle.query(statusQuery);

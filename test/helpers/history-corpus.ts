@@ -18,14 +18,22 @@ type History = proto.temporal.api.history.v1.IHistory;
 // protobufjs 8 (the root holds grpc's protobufjs 7), and its protojson checks `instanceof Type`
 // across copies. The same two calls with the protojson of @temporalio/proto's own copy produce
 // and read the same JSON (Temporal's canonical history JSON, as the CLI and UI export it).
-const protojson = createRequire(createRequire(import.meta.url).resolve('@temporalio/proto'))('protobufjs/ext/protojson') as {
+const protojson = createRequire(createRequire(import.meta.url).resolve('@temporalio/proto'))(
+  'protobufjs/ext/protojson',
+) as {
   toJson(type: unknown, message: unknown): unknown;
   fromJson(type: unknown, json: unknown, options: { ignoreUnknownFields: boolean }): unknown;
 };
-const historyType = (patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown }).lookupType('temporal.api.history.v1.History');
+const historyType = (patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown }).lookupType(
+  'temporal.api.history.v1.History',
+);
 
 export function historyToJSON(history: History): string {
-  return JSON.stringify(protojson.toJson(historyType, proto.temporal.api.history.v1.History.fromObject(history)), null, 1);
+  return JSON.stringify(
+    protojson.toJson(historyType, proto.temporal.api.history.v1.History.fromObject(history)),
+    null,
+    1,
+  );
 }
 
 export function historyFromJSON(json: unknown): History {
@@ -56,7 +64,14 @@ export interface CorpusManifest {
   buildId: string;
   sdkVersion: string;
   capturedAt: string;
-  histories: { file: string; scenario: string; what: string; state: 'closed' | 'open'; closedAs?: string; events: number }[];
+  histories: {
+    file: string;
+    scenario: string;
+    what: string;
+    state: 'closed' | 'open';
+    closedAs?: string;
+    events: number;
+  }[];
 }
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -78,7 +93,11 @@ export function readCorpus(dir = CORPUS_DIR): CorpusHistory[] {
     readdirSync(join(dir, version))
       .filter((f) => f.endsWith('.json') && f !== MANIFEST_FILE)
       .sort()
-      .map((file) => ({ name: `${version}/${file}`, version, history: historyFromJSON(JSON.parse(readFileSync(join(dir, version, file), 'utf8'))) })),
+      .map((file) => ({
+        name: `${version}/${file}`,
+        version,
+        history: historyFromJSON(JSON.parse(readFileSync(join(dir, version, file), 'utf8'))),
+      })),
   );
 }
 
@@ -101,12 +120,19 @@ export function workflowIdOf(history: History): string {
 }
 
 /** Replays `histories` against a workflow bundle; one line per history that does not replay: `<name>: <why>`. */
-export async function replayFailures(workflowBundle: { codePath: string } | { code: string }, histories: CorpusHistory[]): Promise<string[]> {
+export async function replayFailures(
+  workflowBundle: { codePath: string } | { code: string },
+  histories: CorpusHistory[],
+): Promise<string[]> {
   const failures: string[] = [];
   // One history at a time, so each failure is tied to its file whatever order the SDK reports in.
   for (const entry of histories) {
     try {
-      await Worker.runReplayHistory({ workflowBundle, dataConverter: corpusDataConverter(), replayName: entry.name }, entry.history, workflowIdOf(entry.history));
+      await Worker.runReplayHistory(
+        { workflowBundle, dataConverter: corpusDataConverter(), replayName: entry.name },
+        entry.history,
+        workflowIdOf(entry.history),
+      );
     } catch (err) {
       failures.push(`${entry.name}: ${(err as Error).name}: ${(err as Error).message}`);
     }

@@ -8,7 +8,11 @@ import { parseWorkerPolicy, type WorkerPolicy, type WorkerPolicyFile } from '../
 import { fixtureIdentities } from './identities.js';
 
 export function loopbackPolicyDocument(secretsDir: string): WorkerPolicyFile {
-  return { secretsDir, deployments: [{ match: '*', hosts: ['127.0.0.1', 'localhost'], privateNetworks: true }], identities: fixtureIdentities() };
+  return {
+    secretsDir,
+    deployments: [{ match: '*', hosts: ['127.0.0.1', 'localhost'], privateNetworks: true }],
+    identities: fixtureIdentities(),
+  };
 }
 
 /** The policy object, for workers built in the test's own process. */

@@ -26,6 +26,10 @@ export async function runRunbookStraight(
     endpoints: prerequisites.endpoints,
     generation: prerequisites.openg2pGeneration,
   });
-  await activities.verifyIntegration(spec, { clientId: client.clientId, providerId: provider.providerId, endpoints: prerequisites.endpoints });
+  await activities.verifyIntegration(spec, {
+    clientId: client.clientId,
+    providerId: provider.providerId,
+    endpoints: prerequisites.endpoints,
+  });
   return client;
 }

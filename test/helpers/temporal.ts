@@ -30,7 +30,12 @@ export async function createTimeSkippingEnv(codec?: PayloadCodec): Promise<TestW
   // The test server takes no flags for them, but accepts the operator API call.
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',
-    searchAttributes: Object.fromEntries(ONBOARDING_SEARCH_ATTRIBUTES.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+    searchAttributes: Object.fromEntries(
+      ONBOARDING_SEARCH_ATTRIBUTES.map((key) => [
+        key.name,
+        temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      ]),
+    ),
   });
   return env;
 }

@@ -30,7 +30,9 @@ export function sharedCodec(): { codecKey: string; codec: AesGcmCodec } {
 
 export function workerEnv(launch: WorkerLaunch): NodeJS.ProcessEnv {
   // The parent's own Temporal settings (profiles, API keys) must not leak into the worker.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TEMPORAL_') && !name.startsWith('G2P_')));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('TEMPORAL_') && !name.startsWith('G2P_')),
+  );
   return {
     ...inherited,
     ...launch.secrets,
@@ -52,5 +54,9 @@ function policyFileFor(launch: WorkerLaunch): string {
 
 export async function startWorkerProcess(launch: WorkerLaunch, name = 'worker'): Promise<ManagedProcess> {
   await writeLoopbackPolicyFile(policyFileFor(launch), launch.secretsDir);
-  return startProcess(name, process.execPath, [workerProcessScript()], { env: workerEnv(launch), readyLine: WORKER_READY_LINE, timeoutMs: 60_000 });
+  return startProcess(name, process.execPath, [workerProcessScript()], {
+    env: workerEnv(launch),
+    readyLine: WORKER_READY_LINE,
+    timeoutMs: 60_000,
+  });
 }

@@ -22,7 +22,9 @@ const optionalNumber = (value: string | undefined) => (value ? Number(value) : u
 async function main(): Promise<void> {
   if (!process.env.TEMPORAL_ADDRESS) {
     // Not started by worker-launch.ts (e.g. picked up by a test runner): nothing to serve.
-    console.error('worker-process: TEMPORAL_ADDRESS is not set; tests start this file through test/helpers/worker-launch.ts');
+    console.error(
+      'worker-process: TEMPORAL_ADDRESS is not set; tests start this file through test/helpers/worker-launch.ts',
+    );
     return;
   }
   const config = workerConfigFrom();
@@ -30,7 +32,10 @@ async function main(): Promise<void> {
   const { connection, namespace } = await connectWorkerConnection();
   const deps = {
     ...workerDeps(config),
-    http: { timeoutMs: optionalNumber(process.env.G2P_TEST_HTTP_TIMEOUT_MS), writeTimeoutMs: optionalNumber(process.env.G2P_TEST_HTTP_WRITE_TIMEOUT_MS) },
+    http: {
+      timeoutMs: optionalNumber(process.env.G2P_TEST_HTTP_TIMEOUT_MS),
+      writeTimeoutMs: optionalNumber(process.env.G2P_TEST_HTTP_WRITE_TIMEOUT_MS),
+    },
   };
   const worker = await createOnboardingWorker({ connection, namespace, codec, deps });
   console.log(`WORKER_READY pid=${process.pid}`);

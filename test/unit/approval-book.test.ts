@@ -21,19 +21,32 @@ function identity(name: string): TrustedIdentity {
 
 /** A book over a run that only keeps its audit trail, with alice, bob and carol as approvers. */
 function book(required = 1, initiator = identity('staff-1')) {
-  const fakeSandbox = { urls: { mosip: 'http://127.0.0.1:1', esignet: 'http://127.0.0.1:2', odoo: 'http://127.0.0.1:3' }, credentials: new Proxy({}, { get: () => 'x' }) } as unknown as Sandbox;
+  const fakeSandbox = {
+    urls: { mosip: 'http://127.0.0.1:1', esignet: 'http://127.0.0.1:2', odoo: 'http://127.0.0.1:3' },
+    credentials: new Proxy({}, { get: () => 'x' }),
+  } as unknown as Sandbox;
   const input = sandboxSpecInput(fakeSandbox, 'book');
   input.approval.approvers = [{ name: 'alice' }, { name: 'bob' }, { name: 'carol' }];
   input.approval.required = required;
   const audit: AuditEntry[] = [];
-  const host: ApprovalHost = { spec: validateSpec(input), record: (e) => void audit.push({ at: '', ...e }), recordApprover: () => undefined };
-  const approvals = new ApprovalBook(host, () => ({ workflowId: WID, firstRunId: RID, initiator, approvers: ['alice', 'bob', 'carol', 'staff-1'].map(identity) }));
+  const host: ApprovalHost = {
+    spec: validateSpec(input),
+    record: (e) => void audit.push({ at: '', ...e }),
+    recordApprover: () => undefined,
+  };
+  const approvals = new ApprovalBook(host, () => ({
+    workflowId: WID,
+    firstRunId: RID,
+    initiator,
+    approvers: ['alice', 'bob', 'carol', 'staff-1'].map(identity),
+  }));
   approvals.open('mapping-1');
   return { approvals, audit, host };
 }
 
-const decision = (approver: string, d: 'approve' | 'reject' = 'approve', comment = 'ok') =>
-  ({ token: signDecision(approverPrivateKey(approver), { wid: WID, rid: RID, decision: d, approver, comment }) });
+const decision = (approver: string, d: 'approve' | 'reject' = 'approve', comment = 'ok') => ({
+  token: signDecision(approverPrivateKey(approver), { wid: WID, rid: RID, decision: d, approver, comment }),
+});
 
 function decide(approvals: ApprovalBook, input: { token: string }) {
   const checked = approvals.check(input);
@@ -48,7 +61,10 @@ test('two of three approvals decide; the first alone does not, and each decision
   assert.deepEqual(approvals.pending()?.awaiting, ['bob', 'carol']);
   decide(approvals, decision('bob'));
   assert.equal(approvals.verdict(), 'approved');
-  assert.deepEqual(host.ledger?.decisions.map((d) => d.approver), ['alice', 'bob']);
+  assert.deepEqual(
+    host.ledger?.decisions.map((d) => d.approver),
+    ['alice', 'bob'],
+  );
 });
 
 test('any rejection ends the approval, even when approvals are still needed', () => {
@@ -77,7 +93,8 @@ test('a second decision by the same approver and a replayed token are refused', 
 
 test('refused decisions are audited up to the cap, then only counted', () => {
   const { approvals, audit } = book();
-  for (let i = 0; i < MAX_AUDITED_REFUSALS + 5; i++) approvals.refuse('mallory is not an approver', decision('mallory').token, 'signal');
+  for (let i = 0; i < MAX_AUDITED_REFUSALS + 5; i++)
+    approvals.refuse('mallory is not an approver', decision('mallory').token, 'signal');
   assert.equal(audit.filter((e) => e.event === 'approval.refused').length, MAX_AUDITED_REFUSALS);
   assert.equal(approvals.state.refusalsNotAudited, 5);
 });

@@ -16,7 +16,9 @@ import { exampleData, problemsOf } from '../helpers/spec-problems.js';
 const ed25519 = generateKeyPairSync('ed25519');
 const privatePem = ed25519.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 const privateJwk = ed25519.privateKey.export({ format: 'jwk' });
-const ecPrivatePem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'sec1' }).toString();
+const ecPrivatePem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .privateKey.export({ format: 'pem', type: 'sec1' })
+  .toString();
 
 async function openSshPrivateKey(): Promise<string | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'g2p-ssh-'));
@@ -30,7 +32,7 @@ async function openSshPrivateKey(): Promise<string | undefined> {
 
 const ROTATE = /exposed .*must be rotated/;
 
-test('a private key pasted as an approver\'s key in a spec says it must be rotated, and still points to the registry', async () => {
+test("a private key pasted as an approver's key in a spec says it must be rotated, and still points to the registry", async () => {
   const ssh = await openSshPrivateKey();
   const data = await exampleData();
   data.approval.approvers = [
@@ -39,7 +41,10 @@ test('a private key pasted as an approver\'s key in a spec says it must be rotat
     { name: 'jwk-text', publicKey: JSON.stringify(privateJwk) },
     { name: 'ec', publicKeyFile: ecPrivatePem },
     ...(ssh ? [{ name: 'ssh', publicKey: ssh }] : []),
-    { name: 'public', publicKey: createPublicKey(ed25519.privateKey).export({ format: 'pem', type: 'spki' }).toString() },
+    {
+      name: 'public',
+      publicKey: createPublicKey(ed25519.privateKey).export({ format: 'pem', type: 'spki' }).toString(),
+    },
   ];
   data.approval.required = 1;
   const problems = problemsOf(stringify(data));
@@ -57,7 +62,10 @@ test('a private key pasted as an approver\'s key in a spec says it must be rotat
   assert.match(publicOne, /identity registry/);
   assert.doesNotMatch(publicOne, ROTATE, 'a public key is not burnt');
   const all = problems.map((p) => p.message).join('\n');
-  assert.ok(!all.includes(String(privateJwk.d)) && !all.includes(privatePem.split('\n')[1]!), 'the key is never repeated');
+  assert.ok(
+    !all.includes(String(privateJwk.d)) && !all.includes(privatePem.split('\n')[1]!),
+    'the key is never repeated',
+  );
 });
 
 test('a private key pasted as a secret value is refused with the same advice', async () => {
@@ -68,12 +76,27 @@ test('a private key pasted as a secret value is refused with the same advice', a
   assert.match(problem!.message, /secret reference/);
 });
 
-test('the worker\'s identity registry refuses a private key as publicKey or publicKeyFile, saying to rotate it', async () => {
+test("the worker's identity registry refuses a private key as publicKey or publicKeyFile, saying to rotate it", async () => {
   const dir = await mkdtemp(join(tmpdir(), 'g2p-policy-'));
   await writeFile(join(dir, 'alice.key'), privatePem);
-  const policy = (identity: Record<string, unknown>) => parseWorkerPolicy({ secretsDir: 'secrets', identities: [{ name: 'alice', roles: ['approver'], ...identity }] }, join(dir, 'worker-policy.yaml'));
-  for (const identity of [{ publicKey: privateJwk }, { publicKey: privatePem }, { publicKey: ecPrivatePem }, { publicKeyFile: 'alice.key' }]) {
-    assert.throws(() => policy(identity), (err: Error) => err instanceof PolicyError && /identities\[0\] \(alice\): this is a (private JWK|PEM private key)/.test(err.message) && ROTATE.test(err.message));
+  const policy = (identity: Record<string, unknown>) =>
+    parseWorkerPolicy(
+      { secretsDir: 'secrets', identities: [{ name: 'alice', roles: ['approver'], ...identity }] },
+      join(dir, 'worker-policy.yaml'),
+    );
+  for (const identity of [
+    { publicKey: privateJwk },
+    { publicKey: privatePem },
+    { publicKey: ecPrivatePem },
+    { publicKeyFile: 'alice.key' },
+  ]) {
+    assert.throws(
+      () => policy(identity),
+      (err: Error) =>
+        err instanceof PolicyError &&
+        /identities\[0\] \(alice\): this is a (private JWK|PEM private key)/.test(err.message) &&
+        ROTATE.test(err.message),
+    );
   }
   const ssh = await openSshPrivateKey();
   if (ssh) assert.throws(() => policy({ publicKey: ssh }), /OpenSSH private key.*exposed/);
@@ -90,6 +113,9 @@ test('an unreadable public key is explained in words, not OpenSSL decoder codes'
     [{ kty: 'OKP', crv: 'Ed25519' }, /lacks or garbles its public members/],
   ];
   for (const [value, advice] of cases) {
-    assert.throws(() => normaliseApproverKey(value), (err: Error) => advice.test(err.message) && !/error:[0-9A-F]{8}|DECODER|routines/.test(err.message));
+    assert.throws(
+      () => normaliseApproverKey(value),
+      (err: Error) => advice.test(err.message) && !/error:[0-9A-F]{8}|DECODER|routines/.test(err.message),
+    );
   }
 });

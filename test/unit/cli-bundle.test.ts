@@ -9,7 +9,14 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { CLI_BUNDLE_ENV, codeCachePath, findCliBundle, manifestPath, sha256, type CliBundleManifest } from '../../src/cli/bundle.js';
+import {
+  CLI_BUNDLE_ENV,
+  codeCachePath,
+  findCliBundle,
+  manifestPath,
+  sha256,
+  type CliBundleManifest,
+} from '../../src/cli/bundle.js';
 import { projectRoot } from '../../src/project-root.js';
 import { requirement } from '../helpers/requirements.js';
 
@@ -39,7 +46,10 @@ async function preparedBundle(): Promise<{ dir: string; input: string; packageJs
   return { dir, input, packageJson };
 }
 
-async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  env: NodeJS.ProcessEnv,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
@@ -88,14 +98,27 @@ describe('the prepared CLI bundle', () => {
   });
 
   const built = findCliBundle();
-  test('answers offline commands exactly as the modules do', { skip: requirement('reason' in built ? `${built.reason} (npm run build makes it)` : undefined) }, async () => {
-    const bad = join(await mkdtemp(join(tmpdir(), 'g2p-onboard-cli-bundle-')), 'bad.yaml');
-    await writeFile(bad, 'deploymentId: Bad Id\nmosip: {}\n');
-    for (const args of [[], ['--help'], ['frobnicate'], ['status'], ['status', 'x', '--output', 'yaml'], ['validate', bad], ['validate', join(projectRoot, 'examples', 'sandbox.yaml')], ['approve', 'x', '--as', 'alice']]) {
-      const bundled = await cli({}, ...args);
-      const modules = await cli({ [CLI_BUNDLE_ENV]: '0' }, ...args);
-      assert.deepEqual(bundled, modules, `g2p-onboard ${args.join(' ')}`);
-    }
-    await rm(join(bad, '..'), { recursive: true, force: true });
-  });
+  test(
+    'answers offline commands exactly as the modules do',
+    { skip: requirement('reason' in built ? `${built.reason} (npm run build makes it)` : undefined) },
+    async () => {
+      const bad = join(await mkdtemp(join(tmpdir(), 'g2p-onboard-cli-bundle-')), 'bad.yaml');
+      await writeFile(bad, 'deploymentId: Bad Id\nmosip: {}\n');
+      for (const args of [
+        [],
+        ['--help'],
+        ['frobnicate'],
+        ['status'],
+        ['status', 'x', '--output', 'yaml'],
+        ['validate', bad],
+        ['validate', join(projectRoot, 'examples', 'sandbox.yaml')],
+        ['approve', 'x', '--as', 'alice'],
+      ]) {
+        const bundled = await cli({}, ...args);
+        const modules = await cli({ [CLI_BUNDLE_ENV]: '0' }, ...args);
+        assert.deepEqual(bundled, modules, `g2p-onboard ${args.join(' ')}`);
+      }
+      await rm(join(bad, '..'), { recursive: true, force: true });
+    },
+  );
 });

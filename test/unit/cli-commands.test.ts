@@ -14,11 +14,18 @@ const run = promisify(execFile);
 // dist/test/unit → the project root.
 const CLI = join(resolve(import.meta.dirname, '..', '..', '..'), 'dist', 'src', 'cli', 'main.js');
 
-async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  env: NodeJS.ProcessEnv,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   // Nothing listens there: a command that got as far as connecting would fail with exit 1, not 2.
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('G2P_ONBOARD_') && !k.startsWith('TEMPORAL_')));
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('G2P_ONBOARD_') && !k.startsWith('TEMPORAL_')),
+  );
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...base, TEMPORAL_ADDRESS: '127.0.0.1:1', ...env } });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+      env: { ...base, TEMPORAL_ADDRESS: '127.0.0.1:1', ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -29,7 +36,10 @@ async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: n
 test('every command takes --output, and every command about a run names it the same way', () => {
   for (const command of COMMANDS) {
     const output = optionsOf(command).output;
-    assert.ok(output?.choices?.includes('text') && output.choices.includes('json'), `${command.name} --output text|json`);
+    assert.ok(
+      output?.choices?.includes('text') && output.choices.includes('json'),
+      `${command.name} --output text|json`,
+    );
     const run = command.positionals.find((p) => p.name.includes('Id'));
     if (run) assert.equal(run.name, 'deploymentId|workflowId', command.name);
   }
@@ -49,18 +59,32 @@ test('the global help lists every command and every variable the CLI reads', asy
   const res = await cli({}, '--help');
   assert.equal(res.code, 0);
   const lines = res.stdout.split('\n').map((l) => l.trim());
-  for (const command of COMMANDS) assert.ok(lines.some((l) => l.startsWith(command.name) && l.endsWith(command.summary)), command.name);
-  for (const name of Object.keys(CLI_VARIABLES)) assert.ok(lines.some((l) => l.startsWith(`${name} `)), name);
+  for (const command of COMMANDS)
+    assert.ok(
+      lines.some((l) => l.startsWith(command.name) && l.endsWith(command.summary)),
+      command.name,
+    );
+  for (const name of Object.keys(CLI_VARIABLES))
+    assert.ok(
+      lines.some((l) => l.startsWith(`${name} `)),
+      name,
+    );
 });
 
 test('a wrong setting in the environment exits 2 naming the variable, before anything is contacted', async () => {
   const res = await cli({ TEMPORAL_CODEC_ENDPOINT: 'http://codec.example.org' }, 'status', 'dep-1');
   assert.equal(res.code, 2, res.stderr);
-  assert.match(res.stderr, /TEMPORAL_CODEC_ENDPOINT="http:\/\/codec\.example\.org": a codec server on another machine must be reached over https/);
+  assert.match(
+    res.stderr,
+    /TEMPORAL_CODEC_ENDPOINT="http:\/\/codec\.example\.org": a codec server on another machine must be reached over https/,
+  );
 });
 
 test('an --output a command does not offer is a usage error (exit 2) with the usage line', async () => {
   const res = await cli({}, 'status', 'dep-1', '--output', 'md');
   assert.equal(res.code, 2);
-  assert.match(res.stderr, /--output must be text or json\nusage: g2p-onboard status <deploymentId\|workflowId> \[--output text\|json\]/);
+  assert.match(
+    res.stderr,
+    /--output must be text or json\nusage: g2p-onboard status <deploymentId\|workflowId> \[--output text\|json\]/,
+  );
 });

@@ -6,7 +6,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { DefaultPayloadConverter, type Payload } from '@temporalio/common';
 import { AesGcmCodec, keyRingFromKeys } from '../../src/security/codec.js';
-import { CodecAccess, SESSION_COOKIE, parseCodecServerTokens, tokenFingerprint } from '../../src/security/codec-server-auth.js';
+import {
+  CodecAccess,
+  SESSION_COOKIE,
+  parseCodecServerTokens,
+  tokenFingerprint,
+} from '../../src/security/codec-server-auth.js';
 import { startCodecServer, type RunningCodecServer } from '../../src/security/codec-server.js';
 import { SignInThrottle } from '../../src/security/codec-server-throttle.js';
 import { startConfiguredCodecServer } from '../../src/security/codec-server-setup.js';
@@ -19,14 +24,17 @@ const oldKey = randomBytes(32);
 const currentKey = randomBytes(32);
 
 const asJson = (p: Payload) => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v!).toString('base64')]),
+  ),
   data: Buffer.from(p.data ?? []).toString('base64'),
 });
 const fromJson = (p: { metadata: Record<string, string>; data: string }): Payload => ({
   metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
   data: Buffer.from(p.data, 'base64'),
 });
-const encodingOf = (p: { metadata: Record<string, string> }) => Buffer.from(p.metadata.encoding ?? '', 'base64').toString();
+const encodingOf = (p: { metadata: Record<string, string> }) =>
+  Buffer.from(p.metadata.encoding ?? '', 'base64').toString();
 
 describe('codec server', () => {
   let server: RunningCodecServer;
@@ -35,28 +43,53 @@ describe('codec server', () => {
 
   before(async () => {
     const codec = new AesGcmCodec(keyRingFromKeys(currentKey, [oldKey]));
-    server = await startCodecServer({ codec, access: new CodecAccess([TOKEN]), allowedOrigins: [UI_ORIGIN], log: (l) => lines.push(l) });
-    const fromLastYear = await new AesGcmCodec(keyRingFromKeys(oldKey)).encode([converter.toPayload({ deploymentId: 'old-run' })]);
-    const current = await codec.encode([converter.toPayload({ deploymentId: 'kenya-pilot', password: 'env:ODOO_PASSWORD' })]);
+    server = await startCodecServer({
+      codec,
+      access: new CodecAccess([TOKEN]),
+      allowedOrigins: [UI_ORIGIN],
+      log: (l) => lines.push(l),
+    });
+    const fromLastYear = await new AesGcmCodec(keyRingFromKeys(oldKey)).encode([
+      converter.toPayload({ deploymentId: 'old-run' }),
+    ]);
+    const current = await codec.encode([
+      converter.toPayload({ deploymentId: 'kenya-pilot', password: 'env:ODOO_PASSWORD' }),
+    ]);
     encrypted = [...current, ...fromLastYear].map(asJson);
   });
   after(() => server?.close());
 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...headers }, body: JSON.stringify(body) });
+    fetch(server.url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...headers },
+      body: JSON.stringify(body),
+    });
 
   test('the CLI decodes with its bearer token, under any URL prefix, including payloads under a rotated-out key', async () => {
-    const res = await post('/codec/default/decode?preserveStorageRefs=true', { payloads: encrypted }, { authorization: `Bearer ${TOKEN}` });
+    const res = await post(
+      '/codec/default/decode?preserveStorageRefs=true',
+      { payloads: encrypted },
+      { authorization: `Bearer ${TOKEN}` },
+    );
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('cache-control'), 'no-store');
     const { payloads } = (await res.json()) as { payloads: { metadata: Record<string, string>; data: string }[] };
     assert.deepEqual(payloads.map(encodingOf), ['json/plain', 'json/plain']);
-    assert.deepEqual(converter.fromPayload(fromJson(payloads[0]!)), { deploymentId: 'kenya-pilot', password: 'env:ODOO_PASSWORD' });
+    assert.deepEqual(converter.fromPayload(fromJson(payloads[0]!)), {
+      deploymentId: 'kenya-pilot',
+      password: 'env:ODOO_PASSWORD',
+    });
     assert.deepEqual(converter.fromPayload(fromJson(payloads[1]!)), { deploymentId: 'old-run' });
   });
 
   test('without a token, with a wrong one, or with the token not as a bearer, nothing is decoded', async () => {
-    const attempts: Record<string, string>[] = [{}, { authorization: `Bearer ${randomBytes(32).toString('base64url')}` }, { authorization: TOKEN }, { cookie: `${SESSION_COOKIE}=123.abc` }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: `Bearer ${randomBytes(32).toString('base64url')}` },
+      { authorization: TOKEN },
+      { cookie: `${SESSION_COOKIE}=123.abc` },
+    ];
     for (const headers of attempts) {
       const res = await post('/decode', { payloads: encrypted }, headers);
       assert.equal(res.status, 401, JSON.stringify(headers));
@@ -68,9 +101,13 @@ describe('codec server', () => {
 
   test('encode encrypts with the current key, and decode gives back what was encoded', async () => {
     const plain = asJson(converter.toPayload({ approver: 'alice' }));
-    const encoded = (await (await post('/encode', { payloads: [plain] }, { authorization: `Bearer ${TOKEN}` })).json()) as { payloads: typeof encrypted };
+    const encoded = (await (
+      await post('/encode', { payloads: [plain] }, { authorization: `Bearer ${TOKEN}` })
+    ).json()) as { payloads: typeof encrypted };
     assert.equal(encodingOf(encoded.payloads[0]!), 'binary/encrypted');
-    const decoded = (await (await post('/decode', encoded, { authorization: `Bearer ${TOKEN}` })).json()) as { payloads: typeof encrypted };
+    const decoded = (await (await post('/decode', encoded, { authorization: `Bearer ${TOKEN}` })).json()) as {
+      payloads: typeof encrypted;
+    };
     assert.deepEqual(decoded.payloads[0], plain);
     assert.equal((await post('/encode', { payloads: [plain] })).status, 401);
   });
@@ -78,31 +115,57 @@ describe('codec server', () => {
   test("the Temporal UI's preflight is allowed with credentials and its headers; other origins are refused", async () => {
     const preflight = await fetch(server.url + '/decode', {
       method: 'OPTIONS',
-      headers: { origin: UI_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-namespace' },
+      headers: {
+        origin: UI_ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type,x-namespace',
+      },
     });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), UI_ORIGIN);
     assert.equal(preflight.headers.get('access-control-allow-credentials'), 'true');
-    assert.deepEqual(preflight.headers.get('access-control-allow-headers')?.split(', ').sort(), ['authorization', 'content-type', 'x-namespace']);
+    assert.deepEqual(preflight.headers.get('access-control-allow-headers')?.split(', ').sort(), [
+      'authorization',
+      'content-type',
+      'x-namespace',
+    ]);
     assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /POST/);
 
-    const evil = await fetch(server.url + '/decode', { method: 'OPTIONS', headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' } });
+    const evil = await fetch(server.url + '/decode', {
+      method: 'OPTIONS',
+      headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' },
+    });
     assert.equal(evil.status, 403);
     assert.equal(evil.headers.get('access-control-allow-origin'), null);
     // Even with the token, a page from another origin gets nothing.
-    const fromEvil = await post('/decode', { payloads: encrypted }, { origin: 'http://evil.example', authorization: `Bearer ${TOKEN}` });
+    const fromEvil = await post(
+      '/decode',
+      { payloads: encrypted },
+      { origin: 'http://evil.example', authorization: `Bearer ${TOKEN}` },
+    );
     assert.equal(fromEvil.status, 403);
   });
 
   test('a browser signs in with the token and its HttpOnly session cookie then decodes for the UI', async () => {
-    const wrong = await fetch(server.url + '/login', { method: 'POST', body: new URLSearchParams({ token: 'not-the-token-at-all' }), redirect: 'manual' });
+    const wrong = await fetch(server.url + '/login', {
+      method: 'POST',
+      body: new URLSearchParams({ token: 'not-the-token-at-all' }),
+      redirect: 'manual',
+    });
     assert.equal(wrong.status, 401);
     assert.equal(wrong.headers.get('set-cookie'), null);
 
-    const signIn = await fetch(server.url + '/login', { method: 'POST', body: new URLSearchParams({ token: TOKEN }), redirect: 'manual' });
+    const signIn = await fetch(server.url + '/login', {
+      method: 'POST',
+      body: new URLSearchParams({ token: TOKEN }),
+      redirect: 'manual',
+    });
     assert.equal(signIn.status, 303);
     const setCookie = signIn.headers.get('set-cookie') ?? '';
-    assert.match(setCookie, new RegExp(`^${SESSION_COOKIE}=[\\w-]{43}; HttpOnly; SameSite=Strict; Path=/; Max-Age=\\d+`));
+    assert.match(
+      setCookie,
+      new RegExp(`^${SESSION_COOKIE}=[\\w-]{43}; HttpOnly; SameSite=Strict; Path=/; Max-Age=\\d+`),
+    );
     assert.ok(!setCookie.includes(TOKEN), 'the cookie does not carry the token');
     const cookie = setCookie.split(';')[0]!;
 
@@ -125,11 +188,18 @@ describe('codec server', () => {
     assert.ok(!access.sessionAllowed(session, now + 61_000));
     // A restarted server (or one with the token changed) knows no session: a cookie is no credential by itself.
     assert.ok(!new CodecAccess([TOKEN]).sessionAllowed(session, now));
-    assert.ok(!access.sessionAllowed(`${session.slice(0, -1)}${session.endsWith('A') ? 'B' : 'A'}`, now), 'a cookie cannot be forged');
+    assert.ok(
+      !access.sessionAllowed(`${session.slice(0, -1)}${session.endsWith('A') ? 'B' : 'A'}`, now),
+      'a cookie cannot be forged',
+    );
   });
 
   test('after signing out, a copy of the session cookie decodes nothing', async () => {
-    const signIn = await fetch(server.url + '/login', { method: 'POST', body: new URLSearchParams({ token: TOKEN }), redirect: 'manual' });
+    const signIn = await fetch(server.url + '/login', {
+      method: 'POST',
+      body: new URLSearchParams({ token: TOKEN }),
+      redirect: 'manual',
+    });
     const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
     assert.equal((await post('/decode', { payloads: encrypted }, { origin: UI_ORIGIN, cookie })).status, 200);
 
@@ -141,15 +211,24 @@ describe('codec server', () => {
     assert.equal(copied.status, 401);
     const text = await copied.text();
     assert.ok(!text.includes('kenya-pilot') && !text.includes(encrypted[0]!.data), 'nothing decoded');
-    assert.doesNotMatch(await (await fetch(server.url + '/', { headers: { cookie } })).text(), /This browser is signed in/);
+    assert.doesNotMatch(
+      await (await fetch(server.url + '/', { headers: { cookie } })).text(),
+      /This browser is signed in/,
+    );
   });
 
   test('each decode is logged with the caller, the endpoint, the namespace and the payload count, never the token', async () => {
     const before = lines.length;
     await post('/codec/default/decode', { payloads: encrypted }, { authorization: `Bearer ${TOKEN}` });
     const line = lines.slice(before).find((l) => l.startsWith('decode'));
-    assert.equal(line, `decode 2 payload(s) for ${tokenFingerprint(TOKEN)} (token) at /codec/default/decode (namespace default)`);
-    assert.ok(lines.every((l) => !l.includes(TOKEN)), 'no log line carries the token');
+    assert.equal(
+      line,
+      `decode 2 payload(s) for ${tokenFingerprint(TOKEN)} (token) at /codec/default/decode (namespace default)`,
+    );
+    assert.ok(
+      lines.every((l) => !l.includes(TOKEN)),
+      'no log line carries the token',
+    );
   });
 
   test('labelled tokens: each user decodes under their own name, and a token file may still hold bare tokens', async () => {
@@ -157,18 +236,39 @@ describe('codec server', () => {
     const legacy = randomBytes(32).toString('base64url');
     const tokens = parseCodecServerTokens(`# one line per user\nalice ${alice}\n${legacy}\n`, 'file:tokens');
     assert.deepEqual(tokens, [{ label: 'alice', token: alice }, { token: legacy }]);
-    assert.throws(() => parseCodecServerTokens(`alice ${alice}\nalice ${legacy}\n`, 'file:tokens'), /file:tokens line 2: the label alice is used twice/);
-    assert.throws(() => parseCodecServerTokens('bob short\n', 'file:tokens'), (err: Error) => /line 1: every codec server token must be at least 16/.test(err.message) && !err.message.includes('short'));
+    assert.throws(
+      () => parseCodecServerTokens(`alice ${alice}\nalice ${legacy}\n`, 'file:tokens'),
+      /file:tokens line 2: the label alice is used twice/,
+    );
+    assert.throws(
+      () => parseCodecServerTokens('bob short\n', 'file:tokens'),
+      (err: Error) =>
+        /line 1: every codec server token must be at least 16/.test(err.message) && !err.message.includes('short'),
+    );
 
     const log: string[] = [];
-    const labelled = await startCodecServer({ codec: new AesGcmCodec(keyRingFromKeys(currentKey)), access: new CodecAccess(tokens), allowedOrigins: [], log: (l) => log.push(l) });
+    const labelled = await startCodecServer({
+      codec: new AesGcmCodec(keyRingFromKeys(currentKey)),
+      access: new CodecAccess(tokens),
+      allowedOrigins: [],
+      log: (l) => log.push(l),
+    });
     try {
-      const payloads = (await new AesGcmCodec(keyRingFromKeys(currentKey)).encode([converter.toPayload('x')])).map(asJson);
+      const payloads = (await new AesGcmCodec(keyRingFromKeys(currentKey)).encode([converter.toPayload('x')])).map(
+        asJson,
+      );
       for (const token of [alice, legacy]) {
-        const res = await fetch(`${labelled.url}/decode`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-namespace': 'ops', authorization: `Bearer ${token}` }, body: JSON.stringify({ payloads }) });
+        const res = await fetch(`${labelled.url}/decode`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-namespace': 'ops', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ payloads }),
+        });
         assert.equal(res.status, 200);
       }
-      assert.deepEqual(log, [`decode 1 payload(s) for alice (token) at /decode (namespace ops)`, `decode 1 payload(s) for ${tokenFingerprint(legacy)} (token) at /decode (namespace ops)`]);
+      assert.deepEqual(log, [
+        `decode 1 payload(s) for alice (token) at /decode (namespace ops)`,
+        `decode 1 payload(s) for ${tokenFingerprint(legacy)} (token) at /decode (namespace ops)`,
+      ]);
     } finally {
       await labelled.close();
     }
@@ -185,9 +285,14 @@ describe('codec server', () => {
       log: (l) => log.push(l),
     });
     try {
-      const signIn = (token: string) => fetch(`${throttled.url}/login`, { method: 'POST', body: new URLSearchParams({ token }), redirect: 'manual' });
+      const signIn = (token: string) =>
+        fetch(`${throttled.url}/login`, { method: 'POST', body: new URLSearchParams({ token }), redirect: 'manual' });
       const decode = (token: string) =>
-        fetch(`${throttled.url}/decode`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ payloads: encrypted }) });
+        fetch(`${throttled.url}/decode`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ payloads: encrypted }),
+        });
       // Sign-in page and bearer tokens draw on the same allowance.
       for (let i = 0; i < 3; i++) assert.equal((await signIn(`wrong-token-number-${i}`)).status, 401);
       for (let i = 3; i < 5; i++) assert.equal((await decode(`wrong-token-number-${i}`)).status, 401);
@@ -219,17 +324,35 @@ describe('codec server', () => {
 describe('codec server address', () => {
   test('it will not listen beyond loopback over plain http, naming the settings that allow it', async () => {
     const codec = new AesGcmCodec(keyRingFromKeys(currentKey));
-    await assert.rejects(startCodecServer({ codec, access: new CodecAccess([TOKEN]), allowedOrigins: [], host: '0.0.0.0' }), (err: Error) =>
-      /will not listen on 0\.0\.0\.0 over plain http/.test(err.message) && /G2P_ONBOARD_CODEC_SERVER_BEHIND_TLS=true/.test(err.message) && /G2P_ONBOARD_CODEC_SERVER_TLS_CERT/.test(err.message),
+    await assert.rejects(
+      startCodecServer({ codec, access: new CodecAccess([TOKEN]), allowedOrigins: [], host: '0.0.0.0' }),
+      (err: Error) =>
+        /will not listen on 0\.0\.0\.0 over plain http/.test(err.message) &&
+        /G2P_ONBOARD_CODEC_SERVER_BEHIND_TLS=true/.test(err.message) &&
+        /G2P_ONBOARD_CODEC_SERVER_TLS_CERT/.test(err.message),
     );
-    const env = { G2P_ONBOARD_CODEC_KEYS: `env:KEYS`, KEYS: currentKey.toString('base64'), G2P_ONBOARD_CODEC_SERVER_TOKEN: 'env:TOKEN', TOKEN, G2P_ONBOARD_CODEC_SERVER_HOST: '0.0.0.0', G2P_ONBOARD_CODEC_SERVER_PORT: '0' };
-    await assert.rejects(startConfiguredCodecServer(codecServerConfigFrom(env), () => undefined), /G2P_ONBOARD_CODEC_SERVER_BEHIND_TLS=true/);
+    const env = {
+      G2P_ONBOARD_CODEC_KEYS: `env:KEYS`,
+      KEYS: currentKey.toString('base64'),
+      G2P_ONBOARD_CODEC_SERVER_TOKEN: 'env:TOKEN',
+      TOKEN,
+      G2P_ONBOARD_CODEC_SERVER_HOST: '0.0.0.0',
+      G2P_ONBOARD_CODEC_SERVER_PORT: '0',
+    };
+    await assert.rejects(
+      startConfiguredCodecServer(codecServerConfigFrom(env), () => undefined),
+      /G2P_ONBOARD_CODEC_SERVER_BEHIND_TLS=true/,
+    );
 
     // Behind a TLS proxy it is the proxy that faces the network: allowed, and its cookies are Secure.
     const behindTls = { ...env, G2P_ONBOARD_CODEC_SERVER_BEHIND_TLS: 'true' };
     const server = await startConfiguredCodecServer(codecServerConfigFrom(behindTls), () => undefined);
     try {
-      const signIn = await fetch(`http://127.0.0.1:${server.port}/login`, { method: 'POST', body: new URLSearchParams({ token: TOKEN }), redirect: 'manual' });
+      const signIn = await fetch(`http://127.0.0.1:${server.port}/login`, {
+        method: 'POST',
+        body: new URLSearchParams({ token: TOKEN }),
+        redirect: 'manual',
+      });
       assert.match(signIn.headers.get('set-cookie') ?? '', /; Secure$/);
     } finally {
       await server.close();

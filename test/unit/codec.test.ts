@@ -25,7 +25,10 @@ test('after a key rotation old payloads stay readable and new ones use the new k
   const after = new AesGcmCodec(keyRingFromKeys(newKey, [oldKey]));
   assert.equal(converter.fromPayload((await after.decode([old!]))[0]!), 'from last year');
   const [fresh] = await after.encode([converter.toPayload('today')]);
-  assert.notEqual(Buffer.from(fresh!.metadata!['encryption-key-id']!).toString(), Buffer.from(old!.metadata!['encryption-key-id']!).toString());
+  assert.notEqual(
+    Buffer.from(fresh!.metadata!['encryption-key-id']!).toString(),
+    Buffer.from(old!.metadata!['encryption-key-id']!).toString(),
+  );
   await assert.rejects(before.decode([fresh!]), /not in this key ring/);
 });
 
@@ -40,7 +43,13 @@ test('a tampered payload is refused', async () => {
 test('a payload the codec did not encrypt is refused: plain JSON written past it is never decoded as input', async () => {
   const codec = new AesGcmCodec(keyRingFromKeys(randomBytes(32)));
   const forged = converter.toPayload({ deploymentId: 'forged', mosip: { apiBaseUrl: 'https://attacker.example' } });
-  await assert.rejects(codec.decode([forged]), (err: Error) => err.name === 'UnencryptedPayloadError' && /not encrypted \(encoding "json\/plain"/.test(err.message) && !err.message.includes('attacker'));
+  await assert.rejects(
+    codec.decode([forged]),
+    (err: Error) =>
+      err.name === 'UnencryptedPayloadError' &&
+      /not encrypted \(encoding "json\/plain"/.test(err.message) &&
+      !err.message.includes('attacker'),
+  );
   await assert.rejects(codec.decode([{ metadata: {}, data: Buffer.from('{}') }]), /encoding "\(none\)"/);
   assert.deepEqual(await codec.decode([]), [], 'an empty list (a query without arguments) decodes to nothing');
 });

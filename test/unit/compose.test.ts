@@ -26,7 +26,9 @@ const healthcheck = z.strictObject({
 });
 const portMapping = z.union([
   z.number().int(),
-  z.string().regex(/^(?:(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):)?(?:\d+(?:-\d+)?:)?\d+(?:-\d+)?(?:\/(?:tcp|udp))?$/),
+  z
+    .string()
+    .regex(/^(?:(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):)?(?:\d+(?:-\d+)?:)?\d+(?:-\d+)?(?:\/(?:tcp|udp))?$/),
 ]);
 const dependsOn = z.union([
   z.array(z.string()),
@@ -39,31 +41,63 @@ const dependsOn = z.union([
     }),
   ),
 ]);
-const volumeMount = z.string().regex(/^[^:]+:\/[^:]*(:(ro|rw|z|Z|nocopy)(,(ro|rw|z|Z|nocopy))*)?$/, 'SOURCE:/TARGET[:MODE]');
+const volumeMount = z
+  .string()
+  .regex(/^[^:]+:\/[^:]*(:(ro|rw|z|Z|nocopy)(,(ro|rw|z|Z|nocopy))*)?$/, 'SOURCE:/TARGET[:MODE]');
 const service = z
   .strictObject({
     image: z.string().optional(),
-    build: z.union([z.string(), z.strictObject({ context: z.string(), dockerfile: z.string().optional(), target: z.string().optional() })]).optional(),
+    build: z
+      .union([
+        z.string(),
+        z.strictObject({ context: z.string(), dockerfile: z.string().optional(), target: z.string().optional() }),
+      ])
+      .optional(),
     container_name: z.string().optional(),
     command: stringOrList.optional(),
     entrypoint: stringOrList.optional(),
-    environment: z.union([z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])), z.array(z.string().regex(/^[^=]+=/))]).optional(),
+    environment: z
+      .union([
+        z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+        z.array(z.string().regex(/^[^=]+=/)),
+      ])
+      .optional(),
     ports: z.array(portMapping).optional(),
     expose: z.array(z.union([z.string(), z.number()])).optional(),
     depends_on: dependsOn.optional(),
-    networks: z.union([z.array(z.string()), z.record(z.string(), z.union([z.null(), z.strictObject({ aliases: z.array(z.string()).optional() })]))]).optional(),
-    network_mode: z.string().regex(/^(bridge|host|none|service:[\w.-]+|container:[\w.-]+)$/).optional(),
+    networks: z
+      .union([
+        z.array(z.string()),
+        z.record(z.string(), z.union([z.null(), z.strictObject({ aliases: z.array(z.string()).optional() })])),
+      ])
+      .optional(),
+    network_mode: z
+      .string()
+      .regex(/^(bridge|host|none|service:[\w.-]+|container:[\w.-]+)$/)
+      .optional(),
     volumes: z.array(volumeMount).optional(),
     healthcheck: healthcheck.optional(),
-    restart: z.string().regex(/^(no|always|unless-stopped|on-failure(:\d+)?)$/).optional(),
+    restart: z
+      .string()
+      .regex(/^(no|always|unless-stopped|on-failure(:\d+)?)$/)
+      .optional(),
     user: z.string().optional(),
     working_dir: z.string().optional(),
   })
   .refine((s) => s.image !== undefined || s.build !== undefined, 'a service needs `image` or `build`')
-  .refine((s) => !(s.network_mode && (s.networks || s.ports)), '`network_mode` cannot be combined with `networks` or `ports`');
-const topLevelResource = z.union([z.null(), z.strictObject({ driver: z.string().optional(), name: z.string().optional(), external: z.boolean().optional() })]);
+  .refine(
+    (s) => !(s.network_mode && (s.networks || s.ports)),
+    '`network_mode` cannot be combined with `networks` or `ports`',
+  );
+const topLevelResource = z.union([
+  z.null(),
+  z.strictObject({ driver: z.string().optional(), name: z.string().optional(), external: z.boolean().optional() }),
+]);
 const composeFile = z.strictObject({
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).optional(),
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/)
+    .optional(),
   services: z.record(z.string().regex(/^[a-zA-Z0-9._-]+$/), service),
   networks: z.record(z.string(), topLevelResource).optional(),
   volumes: z.record(z.string(), topLevelResource).optional(),
@@ -75,7 +109,8 @@ type Service = ComposeFile['services'][string];
 const composeText = readFileSync(join(projectRoot, 'docker-compose.yml'), 'utf8');
 const compose = composeFile.parse(parse(composeText));
 
-const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const list = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 const dependencies = (s: Service): Record<string, string> =>
   Array.isArray(s.depends_on)
     ? Object.fromEntries(s.depends_on.map((name) => [name, 'service_started']))
@@ -89,8 +124,12 @@ const environment = (s: Service): Record<string, string> =>
   Array.isArray(s.environment)
     ? Object.fromEntries(s.environment.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))
     : Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v ?? '')]));
-const containerPorts = (s: Service): number[] => list(s.ports).map((p) => Number(String(p).split('/')[0]!.split(':').at(-1)));
-const hostPortMappings = (s: Service): string[] => list(s.ports).filter((p) => String(p).includes(':')).map(String);
+const containerPorts = (s: Service): number[] =>
+  list(s.ports).map((p) => Number(String(p).split('/')[0]!.split(':').at(-1)));
+const hostPortMappings = (s: Service): string[] =>
+  list(s.ports)
+    .filter((p) => String(p).includes(':'))
+    .map(String);
 const bindSource = (mount: string): string => mount.split(':')[0]!;
 const isBindMount = (mount: string): boolean => /^[./~]/.test(bindSource(mount));
 const services = Object.entries(compose.services);
@@ -121,15 +160,26 @@ test('every depends_on target, network_mode service, named volume and network is
     for (const [target, condition] of Object.entries(dependencies(s))) {
       const dependency = compose.services[target];
       assert.ok(dependency, `${name} depends on undeclared service ${target}`);
-      if (condition === 'service_healthy') assert.ok(dependency.healthcheck, `${name} waits for ${target} to be healthy, but ${target} has no healthcheck`);
-      if (condition === 'service_completed_successfully') assert.ok(!dependency.healthcheck && !dependency.ports, `${name} waits for ${target} to finish, but ${target} looks long-running`);
+      if (condition === 'service_healthy')
+        assert.ok(
+          dependency.healthcheck,
+          `${name} waits for ${target} to be healthy, but ${target} has no healthcheck`,
+        );
+      if (condition === 'service_completed_successfully')
+        assert.ok(
+          !dependency.healthcheck && !dependency.ports,
+          `${name} waits for ${target} to finish, but ${target} looks long-running`,
+        );
     }
     const shared = s.network_mode?.match(/^service:(.+)$/)?.[1];
     if (shared) assert.ok(compose.services[shared], `${name} shares the network of undeclared service ${shared}`);
     for (const mount of list(s.volumes)) {
-      if (!isBindMount(mount)) assert.ok(declaredVolumes.has(bindSource(mount)), `${name} mounts undeclared volume ${bindSource(mount)}`);
+      if (!isBindMount(mount))
+        assert.ok(declaredVolumes.has(bindSource(mount)), `${name} mounts undeclared volume ${bindSource(mount)}`);
     }
-    if (!s.network_mode) for (const network of networksOf(s)) assert.ok(declaredNetworks.has(network), `${name} joins undeclared network ${network}`);
+    if (!s.network_mode)
+      for (const network of networksOf(s))
+        assert.ok(declaredNetworks.has(network), `${name} joins undeclared network ${network}`);
   }
   const visiting = new Set<string>();
   const done = new Set<string>();
@@ -149,13 +199,20 @@ test('every depends_on target, network_mode service, named volume and network is
 test('images and base images are pinned to versions and nothing is left to $ interpolation', () => {
   for (const [name, s] of services) {
     if (s.build) continue;
-    assert.match(s.image ?? '', /^[\w./-]+:(?!latest$)[\w.-]*\d[\w.-]*$/, `${name}: image ${s.image} must name a version`);
+    assert.match(
+      s.image ?? '',
+      /^[\w./-]+:(?!latest$)[\w.-]*\d[\w.-]*$/,
+      `${name}: image ${s.image} must name a version`,
+    );
   }
   const dockerfile = readFileSync(join(projectRoot, 'Dockerfile'), 'utf8');
   const bases = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]!);
   assert.ok(bases.length > 0, 'Dockerfile has FROM lines');
   for (const base of bases) assert.match(base, /^[\w./-]+:\d[\w.-]*$/, `Dockerfile base ${base} must name a version`);
-  const uncommented = composeText.split('\n').filter((line) => !line.trimStart().startsWith('#')).join('\n');
+  const uncommented = composeText
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('#'))
+    .join('\n');
   assert.doesNotMatch(uncommented.replaceAll('$$', ''), /\$/, 'a single $ would be interpolated by Compose');
 });
 
@@ -166,7 +223,10 @@ test('bind mounts and the scripts the one-shot containers run exist in the repos
     }
     for (const arg of list(s.command).filter((a) => a.startsWith('/deploy/'))) {
       const script = join(projectRoot, 'deploy', 'temporal', arg.slice('/deploy/'.length));
-      assert.ok(list(s.volumes).includes('./deploy/temporal:/deploy:ro'), `${name} runs ${arg} but does not mount deploy/temporal at /deploy`);
+      assert.ok(
+        list(s.volumes).includes('./deploy/temporal:/deploy:ro'),
+        `${name} runs ${arg} but does not mount deploy/temporal at /deploy`,
+      );
       accessSync(script, constants.X_OK);
     }
   }
@@ -174,7 +234,8 @@ test('bind mounts and the scripts the one-shot containers run exist in the repos
 
 test('host ports are published on loopback only, each at most once', () => {
   const published = services.flatMap(([, s]) => hostPortMappings(s));
-  for (const mapping of published) assert.match(mapping, /^127\.0\.0\.1:/, `${mapping} would be reachable from other machines`);
+  for (const mapping of published)
+    assert.match(mapping, /^127\.0\.0\.1:/, `${mapping} would be reachable from other machines`);
   const hostPorts = published.map((m) => m.split(':')[1]);
   assert.deepEqual(hostPorts, [...new Set(hostPorts)], 'a host port is published twice');
 });
@@ -197,7 +258,10 @@ test('the search attributes Compose registers are exactly those in src/workflows
   assert.equal(namespace, environment(service_('worker')).TEMPORAL_NAMESPACE);
   assert.deepEqual(names, [...ONBOARDING_SEARCH_ATTRIBUTE_NAMES]);
   const scriptText = readFileSync(join(projectRoot, 'deploy', 'temporal', 'register-search-attributes.sh'), 'utf8');
-  assert.match(scriptText, /temporal operator search-attribute create --namespace "\$namespace" --name "\$name" --type Keyword/);
+  assert.match(
+    scriptText,
+    /temporal operator search-attribute create --namespace "\$namespace" --name "\$name" --type Keyword/,
+  );
 });
 
 test('the worker and sandbox containers run programs the image build produces, with options those programs accept', () => {
@@ -205,7 +269,11 @@ test('the worker and sandbox containers run programs the image build produces, w
   // The worker runs through its launcher, which the image copies (bin/) and which starts dist/src/worker.js.
   const [launcher] = list(service_('worker').command);
   assert.equal(launcher, 'bin/g2p-onboard-worker');
-  assert.match(readFileSync(join(projectRoot, 'Dockerfile'), 'utf8'), /^COPY bin \.\/bin$/m, 'the image carries the launcher');
+  assert.match(
+    readFileSync(join(projectRoot, 'Dockerfile'), 'utf8'),
+    /^COPY bin \.\/bin$/m,
+    'the image carries the launcher',
+  );
   const launcherText = readFileSync(join(projectRoot, launcher), 'utf8');
   assert.match(launcherText, /\/dist\/src\/worker\.js"/, 'the launcher starts the worker entry point');
   assert.ok(existsSync(join(projectRoot, 'src', 'worker.ts')));
@@ -213,14 +281,24 @@ test('the worker and sandbox containers run programs the image build produces, w
   assert.equal(node, 'node');
   assert.equal(entry, 'dist/sandbox/main.js', 'the sandbox runs its entry point');
   assert.ok(existsSync(join(projectRoot, 'sandbox', 'main.ts')));
-  assert.match(readFileSync(join(projectRoot, 'Dockerfile'), 'utf8'), /^COPY sandbox \.\/sandbox$/m, 'the image build compiles the sandbox');
+  assert.match(
+    readFileSync(join(projectRoot, 'Dockerfile'), 'utf8'),
+    /^COPY sandbox \.\/sandbox$/m,
+    'the image build compiles the sandbox',
+  );
   assert.doesNotThrow(() => sandboxConfigFromArgs(args), 'the sandbox accepts the options Compose passes');
 });
 
-test("the worker container runs with the policy the sandbox writes, letting the example deployments reach it and read its secrets", () => {
+test('the worker container runs with the policy the sandbox writes, letting the example deployments reach it and read its secrets', () => {
   const file = environment(service_('worker')).G2P_ONBOARD_POLICY;
-  assert.equal(file, SANDBOX_POLICY_FILE, 'without G2P_ONBOARD_POLICY the worker looks for .data/worker-policy.yaml, which the worker-data volume does not hold');
-  const sandboxMount = list(service_('sandbox').volumes).find((v) => v.startsWith('sandbox-data:'))!.split(':')[1]!;
+  assert.equal(
+    file,
+    SANDBOX_POLICY_FILE,
+    'without G2P_ONBOARD_POLICY the worker looks for .data/worker-policy.yaml, which the worker-data volume does not hold',
+  );
+  const sandboxMount = list(service_('sandbox').volumes)
+    .find((v) => v.startsWith('sandbox-data:'))!
+    .split(':')[1]!;
   const workerMount = list(service_('worker').volumes).find((v) => v.startsWith('sandbox-data:'))!;
   assert.equal(workerMount, `sandbox-data:${sandboxMount}:ro`, "the worker reads the sandbox's data, read-only");
   assert.ok(`/app/${file}`.startsWith(`${sandboxMount}/`), 'the policy is in the shared volume');

@@ -31,7 +31,12 @@ test('worker settings from the environment reach the worker options', () => {
     G2P_ONBOARD_CODEC_KEYS: 'env:MY_KEYS',
     G2P_ONBOARD_LOG_LEVEL: 'debug',
   });
-  assert.deepEqual(config.tuning, { maxCachedWorkflows: 0, maxConcurrentActivityTaskExecutions: 40, maxConcurrentWorkflowTaskExecutions: 8, workflowThreadPoolSize: 2 });
+  assert.deepEqual(config.tuning, {
+    maxCachedWorkflows: 0,
+    maxConcurrentActivityTaskExecutions: 40,
+    maxConcurrentWorkflowTaskExecutions: 8,
+    workflowThreadPoolSize: 2,
+  });
   assert.equal(config.codecKeysRef, 'env:MY_KEYS');
   assert.equal(config.localCodecKeys, false, 'a configured key ring is never generated');
   assert.equal(config.logLevel, 'DEBUG');
@@ -39,7 +44,13 @@ test('worker settings from the environment reach the worker options', () => {
 
 test('a wrong worker setting is refused with the variable, the value and what is expected, all at once', () => {
   assert.throws(
-    () => workerConfigFrom({ G2P_ONBOARD_MAX_CACHED_WORKFLOWS: 'lots', G2P_ONBOARD_MAX_CONCURRENT_WORKFLOW_TASKS: '1', G2P_ONBOARD_LOG_LEVEL: 'loud', G2P_ONBOARD_CODEC_KEYS: '/etc/keys' }),
+    () =>
+      workerConfigFrom({
+        G2P_ONBOARD_MAX_CACHED_WORKFLOWS: 'lots',
+        G2P_ONBOARD_MAX_CONCURRENT_WORKFLOW_TASKS: '1',
+        G2P_ONBOARD_LOG_LEVEL: 'loud',
+        G2P_ONBOARD_CODEC_KEYS: '/etc/keys',
+      }),
     (err: Error) =>
       /G2P_ONBOARD_MAX_CACHED_WORKFLOWS="lots": .*whole number/.test(err.message) &&
       /G2P_ONBOARD_MAX_CONCURRENT_WORKFLOW_TASKS="1": .*at least 2/.test(err.message) &&
@@ -49,12 +60,31 @@ test('a wrong worker setting is refused with the variable, the value and what is
 });
 
 test('the codec server refuses settings that only work together when one is missing', () => {
-  assert.throws(() => codecServerConfigFrom({ G2P_ONBOARD_CODEC_SERVER_TLS_CERT: 'cert.pem' }), /G2P_ONBOARD_CODEC_SERVER_TLS_CERT="cert\.pem": set both G2P_ONBOARD_CODEC_SERVER_TLS_CERT and G2P_ONBOARD_CODEC_SERVER_TLS_KEY/);
-  assert.throws(() => codecServerConfigFrom({ G2P_ONBOARD_CODEC_SERVER_CROSS_SITE: 'true' }), /G2P_ONBOARD_CODEC_SERVER_CROSS_SITE="true": needs https/);
-  assert.throws(() => codecServerConfigFrom({ G2P_ONBOARD_CODEC_SERVER_BEHIND_TLS: 'yes' }), /G2P_ONBOARD_CODEC_SERVER_BEHIND_TLS="yes": use true or false/);
-  assert.throws(() => codecServerConfigFrom({ G2P_ONBOARD_CODEC_SERVER_UI_ORIGINS: 'https://temporal.example.org/ui' }), /is not an origin/);
-  assert.throws(() => codecServerConfigFrom({ G2P_ONBOARD_CODEC_SERVER_PORT: '70000' }), /G2P_ONBOARD_CODEC_SERVER_PORT="70000": not a port number/);
-  const behindProxy = codecServerConfigFrom({ G2P_ONBOARD_CODEC_SERVER_CROSS_SITE: 'true', G2P_ONBOARD_CODEC_SERVER_BEHIND_TLS: 'true', G2P_ONBOARD_CODEC_SERVER_PORT: '0' });
+  assert.throws(
+    () => codecServerConfigFrom({ G2P_ONBOARD_CODEC_SERVER_TLS_CERT: 'cert.pem' }),
+    /G2P_ONBOARD_CODEC_SERVER_TLS_CERT="cert\.pem": set both G2P_ONBOARD_CODEC_SERVER_TLS_CERT and G2P_ONBOARD_CODEC_SERVER_TLS_KEY/,
+  );
+  assert.throws(
+    () => codecServerConfigFrom({ G2P_ONBOARD_CODEC_SERVER_CROSS_SITE: 'true' }),
+    /G2P_ONBOARD_CODEC_SERVER_CROSS_SITE="true": needs https/,
+  );
+  assert.throws(
+    () => codecServerConfigFrom({ G2P_ONBOARD_CODEC_SERVER_BEHIND_TLS: 'yes' }),
+    /G2P_ONBOARD_CODEC_SERVER_BEHIND_TLS="yes": use true or false/,
+  );
+  assert.throws(
+    () => codecServerConfigFrom({ G2P_ONBOARD_CODEC_SERVER_UI_ORIGINS: 'https://temporal.example.org/ui' }),
+    /is not an origin/,
+  );
+  assert.throws(
+    () => codecServerConfigFrom({ G2P_ONBOARD_CODEC_SERVER_PORT: '70000' }),
+    /G2P_ONBOARD_CODEC_SERVER_PORT="70000": not a port number/,
+  );
+  const behindProxy = codecServerConfigFrom({
+    G2P_ONBOARD_CODEC_SERVER_CROSS_SITE: 'true',
+    G2P_ONBOARD_CODEC_SERVER_BEHIND_TLS: 'true',
+    G2P_ONBOARD_CODEC_SERVER_PORT: '0',
+  });
   assert.equal(behindProxy.crossSiteCookie, true);
   assert.equal(behindProxy.port, 0);
   assert.deepEqual(codecServerConfigFrom({}).uiOrigins, ['http://127.0.0.1:8233', 'http://localhost:8233']);
@@ -64,19 +94,27 @@ test('a token or key given in a variable is never repeated in the error about it
   const key = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ\n-----END PRIVATE KEY-----';
   assert.throws(
     () => cliConfigFrom({ G2P_ONBOARD_KEY: key }),
-    (err: Error) => /G2P_ONBOARD_KEY=\(value hidden\): takes a file path or env:NAME, never the key itself/.test(err.message) && !err.message.includes('MC4CAQ'),
+    (err: Error) =>
+      /G2P_ONBOARD_KEY=\(value hidden\): takes a file path or env:NAME, never the key itself/.test(err.message) &&
+      !err.message.includes('MC4CAQ'),
   );
 });
 
 test('an empty variable counts as unset', () => {
-  assert.equal(workerConfigFrom({ G2P_ONBOARD_MAX_CACHED_WORKFLOWS: '' }).tuning.maxCachedWorkflows, DEFAULT_MAX_CACHED_WORKFLOWS);
+  assert.equal(
+    workerConfigFrom({ G2P_ONBOARD_MAX_CACHED_WORKFLOWS: '' }).tuning.maxCachedWorkflows,
+    DEFAULT_MAX_CACHED_WORKFLOWS,
+  );
   assert.equal(cliConfigFrom({ G2P_ONBOARD_POLICY: '' }).policyFile, undefined);
 });
 
 /** The README's Configuration tables: program → variable → default, as written there. */
 function readmeConfiguration(): Map<string, Map<string, string>> {
   const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('\n## Configuration'), readme.indexOf('\n## ', readme.indexOf('\n## Configuration') + 1));
+  const section = readme.slice(
+    readme.indexOf('\n## Configuration'),
+    readme.indexOf('\n## ', readme.indexOf('\n## Configuration') + 1),
+  );
   const tables = new Map<string, Map<string, string>>();
   let program: string | undefined;
   for (const line of section.split('\n')) {
@@ -92,12 +130,21 @@ function readmeConfiguration(): Map<string, Map<string, string>> {
 }
 
 test("the README's Configuration section lists exactly the variables each program reads, with their defaults", () => {
-  const programs: Record<string, VariableTable> = { Worker: WORKER_VARIABLES, CLI: CLI_VARIABLES, 'Codec server': CODEC_SERVER_VARIABLES };
+  const programs: Record<string, VariableTable> = {
+    Worker: WORKER_VARIABLES,
+    CLI: CLI_VARIABLES,
+    'Codec server': CODEC_SERVER_VARIABLES,
+  };
   const readme = readmeConfiguration();
-  assert.deepEqual([...readme.keys()].sort(), Object.keys(programs).sort(), 'one table per program, under ### <program>');
+  assert.deepEqual(
+    [...readme.keys()].sort(),
+    Object.keys(programs).sort(),
+    'one table per program, under ### <program>',
+  );
   for (const [program, table] of Object.entries(programs)) {
     const documented = readme.get(program)!;
     assert.deepEqual([...documented.keys()].sort(), Object.keys(table).sort(), `README, Configuration, ${program}`);
-    for (const v of describeVariables(table)) assert.equal(documented.get(v.name), v.default, `README default of ${v.name} (${program})`);
+    for (const v of describeVariables(table))
+      assert.equal(documented.get(v.name), v.default, `README default of ${v.name} (${program})`);
   }
 });

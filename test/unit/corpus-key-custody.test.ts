@@ -20,7 +20,12 @@ function* encryptedPayloads(value: unknown): Generator<Payload> {
   for (const child of Object.values(value)) yield* encryptedPayloads(child);
 }
 
-const PRIVATE_KEY_MATERIAL = [/PRIVATE KEY-----/, /"d"\s*:\s*"/, /"p"\s*:\s*"[A-Za-z0-9_-]{20,}/, /"q"\s*:\s*"[A-Za-z0-9_-]{20,}/];
+const PRIVATE_KEY_MATERIAL = [
+  /PRIVATE KEY-----/,
+  /"d"\s*:\s*"/,
+  /"p"\s*:\s*"[A-Za-z0-9_-]{20,}/,
+  /"q"\s*:\s*"[A-Za-z0-9_-]{20,}/,
+];
 
 test('no stored run holds private key material in any payload, decoded', async () => {
   const corpus = readCorpus();

@@ -56,7 +56,8 @@ test('a run started before a restart is still there, searchable by deployment id
         assert.equal(description.status.name, 'RUNNING');
         assert.equal(description.typedSearchAttributes.get(OnboardingDeploymentId), 'restart-check');
         const found = [];
-        for await (const run of client.workflow.list({ query: `OnboardingDeploymentId = "restart-check"` })) found.push(run.workflowId);
+        for await (const run of client.workflow.list({ query: `OnboardingDeploymentId = "restart-check"` }))
+          found.push(run.workflowId);
         assert.deepEqual(found, ['onboard-restart-check']);
       });
     } finally {
@@ -89,7 +90,10 @@ test('a server that dies during start-up is reported with its exit code and last
     writeFileSync(fakeCli, '#!/bin/sh\necho "unknown flag: --search-attribute" >&2\nexit 3\n');
     chmodSync(fakeCli, 0o755);
     const started = Date.now();
-    await assert.rejects(startDevServer({ executable: fakeCli, ui: false, startTimeoutMs: 30_000 }), /exited during start-up \(code 3\)[\s\S]*unknown flag: --search-attribute/);
+    await assert.rejects(
+      startDevServer({ executable: fakeCli, ui: false, startTimeoutMs: 30_000 }),
+      /exited during start-up \(code 3\)[\s\S]*unknown flag: --search-attribute/,
+    );
     assert.ok(Date.now() - started < 10_000);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -26,19 +26,31 @@ async function registration(clientId: string): Promise<OidcClientRegistration> {
 }
 
 /** A raw client-management call, to assert on the envelope itself. */
-async function rawCall(sandbox: StandaloneEsignet, method: string, path: string, token: string | undefined, body: unknown) {
+async function rawCall(
+  sandbox: StandaloneEsignet,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body: unknown,
+) {
   const res = await fetch(`${sandbox.serviceUrl}${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as { response: unknown; errors: { errorCode: string; errorMessage: string }[] } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { response: unknown; errors: { errorCode: string; errorMessage: string }[] },
+  };
 }
 
 const wrap = (request: unknown, requestTime = new Date().toISOString()) => ({ requestTime, request });
 
 async function rejection(promise: Promise<unknown>): Promise<RemoteRejection> {
-  const err = await promise.then(() => assert.fail('expected a rejection'), (e: unknown) => e);
+  const err = await promise.then(
+    () => assert.fail('expected a rejection'),
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof RemoteRejection, `expected RemoteRejection, got ${String(err)}`);
   return err;
 }
@@ -66,8 +78,18 @@ for (const version of ['1.4.1', '1.7.0'] as const) {
       assert.deepEqual(discovery.token_endpoint_auth_methods_supported, ['private_key_jwt']);
       assert.ok(discovery.acr_values_supported?.includes('mosip:idp:acr:generated-code'));
       assert.ok(!discovery.acr_values_supported?.includes('mosip:idp:acr:id-token'));
-      assert.deepEqual(discovery.token_endpoint_auth_signing_alg_values_supported, version === '1.7.0' ? ['RS256', 'PS256', 'ES256'] : ['RS256']);
-      for (const key of ['pushed_authorization_request_endpoint', 'scopes_supported', 'claims_supported', 'subject_types_supported', 'code_challenge_methods_supported', 'claims_parameter_supported']) {
+      assert.deepEqual(
+        discovery.token_endpoint_auth_signing_alg_values_supported,
+        version === '1.7.0' ? ['RS256', 'PS256', 'ES256'] : ['RS256'],
+      );
+      for (const key of [
+        'pushed_authorization_request_endpoint',
+        'scopes_supported',
+        'claims_supported',
+        'subject_types_supported',
+        'code_challenge_methods_supported',
+        'claims_parameter_supported',
+      ]) {
         assert.ok(key in discovery, `discovery lacks ${key}`);
       }
       const atRoot = await (await fetch(`${sandbox.domain}/.well-known/openid-configuration`)).json();
@@ -84,7 +106,10 @@ for (const version of ['1.4.1', '1.7.0'] as const) {
 
     it('creates a client as ACTIVE and stores only the public key parameters', async () => {
       const req = await registration(`openg2p-${version}-create`);
-      const created = await client.createOidcClient(adminToken, { ...req, publicKey: { ...req.publicKey, d: 'not-stored' } });
+      const created = await client.createOidcClient(adminToken, {
+        ...req,
+        publicKey: { ...req.publicKey, d: 'not-stored' },
+      });
       assert.deepEqual(created, { clientId: req.clientId, status: 'ACTIVE' });
       const record = sandbox.esignet.clients.get(req.clientId)!;
       assert.equal(record.status, 'ACTIVE');
@@ -103,7 +128,12 @@ for (const version of ['1.4.1', '1.7.0'] as const) {
     it('refuses the same public key under another client id as duplicate_public_key', async () => {
       const first = await registration(`openg2p-${version}-key-a`);
       await client.createOidcClient(adminToken, first);
-      const err = await rejection(client.createOidcClient(adminToken, { ...(await registration(`openg2p-${version}-key-b`)), publicKey: first.publicKey }));
+      const err = await rejection(
+        client.createOidcClient(adminToken, {
+          ...(await registration(`openg2p-${version}-key-b`)),
+          publicKey: first.publicKey,
+        }),
+      );
       assert.equal(err.code, 'duplicate_public_key');
       assert.equal(sandbox.esignet.clients.has(`openg2p-${version}-key-b`), false);
     });
@@ -126,7 +156,18 @@ for (const version of ['1.4.1', '1.7.0'] as const) {
       assert.equal(body.response, null);
       const codes = new Set(body.errors.map((e) => e.errorCode));
       const grantCode = version === '1.7.0' ? 'unsupported_grant_type' : 'invalid_grant_type';
-      for (const code of ['invalid_client_id', 'invalid_client_name', 'invalid_public_key', 'invalid_rp_id', 'invalid_claim', 'invalid_acr', 'invalid_uri', 'invalid_redirect_uri', grantCode, 'invalid_client_auth']) {
+      for (const code of [
+        'invalid_client_id',
+        'invalid_client_name',
+        'invalid_public_key',
+        'invalid_rp_id',
+        'invalid_claim',
+        'invalid_acr',
+        'invalid_uri',
+        'invalid_redirect_uri',
+        grantCode,
+        'invalid_client_auth',
+      ]) {
         assert.ok(codes.has(code), `missing ${code} in ${JSON.stringify(body.errors)}`);
       }
       assert.ok(body.errors.some((e) => e.errorMessage === 'request.clientId: invalid_client_id'));
@@ -135,7 +176,13 @@ for (const version of ['1.4.1', '1.7.0'] as const) {
 
     it('refuses a key without RSA modulus as invalid_public_key, message = code', async () => {
       const req = await registration(`openg2p-${version}-badkey`);
-      const { body } = await rawCall(sandbox, 'POST', '/client-mgmt/oidc-client', adminToken, wrap({ ...req, publicKey: { kty: 'RSA', e: 'AQAB' } }));
+      const { body } = await rawCall(
+        sandbox,
+        'POST',
+        '/client-mgmt/oidc-client',
+        adminToken,
+        wrap({ ...req, publicKey: { kty: 'RSA', e: 'AQAB' } }),
+      );
       assert.deepEqual(body.errors, [{ errorCode: 'invalid_public_key', errorMessage: 'invalid_public_key' }]);
     });
 
@@ -158,7 +205,10 @@ for (const version of ['1.4.1', '1.7.0'] as const) {
       const addOnly = await sandbox.tokenWithScopes(['add_oidc_client']);
       await client.createOidcClient(addOnly, req);
       const { clientId: _c, publicKey: _k, relyingPartyId: _r, ...settings } = req;
-      assert.equal((await rejection(client.updateOidcClient(addOnly, req.clientId, { ...settings, status: 'ACTIVE' }))).code, 'FORBIDDEN');
+      assert.equal(
+        (await rejection(client.updateOidcClient(addOnly, req.clientId, { ...settings, status: 'ACTIVE' }))).code,
+        'FORBIDDEN',
+      );
       assert.equal((await rejection(client.createOidcClient('not-a-jwt', req))).httpStatus, 401);
     });
 
@@ -168,7 +218,11 @@ for (const version of ['1.4.1', '1.7.0'] as const) {
       const { body } = await rawCall(sandbox, 'POST', '/client-mgmt/oidc-client', adminToken, wrap(req, stale));
       assert.deepEqual(body.errors, [{ errorCode: 'invalid_request', errorMessage: 'requestTime: invalid_request' }]);
       const noMillis = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-      assert.equal((await rawCall(sandbox, 'POST', '/client-mgmt/oidc-client', adminToken, wrap(req, noMillis))).body.errors[0]?.errorCode, 'invalid_request');
+      assert.equal(
+        (await rawCall(sandbox, 'POST', '/client-mgmt/oidc-client', adminToken, wrap(req, noMillis))).body.errors[0]
+          ?.errorCode,
+        'invalid_request',
+      );
       assert.equal(sandbox.esignet.clients.has(req.clientId), false);
     });
 
@@ -193,28 +247,61 @@ for (const version of ['1.4.1', '1.7.0'] as const) {
       assert.equal(record.publicKey['n'], req.publicKey['n']);
 
       const { clientId: _c, publicKey: _k, relyingPartyId: _r, ...settings } = req;
-      const unknown = await rejection(client.updateOidcClient(adminToken, 'no-such-client', { ...settings, status: 'ACTIVE' }));
+      const unknown = await rejection(
+        client.updateOidcClient(adminToken, 'no-such-client', { ...settings, status: 'ACTIVE' }),
+      );
       assert.equal(unknown.code, 'invalid_client_id');
-      const { body } = await rawCall(sandbox, 'PUT', `/client-mgmt/oidc-client/${req.clientId}`, adminToken, wrap({ ...settings, userClaims: [] }));
+      const { body } = await rawCall(
+        sandbox,
+        'PUT',
+        `/client-mgmt/oidc-client/${req.clientId}`,
+        adminToken,
+        wrap({ ...settings, userClaims: [] }),
+      );
       assert.deepEqual(body.errors.map((e) => e.errorCode).sort(), ['invalid_claim', 'invalid_status']);
     });
 
-    it(version === '1.7.0' ? 'serves the V3 /client API and validates additionalConfig' : 'has no V3 /client API (404)', async () => {
-      const req = await registration(`openg2p-${version}-v3`);
-      if (version === '1.4.1') {
-        const err = await client.createOidcClient(adminToken, req, 'client').catch((e: unknown) => e);
-        assert.ok(err instanceof ContractViolation);
-        // The V2 API of 1.4.1 requires the language map.
-        const { body } = await rawCall(sandbox, 'POST', '/client-mgmt/oauth-client', adminToken, wrap(req));
-        assert.deepEqual(body.errors.map((e) => e.errorCode), ['invalid_client_name']);
-        return;
-      }
-      const { body } = await rawCall(sandbox, 'POST', '/client-mgmt/client', adminToken, wrap({ ...req, additionalConfig: { consent_expire_in_mins: 5 } }));
-      assert.deepEqual(body.errors.map((e) => e.errorCode), ['invalid_additional_config']);
-      const names = await rawCall(sandbox, 'POST', '/client-mgmt/client', adminToken, wrap({ ...req, clientNameLangMap: { xx: 'Nom', fra: ' ', eng: 'n'.repeat(51) } }));
-      assert.deepEqual(names.body.errors.map((e) => e.errorCode).sort(), ['invalid_client_name_length', 'invalid_client_name_value', 'invalid_language_code']);
-      assert.equal((await client.createOidcClient(adminToken, req, 'client')).status, 'ACTIVE');
-      assert.equal(sandbox.esignet.clients.get(req.clientId)!.clientNameLangMap?.['@none'], req.clientName);
-    });
+    it(
+      version === '1.7.0' ? 'serves the V3 /client API and validates additionalConfig' : 'has no V3 /client API (404)',
+      async () => {
+        const req = await registration(`openg2p-${version}-v3`);
+        if (version === '1.4.1') {
+          const err = await client.createOidcClient(adminToken, req, 'client').catch((e: unknown) => e);
+          assert.ok(err instanceof ContractViolation);
+          // The V2 API of 1.4.1 requires the language map.
+          const { body } = await rawCall(sandbox, 'POST', '/client-mgmt/oauth-client', adminToken, wrap(req));
+          assert.deepEqual(
+            body.errors.map((e) => e.errorCode),
+            ['invalid_client_name'],
+          );
+          return;
+        }
+        const { body } = await rawCall(
+          sandbox,
+          'POST',
+          '/client-mgmt/client',
+          adminToken,
+          wrap({ ...req, additionalConfig: { consent_expire_in_mins: 5 } }),
+        );
+        assert.deepEqual(
+          body.errors.map((e) => e.errorCode),
+          ['invalid_additional_config'],
+        );
+        const names = await rawCall(
+          sandbox,
+          'POST',
+          '/client-mgmt/client',
+          adminToken,
+          wrap({ ...req, clientNameLangMap: { xx: 'Nom', fra: ' ', eng: 'n'.repeat(51) } }),
+        );
+        assert.deepEqual(names.body.errors.map((e) => e.errorCode).sort(), [
+          'invalid_client_name_length',
+          'invalid_client_name_value',
+          'invalid_language_code',
+        ]);
+        assert.equal((await client.createOidcClient(adminToken, req, 'client')).status, 'ACTIVE');
+        assert.equal(sandbox.esignet.clients.get(req.clientId)!.clientNameLangMap?.['@none'], req.clientName);
+      },
+    );
   });
 }

@@ -4,10 +4,22 @@ import { antMatch, isValidRedirectUrl, matchesRegisteredRedirectUri } from '../.
 
 describe('e-Signet stand-in redirect URI rules', () => {
   it('accepts app schemes, localhost and wildcard patterns at registration, and refuses malformed URIs', () => {
-    for (const ok of ['https://openg2p.example.org/auth_oauth/signin', 'io.mosip.residentapp://oauth', 'http://localhost:5000/**', 'http://127.0.0.1:8069/auth_oauth/signin?x=1']) {
+    for (const ok of [
+      'https://openg2p.example.org/auth_oauth/signin',
+      'io.mosip.residentapp://oauth',
+      'http://localhost:5000/**',
+      'http://127.0.0.1:8069/auth_oauth/signin?x=1',
+    ]) {
       assert.equal(isValidRedirectUrl(ok), true, ok);
     }
-    for (const bad of ['not a url', '/relative/path', 'https://exa mple.org/cb', 'https://openg2p.example.org//double', 'http://localhost:99999/cb', '']) {
+    for (const bad of [
+      'not a url',
+      '/relative/path',
+      'https://exa mple.org/cb',
+      'https://openg2p.example.org//double',
+      'http://localhost:99999/cb',
+      '',
+    ]) {
       assert.equal(isValidRedirectUrl(bad), false, bad);
     }
   });

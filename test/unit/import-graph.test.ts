@@ -11,7 +11,9 @@ const graph = importGraph(projectRoot, PROGRAMS);
 /** `<file> → <target>` for every import of a file under `from` that lands under one of `into`. */
 function crossings(g: ImportGraph, from: string, into: string[]): string[] {
   return [...g].flatMap(([file, targets]) =>
-    file.startsWith(`${from}/`) ? targets.filter((t) => into.some((dir) => t.startsWith(`${dir}/`))).map((t) => `${file} → ${t}`) : [],
+    file.startsWith(`${from}/`)
+      ? targets.filter((t) => into.some((dir) => t.startsWith(`${dir}/`))).map((t) => `${file} → ${t}`)
+      : [],
   );
 }
 
@@ -19,12 +21,19 @@ test('the import graph is read from every program of the repository', () => {
   for (const entry of ['src/worker.ts', 'src/cli/main.ts', 'sandbox/main.ts', 'scripts/demo.ts']) {
     assert.ok(graph.has(entry), `${entry} is in the graph`);
   }
-  assert.ok(graph.get('sandbox/index.ts')!.includes('sandbox/mosip/index.ts'), 'relative imports are resolved to the .ts they compile from');
+  assert.ok(
+    graph.get('sandbox/index.ts')!.includes('sandbox/mosip/index.ts'),
+    'relative imports are resolved to the .ts they compile from',
+  );
 });
 
 test('no module imports itself through a circle of imports, type-only imports included', () => {
   const circles = importCircles(graph);
-  assert.deepEqual(circles, [], `import circles (break each with a leaf module both sides import):\n${circles.map((c) => `  ${c.join(' ⇄ ')}`).join('\n')}`);
+  assert.deepEqual(
+    circles,
+    [],
+    `import circles (break each with a leaf module both sides import):\n${circles.map((c) => `  ${c.join(' ⇄ ')}`).join('\n')}`,
+  );
 });
 
 test('a circle of imports is found, however long, when there is one', () => {

@@ -18,7 +18,19 @@ test('every query, update and signal the CLI sends is defined exactly as the SDK
     signal: (name) => defineSignal(name),
   };
   type Definition = { type: 'query' | 'update' | 'signal'; name: string };
-  const definitions = (Object.values(messages) as unknown[]).filter((v): v is Definition => typeof v === 'object' && v !== null && 'type' in v && 'name' in v);
-  assert.deepEqual(definitions.map((d) => d.name).sort(), ['abort', 'approve', 'approveSignal', 'auditTrail', 'reject', 'rejectSignal', 'retry', 'spec', 'status']);
+  const definitions = (Object.values(messages) as unknown[]).filter(
+    (v): v is Definition => typeof v === 'object' && v !== null && 'type' in v && 'name' in v,
+  );
+  assert.deepEqual(definitions.map((d) => d.name).sort(), [
+    'abort',
+    'approve',
+    'approveSignal',
+    'auditTrail',
+    'reject',
+    'rejectSignal',
+    'retry',
+    'spec',
+    'status',
+  ]);
   for (const d of definitions) assert.deepEqual({ ...d }, { ...made[d.type](d.name) }, `${d.type} ${d.name}`);
 });

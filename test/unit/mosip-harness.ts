@@ -36,7 +36,13 @@ export async function startMosip(options: SandboxOptions = {}): Promise<MosipHar
   realm.addClient(idaClient);
   const authmanager = new AuthmanagerClient(`${baseUrl}/v1/authmanager`);
   const login = (userName: string, password: string) =>
-    authmanager.loginWithPassword({ userName, password, appId: 'partner', clientId: credentials.mosipClientId, clientSecret: credentials.mosipClientSecret });
+    authmanager.loginWithPassword({
+      userName,
+      password,
+      appId: 'partner',
+      clientId: credentials.mosipClientId,
+      clientSecret: credentials.mosipClientSecret,
+    });
   return {
     baseUrl,
     realm,
@@ -51,11 +57,19 @@ export async function startMosip(options: SandboxOptions = {}): Promise<MosipHar
     },
     pms: (token) => new PmsClient(`${baseUrl}/v1/partnermanager`, token),
     keymanager: async () => {
-      const token = await authmanager.loginWithClientSecret({ clientId: idaClient.clientId, secretKey: idaClient.secret, appId: 'ida' });
+      const token = await authmanager.loginWithClientSecret({
+        clientId: idaClient.clientId,
+        secretKey: idaClient.secret,
+        appId: 'ida',
+      });
       return new KeymanagerClient(`${baseUrl}/v1/keymanager`, token);
     },
     ida: async () => {
-      const token = await authmanager.loginWithClientSecret({ clientId: idaClient.clientId, secretKey: idaClient.secret, appId: 'ida' });
+      const token = await authmanager.loginWithClientSecret({
+        clientId: idaClient.clientId,
+        secretKey: idaClient.secret,
+        appId: 'ida',
+      });
       return new IdaClient(`${baseUrl}/idauthentication/v1/internal`, token);
     },
     close: () => sandbox.close(),

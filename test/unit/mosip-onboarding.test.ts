@@ -29,7 +29,11 @@ describe('MOSIP stand-in through the typed clients: onboarding paths', () => {
     const pair = await generatePartnerCertificates(fields.organizationName, partnerId);
     assert.equal(await admin.uploadCaCertificate(pair.caCertificatePem, 'AUTH'), 'uploaded');
     assert.equal(await admin.uploadCaCertificate(pair.caCertificatePem, 'AUTH'), 'already-exists');
-    const upload = await admin.uploadPartnerCertificate({ partnerId, certificateData: pair.certificatePem, partnerDomain: 'AUTH' });
+    const upload = await admin.uploadPartnerCertificate({
+      partnerId,
+      certificateData: pair.certificatePem,
+      partnerDomain: 'AUTH',
+    });
 
     // MOSIP re-signs the partner's key: same subject and key, issued by the sandbox PMS key.
     const original = new x509.X509Certificate(pair.certificatePem);
@@ -51,9 +55,14 @@ describe('MOSIP stand-in through the typed clients: onboarding paths', () => {
     await admin.decidePolicyMapping(mappingKey, 'Approved'); // a retried decision is not an error
     assert.deepEqual(await admin.findPolicyMapping(partnerId, POLICY), { mappingKey, status: 'approved' });
     // PMS 1.2.0.1's own list of a partner's requests breaks (NullPointerException) once one is approved.
-    const listed = await fetch(`${h.baseUrl}/v1/partnermanager/partners/${partnerId}/apikey/request`, { headers: { cookie: `Authorization=${await h.adminToken()}` } });
+    const listed = await fetch(`${h.baseUrl}/v1/partnermanager/partners/${partnerId}/apikey/request`, {
+      headers: { cookie: `Authorization=${await h.adminToken()}` },
+    });
     assert.deepEqual(((await listed.json()) as { errors: unknown }).errors, [{ errorCode: null, message: null }]);
-    await assert.rejects(admin.decidePolicyMapping(mappingKey, 'Rejected'), (e) => e instanceof RemoteRejection && e.code === 'PMS_PM_034');
+    await assert.rejects(
+      admin.decidePolicyMapping(mappingKey, 'Rejected'),
+      (e) => e instanceof RemoteRejection && e.code === 'PMS_PM_034',
+    );
 
     const partner = h.pms(await h.partnerToken(partnerId));
     const key = await partner.generateApiKey(partnerId, POLICY, 'openg2p');
@@ -61,7 +70,10 @@ describe('MOSIP stand-in through the typed clients: onboarding paths', () => {
     assert.equal(key.label, 'openg2p');
     assert.equal(key.partnerId, partnerId);
     assert.equal(key.policyId, [...h.mosip.state.policies.values()].find((p) => p.name === POLICY)?.id);
-    await assert.rejects(partner.generateApiKey(partnerId, POLICY, 'openg2p'), (e) => e instanceof RemoteRejection && e.code === 'PMS_PRT_110');
+    await assert.rejects(
+      partner.generateApiKey(partnerId, POLICY, 'openg2p'),
+      (e) => e instanceof RemoteRejection && e.code === 'PMS_PRT_110',
+    );
 
     const counts = h.mosip.counts();
     assert.equal(counts.partners[partnerId], 1);
@@ -85,7 +97,10 @@ describe('MOSIP stand-in through the typed clients: onboarding paths', () => {
     assert.equal(license.providerId, partnerId);
     const expiresInDays = (Date.parse(`${license.licenseKeyExpiry}Z`) - Date.now()) / 86_400_000;
     assert.ok(expiresInDays > 89 && expiresInDays <= 90, `expiry ${license.licenseKeyExpiry}`);
-    await assert.rejects(admin.createMispLicense(partnerId), (e) => e instanceof RemoteRejection && e.code === 'PMS_MSP_416');
+    await assert.rejects(
+      admin.createMispLicense(partnerId),
+      (e) => e instanceof RemoteRejection && e.code === 'PMS_MSP_416',
+    );
     assert.equal((await admin.getMispLicense(partnerId))?.licenseKey, license.licenseKey);
     assert.equal(h.mosip.counts().mispLicenses[partnerId], 1);
   });
@@ -98,12 +113,22 @@ describe('MOSIP stand-in through the typed clients: onboarding paths', () => {
     assert.equal(served.issuedAt, idaCert.notBefore.toISOString());
     await assert.rejects(ida.getCertificate('ROOT'), (e) => e instanceof RemoteRejection && e.code === 'KER-KMS-002');
     const km = await h.keymanager();
-    await assert.rejects(km.getCertificate('IDA', 'PARTNER'), (e) => e instanceof RemoteRejection && e.code === 'KER-KMS-002');
+    await assert.rejects(
+      km.getCertificate('IDA', 'PARTNER'),
+      (e) => e instanceof RemoteRejection && e.code === 'KER-KMS-002',
+    );
     const root = new x509.X509Certificate((await km.getCertificate('ROOT')).certificate);
     assert.equal(await root.isSelfSigned(), true);
     const idaRoot = new x509.X509Certificate((await ida.getCertificate('IDA')).certificate);
-    assert.equal(await idaCert.verify({ publicKey: idaRoot.publicKey, signatureOnly: true }), true, "issued under IDA's own key");
-    await assert.rejects(km.getCertificate('NOT_AN_APP'), (e) => e instanceof RemoteRejection && e.code === 'KER-KMS-002');
+    assert.equal(
+      await idaCert.verify({ publicKey: idaRoot.publicKey, signatureOnly: true }),
+      true,
+      "issued under IDA's own key",
+    );
+    await assert.rejects(
+      km.getCertificate('NOT_AN_APP'),
+      (e) => e instanceof RemoteRejection && e.code === 'KER-KMS-002',
+    );
   });
 });
 
@@ -120,7 +145,11 @@ describe('demo mode: the sandbox Partner Admin approves in the portal', () => {
     await admin.registerPartner(fields);
     const pair = await generatePartnerCertificates(fields.organizationName, fields.partnerId);
     await admin.uploadCaCertificate(pair.caCertificatePem, 'AUTH');
-    await admin.uploadPartnerCertificate({ partnerId: fields.partnerId, certificateData: pair.certificatePem, partnerDomain: 'AUTH' });
+    await admin.uploadPartnerCertificate({
+      partnerId: fields.partnerId,
+      certificateData: pair.certificatePem,
+      partnerDomain: 'AUTH',
+    });
     const { mappingKey } = await admin.requestPolicyMapping(fields.partnerId, POLICY, 'demo');
     assert.equal((await admin.findPolicyMapping(fields.partnerId, POLICY))?.status, 'InProgress');
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -31,7 +31,11 @@ describe('MOSIP stand-in refusals, as the typed clients report them', () => {
     await admin.registerPartner(active);
     const pair = await generatePartnerCertificates(active.organizationName, active.partnerId);
     await admin.uploadCaCertificate(pair.caCertificatePem, 'AUTH');
-    await admin.uploadPartnerCertificate({ partnerId: active.partnerId, certificateData: pair.certificatePem, partnerDomain: 'AUTH' });
+    await admin.uploadPartnerCertificate({
+      partnerId: active.partnerId,
+      certificateData: pair.certificatePem,
+      partnerDomain: 'AUTH',
+    });
   });
   after(async () => h.close());
 
@@ -39,26 +43,49 @@ describe('MOSIP stand-in refusals, as the typed clients report them', () => {
 
   test('a wrong password on useridPwd is KER-ATH-023 inside an HTTP 200', async () => {
     await assert.rejects(
-      h.authmanager.loginWithPassword({ userName: h.credentials.partnerAdminUser, password: 'wrong', appId: 'partner', clientId: h.credentials.mosipClientId, clientSecret: h.credentials.mosipClientSecret }),
+      h.authmanager.loginWithPassword({
+        userName: h.credentials.partnerAdminUser,
+        password: 'wrong',
+        appId: 'partner',
+        clientId: h.credentials.mosipClientId,
+        clientSecret: h.credentials.mosipClientSecret,
+      }),
       rejectedWith('KER-ATH-023', 200),
     );
   });
 
   test('a wrong client secret is a rejection, not a transient error, although authmanager answers HTTP 500', async () => {
-    const login = h.authmanager.loginWithClientSecret({ clientId: h.credentials.mosipClientId, secretKey: 'wrong', appId: 'partner' });
-    await assert.rejects(login, (e) => e instanceof RemoteRejection && !(e instanceof TransientRemoteError) && e.httpStatus === 500);
+    const login = h.authmanager.loginWithClientSecret({
+      clientId: h.credentials.mosipClientId,
+      secretKey: 'wrong',
+      appId: 'partner',
+    });
+    await assert.rejects(
+      login,
+      (e) => e instanceof RemoteRejection && !(e instanceof TransientRemoteError) && e.httpStatus === 500,
+    );
   });
 
   test('the client-secret token comes only from the cookie and works on PMS', async () => {
     const res = await raw('/v1/authmanager/authenticate/clientidsecretkey', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(mosipRequest({ clientId: h.credentials.mosipClientId, secretKey: h.credentials.mosipClientSecret, appId: 'partner' })),
+      body: JSON.stringify(
+        mosipRequest({
+          clientId: h.credentials.mosipClientId,
+          secretKey: h.credentials.mosipClientSecret,
+          appId: 'partner',
+        }),
+      ),
     });
     const body = (await res.json()) as { response: Record<string, unknown>; errors: unknown };
     assert.equal(body.errors, null);
     assert.deepEqual(Object.keys(body.response).sort(), ['message', 'status']);
-    const token = await h.authmanager.loginWithClientSecret({ clientId: h.credentials.mosipClientId, secretKey: h.credentials.mosipClientSecret, appId: 'partner' });
+    const token = await h.authmanager.loginWithClientSecret({
+      clientId: h.credentials.mosipClientId,
+      secretKey: h.credentials.mosipClientSecret,
+      appId: 'partner',
+    });
     assert.equal((await h.pms(token).getPartner(active.partnerId))?.partnerId, active.partnerId);
   });
 
@@ -67,15 +94,26 @@ describe('MOSIP stand-in refusals, as the typed clients report them', () => {
       const res = await raw(`/v1/partnermanager/partners/${active.partnerId}`, { headers });
       assert.equal(res.status, 401);
       const text = await res.text();
-      assert.throws(() => JSON.parse(text), SyntaxError, 'a running 1.2.0.1 service writes the 401 error object twice: not one JSON document');
+      assert.throws(
+        () => JSON.parse(text),
+        SyntaxError,
+        'a running 1.2.0.1 service writes the 401 error object twice: not one JSON document',
+      );
       assert.equal(text.match(/"errorCode":"KER-ATH-401"/g)?.length, 2);
     }
     await assert.rejects(h.pms('not-a-token').getPartner(active.partnerId), rejectedWith('KER-ATH-401', 401));
   });
 
   test('PMS success envelopes carry errors: [] and the partner details under partnerID', async () => {
-    const res = await raw(`/v1/partnermanager/partners/${active.partnerId}`, { headers: { cookie: `Authorization=${adminToken}` } });
-    const body = (await res.json()) as { id: string; errors: unknown; responsetime: string; response: Record<string, unknown> };
+    const res = await raw(`/v1/partnermanager/partners/${active.partnerId}`, {
+      headers: { cookie: `Authorization=${adminToken}` },
+    });
+    const body = (await res.json()) as {
+      id: string;
+      errors: unknown;
+      responsetime: string;
+      response: Record<string, unknown>;
+    };
     assert.equal(body.id, 'mosip.partnermanagement.partners.retrieve');
     assert.deepEqual(body.errors, []);
     assert.match(body.responsetime, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
@@ -106,7 +144,10 @@ describe('MOSIP stand-in refusals, as the typed clients report them', () => {
   });
 
   test('the Partner Admin cannot generate a partner API key (403), only the partner itself', async () => {
-    await assert.rejects(h.pms(adminToken).generateApiKey(active.partnerId, POLICY, 'x'), rejectedWith('KER-ATH-403', 403));
+    await assert.rejects(
+      h.pms(adminToken).generateApiKey(active.partnerId, POLICY, 'x'),
+      rejectedWith('KER-ATH-403', 403),
+    );
   });
 
   test('a partner may not act for another partner (PMS_PRT_055)', async () => {
@@ -116,7 +157,10 @@ describe('MOSIP stand-in refusals, as the typed clients report them', () => {
 
   test('registering the same partner id twice is PMS_PRT_051; a malformed email is PMS_PRT_012', async () => {
     const admin = h.pms(adminToken);
-    await assert.rejects(admin.registerPartner({ ...active, emailId: 'another@openg2p.test' }), rejectedWith('PMS_PRT_051'));
+    await assert.rejects(
+      admin.registerPartner({ ...active, emailId: 'another@openg2p.test' }),
+      rejectedWith('PMS_PRT_051'),
+    );
     const fresh = partnerFields('auth');
     await assert.rejects(admin.registerPartner({ ...fresh, emailId: 'not an email' }), rejectedWith('PMS_PRT_012'));
     await assert.rejects(admin.registerPartner({ ...fresh, policyGroup: undefined }), rejectedWith('PMS_PRT_108'));
@@ -128,8 +172,9 @@ describe('MOSIP stand-in refusals, as the typed clients report them', () => {
     const partner = h.pms(await h.partnerToken(active.partnerId));
     await assert.rejects(partner.generateApiKey(active.partnerId, POLICY, 'early'), rejectedWith('PMS_PRT_109'));
     await partner.requestPolicyMapping(active.partnerId, POLICY, 'first');
-    await assert.rejects(admin.requestPolicyMapping(active.partnerId, POLICY, 'second'), (e) =>
-      rejectedWith('PMS_PRT_053')(e) && /InProgress state/.test((e as Error).message),
+    await assert.rejects(
+      admin.requestPolicyMapping(active.partnerId, POLICY, 'second'),
+      (e) => rejectedWith('PMS_PRT_053')(e) && /InProgress state/.test((e as Error).message),
     );
     await assert.rejects(partner.generateApiKey(active.partnerId, POLICY, 'still-early'), rejectedWith('PMS_PRT_109'));
     assert.equal(h.mosip.counts().policyMappings[`${active.partnerId}/${POLICY}`], 1);
@@ -137,9 +182,18 @@ describe('MOSIP stand-in refusals, as the typed clients report them', () => {
 
   test('drafted and expired policies cannot be mapped', async () => {
     const admin = h.pms(adminToken);
-    await assert.rejects(admin.requestPolicyMapping(active.partnerId, 'openg2p-draft-policy', 'x'), rejectedWith('PMS_PMP_019'));
-    await assert.rejects(admin.requestPolicyMapping(active.partnerId, 'openg2p-expired-policy', 'x'), rejectedWith('PMS_PMP_018'));
-    await assert.rejects(admin.requestPolicyMapping(active.partnerId, 'no-such-policy', 'x'), rejectedWith('PMS_PRT_098'));
+    await assert.rejects(
+      admin.requestPolicyMapping(active.partnerId, 'openg2p-draft-policy', 'x'),
+      rejectedWith('PMS_PMP_019'),
+    );
+    await assert.rejects(
+      admin.requestPolicyMapping(active.partnerId, 'openg2p-expired-policy', 'x'),
+      rejectedWith('PMS_PMP_018'),
+    );
+    await assert.rejects(
+      admin.requestPolicyMapping(active.partnerId, 'no-such-policy', 'x'),
+      rejectedWith('PMS_PRT_098'),
+    );
   });
 
   test('a partner certificate whose O= differs from the organisation is KER-PCM-008; self-signed is KER-PCM-015; unknown CA is KER-PCM-006', async () => {
@@ -149,19 +203,35 @@ describe('MOSIP stand-in refusals, as the typed clients report them', () => {
     const wrongOrg = await generatePartnerCertificates('Somebody Else Ltd', fields.partnerId);
     await admin.uploadCaCertificate(wrongOrg.caCertificatePem, 'AUTH');
     await assert.rejects(
-      admin.uploadPartnerCertificate({ partnerId: fields.partnerId, certificateData: wrongOrg.certificatePem, partnerDomain: 'AUTH' }),
+      admin.uploadPartnerCertificate({
+        partnerId: fields.partnerId,
+        certificateData: wrongOrg.certificatePem,
+        partnerDomain: 'AUTH',
+      }),
       rejectedWith('KER-PCM-008'),
     );
     await assert.rejects(
-      admin.uploadPartnerCertificate({ partnerId: fields.partnerId, certificateData: wrongOrg.caCertificatePem, partnerDomain: 'AUTH' }),
+      admin.uploadPartnerCertificate({
+        partnerId: fields.partnerId,
+        certificateData: wrongOrg.caCertificatePem,
+        partnerDomain: 'AUTH',
+      }),
       rejectedWith('KER-PCM-015'),
     );
     const unknownCa = await generatePartnerCertificates(fields.organizationName, fields.partnerId);
     await assert.rejects(
-      admin.uploadPartnerCertificate({ partnerId: fields.partnerId, certificateData: unknownCa.certificatePem, partnerDomain: 'AUTH' }),
+      admin.uploadPartnerCertificate({
+        partnerId: fields.partnerId,
+        certificateData: unknownCa.certificatePem,
+        partnerDomain: 'AUTH',
+      }),
       rejectedWith('KER-PCM-006'),
     );
-    assert.equal((await admin.getPartner(fields.partnerId))?.isActive, false, 'a refused certificate leaves the partner inactive');
+    assert.equal(
+      (await admin.getPartner(fields.partnerId))?.isActive,
+      false,
+      'a refused certificate leaves the partner inactive',
+    );
   });
 
   test('a partner certificate with a 1024-bit key is KER-PCM-013', async () => {
@@ -187,7 +257,11 @@ describe('MOSIP stand-in refusals, as the typed clients report them', () => {
     });
     await admin.uploadCaCertificate(toPem(ca), 'AUTH');
     await assert.rejects(
-      admin.uploadPartnerCertificate({ partnerId: fields.partnerId, certificateData: toPem(leaf), partnerDomain: 'AUTH' }),
+      admin.uploadPartnerCertificate({
+        partnerId: fields.partnerId,
+        certificateData: toPem(leaf),
+        partnerDomain: 'AUTH',
+      }),
       rejectedWith('KER-PCM-013'),
     );
   });
@@ -208,7 +282,9 @@ describe('MOSIP stand-in refusals, as the typed clients report them', () => {
     assert.equal(missing.status, 200);
     const body = (await missing.json()) as { id: unknown; errors: { errorCode: string; message: string }[] };
     assert.equal(body.id, null);
-    assert.deepEqual(body.errors, [{ errorCode: 'PMS_COR_001', message: 'Invalid request parameter - value is empty or null :request.partnerId' }]);
+    assert.deepEqual(body.errors, [
+      { errorCode: 'PMS_COR_001', message: 'Invalid request parameter - value is empty or null :request.partnerId' },
+    ]);
   });
 
   test('the Keycloak token endpoint issues client-credentials tokens and refuses a wrong secret with invalid_client', async () => {
@@ -216,7 +292,10 @@ describe('MOSIP stand-in refusals, as the typed clients report them', () => {
     const token = await clientCredentialsToken(tokenUrl, h.credentials.mosipClientId, h.credentials.mosipClientSecret);
     assert.ok(token.accessToken.split('.').length === 3);
     assert.equal(token.expiresInSeconds, h.realm.tokenLifetimeSeconds);
-    await assert.rejects(clientCredentialsToken(tokenUrl, h.credentials.mosipClientId, 'wrong'), rejectedWith('invalid_client', 401));
+    await assert.rejects(
+      clientCredentialsToken(tokenUrl, h.credentials.mosipClientId, 'wrong'),
+      rejectedWith('invalid_client', 401),
+    );
   });
 
   test('keymanager refuses a token that holds only partner roles (403)', async () => {

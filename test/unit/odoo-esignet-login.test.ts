@@ -34,7 +34,10 @@ for (const odooVersion of [15, 17] as const) {
       password = sandbox.credentials.odooPassword;
       uid = await odoo.authenticate(sandbox.credentials.odooLogin, password);
       // As configureOpenG2P does: e-Signet's userinfo reads the bearer header only.
-      await odoo.executeKw(uid, password, 'ir.config_parameter', 'set_param', ['auth_oauth.authorization_header', 'True']);
+      await odoo.executeKw(uid, password, 'ir.config_parameter', 'set_param', [
+        'auth_oauth.authorization_header',
+        'True',
+      ]);
     });
     after(async () => {
       await sandbox.close();
@@ -46,19 +49,37 @@ for (const odooVersion of [15, 17] as const) {
       const portal = await odoo.xmlIdToResId(uid, password, 'base.group_portal');
       const [idType] = await odoo.searchRead(uid, password, 'g2p.id.type', [['name', '=', 'MOSIP PSUT']], ['id'], 1);
       const common = {
-        name, body: `Sign in with ${name}`, enabled: true, client_id: clientId, client_authentication_method: 'private_key_jwt',
-        client_private_key: privateKeyBase64, auth_endpoint: discovery.authorization_endpoint, token_endpoint: discovery.token_endpoint,
-        validation_endpoint: discovery.userinfo_endpoint, jwks_uri: discovery.jwks_uri, scope: 'openid profile',
+        name,
+        body: `Sign in with ${name}`,
+        enabled: true,
+        client_id: clientId,
+        client_authentication_method: 'private_key_jwt',
+        client_private_key: privateKeyBase64,
+        auth_endpoint: discovery.authorization_endpoint,
+        token_endpoint: discovery.token_endpoint,
+        validation_endpoint: discovery.userinfo_endpoint,
+        jwks_uri: discovery.jwks_uri,
+        scope: 'openid profile',
         g2p_id_type: idType!.id,
-        extra_authorize_params: JSON.stringify({ acr_values: 'mosip:idp:acr:generated-code', claims: JSON.stringify({ userinfo: { name: { essential: true }, email: { essential: true } } }) }),
+        extra_authorize_params: JSON.stringify({
+          acr_values: 'mosip:idp:acr:generated-code',
+          claims: JSON.stringify({ userinfo: { name: { essential: true }, email: { essential: true } } }),
+        }),
       };
-      const generation = odooVersion === 15
-        ? {
-            flow: 'id_token_code', token_map: 'sub:user_id', assertion_type: 'jwt-bearer', g2p_oidc_id_to_use: true,
-            partner_creation_call_validate_url: true, default_group_user_creation: portal, login_attribute_mapping_on_user_creation: 'email',
-            partner_creation_validate_response_mapping: 'name:name email:email phone_number:phone birthdate:birthdate gender:gender address:address',
-          }
-        : { flow: 'oidc_auth_code', signup_default_groups: [[6, 0, [portal]]] };
+      const generation =
+        odooVersion === 15
+          ? {
+              flow: 'id_token_code',
+              token_map: 'sub:user_id',
+              assertion_type: 'jwt-bearer',
+              g2p_oidc_id_to_use: true,
+              partner_creation_call_validate_url: true,
+              default_group_user_creation: portal,
+              login_attribute_mapping_on_user_creation: 'email',
+              partner_creation_validate_response_mapping:
+                'name:name email:email phone_number:phone birthdate:birthdate gender:gender address:address',
+            }
+          : { flow: 'oidc_auth_code', signup_default_groups: [[6, 0, [portal]]] };
       return odoo.create(uid, password, PROVIDER, { ...common, ...generation });
     }
 
@@ -81,7 +102,10 @@ for (const odooVersion of [15, 17] as const) {
       const button = (await odoo.loginPageProviders()).find((b) => b.label === label);
       assert.ok(button, `no "${label}" button on the login page`);
       const { code, state, redirectUri } = await loginWithOtp(
-        esignet.serviceUrl, button.authLink, esignet.credentials.verificationIndividualId, esignet.credentials.verificationOtp,
+        esignet.serviceUrl,
+        button.authLink,
+        esignet.credentials.verificationIndividualId,
+        esignet.credentials.verificationOtp,
       );
       const callback = new URL(redirectUri);
       callback.search = new URLSearchParams({ code, state }).toString();
@@ -96,7 +120,10 @@ for (const odooVersion of [15, 17] as const) {
       const outcome = await residentLogsInWith('Sign in with e-Signet');
       assert.equal(outcome.status, 303);
       assert.equal(outcome.location, '/', sandbox.odoo.lastSigninError);
-      assert.deepEqual(sandbox.odoo.logins.map((l) => [l.providerId, l.login]), [[providerId, 'resident@sandbox.mosip.test']]);
+      assert.deepEqual(
+        sandbox.odoo.logins.map((l) => [l.providerId, l.login]),
+        [[providerId, 'resident@sandbox.mosip.test']],
+      );
     });
 
     test('with a key e-Signet does not know the login ends on oauth_error=2', async () => {

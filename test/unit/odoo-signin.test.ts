@@ -39,7 +39,11 @@ class FakeIdp {
 
   static async start(clientPublicKeyPem: string): Promise<FakeIdp> {
     const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-    const idp = new FakeIdp(privateKey, { keys: [{ ...(await exportJWK(publicKey)), kid: 'idp-1', use: 'sig', alg: 'RS256' }] }, clientPublicKeyPem);
+    const idp = new FakeIdp(
+      privateKey,
+      { keys: [{ ...(await exportJWK(publicKey)), kid: 'idp-1', use: 'sig', alg: 'RS256' }] },
+      clientPublicKeyPem,
+    );
     idp.service = new SandboxService('idp', idp.routes(), []);
     idp.url = await idp.service.listen(0);
     return idp;
@@ -77,12 +81,20 @@ class FakeIdp {
           if (!issued) return oauthError('invalid_grant');
           if (form.get('redirect_uri') !== issued.redirectUri) return oauthError('invalid_request');
           const verifier = form.get('code_verifier') ?? '';
-          if (createHash('sha256').update(verifier).digest('base64url') !== issued.codeChallenge) return oauthError('invalid_grant');
+          if (createHash('sha256').update(verifier).digest('base64url') !== issued.codeChallenge)
+            return oauthError('invalid_grant');
           if (form.get('client_assertion_type') !== ASSERTION_TYPE) return oauthError('invalid_client');
           try {
-            const { payload } = await jwtVerify(form.get('client_assertion') ?? '', await importSPKI(this.clientPublicKeyPem, 'RS256'), {
-              issuer: CLIENT_ID, subject: CLIENT_ID, audience: this.tokenEndpoint, algorithms: ['RS256'],
-            });
+            const { payload } = await jwtVerify(
+              form.get('client_assertion') ?? '',
+              await importSPKI(this.clientPublicKeyPem, 'RS256'),
+              {
+                issuer: CLIENT_ID,
+                subject: CLIENT_ID,
+                audience: this.tokenEndpoint,
+                algorithms: ['RS256'],
+              },
+            );
             if (!payload.jti || !payload.exp || !payload.iat) return oauthError('invalid_client');
           } catch {
             return oauthError('invalid_client');
@@ -90,7 +102,13 @@ class FakeIdp {
           this.codes.delete(form.get('code')!);
           const accessToken = await this.sign({ sub: issued.sub, client_id: CLIENT_ID }, CLIENT_ID);
           const idToken = await this.sign({ sub: issued.sub }, CLIENT_ID);
-          this.userinfo.set(accessToken, { sub: issued.sub, name: 'Asha Rao', email: 'asha@example.org', birthdate: '1990/01/15', gender: 'female' });
+          this.userinfo.set(accessToken, {
+            sub: issued.sub,
+            name: 'Asha Rao',
+            email: 'asha@example.org',
+            birthdate: '1990/01/15',
+            gender: 'female',
+          });
           return json({ access_token: accessToken, id_token: idToken, token_type: 'Bearer', expires_in: 3600 });
         },
       },
@@ -100,7 +118,11 @@ class FakeIdp {
         handler: async (req): Promise<SandboxResponse> => {
           const claims = this.userinfo.get(String(req.headers.authorization ?? '').replace(/^Bearer /, ''));
           if (!claims) return { status: 401, headers: { 'www-authenticate': 'error="invalid_token"' } };
-          return { status: 200, headers: { 'content-type': 'application/jwt' }, body: await this.sign(claims, CLIENT_ID) };
+          return {
+            status: 200,
+            headers: { 'content-type': 'application/jwt' },
+            body: await this.sign(claims, CLIENT_ID),
+          };
         },
       },
     ];
@@ -110,7 +132,11 @@ class FakeIdp {
 async function get(url: string) {
   const res = await request(url, { method: 'GET' });
   await res.body.dump();
-  return { status: res.statusCode, location: String(res.headers.location ?? ''), cookie: String(res.headers['set-cookie'] ?? '') };
+  return {
+    status: res.statusCode,
+    location: String(res.headers.location ?? ''),
+    cookie: String(res.headers['set-cookie'] ?? ''),
+  };
 }
 
 describe('OpenG2P 1.x completes an e-Signet login at /auth_oauth/signin', () => {
@@ -131,23 +157,44 @@ describe('OpenG2P 1.x completes an e-Signet login at /auth_oauth/signin', () => 
     uid = await odoo.authenticate(sandbox.credentials.odooLogin, password);
     portalGroupId = (await odoo.xmlIdToResId(uid, password, 'base.group_portal'))!;
     // As configureOpenG2P does: without it Odoo sends the userinfo token as a query parameter.
-    await odoo.executeKw(uid, password, 'ir.config_parameter', 'set_param', ['auth_oauth.authorization_header', 'True']);
+    await odoo.executeKw(uid, password, 'ir.config_parameter', 'set_param', [
+      'auth_oauth.authorization_header',
+      'True',
+    ]);
   });
   after(async () => {
     await sandbox.close();
     await idp.close();
   });
 
-  async function createProvider(name: string, privateKeyBase64: string, extra: Record<string, unknown> = {}): Promise<number> {
+  async function createProvider(
+    name: string,
+    privateKeyBase64: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<number> {
     const [idType] = await odoo.searchRead(uid, password, 'g2p.id.type', [['name', '=', 'MOSIP UIN']], ['id'], 1);
     return odoo.create(uid, password, PROVIDER, {
-      name, body: `Login with ${name}`, enabled: true, client_id: CLIENT_ID,
-      flow: 'id_token_code', token_map: 'sub:user_id', client_authentication_method: 'private_key_jwt', assertion_type: 'jwt-bearer',
-      client_private_key: privateKeyBase64, auth_endpoint: `${idp.url}/authorize`, token_endpoint: idp.tokenEndpoint,
-      validation_endpoint: `${idp.url}/oidc/userinfo`, jwks_uri: `${idp.url}/jwks.json`, scope: 'openid profile',
-      g2p_oidc_id_to_use: true, g2p_id_type: idType!.id, partner_creation_call_validate_url: true,
-      partner_creation_validate_response_mapping: 'name:name email:email phone:phone_number birthdate:birthdate gender:gender address:address',
-      default_group_user_creation: portalGroupId, login_attribute_mapping_on_user_creation: 'email',
+      name,
+      body: `Login with ${name}`,
+      enabled: true,
+      client_id: CLIENT_ID,
+      flow: 'id_token_code',
+      token_map: 'sub:user_id',
+      client_authentication_method: 'private_key_jwt',
+      assertion_type: 'jwt-bearer',
+      client_private_key: privateKeyBase64,
+      auth_endpoint: `${idp.url}/authorize`,
+      token_endpoint: idp.tokenEndpoint,
+      validation_endpoint: `${idp.url}/oidc/userinfo`,
+      jwks_uri: `${idp.url}/jwks.json`,
+      scope: 'openid profile',
+      g2p_oidc_id_to_use: true,
+      g2p_id_type: idType!.id,
+      partner_creation_call_validate_url: true,
+      partner_creation_validate_response_mapping:
+        'name:name email:email phone:phone_number birthdate:birthdate gender:gender address:address',
+      default_group_user_creation: portalGroupId,
+      login_attribute_mapping_on_user_creation: 'email',
       ...extra,
     });
   }
@@ -158,7 +205,11 @@ describe('OpenG2P 1.x completes an e-Signet login at /auth_oauth/signin', () => 
     assert.ok(button, `no login button "${label}"`);
     const authorize = new URL(button.authLink).searchParams;
     const code = randomUUID();
-    idp.codes.set(code, { codeChallenge: authorize.get('code_challenge')!, redirectUri: authorize.get('redirect_uri')!, sub });
+    idp.codes.set(code, {
+      codeChallenge: authorize.get('code_challenge')!,
+      redirectUri: authorize.get('redirect_uri')!,
+      sub,
+    });
     const callback = new URL(authorize.get('redirect_uri')!);
     callback.search = new URLSearchParams({ code, state: authorize.get('state')! }).toString();
     return get(callback.toString());
@@ -171,9 +222,16 @@ describe('OpenG2P 1.x completes an e-Signet login at /auth_oauth/signin', () => 
     // Portal users are not internal users: Odoo sends them to / rather than /web.
     assert.equal(outcome.location, '/');
     assert.match(outcome.cookie, /^session_id=[0-9a-f]{40};/);
-    assert.deepEqual(sandbox.odoo.logins.map(({ providerId: p, login }) => ({ p, login })), [{ p: providerId, login: 'asha@example.org' }]);
+    assert.deepEqual(
+      sandbox.odoo.logins.map(({ providerId: p, login }) => ({ p, login })),
+      [{ p: providerId, login: 'asha@example.org' }],
+    );
     const [user] = await odoo.searchRead<{ groups_id: number[]; oauth_provider_id: unknown }>(
-      uid, password, 'res.users', [['login', '=', 'asha@example.org']], ['groups_id', 'oauth_provider_id', 'oauth_uid'],
+      uid,
+      password,
+      'res.users',
+      [['login', '=', 'asha@example.org']],
+      ['groups_id', 'oauth_provider_id', 'oauth_uid'],
     );
     assert.deepEqual(user?.groups_id, [portalGroupId]);
     assert.deepEqual(user?.oauth_provider_id, [providerId, 'e-Signet']);

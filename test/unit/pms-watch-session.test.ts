@@ -33,14 +33,17 @@ test('polls of several waiting runs share one Partner Admin login, and a refused
 
   const before = logins();
   for (let poll = 0; poll < 3; poll++) {
-    for (const [i, spec] of specs.entries()) await assert.rejects(activities.awaitPolicyMappingDecision(spec, mappings[i]!.mappingKey), stillPending);
+    for (const [i, spec] of specs.entries())
+      await assert.rejects(activities.awaitPolicyMappingDecision(spec, mappings[i]!.mappingKey), stillPending);
   }
   assert.equal(logins() - before, 1, 'six checks, one login');
 
   // Keycloak ends every session (an admin signs everyone out): PMS answers the kept token with 401.
   sandbox.realm.endSessions();
   sandbox.mosip.approveMapping(mappings[0]!.mappingKey);
-  assert.deepEqual(await activities.awaitPolicyMappingDecision(specs[0]!, mappings[0]!.mappingKey), { status: 'approved' });
+  assert.deepEqual(await activities.awaitPolicyMappingDecision(specs[0]!, mappings[0]!.mappingKey), {
+    status: 'approved',
+  });
   assert.equal(logins() - before, 2, 'the refused token is replaced by one new login, within the same check');
   const refused = sandbox.requests.filter((r) => r.status === 401);
   assert.equal(refused.length, 1, 'one call carried the ended session');
@@ -51,7 +54,8 @@ test('polls of several waiting runs share one Partner Admin login, and a refused
 test('a token is reused until a minute before its expiry, and at most ten minutes', async () => {
   const now = Date.parse('2026-11-27T12:00:00Z');
   const key = new TextEncoder().encode('k'.repeat(32));
-  const jwt = (expSeconds: number) => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(expSeconds).sign(key);
+  const jwt = (expSeconds: number) =>
+    new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(expSeconds).sign(key);
   assert.equal(reuseUntil(await jwt(now / 1000 + 300), now), now + 240_000);
   assert.equal(reuseUntil(await jwt(now / 1000 + 3600), now), now + 600_000);
   assert.equal(reuseUntil('opaque-token', now), now + 600_000);

@@ -40,10 +40,15 @@ describe('onboarding against what real MOSIP 1.2.0.1 serves', () => {
 
   test("the IDA partner certificate is read from IDA's internal API by default, so the prerequisites pass where keymanager has no IDA key policy", async () => {
     const mark = sandbox.requests.length;
-    const report = await createActivities(await testDeps(sandbox)).verifyPrerequisites(sandboxSpec(sandbox, 'real-ida-default'));
+    const report = await createActivities(await testDeps(sandbox)).verifyPrerequisites(
+      sandboxSpec(sandbox, 'real-ida-default'),
+    );
     const check = report.checks.find((c) => c.name === 'mosip.idaCertificate');
     assert.equal(check?.ok, true);
-    assert.match(check!.evidence, /IDA's internal API at http:\/\/127\.0\.0\.1:\d+\/idauthentication\/v1\/internal serves the IDA\/PARTNER certificate/);
+    assert.match(
+      check!.evidence,
+      /IDA's internal API at http:\/\/127\.0\.0\.1:\d+\/idauthentication\/v1\/internal serves the IDA\/PARTNER certificate/,
+    );
     const called = sandbox.requests.slice(mark).map((r) => `${r.method} ${r.path}`);
     assert.ok(called.includes('GET /idauthentication/v1/internal/getCertificate'));
     assert.ok(!called.includes('GET /v1/keymanager/getCertificate'), 'keymanager is not asked for IDA');
@@ -53,7 +58,10 @@ describe('onboarding against what real MOSIP 1.2.0.1 serves', () => {
     const spec = sandboxSpec(sandbox, 'real-ida-keymanager', (s) => {
       s.mosip.idaCertificate = { source: 'keymanager' };
     });
-    const message = await blocked(createActivities(await testDeps(sandbox)).verifyPrerequisites(spec), 'PrerequisiteFailed');
+    const message = await blocked(
+      createActivities(await testDeps(sandbox)).verifyPrerequisites(spec),
+      'PrerequisiteFailed',
+    );
     assert.match(message, /mosip\.idaCertificate: keymanager KER-KMS-002/);
   });
 
@@ -62,9 +70,19 @@ describe('onboarding against what real MOSIP 1.2.0.1 serves', () => {
       s.mosip.idaUrl = 'https://ida.example.test/idauthentication/v1/internal';
     });
     const sandboxHosts = [sandbox.urls.mosip, sandbox.urls.esignet, sandbox.urls.odoo].map((u) => new URL(u).host);
-    const policy = parseWorkerPolicy({ secretsDir: 'secrets', deployments: [{ match: '*', hosts: sandboxHosts, privateNetworks: true }], identities: [] }, 'test policy');
+    const policy = parseWorkerPolicy(
+      {
+        secretsDir: 'secrets',
+        deployments: [{ match: '*', hosts: sandboxHosts, privateNetworks: true }],
+        identities: [],
+      },
+      'test policy',
+    );
     const refusals = specRefusals(spec, policy);
-    assert.deepEqual(refusals.map((r) => r.path), ['mosip.idaUrl']);
+    assert.deepEqual(
+      refusals.map((r) => r.path),
+      ['mosip.idaUrl'],
+    );
     assert.match(refusals[0]!.message, /ida\.example\.test is not a host the worker policy allows/);
     const message = await blocked(createActivities(await testDeps(sandbox)).verifyPrerequisites(spec), 'EgressRefused');
     assert.match(message, /ida\.example\.test is not a host the worker policy allows/);
@@ -110,8 +128,14 @@ describe('claims within the Auth policy (e-Signet path)', () => {
     const spec = sandboxSpec(sandbox, 'claims-block', (s) => {
       s.partners.auth.policy = SEEDED_BASIC_POLICY;
     });
-    const message = await blocked(createActivities(await testDeps(sandbox)).verifyPrerequisites(spec), 'PrerequisiteFailed');
-    assert.match(message, /oidcClient\.claims: oidcClient\.claims address, picture are not allowed by the Auth policy "openg2p-auth-basic-policy"/);
+    const message = await blocked(
+      createActivities(await testDeps(sandbox)).verifyPrerequisites(spec),
+      'PrerequisiteFailed',
+    );
+    assert.match(
+      message,
+      /oidcClient\.claims: oidcClient\.claims address, picture are not allowed by the Auth policy "openg2p-auth-basic-policy"/,
+    );
     assert.match(message, /address \(needs addressLine1 or /);
     assert.match(message, /picture \(needs face\)/);
     assert.match(message, /claimsOutsidePolicy: drop/);
@@ -124,15 +148,30 @@ describe('claims within the Auth policy (e-Signet path)', () => {
     });
     const activities = createActivities(await testDeps(sandbox));
     const report = await activities.verifyPrerequisites(spec);
-    assert.match(report.checks.find((c) => c.name === 'oidcClient.claims')!.evidence, /address, picture left out: not allowed/);
+    assert.match(
+      report.checks.find((c) => c.name === 'oidcClient.claims')!.evidence,
+      /address, picture left out: not allowed/,
+    );
     const approve = async (m: { mappingKey: string; status: string }) => {
       if (m.status === 'InProgress') sandbox.mosip.approveMapping(m.mappingKey);
     };
     const client = await runRunbookStraight(activities, spec, approve);
-    assert.deepEqual(sandbox.esignet.clients.get(client.clientId)?.userClaims, ['birthdate', 'gender', 'name', 'phone_number', 'email']);
+    assert.deepEqual(sandbox.esignet.clients.get(client.clientId)?.userClaims, [
+      'birthdate',
+      'gender',
+      'name',
+      'phone_number',
+      'email',
+    ]);
     const again = await runRunbookStraight(activities, spec, approve);
     assert.equal(again.adopted, true);
-    assert.deepEqual(sandbox.esignet.clients.get(client.clientId)?.userClaims, ['birthdate', 'gender', 'name', 'phone_number', 'email']);
+    assert.deepEqual(sandbox.esignet.clients.get(client.clientId)?.userClaims, [
+      'birthdate',
+      'gender',
+      'name',
+      'phone_number',
+      'email',
+    ]);
   });
 
   test('when the policy allows none of the claims, registration blocks as ClaimsOutsidePolicy and nothing reaches e-Signet', async () => {
@@ -149,19 +188,30 @@ describe('claims within the Auth policy (e-Signet path)', () => {
     const before = sandbox.requests.filter((r) => r.system === 'esignet' && r.path.includes('/client-mgmt/')).length;
     const message = await blocked(activities.registerOidcClient(spec, key.publicJwk), 'ClaimsOutsidePolicy');
     assert.match(message, /picture \(needs face\)/);
-    assert.equal(sandbox.requests.filter((r) => r.system === 'esignet' && r.path.includes('/client-mgmt/')).length, before);
+    assert.equal(
+      sandbox.requests.filter((r) => r.system === 'esignet' && r.path.includes('/client-mgmt/')).length,
+      before,
+    );
   });
 
   test('claims the policy allows pass, and the PMS path (claims taken from the policy) is not checked against the spec', async () => {
-    const allowed = await createActivities(await testDeps(sandbox)).verifyPrerequisites(sandboxSpec(sandbox, 'claims-ok'));
-    assert.match(allowed.checks.find((c) => c.name === 'oidcClient.claims')!.evidence, /all 7 claims .* are allowed by the Auth policy "openg2p-auth-policy"/);
+    const allowed = await createActivities(await testDeps(sandbox)).verifyPrerequisites(
+      sandboxSpec(sandbox, 'claims-ok'),
+    );
+    assert.match(
+      allowed.checks.find((c) => c.name === 'oidcClient.claims')!.evidence,
+      /all 7 claims .* are allowed by the Auth policy "openg2p-auth-policy"/,
+    );
     const pms = await createActivities(await testDeps(sandbox)).verifyPrerequisites(
       sandboxSpec(sandbox, 'claims-pms', (s) => {
         s.partners.auth.policy = SEEDED_BASIC_POLICY;
         s.oidcClient.registration = 'pms';
       }),
     );
-    assert.equal(pms.checks.find((c) => c.name === 'oidcClient.claims'), undefined);
+    assert.equal(
+      pms.checks.find((c) => c.name === 'oidcClient.claims'),
+      undefined,
+    );
   });
 });
 
@@ -173,24 +223,35 @@ describe('an e-Signet without its UI front', () => {
   after(() => sandbox.close());
 
   test("a jwks_uri answering HTTP 200 with an empty body blocks naming the URL, the empty body and e-Signet's mosip.esignet.jwks-uri", async () => {
-    const message = await blocked(createActivities(await testDeps(sandbox)).verifyPrerequisites(sandboxSpec(sandbox, 'no-ui-front')), 'PrerequisiteFailed');
+    const message = await blocked(
+      createActivities(await testDeps(sandbox)).verifyPrerequisites(sandboxSpec(sandbox, 'no-ui-front')),
+      'PrerequisiteFailed',
+    );
     const front = `${sandbox.urls.esignet}/.well-known/jwks.json`;
     assert.ok(message.includes(`esignet.jwks: esignet GET ${front}`), message);
     assert.ok(message.includes(`jwks_uri ${front} answered HTTP 200 with an empty body`), message);
-    assert.ok(message.includes(`set e-Signet's mosip.esignet.jwks-uri to ${sandbox.urls.esignet}/v1/esignet/oauth/.well-known/jwks.json`), message);
+    assert.ok(
+      message.includes(
+        `set e-Signet's mosip.esignet.jwks-uri to ${sandbox.urls.esignet}/v1/esignet/oauth/.well-known/jwks.json`,
+      ),
+      message,
+    );
     assert.doesNotMatch(message, /body is not JSON/);
   });
 });
 
 describe('the spec for a real 1.2.0.1 deployment', () => {
-  test('examples/mosip-1.2.0.1.yaml, written from the README, passes verifyPrerequisites once its hosts, names and secrets are a deployment\'s', async () => {
+  test("examples/mosip-1.2.0.1.yaml, written from the README, passes verifyPrerequisites once its hosts, names and secrets are a deployment's", async () => {
     const sandbox = await startTestSandbox({ esignetVersion: '1.7.0' });
     try {
       const c = sandbox.credentials;
       const secrets: Record<string, string> = {
-        'file:mosip-client-secret': 'env:G2P_SECRET_MOSIP_CLIENT_SECRET', 'file:partner-admin-password': 'env:G2P_SECRET_PARTNER_ADMIN_PASSWORD',
-        'file:ida-client-secret': 'env:G2P_SECRET_IDA_CLIENT_SECRET', 'file:esignet-client-secret': 'env:G2P_SECRET_ESIGNET_CLIENT_SECRET',
-        'file:odoo-password': 'env:G2P_SECRET_ODOO_PASSWORD', 'file:auth-partner-password': 'env:G2P_SECRET_PARTNER_PASSWORD',
+        'file:mosip-client-secret': 'env:G2P_SECRET_MOSIP_CLIENT_SECRET',
+        'file:partner-admin-password': 'env:G2P_SECRET_PARTNER_ADMIN_PASSWORD',
+        'file:ida-client-secret': 'env:G2P_SECRET_IDA_CLIENT_SECRET',
+        'file:esignet-client-secret': 'env:G2P_SECRET_ESIGNET_CLIENT_SECRET',
+        'file:odoo-password': 'env:G2P_SECRET_ODOO_PASSWORD',
+        'file:auth-partner-password': 'env:G2P_SECRET_PARTNER_PASSWORD',
       };
       const text = (await readFile(join(projectRoot, 'examples', 'mosip-1.2.0.1.yaml'), 'utf8'))
         .replaceAll('https://api-internal.mosip.example.org', sandbox.urls.mosip)
@@ -200,25 +261,58 @@ describe('the spec for a real 1.2.0.1 deployment', () => {
         .replace(/file:[\w-]+/g, (ref) => secrets[ref] ?? ref)
         .replace('clientId: mosip-ida-client', `clientId: ${c.idaClientId}`)
         .replace('userName: partneradmin', `userName: ${c.partnerAdminUser}`)
-        .replace(/clientId: mosip-pms-client\n  clientSecret: env:G2P_SECRET_MOSIP/, `clientId: ${c.mosipClientId}\n  clientSecret: env:G2P_SECRET_MOSIP`)
-        .replace(/clientId: mosip-pms-client\n    clientSecret: env:G2P_SECRET_ESIGNET/, `clientId: ${c.esignetClientMgmtClientId}\n    clientSecret: env:G2P_SECRET_ESIGNET`)
+        .replace(
+          /clientId: mosip-pms-client\n  clientSecret: env:G2P_SECRET_MOSIP/,
+          `clientId: ${c.mosipClientId}\n  clientSecret: env:G2P_SECRET_MOSIP`,
+        )
+        .replace(
+          /clientId: mosip-pms-client\n    clientSecret: env:G2P_SECRET_ESIGNET/,
+          `clientId: ${c.esignetClientMgmtClientId}\n    clientSecret: env:G2P_SECRET_ESIGNET`,
+        )
         .replace('database: openg2p', `database: ${c.odooDatabase}`)
         .replace('login: admin', `login: ${c.odooLogin}`);
       const spec = parseSpec(text, 'examples/mosip-1.2.0.1.yaml');
       sandbox.addPartnerUser(spec.partners.auth.id);
       const report = await createActivities(await testDeps(sandbox)).verifyPrerequisites(spec);
-      assert.deepEqual(report.checks.filter((check) => !check.ok), []);
-      assert.ok(report.checks.some((check) => check.name === 'mosip.idaCertificate' && /IDA's internal API/.test(check.evidence)));
+      assert.deepEqual(
+        report.checks.filter((check) => !check.ok),
+        [],
+      );
+      assert.ok(
+        report.checks.some(
+          (check) => check.name === 'mosip.idaCertificate' && /IDA's internal API/.test(check.evidence),
+        ),
+      );
     } finally {
       await sandbox.close();
     }
   });
 
   test("defaults read the IDA certificate from IDA's internal API behind the gateway and keep the guide's claims within the policy", () => {
-    const input = sandboxSpecInput({ urls: { mosip: 'https://api-internal.mosip.example.org', esignet: 'https://esignet.mosip.example.org', odoo: 'https://openg2p.example.org' }, credentials: { mosipClientId: 'mosip-pms-client', partnerAdminUser: 'partneradmin', idaClientId: 'mosip-ida-client', esignetClientMgmtClientId: 'mosip-pms-client', odooDatabase: 'openg2p', odooLogin: 'admin' } } as unknown as Sandbox, 'openg2p-real');
+    const input = sandboxSpecInput(
+      {
+        urls: {
+          mosip: 'https://api-internal.mosip.example.org',
+          esignet: 'https://esignet.mosip.example.org',
+          odoo: 'https://openg2p.example.org',
+        },
+        credentials: {
+          mosipClientId: 'mosip-pms-client',
+          partnerAdminUser: 'partneradmin',
+          idaClientId: 'mosip-ida-client',
+          esignetClientMgmtClientId: 'mosip-pms-client',
+          odooDatabase: 'openg2p',
+          odooLogin: 'admin',
+        },
+      } as unknown as Sandbox,
+      'openg2p-real',
+    );
     const spec = validateSpec(input, 'real spec');
     assert.deepEqual(spec.mosip.idaCertificate, { applicationId: 'IDA', referenceId: 'PARTNER', source: 'ida' });
-    assert.equal(mosipServiceUrls(spec.mosip).ida, 'https://api-internal.mosip.example.org/idauthentication/v1/internal');
+    assert.equal(
+      mosipServiceUrls(spec.mosip).ida,
+      'https://api-internal.mosip.example.org/idauthentication/v1/internal',
+    );
     assert.equal(spec.oidcClient.claimsOutsidePolicy, 'block');
   });
 });

@@ -20,11 +20,17 @@ class Capture implements Logger {
   error = (m: string, meta?: LogMetadata) => this.log('ERROR', m, meta);
 }
 
-const PEM = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n';
+const PEM =
+  '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n';
 
 test("the worker's logger scrubs values an activity resolved, in message and metadata, plain, base64 and JSON-escaped", async () => {
   // A scope in one activity; the log line comes from anywhere else in the process.
-  const scope = new SecretScope({ env: { G2P_SECRET_ODOO_PASSWORD: 'odoo-admin-pw-42' }, envPrefix: 'G2P_SECRET_', folder: '.', protectedPaths: [] });
+  const scope = new SecretScope({
+    env: { G2P_SECRET_ODOO_PASSWORD: 'odoo-admin-pw-42' },
+    envPrefix: 'G2P_SECRET_',
+    folder: '.',
+    protectedPaths: [],
+  });
   const password = await scope.get('env:G2P_SECRET_ODOO_PASSWORD');
   scope.remember(PEM);
   const sink = new Capture();
@@ -45,7 +51,10 @@ test("the worker's logger scrubs values an activity resolved, in message and met
 test('a failure an activity built itself is scrubbed too, details included', () => {
   const scope = new SecretScope();
   const apiKey = scope.remember('api-key-9f8e7d6c5b4a');
-  const failure = toFailure(blockingFailure('PrerequisiteFailed', `mosip.login: PMS echoed ${apiKey}`, { hint: `key ${apiKey} is wrong` }), scope) as ApplicationFailure;
+  const failure = toFailure(
+    blockingFailure('PrerequisiteFailed', `mosip.login: PMS echoed ${apiKey}`, { hint: `key ${apiKey} is wrong` }),
+    scope,
+  ) as ApplicationFailure;
   assert.ok(failure instanceof ApplicationFailure);
   assert.equal(failure.type, 'PrerequisiteFailed');
   assert.equal(failure.nonRetryable, true);
@@ -61,7 +70,10 @@ test('lines below the worker log level are neither redacted nor written; the res
   assert.equal(sink.lines.length, 0);
   assert.equal(asked, 0, 'the secret list is not even read for a dropped line');
   logger.warn('remote echoed secret-token-123');
-  assert.deepEqual(sink.lines.map((l) => [l.level, l.message]), [['WARN', 'remote echoed [redacted]']]);
+  assert.deepEqual(
+    sink.lines.map((l) => [l.level, l.message]),
+    [['WARN', 'remote echoed [redacted]']],
+  );
 });
 
 test('one pass finds any of thousands of known values, the longest at a place, and forgets removed ones', () => {

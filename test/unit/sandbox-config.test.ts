@@ -39,9 +39,20 @@ test('--esignet-without-ui-front plays an e-Signet deployed without its UI front
 
 test('fault options become the faults the sandbox starts with', () => {
   const config = sandboxConfigFromArgs([
-    '--fault', 'POST /v1/partnermanager/partners=commit-then-fail:once',
-    '--fault-rate', '0.2', '--fault-kinds', 'reset, hang', '--latency-ms', '50',
-    '--esignet-version', '1.7.0', '--odoo-version', '17', '--auto-approve-ms', '0',
+    '--fault',
+    'POST /v1/partnermanager/partners=commit-then-fail:once',
+    '--fault-rate',
+    '0.2',
+    '--fault-kinds',
+    'reset, hang',
+    '--latency-ms',
+    '50',
+    '--esignet-version',
+    '1.7.0',
+    '--odoo-version',
+    '17',
+    '--auto-approve-ms',
+    '0',
   ]);
   const [rule] = config.options.faults.rules;
   assert.equal(rule?.kind, 'commit-then-fail');

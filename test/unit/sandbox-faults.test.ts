@@ -23,9 +23,16 @@ describe('sandbox fault injection', () => {
     sandbox = await startSandbox();
     const c = sandbox.credentials;
     adminToken = await new AuthmanagerClient(`${sandbox.urls.mosip}/v1/authmanager`).loginWithPassword({
-      userName: c.partnerAdminUser, password: c.partnerAdminPassword, appId: 'partner', clientId: c.mosipClientId, clientSecret: c.mosipClientSecret,
+      userName: c.partnerAdminUser,
+      password: c.partnerAdminPassword,
+      appId: 'partner',
+      clientId: c.mosipClientId,
+      clientSecret: c.mosipClientSecret,
     });
-    admin = new PmsClient(`${sandbox.urls.mosip}/v1/partnermanager`, adminToken, { timeoutMs: 1_000, writeTimeoutMs: 1_000 });
+    admin = new PmsClient(`${sandbox.urls.mosip}/v1/partnermanager`, adminToken, {
+      timeoutMs: 1_000,
+      writeTimeoutMs: 1_000,
+    });
     esignet = new EsignetClient(`${sandbox.urls.esignet}/v1/esignet`, { timeoutMs: 500 });
   });
 
@@ -35,13 +42,26 @@ describe('sandbox fault injection', () => {
 
   const register = (partnerId: string) =>
     admin.registerPartner({
-      partnerId, organizationName: `Org ${partnerId}`, address: '1 Road', contactNumber: '+1000', emailId: `${partnerId}@faults.example`, partnerType: 'MISP_Partner',
+      partnerId,
+      organizationName: `Org ${partnerId}`,
+      address: '1 Road',
+      contactNumber: '+1000',
+      emailId: `${partnerId}@faults.example`,
+      partnerType: 'MISP_Partner',
     });
 
   test('the command-line syntax names route, body text, kind and mode', () => {
     assert.deepEqual(
       { ...parseFaultRule('POST /v1/partnermanager/partners ~"f-1"=commit-then-fail:0.5') },
-      { method: 'POST', path: '/v1/partnermanager/partners', match: ['"f-1"'], kind: 'commit-then-fail', latencyMs: 1000, status: 503, rate: 0.5 },
+      {
+        method: 'POST',
+        path: '/v1/partnermanager/partners',
+        match: ['"f-1"'],
+        kind: 'commit-then-fail',
+        latencyMs: 1000,
+        status: 503,
+        rate: 0.5,
+      },
     );
     assert.equal(parseFaultRule('/jsonrpc=latency-250:x3').latencyMs, 250);
     assert.equal(parseFaultRule('/jsonrpc=latency-250:x3').count, 3);
@@ -56,7 +76,10 @@ describe('sandbox fault injection', () => {
     assert.equal(rule.injected, 1);
     assert.equal(sandbox.mosip.counts().partners['ctf-1'], 1, 'the write happened');
     assert.equal((await admin.getPartner('ctf-1'))?.partnerId, 'ctf-1');
-    assert.equal(sandbox.requests.filter((r) => r.path === '/v1/partnermanager/partners').at(-1)?.fault, 'commit-then-fail');
+    assert.equal(
+      sandbox.requests.filter((r) => r.path === '/v1/partnermanager/partners').at(-1)?.fault,
+      'commit-then-fail',
+    );
   });
 
   test('a rule narrowed by body text leaves other deployments alone, and once means once', async () => {
@@ -70,18 +93,29 @@ describe('sandbox fault injection', () => {
   test('reset drops the connection; commit-then-reset drops it after the write, which is not sent again', async () => {
     // A read is tried three times before its error reaches the caller.
     const resets = sandbox.faults.add(`GET ${DISCOVERY}=reset:x3`);
-    await assert.rejects(esignet.discovery(), (err) => err instanceof TransientRemoteError && /UND_ERR_SOCKET|ECONNRESET/.test(err.message));
+    await assert.rejects(
+      esignet.discovery(),
+      (err) => err instanceof TransientRemoteError && /UND_ERR_SOCKET|ECONNRESET/.test(err.message),
+    );
     assert.equal(resets.injected, 3);
     sandbox.faults.add('POST /v1/partnermanager/partners ~"ctr-1"=commit-then-reset:once');
     await assert.rejects(register('ctr-1'), TransientRemoteError);
     assert.equal(sandbox.mosip.counts().partners['ctr-1'], 1);
-    assert.equal(sandbox.requests.filter((r) => r.path === '/v1/partnermanager/partners' && JSON.stringify(r.body).includes('ctr-1')).length, 1);
+    assert.equal(
+      sandbox.requests.filter(
+        (r) => r.path === '/v1/partnermanager/partners' && JSON.stringify(r.body).includes('ctr-1'),
+      ).length,
+      1,
+    );
   });
 
   test('hang never answers, so the client gives up at its own timeout', async () => {
     const rule = sandbox.faults.add(`${DISCOVERY}=hang:once`);
     const started = Date.now();
-    await assert.rejects(esignet.discovery(), (err) => err instanceof TransientRemoteError && /TIMEOUT/.test(err.message));
+    await assert.rejects(
+      esignet.discovery(),
+      (err) => err instanceof TransientRemoteError && /TIMEOUT/.test(err.message),
+    );
     await rule.firstHit;
     assert.ok(Date.now() - started >= 450, 'waited for the client timeout');
     assert.equal((await esignet.discovery()).issuer.length > 0, true, 'the next call is served');
@@ -89,7 +123,10 @@ describe('sandbox fault injection', () => {
 
   test('commit-then-hang writes, then keeps the client waiting', async () => {
     sandbox.faults.add('POST /v1/partnermanager/partners ~"cth-1"=commit-then-hang:once');
-    await assert.rejects(register('cth-1'), (err) => err instanceof TransientRemoteError && /TIMEOUT/.test(err.message));
+    await assert.rejects(
+      register('cth-1'),
+      (err) => err instanceof TransientRemoteError && /TIMEOUT/.test(err.message),
+    );
     assert.equal(sandbox.mosip.counts().partners['cth-1'], 1);
   });
 
@@ -97,7 +134,14 @@ describe('sandbox fault injection', () => {
     sandbox.faults.add('POST /v1/partnermanager/partners ~"lat-1"=latency-2000:once');
     const impatient = new PmsClient(`${sandbox.urls.mosip}/v1/partnermanager`, adminToken, { writeTimeoutMs: 300 });
     await assert.rejects(
-      impatient.registerPartner({ partnerId: 'lat-1', organizationName: 'Org', address: '1 Road', contactNumber: '+1000', emailId: 'lat-1@faults.example', partnerType: 'MISP_Partner' }),
+      impatient.registerPartner({
+        partnerId: 'lat-1',
+        organizationName: 'Org',
+        address: '1 Road',
+        contactNumber: '+1000',
+        emailId: 'lat-1@faults.example',
+        partnerType: 'MISP_Partner',
+      }),
       (err) => err instanceof TransientRemoteError && /TIMEOUT/.test(err.message),
     );
     await new Promise((r) => setTimeout(r, 2_000));
@@ -117,9 +161,14 @@ describe('sandbox fault injection', () => {
   test('the control API sets and clears faults, and is never faulted itself', async () => {
     const control = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) =>
       request(`${sandbox.urls.control}${path}`, {
-        method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json' },
+        method,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
       }).then(async (res) => ({ status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> }));
-    const set = await control('POST', '/faults', { rules: [`GET ${DISCOVERY}=error-502`], global: { rate: 1, kinds: ['error'] } });
+    const set = await control('POST', '/faults', {
+      rules: [`GET ${DISCOVERY}=error-502`],
+      global: { rate: 1, kinds: ['error'] },
+    });
     assert.equal(set.status, 201);
     await assert.rejects(esignet.discovery(), (err) => err instanceof TransientRemoteError && err.httpStatus === 502);
     assert.equal((await control('GET', '/counts')).status, 200, 'control port answers under a global rate of 1');

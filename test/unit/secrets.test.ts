@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, mkdtemp, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveSecretRef, SecretScope, SecretUnavailable, specSecretSource, type SpecSecretSource } from '../../src/security/secrets.js';
+import {
+  resolveSecretRef,
+  SecretScope,
+  SecretUnavailable,
+  specSecretSource,
+  type SpecSecretSource,
+} from '../../src/security/secrets.js';
 import { redact } from '../../src/security/redact.js';
 
 test("the operator's own references (codec keys, codec server token) resolve from any variable or path", async () => {
@@ -14,15 +20,26 @@ test("the operator's own references (codec keys, codec server token) resolve fro
   const source = { env: { ODOO: 'pw-from-env' }, baseDir: dir };
   assert.equal(await resolveSecretRef('env:ODOO', source), 'pw-from-env');
   assert.equal(await resolveSecretRef('file:odoo', source), 'pw-from-file');
-  await assert.rejects(resolveSecretRef('env:MISSING', source), (err: unknown) => err instanceof SecretUnavailable && /env:MISSING/.test((err as Error).message));
+  await assert.rejects(
+    resolveSecretRef('env:MISSING', source),
+    (err: unknown) => err instanceof SecretUnavailable && /env:MISSING/.test((err as Error).message),
+  );
   await assert.rejects(resolveSecretRef('file:nope', source), /file:nope cannot be resolved/);
 });
 
 test('redaction removes every resolved value and its base64 form', async () => {
-  const scope = new SecretScope({ env: { G2P_SECRET_A: 'correct-horse-battery' }, envPrefix: 'G2P_SECRET_', folder: '.', protectedPaths: [] });
+  const scope = new SecretScope({
+    env: { G2P_SECRET_A: 'correct-horse-battery' },
+    envPrefix: 'G2P_SECRET_',
+    folder: '.',
+    protectedPaths: [],
+  });
   const value = await scope.get('env:G2P_SECRET_A');
   const b64 = Buffer.from(value).toString('base64');
-  const text = redact(`login failed for correct-horse-battery (${b64}); Cookie Authorization=eyJabc.def; Bearer eyJxyz`, scope.known());
+  const text = redact(
+    `login failed for correct-horse-battery (${b64}); Cookie Authorization=eyJabc.def; Bearer eyJxyz`,
+    scope.known(),
+  );
   assert.ok(!text.includes(value));
   assert.ok(!text.includes(b64));
   assert.ok(!text.includes('eyJabc'));
@@ -48,7 +65,13 @@ async function workerDisk() {
   await writeFile(join(root, '.data', 'codec-keys'), 'codec-key-base64\n');
   await writeFile(join(root, '.data', 'credentials', 'dep-b.json'), '{"apiKey":"b-api-key"}\n');
   const source = specSecretSource({ secretsDir, envPrefix: 'G2P_SECRET_' }, 'dep-a', {
-    env: { G2P_SECRET_ODOO: 'from-env', TEMPORAL_API_KEY: 'temporal-cloud-key', G2P_ONBOARD_CODEC_KEYS: 'file:.data/codec-keys', MOSIP_SECRET: 'unprefixed', G2P_SECRET_CODEC: 'codec-in-env' },
+    env: {
+      G2P_SECRET_ODOO: 'from-env',
+      TEMPORAL_API_KEY: 'temporal-cloud-key',
+      G2P_ONBOARD_CODEC_KEYS: 'file:.data/codec-keys',
+      MOSIP_SECRET: 'unprefixed',
+      G2P_SECRET_CODEC: 'codec-in-env',
+    },
     protectedPaths: [join(root, '.data', 'codec-keys'), join(root, '.data', 'credentials')],
     protectedEnvNames: ['G2P_SECRET_CODEC'],
   });
@@ -108,7 +131,11 @@ describe("a spec's secret references, confined by the worker policy", () => {
     const missing = await refused(source, 'file:link-to-missing', uniform);
     await refused(source, 'file:zeros', uniform);
     await refused(source, 'file:not-there', uniform);
-    assert.equal(existing.replace('link-to-existing', 'X'), missing.replace('link-to-missing', 'X'), 'an outside file that exists and one that does not read alike');
+    assert.equal(
+      existing.replace('link-to-existing', 'X'),
+      missing.replace('link-to-missing', 'X'),
+      'an outside file that exists and one that does not read alike',
+    );
   });
 
   test('an unreadable file reads like a missing one (no ENOENT or EACCES in the message)', async (t) => {
@@ -120,13 +147,17 @@ describe("a spec's secret references, confined by the worker policy", () => {
     await chmod(join(mine, 'locked'), 0o600);
   });
 
-  test("file:.data/codec-keys and a file in the credential store are refused even when secretsDir is set wrongly around them", async () => {
+  test('file:.data/codec-keys and a file in the credential store are refused even when secretsDir is set wrongly around them', async () => {
     const { root, source } = await workerDisk();
     // The operator made the worker's own directory a deployment's secrets folder: everything is "inside".
     const misconfigured = { ...source, folder: root };
     await refused(misconfigured, 'file:.data/codec-keys', uniform, ['codec-key-base64']);
     await refused(misconfigured, 'file:.data/credentials/dep-b.json', uniform, ['b-api-key']);
-    assert.equal(await new SecretScope(misconfigured).get('file:outside'), 'outside-the-secrets-folder', 'other files there still read');
+    assert.equal(
+      await new SecretScope(misconfigured).get('file:outside'),
+      'outside-the-secrets-folder',
+      'other files there still read',
+    );
     // Where it is not misconfigured, the old reach (relative to the worker's directory) is simply gone.
     await refused(source, 'file:.data/codec-keys', uniform);
   });
@@ -141,6 +172,10 @@ describe("a spec's secret references, confined by the worker policy", () => {
   });
 
   test('a deployment id that is a path is refused before any folder is derived from it', () => {
-    assert.throws(() => specSecretSource({ secretsDir: '/x', envPrefix: 'G2P_SECRET_' }, '../../etc', { env: {}, protectedPaths: [] }), /not a deployment id/);
+    assert.throws(
+      () =>
+        specSecretSource({ secretsDir: '/x', envPrefix: 'G2P_SECRET_' }, '../../etc', { env: {}, protectedPaths: [] }),
+      /not a deployment id/,
+    );
   });
 });

@@ -26,7 +26,10 @@ async function exampleSpecData(): Promise<DeploymentSpecInput> {
 }
 
 const policyFor = (deployments: { match: string; hosts: string[]; privateNetworks?: boolean }[], envPrefix?: string) =>
-  parseWorkerPolicy({ secretsDir: '/srv/g2p/secrets', deployments, identities: [], ...(envPrefix ? { envPrefix } : {}) }, '/etc/g2p-onboard/worker-policy.yaml');
+  parseWorkerPolicy(
+    { secretsDir: '/srv/g2p/secrets', deployments, identities: [], ...(envPrefix ? { envPrefix } : {}) },
+    '/etc/g2p-onboard/worker-policy.yaml',
+  );
 
 /** The finding's spec: the worker's own keys and another deployment's credentials, sent to the author's host. */
 function attackersSpec(data: DeploymentSpecInput) {
@@ -43,15 +46,21 @@ function attackersSpec(data: DeploymentSpecInput) {
 }
 
 describe('spec admission: what the worker would refuse, per field', () => {
-  test('without a policy: absolute and `..` files, the worker\'s own variables and plain http off loopback', async () => {
+  test("without a policy: absolute and `..` files, the worker's own variables and plain http off loopback", async () => {
     const refusals = specRefusals(attackersSpec(await exampleSpecData()));
     const byPath = Object.fromEntries(refusals.map((r) => [r.path, r.message]));
-    assert.match(byPath['mosip.clientSecret']!, /env:TEMPORAL_API_KEY: TEMPORAL_API_KEY is one of the worker's own settings/);
+    assert.match(
+      byPath['mosip.clientSecret']!,
+      /env:TEMPORAL_API_KEY: TEMPORAL_API_KEY is one of the worker's own settings/,
+    );
     assert.match(byPath['openg2p.password']!, /G2P_ONBOARD_CODEC_KEYS is one of the worker's own settings/);
     assert.match(byPath['mosip.partnerAdmin.password']!, /absolute paths are refused/);
     assert.match(byPath['mosip.certificateReader.clientSecret']!, /`\.\.` is refused/);
     assert.match(byPath['tls.caFile']!, /`\.\.` is refused/);
-    assert.match(byPath['approval.webhookUrl']!, /http:\/\/hooks\.attacker\.example is refused: the worker sends only https/);
+    assert.match(
+      byPath['approval.webhookUrl']!,
+      /http:\/\/hooks\.attacker\.example is refused: the worker sends only https/,
+    );
     assert.equal(byPath['mosip.apiBaseUrl'], undefined, 'hosts need the policy');
   });
 
@@ -63,19 +72,34 @@ describe('spec admission: what the worker would refuse, per field', () => {
     const policy = policyFor([{ match: 'openg2p-*', hosts: ['127.0.0.1', '*.mosip.example.org', '10.0.0.5'] }]);
     const refusals = specRefusals(validateSpec(data), policy);
     const byPath = Object.fromEntries(refusals.map((r) => [r.path, r.message]));
-    assert.match(byPath['esignet.clientManagement.clientSecret']!, /only environment variables starting with G2P_SECRET_/);
-    assert.match(byPath['mosip.apiBaseUrl']!, /collector\.attacker\.example is not a host the worker policy allows.*add collector\.attacker\.example to the hosts of deployment openg2p-sandbox in the worker policy \/etc\/g2p-onboard\/worker-policy\.yaml/);
-    assert.match(byPath['openg2p.url']!, /10\.0\.0\.5 is a loopback, private or link-local address: set privateNetworks: true/);
+    assert.match(
+      byPath['esignet.clientManagement.clientSecret']!,
+      /only environment variables starting with G2P_SECRET_/,
+    );
+    assert.match(
+      byPath['mosip.apiBaseUrl']!,
+      /collector\.attacker\.example is not a host the worker policy allows.*add collector\.attacker\.example to the hosts of deployment openg2p-sandbox in the worker policy \/etc\/g2p-onboard\/worker-policy\.yaml/,
+    );
+    assert.match(
+      byPath['openg2p.url']!,
+      /10\.0\.0\.5 is a loopback, private or link-local address: set privateNetworks: true/,
+    );
     assert.match(byPath['esignet.baseUrl']!, /127\.0\.0\.1 is a loopback, private or link-local address/);
   });
 
   test('a deployment the policy has no entry for may reach nothing', async () => {
-    const refusals = specRefusals(validateSpec(await exampleSpecData()), policyFor([{ match: 'other-*', hosts: ['127.0.0.1'] }]));
+    const refusals = specRefusals(
+      validateSpec(await exampleSpecData()),
+      policyFor([{ match: 'other-*', hosts: ['127.0.0.1'] }]),
+    );
     assert.deepEqual(refusals.filter((r) => r.path === 'deploymentId').length, 1);
-    assert.match(refusals.find((r) => r.path === 'deploymentId')!.message, /no deployments entry matching openg2p-sandbox/);
+    assert.match(
+      refusals.find((r) => r.path === 'deploymentId')!.message,
+      /no deployments entry matching openg2p-sandbox/,
+    );
   });
 
-  test('the example spec passes the sandbox\'s loopback policy', async () => {
+  test("the example spec passes the sandbox's loopback policy", async () => {
     const policy = policyFor([{ match: '*', hosts: ['127.0.0.1', 'localhost'], privateNetworks: true }]);
     assert.deepEqual(specRefusals(validateSpec(await exampleSpecData()), policy), []);
   });
@@ -98,23 +122,42 @@ describe('g2p-onboard validate with the worker policy', () => {
     badSpec = join(dir, 'bad.yaml');
     await writeFile(badSpec, stringify(bad));
     policyFile = join(dir, 'worker-policy.yaml');
-    await writeFile(policyFile, stringify({ secretsDir: 'secrets', deployments: [{ match: 'openg2p-*', hosts: ['127.0.0.1'], privateNetworks: true }] }));
+    await writeFile(
+      policyFile,
+      stringify({
+        secretsDir: 'secrets',
+        deployments: [{ match: 'openg2p-*', hosts: ['127.0.0.1'], privateNetworks: true }],
+      }),
+    );
   });
 
   const validate = async (...args: string[]) => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('G2P_ONBOARD_')));
     return run(process.execPath, [CLI, 'validate', ...args], { env }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
+      (err: { code: number; stdout: string; stderr: string }) => ({
+        code: err.code,
+        stdout: err.stdout,
+        stderr: err.stderr,
+      }),
     );
   };
 
   test('lists each refused field with its path and line, exit code 2', async () => {
     const res = await validate(badSpec, '--policy', policyFile);
     assert.equal(res.code, 2, res.stderr);
-    assert.match(res.stderr, /mosip\.apiBaseUrl \(line \d+\): collector\.attacker\.example is not a host the worker policy allows/);
-    assert.match(res.stderr, /mosip\.clientSecret \(line \d+\): env:TEMPORAL_API_KEY: TEMPORAL_API_KEY is one of the worker's own settings/);
-    assert.match(res.stderr, /openg2p\.password \(line \d+\): file:\.\.\/other-deployment\/odoo-password: `\.\.` is refused/);
+    assert.match(
+      res.stderr,
+      /mosip\.apiBaseUrl \(line \d+\): collector\.attacker\.example is not a host the worker policy allows/,
+    );
+    assert.match(
+      res.stderr,
+      /mosip\.clientSecret \(line \d+\): env:TEMPORAL_API_KEY: TEMPORAL_API_KEY is one of the worker's own settings/,
+    );
+    assert.match(
+      res.stderr,
+      /openg2p\.password \(line \d+\): file:\.\.\/other-deployment\/odoo-password: `\.\.` is refused/,
+    );
   });
 
   test('without a policy it still refuses what it can see offline, and says hosts went unchecked on a good spec', async () => {

@@ -25,12 +25,17 @@ test('an unclosed quote is reported at the key it opens on', async () => {
 });
 
 test('a key written twice is reported at the second one, each duplicate on its own', async () => {
-  const text = (await exampleText()).replace('  login: admin\n', '  login: admin\n  login: root\n').replace('  version: 1.4.1\n', '  version: 1.4.1\n  version: 1.7.0\n');
+  const text = (await exampleText())
+    .replace('  login: admin\n', '  login: admin\n  login: root\n')
+    .replace('  version: 1.4.1\n', '  version: 1.4.1\n  version: 1.7.0\n');
   const problems = problemsOf(text);
-  assert.deepEqual(problems.map((p) => [p.path, p.line]), [
-    ['esignet.version', lineContaining(text, 'version: 1.7.0')],
-    ['openg2p.login', lineContaining(text, 'login: root')],
-  ]);
+  assert.deepEqual(
+    problems.map((p) => [p.path, p.line]),
+    [
+      ['esignet.version', lineContaining(text, 'version: 1.7.0')],
+      ['openg2p.login', lineContaining(text, 'login: root')],
+    ],
+  );
   assert.match(problems[1]!.message, /login appears twice/);
 });
 
@@ -64,7 +69,13 @@ test('an empty file, a file of comments and a file holding a list say what a spe
 
 test('a document built to exhaust memory through aliases is refused as input, at its first alias', () => {
   const laughs = ['a: &a [x, x, x, x, x, x, x, x, x]'];
-  for (const [name, prev] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd']]) laughs.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+  for (const [name, prev] of [
+    ['b', 'a'],
+    ['c', 'b'],
+    ['d', 'c'],
+    ['e', 'd'],
+  ])
+    laughs.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
   const problems = problemsOf(`${laughs.join('\n')}\n`);
   assert.equal(problems.length, 1);
   assert.equal(problems[0]!.line, 2);
@@ -83,7 +94,11 @@ test('valid files keep passing: byte-order mark, CRLF, JSON, comments, quoted nu
   assert.deepEqual(parseSpec(`\uFEFF${text}`, 'bom.yaml'), reference, 'a UTF-8 byte-order mark');
   assert.deepEqual(parseSpec(text.replace(/\n/g, '\r\n'), 'crlf.yaml'), reference, 'Windows line ends');
   assert.deepEqual(parseSpec(JSON.stringify(await exampleData(), null, 2), 'spec.json'), reference, 'JSON');
-  assert.deepEqual(parseSpec(`# a comment\n${text.replace('version: 1.2.0.1', 'version: "1.2.0.1"   # quoted')}`, 'c.yaml'), reference, 'comments, a quoted version');
+  assert.deepEqual(
+    parseSpec(`# a comment\n${text.replace('version: 1.2.0.1', 'version: "1.2.0.1"   # quoted')}`, 'c.yaml'),
+    reference,
+    'comments, a quoted version',
+  );
 
   const data = await exampleData();
   data.approval.required = '1';
@@ -93,6 +108,8 @@ test('valid files keep passing: byte-order mark, CRLF, JSON, comments, quoted nu
   assert.equal(spec.approval.required, 1, 'a quoted number of approvals');
   assert.equal(spec.partners.auth.organisation, 'Ministère de la Santé — Ñuñoa 🇨🇱');
 
-  const anchored = text.replace('    organisation: OpenG2P Sandbox\n', '    organisation: &org OpenG2P Sandbox\n').replace(/(misp:[\s\S]*?)organisation: OpenG2P Sandbox/, '$1organisation: *org');
+  const anchored = text
+    .replace('    organisation: OpenG2P Sandbox\n', '    organisation: &org OpenG2P Sandbox\n')
+    .replace(/(misp:[\s\S]*?)organisation: OpenG2P Sandbox/, '$1organisation: *org');
   assert.deepEqual(parseSpec(anchored, 'anchors.yaml'), reference, 'a few aliases');
 });

@@ -21,7 +21,10 @@ test('a URL with whitespace or a port out of range says which, not "must be an a
   assert.match(problemAt(problems, 'openg2p.url').message, /port 0 .*1 to 65535/);
   assert.match(problemAt(problems, 'esignet.baseUrl').message, /whitespace after "[^"]*\/v1\/": remove it/);
   assert.match(problemAt(problems, 'oidcClient.logoUri').message, /whitespace at its start or end/);
-  assert.match(problemAt(problems, 'approval.webhookUrl').message, /starting with https:\/\/ \(e\.g\. https:\/\/hooks\.example\.org\/notices\)/);
+  assert.match(
+    problemAt(problems, 'approval.webhookUrl').message,
+    /starting with https:\/\/ \(e\.g\. https:\/\/hooks\.example\.org\/notices\)/,
+  );
   for (const p of problems) assert.doesNotMatch(p.message, /must be an absolute URL such as/);
 });
 
@@ -42,17 +45,24 @@ test('a derived API-key label longer than a given one may be is refused at the d
   assert.deepEqual(rest, []);
   assert.equal(problem!.path, 'deploymentId');
   assert.equal(problem!.line, lineContaining(text, 'deploymentId:'));
-  assert.match(problem!.message, /openg2p-ministry-of-social-protection-openg2p, is 45 characters; PMS labels are held to 32: set partners\.auth\.apiKeyLabel, or shorten the deployment id/);
+  assert.match(
+    problem!.message,
+    /openg2p-ministry-of-social-protection-openg2p, is 45 characters; PMS labels are held to 32: set partners\.auth\.apiKeyLabel, or shorten the deployment id/,
+  );
 
   data.partners.auth.apiKeyLabel = 'ministry-openg2p';
   assert.equal(apiKeyLabel(parseSpec(stringify(data), 'ok.yaml')), 'ministry-openg2p', 'a given label is the way out');
   delete data.partners.auth.apiKeyLabel;
   data.deploymentId = 'openg2p-sandbox';
   const spec = parseSpec(stringify(data), 'ok.yaml');
-  assert.equal(apiKeyLabel(spec), defaultApiKeyLabel(spec.deploymentId), 'the schema checks the label the run will use');
+  assert.equal(
+    apiKeyLabel(spec),
+    defaultApiKeyLabel(spec.deploymentId),
+    'the schema checks the label the run will use',
+  );
 });
 
-test('the derived e-Signet client id stays within e-Signet\'s 100 characters for the longest deployment id', () => {
+test("the derived e-Signet client id stays within e-Signet's 100 characters for the longest deployment id", () => {
   assert.ok(oidcClientId('a'.repeat(63), 'x'.repeat(43)).length <= 100);
 });
 
@@ -62,7 +72,10 @@ test('a contact number that is not a phone number is refused; an unquoted one is
   data.partners.misp.contactNumber = 4930123456;
   const problems = problemsOf(stringify(data));
   assert.match(problemAt(problems, 'partners.auth.contactNumber').message, /must be a phone number/);
-  assert.match(problemAt(problems, 'partners.misp.contactNumber').message, /YAML read 4930123456 as a number: put it in quotes/);
+  assert.match(
+    problemAt(problems, 'partners.misp.contactNumber').message,
+    /YAML read 4930123456 as a number: put it in quotes/,
+  );
   data.partners.auth.contactNumber = '+49 30 1234-56';
   data.partners.misp.contactNumber = '(030) 123456';
   parseSpec(stringify(data), 'phones.yaml');
@@ -74,7 +87,10 @@ test('zero, negative and unit-less intervals are refused with what to write', as
   data.approval.reminderInterval = '-1d';
   data.approval.escalateAfter = 60;
   const problems = problemsOf(stringify(data));
-  assert.match(problemAt(problems, 'approval.pollInterval').message, /between 1s and 1d \(zero would not wait at all\)/);
+  assert.match(
+    problemAt(problems, 'approval.pollInterval').message,
+    /between 1s and 1d \(zero would not wait at all\)/,
+  );
   assert.match(problemAt(problems, 'approval.reminderInterval').message, /must be positive/);
   assert.match(problemAt(problems, 'approval.escalateAfter').message, /needs a unit: write 60s, 60m/);
 });
@@ -88,13 +104,19 @@ test('reminders, escalation or polling not shorter than the deadline are refused
   const problems = problemsOf(text);
   assert.deepEqual(problems.map((p) => p.path).sort(), ['approval.escalateAfter', 'approval.reminderInterval']);
   assert.equal(problemAt(problems, 'approval.reminderInterval').line, lineContaining(text, 'reminderInterval'));
-  assert.match(problemAt(problems, 'approval.reminderInterval').message, /3d is not shorter than approval\.deadline \(2d\): no reminder would ever be sent/);
+  assert.match(
+    problemAt(problems, 'approval.reminderInterval').message,
+    /3d is not shorter than approval\.deadline \(2d\): no reminder would ever be sent/,
+  );
   assert.match(problemAt(problems, 'approval.escalateAfter').message, /the escalation would never be sent/);
   data.approval.pollInterval = '1d';
   data.approval.deadline = '12h';
   delete data.approval.reminderInterval;
   delete data.approval.escalateAfter;
-  assert.match(problemAt(problemsOf(stringify(data)), 'approval.pollInterval').message, /never be seen before the run times out/);
+  assert.match(
+    problemAt(problemsOf(stringify(data)), 'approval.pollInterval').message,
+    /never be seen before the run times out/,
+  );
 });
 
 test('an OpenG2P scope without openid is refused', async () => {
@@ -108,7 +130,17 @@ test('claims and ACRs e-Signet certainly does not know are refused per entry; va
   data.oidcClient.claims = ['name', 'phoneNumber', 'openid', 'given_name email'];
   data.oidcClient.acrs = ['otp', 'mosip:idp:acr:Biometrics', 'mosip:idp:acr:static-code mosip:idp:acr:pwd'];
   const problems = problemsOf(stringify(data));
-  assert.deepEqual(problems.map((p) => p.path), ['oidcClient.claims[1]', 'oidcClient.claims[2]', 'oidcClient.claims[3]', 'oidcClient.acrs[0]', 'oidcClient.acrs[1]', 'oidcClient.acrs[2]']);
+  assert.deepEqual(
+    problems.map((p) => p.path),
+    [
+      'oidcClient.claims[1]',
+      'oidcClient.claims[2]',
+      'oidcClient.claims[3]',
+      'oidcClient.acrs[0]',
+      'oidcClient.acrs[1]',
+      'oidcClient.acrs[2]',
+    ],
+  );
   assert.match(problems[0]!.message, /write phone_number/);
   assert.match(problems[1]!.message, /openid is a scope, not a claim/);
   assert.match(problems[2]!.message, /one claim per entry/);
@@ -118,7 +150,11 @@ test('claims and ACRs e-Signet certainly does not know are refused per entry; va
 
   // Deployment configuration may add claims and ACRs: those are e-Signet's to judge.
   data.oidcClient.claims = ['name', 'given_name', 'individual_id'];
-  data.oidcClient.acrs = ['mosip:idp:acr:id-token', 'mosip:idp:acr:generated-code mosip:idp:acr:biometrics', 'urn:example:acr:custom'];
+  data.oidcClient.acrs = [
+    'mosip:idp:acr:id-token',
+    'mosip:idp:acr:generated-code mosip:idp:acr:biometrics',
+    'urn:example:acr:custom',
+  ];
   parseSpec(stringify(data), 'configured.yaml');
 });
 
@@ -134,7 +170,10 @@ test('library wording is translated into what to write', async () => {
   const problems = problemsOf(stringify(data));
   assert.match(problemAt(problems, 'mosip.clientId').message, /YAML read 42 as a number: put it in quotes/);
   assert.match(problemAt(problems, 'mosip.partnerAdmin').message, /must be a block of fields indented below this line/);
-  assert.match(problemAt(problems, 'approval.approvers').message, /must be a list \(each entry on its own line starting with "- "/);
+  assert.match(
+    problemAt(problems, 'approval.approvers').message,
+    /must be a list \(each entry on its own line starting with "- "/,
+  );
   assert.match(problemAt(problems, 'approval.recordInPms').message, /must be true or false \(without quotes\)/);
   assert.match(problemAt(problems, 'oidcClient.registration').message, /must be one of: pms, esignet/);
   assert.match(problemAt(problems, 'openg2p.database').message, /must not be empty/);
@@ -143,7 +182,10 @@ test('library wording is translated into what to write', async () => {
 });
 
 test('an unknown field is reported at its own line with the field it was probably meant to be', async () => {
-  const text = stringify(await exampleData()).replace('  database: openg2p\n', '  database: openg2p\n  databse: other\n');
+  const text = stringify(await exampleData()).replace(
+    '  database: openg2p\n',
+    '  database: openg2p\n  databse: other\n',
+  );
   const [problem, ...rest] = problemsOf(text);
   assert.deepEqual(rest, []);
   assert.equal(problem!.path, 'openg2p.databse');

@@ -24,10 +24,22 @@ function problemsOf(text: string): SpecError['problems'] {
 
 test('the sandbox example is valid and fills in the guide defaults', async () => {
   const spec = parseSpec(await exampleText(), 'examples/sandbox.yaml');
-  assert.deepEqual(spec.approval.approvers, [{ name: 'sandbox-partner-admin' }], 'approvers are named; their keys are the worker registry\'s');
+  assert.deepEqual(
+    spec.approval.approvers,
+    [{ name: 'sandbox-partner-admin' }],
+    "approvers are named; their keys are the worker registry's",
+  );
   assert.equal(spec.deploymentId, 'openg2p-sandbox');
   assert.deepEqual(spec.oidcClient.acrs, ['mosip:idp:acr:biometrics', 'mosip:idp:acr:generated-code']);
-  assert.deepEqual(spec.oidcClient.claims, ['birthdate', 'address', 'gender', 'name', 'phone_number', 'email', 'picture']);
+  assert.deepEqual(spec.oidcClient.claims, [
+    'birthdate',
+    'address',
+    'gender',
+    'name',
+    'phone_number',
+    'email',
+    'picture',
+  ]);
   assert.equal(spec.openg2p.provider.tokenMap, 'sub:user_id');
   assert.equal(spec.openg2p.provider.userGroupXmlId, 'base.group_portal');
   assert.equal(onboardingWorkflowId(spec.deploymentId), 'onboard-openg2p-sandbox');
@@ -57,7 +69,10 @@ test('a base URL that is not a URL at all is one located problem, not a crash', 
   const doc = parse(await exampleText());
   doc.mosip.apiBaseUrl = 'nope';
   const problems = problemsOf(stringify(doc));
-  assert.deepEqual(problems.map((p) => p.path), ['mosip.apiBaseUrl']);
+  assert.deepEqual(
+    problems.map((p) => p.path),
+    ['mosip.apiBaseUrl'],
+  );
   assert.match(problems[0]!.message, /absolute URL/);
 });
 
@@ -99,7 +114,12 @@ test('esignet.clientManagement is required when the client is registered through
   // Reported together with unrelated problems, not only once they are fixed.
   const alongside = parse(stringify(doc));
   delete alongside.openg2p.database;
-  assert.deepEqual(problemsOf(stringify(alongside)).map((p) => p.path).sort(), ['esignet.clientManagement', 'openg2p.database']);
+  assert.deepEqual(
+    problemsOf(stringify(alongside))
+      .map((p) => p.path)
+      .sort(),
+    ['esignet.clientManagement', 'openg2p.database'],
+  );
 
   doc.oidcClient.registration = 'pms';
   const pms = parseSpec(stringify(doc), 'pms.yaml');
@@ -131,7 +151,10 @@ test('a spec that brings approver keys is refused: keys come from the worker ide
     { name: 'mallory2', publicKeyFile: 'mallory.pub' },
   ];
   const problems = problemsOf(stringify(doc));
-  assert.deepEqual(problems.map((p) => p.path).sort(), ['approval.approvers[0].publicKey', 'approval.approvers[1].publicKeyFile']);
+  assert.deepEqual(problems.map((p) => p.path).sort(), [
+    'approval.approvers[0].publicKey',
+    'approval.approvers[1].publicKeyFile',
+  ]);
   for (const p of problems) assert.match(p.message, /identity registry/);
 });
 
@@ -141,7 +164,11 @@ test('durations are bounded: a 0ms poll or a deadline past the date range is ref
   doc.approval.deadline = '999999999d';
   doc.approval.maxDecisionAge = '30d';
   const problems = problemsOf(stringify(doc));
-  assert.deepEqual(problems.map((p) => p.path).sort(), ['approval.deadline', 'approval.maxDecisionAge', 'approval.pollInterval']);
+  assert.deepEqual(problems.map((p) => p.path).sort(), [
+    'approval.deadline',
+    'approval.maxDecisionAge',
+    'approval.pollInterval',
+  ]);
   assert.match(problems.find((p) => p.path === 'approval.pollInterval')!.message, /between 1s and 1d/);
 });
 
@@ -151,5 +178,10 @@ test('logo, redirect and webhook URLs must be https: javascript: and plain http 
   doc.oidcClient.extraRedirectUris = ['http://openg2p.example.org/cb', 'data:text/html,hi'];
   doc.approval.webhookUrl = 'http://hooks.example.org/notices';
   const problems = problemsOf(stringify(doc));
-  assert.deepEqual(problems.map((p) => p.path).sort(), ['approval.webhookUrl', 'oidcClient.extraRedirectUris[0]', 'oidcClient.extraRedirectUris[1]', 'oidcClient.logoUri']);
+  assert.deepEqual(problems.map((p) => p.path).sort(), [
+    'approval.webhookUrl',
+    'oidcClient.extraRedirectUris[0]',
+    'oidcClient.extraRedirectUris[1]',
+    'oidcClient.logoUri',
+  ]);
 });

@@ -32,9 +32,17 @@ test('a TOML profile selected by TEMPORAL_PROFILE is used, environment variables
     const configFile = join(dir, 'temporal.toml');
     writeFileSync(
       configFile,
-      ['[profile.staging]', 'address = "temporal.staging.example:7233"', 'namespace = "onboarding"', '[profile.staging.tls]', 'server_name = "temporal.staging.example"'].join('\n'),
+      [
+        '[profile.staging]',
+        'address = "temporal.staging.example:7233"',
+        'namespace = "onboarding"',
+        '[profile.staging.tls]',
+        'server_name = "temporal.staging.example"',
+      ].join('\n'),
     );
-    const fromProfile = loadConnectionConfig({ env: { TEMPORAL_CONFIG_FILE: configFile, TEMPORAL_PROFILE: 'staging' } });
+    const fromProfile = loadConnectionConfig({
+      env: { TEMPORAL_CONFIG_FILE: configFile, TEMPORAL_PROFILE: 'staging' },
+    });
     assert.equal(fromProfile.address, 'temporal.staging.example:7233');
     assert.equal(fromProfile.namespace, 'onboarding');
     const tls = fromProfile.connectionOptions.tls;
@@ -48,7 +56,10 @@ test('a TOML profile selected by TEMPORAL_PROFILE is used, environment variables
     assert.equal(overridden.address, '127.0.0.1:9999');
     assert.equal(overridden.namespace, 'other');
 
-    assert.throws(() => loadConnectionConfig({ env: { TEMPORAL_CONFIG_FILE: configFile, TEMPORAL_PROFILE: 'prod' } }), /profile 'prod' not found/i);
+    assert.throws(
+      () => loadConnectionConfig({ env: { TEMPORAL_CONFIG_FILE: configFile, TEMPORAL_PROFILE: 'prod' } }),
+      /profile 'prod' not found/i,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -60,7 +71,12 @@ test('UI links point at the run history, encode ids, and follow the UI address g
     'http://localhost:8233/namespaces/default/workflows/onboard-dep%2F1/run-1/history',
   );
   assert.equal(
-    temporalUiUrl('ns.acct', 'onboard-x', undefined, cliConfigFrom({ TEMPORAL_UI_URL: 'https://cloud.temporal.io/' }).uiUrl),
+    temporalUiUrl(
+      'ns.acct',
+      'onboard-x',
+      undefined,
+      cliConfigFrom({ TEMPORAL_UI_URL: 'https://cloud.temporal.io/' }).uiUrl,
+    ),
     'https://cloud.temporal.io/namespaces/ns.acct/workflows/onboard-x',
   );
 });

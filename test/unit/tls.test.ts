@@ -20,14 +20,33 @@ async function privatePki(): Promise<{ caPem: string; certPem: string; keyPem: s
   const notAfter = new Date(Date.now() + 24 * 3600_000);
   const caKeys = await generateRsaKeys();
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomSerial(), name: 'CN=Private MOSIP Root', notBefore, notAfter, keys: caKeys, signingAlgorithm: RSA_SHA256,
-    extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true)],
+    serialNumber: randomSerial(),
+    name: 'CN=Private MOSIP Root',
+    notBefore,
+    notAfter,
+    keys: caKeys,
+    signingAlgorithm: RSA_SHA256,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true),
+    ],
   });
   const serverKeys = await generateRsaKeys();
   const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: randomSerial(), subject: 'CN=api-internal.mosip.test', issuer: ca.subject, notBefore, notAfter,
-    publicKey: serverKeys.publicKey, signingKey: caKeys.privateKey, signingAlgorithm: RSA_SHA256,
-    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: '127.0.0.1' }, { type: 'dns', value: 'localhost' }])],
+    serialNumber: randomSerial(),
+    subject: 'CN=api-internal.mosip.test',
+    issuer: ca.subject,
+    notBefore,
+    notAfter,
+    publicKey: serverKeys.publicKey,
+    signingKey: caKeys.privateKey,
+    signingAlgorithm: RSA_SHA256,
+    extensions: [
+      new x509.SubjectAlternativeNameExtension([
+        { type: 'ip', value: '127.0.0.1' },
+        { type: 'dns', value: 'localhost' },
+      ]),
+    ],
   });
   const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', serverKeys.privateKey)).toString('base64');
   const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
@@ -53,7 +72,11 @@ describe('TLS to a MOSIP on a private PKI', () => {
   after(() => new Promise<void>((r) => server.close(() => r())));
 
   test('is refused by default, as a rejection that names tls.caFile (no endless retries)', async () => {
-    const client = new HttpClient('pms', url, await specHttpOptions(specWith(), { env: {}, envPrefix: 'G2P_SECRET_', folder: dir, protectedPaths: [] }));
+    const client = new HttpClient(
+      'pms',
+      url,
+      await specHttpOptions(specWith(), { env: {}, envPrefix: 'G2P_SECRET_', folder: dir, protectedPaths: [] }),
+    );
     await assert.rejects(client.send('/v1/partnermanager/partners', { method: 'GET' }), (err: unknown) => {
       assert.ok(err instanceof RemoteRejection, String(err));
       assert.match(err.message, /certificate/i);
@@ -63,20 +86,35 @@ describe('TLS to a MOSIP on a private PKI', () => {
   });
 
   test("is accepted once the spec names the CA bundle (relative to the deployment's secrets folder)", async () => {
-    const client = new HttpClient('pms', url, await specHttpOptions(specWith({ caFile: 'mosip-ca.pem' }), { env: {}, envPrefix: 'G2P_SECRET_', folder: dir, protectedPaths: [] }));
+    const client = new HttpClient(
+      'pms',
+      url,
+      await specHttpOptions(specWith({ caFile: 'mosip-ca.pem' }), {
+        env: {},
+        envPrefix: 'G2P_SECRET_',
+        folder: dir,
+        protectedPaths: [],
+      }),
+    );
     const res = await client.send('/v1/partnermanager/partners', { method: 'GET' });
     assert.equal(res.status, 200);
     assert.equal(res.text, '{"ok":true}');
   });
 
   test('a CA bundle the worker cannot read, or that holds no certificate, blocks the step and says which file', async () => {
-    for (const [caFile, problem] of [['missing.pem', /cannot be read: no readable file of that name in the deployment's secrets folder/], ['not-a-bundle.pem', /holds no PEM certificate/]] as const) {
-      await assert.rejects(specHttpOptions(specWith({ caFile }), { env: {}, envPrefix: 'G2P_SECRET_', folder: dir, protectedPaths: [] }), (err: unknown) => {
-        assert.ok(err instanceof ApplicationFailure && err.nonRetryable, String(err));
-        assert.match(err.message, new RegExp(`tls\\.caFile: ${caFile}`));
-        assert.match(err.message, problem);
-        return true;
-      });
+    for (const [caFile, problem] of [
+      ['missing.pem', /cannot be read: no readable file of that name in the deployment's secrets folder/],
+      ['not-a-bundle.pem', /holds no PEM certificate/],
+    ] as const) {
+      await assert.rejects(
+        specHttpOptions(specWith({ caFile }), { env: {}, envPrefix: 'G2P_SECRET_', folder: dir, protectedPaths: [] }),
+        (err: unknown) => {
+          assert.ok(err instanceof ApplicationFailure && err.nonRetryable, String(err));
+          assert.match(err.message, new RegExp(`tls\\.caFile: ${caFile}`));
+          assert.match(err.message, problem);
+          return true;
+        },
+      );
     }
   });
 });

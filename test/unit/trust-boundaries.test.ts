@@ -23,8 +23,17 @@ import { sandboxSpec, startTestSandbox, testDeps } from '../helpers/fixtures.js'
 const TEMPORAL_API_KEY = 'temporal-cloud-api-key-0123456789';
 
 const reminder = (deploymentId: string): ApprovalNotice => ({
-  noticeId: `${deploymentId}-reminder-1`, kind: 'reminder', workflowId: `onboard-${deploymentId}`, deploymentId, mappingKey: 'm',
-  waitingSince: '', deadline: '', awaiting: ['alice'], approvalsSoFar: 0, required: 1, howToApprove: '',
+  noticeId: `${deploymentId}-reminder-1`,
+  kind: 'reminder',
+  workflowId: `onboard-${deploymentId}`,
+  deploymentId,
+  mappingKey: 'm',
+  waitingSince: '',
+  deadline: '',
+  awaiting: ['alice'],
+  approvalsSoFar: 0,
+  required: 1,
+  howToApprove: '',
 });
 
 /** A blocking (non-retryable) failure of `type`, with its message and hint. */
@@ -66,12 +75,23 @@ describe('trust boundaries: what a spec may read and reach', () => {
   });
 
   /** Deps whose policy lets every deployment reach exactly `hosts` (the sandbox's, by default). */
-  async function depsAllowing(hosts?: string[], privateNetworks = true, change?: (doc: WorkerPolicyFile) => void): Promise<ActivityDeps> {
+  async function depsAllowing(
+    hosts?: string[],
+    privateNetworks = true,
+    change?: (doc: WorkerPolicyFile) => void,
+  ): Promise<ActivityDeps> {
     return testDeps(sandbox, (deps) => {
-      const doc: WorkerPolicyFile = { secretsDir: deps.policy.secretsDir, deployments: [{ match: '*', hosts: hosts ?? sandboxHosts, privateNetworks }], identities: [] };
+      const doc: WorkerPolicyFile = {
+        secretsDir: deps.policy.secretsDir,
+        deployments: [{ match: '*', hosts: hosts ?? sandboxHosts, privateNetworks }],
+        identities: [],
+      };
       change?.(doc);
       deps.policy = parseWorkerPolicy(doc, deps.policy.source);
-      deps.secrets = { ...deps.secrets, env: { ...deps.secrets.env, TEMPORAL_API_KEY, G2P_ONBOARD_CODEC_KEYS: 'file:.data/codec-keys' } };
+      deps.secrets = {
+        ...deps.secrets,
+        env: { ...deps.secrets.env, TEMPORAL_API_KEY, G2P_ONBOARD_CODEC_KEYS: 'file:.data/codec-keys' },
+      };
     });
   }
 
@@ -85,7 +105,10 @@ describe('trust boundaries: what a spec may read and reach', () => {
     });
     const { message, hint } = await blocked(createActivities(deps).verifyPrerequisites(spec), 'EgressRefused');
     assert.match(message, new RegExp(`${new URL(attackerUrl).host} is not a host the worker policy allows`));
-    assert.match(hint, /add 127\.0\.0\.1:\d+ to the hosts of deployment tb-exfiltrate in the worker policy .*\(deployments: match, hosts, privateNetworks\)/);
+    assert.match(
+      hint,
+      /add 127\.0\.0\.1:\d+ to the hosts of deployment tb-exfiltrate in the worker policy .*\(deployments: match, hosts, privateNetworks\)/,
+    );
     assert.deepEqual(stolen, []);
   });
 
@@ -119,7 +142,10 @@ describe('trust boundaries: what a spec may read and reach', () => {
   test('127.0.0.1 is refused when the policy does not allow private networks; the sandbox receives nothing', async () => {
     const deps = await depsAllowing(sandboxHosts, false);
     const mark = sandbox.requests.length;
-    const { message, hint } = await blocked(createActivities(deps).verifyPrerequisites(sandboxSpec(sandbox, 'tb-loopback')), 'EgressRefused');
+    const { message, hint } = await blocked(
+      createActivities(deps).verifyPrerequisites(sandboxSpec(sandbox, 'tb-loopback')),
+      'EgressRefused',
+    );
     assert.match(message, /resolves to 127\.0\.0\.1, a loopback, private or link-local address/);
     assert.match(hint, /set privateNetworks: true for deployment tb-loopback/);
     assert.deepEqual(requestsSince(mark), []);
@@ -127,7 +153,8 @@ describe('trust boundaries: what a spec may read and reach', () => {
 
   test('a listed host whose name resolves to the cloud metadata address is refused as the connection opens', async () => {
     const deps = await depsAllowing(['esignet.example.test', ...sandboxHosts], false);
-    const metadata = ((_host: string, _o: unknown, cb: (e: null, a: LookupAddress[]) => void) => cb(null, [{ address: '169.254.169.254', family: 4 }])) as unknown as typeof dnsLookup;
+    const metadata = ((_host: string, _o: unknown, cb: (e: null, a: LookupAddress[]) => void) =>
+      cb(null, [{ address: '169.254.169.254', family: 4 }])) as unknown as typeof dnsLookup;
     deps.http = { dnsLookup: metadata };
     const spec = sandboxSpec(sandbox, 'tb-metadata', (s) => {
       s.esignet.baseUrl = 'https://esignet.example.test/v1/esignet';
@@ -141,22 +168,38 @@ describe('trust boundaries: what a spec may read and reach', () => {
     const spec = sandboxSpec(sandbox, 'tb-hook', (s) => {
       s.approval.webhookUrl = `${attackerUrl}/hook`;
     });
-    const refused = await blocked(createActivities(await depsAllowing()).notifyApprovers(spec, notice), 'EgressRefused');
+    const refused = await blocked(
+      createActivities(await depsAllowing()).notifyApprovers(spec, notice),
+      'EgressRefused',
+    );
     assert.match(refused.message, /is not a host the worker policy allows/);
     assert.deepEqual(stolen, []);
-    assert.equal(await createActivities(await depsAllowing([new URL(attackerUrl).host])).notifyApprovers(spec, notice), 'delivered');
+    assert.equal(
+      await createActivities(await depsAllowing([new URL(attackerUrl).host])).notifyApprovers(spec, notice),
+      'delivered',
+    );
     assert.equal(stolen.length, 1);
     stolen.length = 0;
   });
 
   test('with no policy entry for the deployment, every activity that talks to a system is refused before sending anything', async () => {
-    const deps = await depsAllowing(undefined, true, (doc) => (doc.deployments = [{ match: 'someone-else', hosts: sandboxHosts, privateNetworks: true }]));
+    const deps = await depsAllowing(
+      undefined,
+      true,
+      (doc) => (doc.deployments = [{ match: 'someone-else', hosts: sandboxHosts, privateNetworks: true }]),
+    );
     const a = createActivities(deps);
     const spec = sandboxSpec(sandbox, 'tb-nothing', (s) => {
       s.approval.webhookUrl = `${sandbox.urls.control}/approval-notices`;
     });
     const pmsSpec: DeploymentSpec = { ...spec, oidcClient: { ...spec.oidcClient, registration: 'pms' } };
-    const endpoints = { authorizationEndpoint: '', tokenEndpoint: '', userinfoEndpoint: '', jwksUri: '', issuer: '' } as never;
+    const endpoints = {
+      authorizationEndpoint: '',
+      tokenEndpoint: '',
+      userinfoEndpoint: '',
+      jwksUri: '',
+      issuer: '',
+    } as never;
     const mark = sandbox.requests.length;
     // The client key lives in the worker's store (no network): configureOpenG2P names it by thumbprint.
     const clientKey = await a.generateClientKey(spec.deploymentId);
@@ -171,12 +214,23 @@ describe('trust boundaries: what a spec may read and reach', () => {
       ['collectCredentials', () => a.collectCredentials(spec)],
       ['registerOidcClient (e-Signet)', () => a.registerOidcClient(spec, { kty: 'RSA', kid: 'k' })],
       ['registerOidcClient (PMS)', () => a.registerOidcClient(pmsSpec, { kty: 'RSA', kid: 'k' })],
-      ['configureOpenG2P', () => a.configureOpenG2P(spec, { clientId: 'c', clientKeyThumbprint: clientKey.thumbprint, endpoints, generation: '1.x' as never })],
+      [
+        'configureOpenG2P',
+        () =>
+          a.configureOpenG2P(spec, {
+            clientId: 'c',
+            clientKeyThumbprint: clientKey.thumbprint,
+            endpoints,
+            generation: '1.x' as never,
+          }),
+      ],
       ['verifyIntegration', () => a.verifyIntegration(spec, { clientId: 'c', providerId: 1, endpoints })],
       ['notifyApprovers', () => a.notifyApprovers(spec, reminder('tb-nothing'))],
     ];
     for (const [name, attempt] of attempts) {
-      const { hint } = await blocked(attempt(), 'EgressRefused').catch((err: Error) => assert.fail(`${name}: ${err.message}`));
+      const { hint } = await blocked(attempt(), 'EgressRefused').catch((err: Error) =>
+        assert.fail(`${name}: ${err.message}`),
+      );
       assert.match(hint, /to the hosts of deployment tb-nothing/, name);
     }
     assert.deepEqual(requestsSince(mark), []);
@@ -188,7 +242,10 @@ describe('trust boundaries: what a spec may read and reach', () => {
     await mkdir(dir, { mode: 0o755 });
     const deps = await depsAllowing();
     deps.credentials = new CredentialStore(dir);
-    const { message, hint } = await blocked(createActivities(deps).generateClientKey('tb-store'), 'CredentialStoreRefused');
+    const { message, hint } = await blocked(
+      createActivities(deps).generateClientKey('tb-store'),
+      'CredentialStoreRefused',
+    );
     assert.match(message, /open to group or others \(mode 755\)/);
     assert.match(hint, new RegExp(`chmod 700 ${dir.replace(/[.]/g, '\\.')}`));
     assert.ok(!existsSync(join(dir, 'tb-store.json')));

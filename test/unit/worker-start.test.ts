@@ -15,9 +15,16 @@ const run = promisify(execFile);
 
 async function startWorker(env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'g2p-worker-start-'));
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('G2P_') && !k.startsWith('TEMPORAL_') && k !== 'NODE_TLS_REJECT_UNAUTHORIZED'));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('G2P_') && !k.startsWith('TEMPORAL_') && k !== 'NODE_TLS_REJECT_UNAUTHORIZED',
+    ),
+  );
   // An address nothing listens on: if a check let the worker through, it would fail to connect instead.
-  return run(process.execPath, [join(projectRoot, 'dist', 'src', 'worker.js')], { cwd: dir, env: { ...inherited, TEMPORAL_ADDRESS: '127.0.0.1:1', ...env } }).then(
+  return run(process.execPath, [join(projectRoot, 'dist', 'src', 'worker.js')], {
+    cwd: dir,
+    env: { ...inherited, TEMPORAL_ADDRESS: '127.0.0.1:1', ...env },
+  }).then(
     () => ({ code: 0, stderr: '' }),
     (err: { code: number; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
   );

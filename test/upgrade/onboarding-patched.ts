@@ -8,9 +8,14 @@ import type { DeploymentSpec } from '../../src/spec/schema.js';
 import type { OnboardingResult, StartCommand } from '../../src/workflows/messages.js';
 import { ANNOUNCE_AFTER_PATCH, ANNOUNCE_BEFORE_PATCH, announceOnboarding } from './announce.js';
 
-export async function onboardDeployment(spec: DeploymentSpec, start: StartCommand, continued?: ContinuedRun): Promise<OnboardingResult> {
+export async function onboardDeployment(
+  spec: DeploymentSpec,
+  start: StartCommand,
+  continued?: ContinuedRun,
+): Promise<OnboardingResult> {
   // Started, not awaited, so the run's handlers are installed at once as today.
-  const before = !continued && patched(ANNOUNCE_BEFORE_PATCH) ? announceOnboarding(workflowInfo().workflowId, 'before') : undefined;
+  const before =
+    !continued && patched(ANNOUNCE_BEFORE_PATCH) ? announceOnboarding(workflowInfo().workflowId, 'before') : undefined;
   const result = await onboardToday(spec, start, continued);
   await before;
   if (patched(ANNOUNCE_AFTER_PATCH)) await announceOnboarding(workflowInfo().workflowId, 'after');

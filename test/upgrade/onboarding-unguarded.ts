@@ -7,7 +7,11 @@ import type { DeploymentSpec } from '../../src/spec/schema.js';
 import type { OnboardingResult, StartCommand } from '../../src/workflows/messages.js';
 import { announceOnboarding } from './announce.js';
 
-export async function onboardDeployment(spec: DeploymentSpec, start: StartCommand, continued?: ContinuedRun): Promise<OnboardingResult> {
+export async function onboardDeployment(
+  spec: DeploymentSpec,
+  start: StartCommand,
+  continued?: ContinuedRun,
+): Promise<OnboardingResult> {
   const before = !continued ? announceOnboarding(workflowInfo().workflowId, 'before') : undefined;
   const result = await onboardToday(spec, start, continued);
   await before;

@@ -30,7 +30,12 @@ describe('approval timing (time-skipping server)', () => {
     env = await createTimeSkippingEnv(codec);
     sandbox = await startTestSandbox();
     webhook = await startWebhookReceiver();
-    worker = await createOnboardingWorker({ connection: env.nativeConnection, namespace: 'default', codec, deps: await testDeps(sandbox) });
+    worker = await createOnboardingWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      codec,
+      deps: await testDeps(sandbox),
+    });
     running = worker.run();
     client = env.client;
   });
@@ -79,7 +84,10 @@ describe('approval timing (time-skipping server)', () => {
     await env.sleep('6h');
     const status = await handle.query(statusQuery);
     assert.equal(status.phase, 'awaiting_approval');
-    assert.ok(mappingSearches() - searchesBefore >= 300, `PMS was asked every minute while the run waited (${mappingSearches() - searchesBefore} searches in 6 h)`);
+    assert.ok(
+      mappingSearches() - searchesBefore >= 300,
+      `PMS was asked every minute while the run waited (${mappingSearches() - searchesBefore} searches in 6 h)`,
+    );
     // The watch is one scheduled activity from the start of the wait; the ~360 polls it makes
     // add nothing (timer-based polling added ~11 events each).
     const added = (await historyLength(handle.workflowId)) - eventsBefore;
@@ -89,7 +97,10 @@ describe('approval timing (time-skipping server)', () => {
     sandbox.mosip.approveMapping(mappingKey);
     const result = await handle.result();
     assert.equal(result.outcome, 'completed');
-    assert.ok(result.audit.some((e) => e.event === 'approval.pms.approved'), 'the portal approval is in the audit trail');
+    assert.ok(
+      result.audit.some((e) => e.event === 'approval.pms.approved'),
+      'the portal approval is in the audit trail',
+    );
   });
 
   test('a wait long enough to fill history with reminders continues as new, keeps its state, and completes on approval', async () => {
@@ -104,18 +115,30 @@ describe('approval timing (time-skipping server)', () => {
     await env.sleep('30h');
     const status = await handle.query(statusQuery);
     assert.equal(status.phase, 'awaiting_approval');
-    assert.ok(status.steps.slice(0, 5).every((s) => s.status === 'completed'), 'steps before the wait are kept');
+    assert.ok(
+      status.steps.slice(0, 5).every((s) => s.status === 'completed'),
+      'steps before the wait are kept',
+    );
     // Decisions are signed "now" — the server's skipped-ahead clock, not this machine's.
-    const token = await decisionToken(handle, 'bob', 'approve', 'after thirty hours', { iat: Math.floor((await env.currentTimeMs()) / 1000) });
+    const token = await decisionToken(handle, 'bob', 'approve', 'after thirty hours', {
+      iat: Math.floor((await env.currentTimeMs()) / 1000),
+    });
     await handle.executeUpdate(approveUpdate, { args: [{ token }] });
     const result = await handle.result();
     assert.equal(result.outcome, 'completed');
     const continued = result.audit.filter((e) => e.event === 'run.continued').length;
     assert.ok(continued >= 1, `expected the run to continue as new at least once, saw ${continued}`);
     const reminders = webhook.notices.filter((n) => n.deploymentId === 'long-wait' && n.kind === 'reminder');
-    assert.equal(new Set(reminders.map((n) => n.noticeId)).size, reminders.length, 'notice ids stay unique across continued runs');
+    assert.equal(
+      new Set(reminders.map((n) => n.noticeId)).size,
+      reminders.length,
+      'notice ids stay unique across continued runs',
+    );
     const history = await client.workflow.getHandle(handle.workflowId).fetchHistory();
-    assert.ok((history.events?.length ?? 0) < 2_500, `the last run's history stays bounded (${history.events?.length} events)`);
+    assert.ok(
+      (history.events?.length ?? 0) < 2_500,
+      `the last run's history stays bounded (${history.events?.length} events)`,
+    );
   });
 
   async function historyLength(workflowId: string): Promise<number> {
@@ -124,6 +147,7 @@ describe('approval timing (time-skipping server)', () => {
   }
 
   function mappingSearches(): number {
-    return sandbox.requests.filter((r) => r.system === 'mosip' && r.path.endsWith('/partners/apikey/request/search')).length;
+    return sandbox.requests.filter((r) => r.system === 'mosip' && r.path.endsWith('/partners/apikey/request/search'))
+      .length;
   }
 });

@@ -48,7 +48,14 @@ describe('blocked runs', () => {
     const spec = withPolicy('blocked-retry', policy.name);
     const auth = spec.partners.auth.id;
     // Withdraw the policy once the run is past its prerequisite checks (while it uploads the partner certificate).
-    const certificateUpload = h.sandbox.faults.add({ method: 'POST', path: '/v1/partnermanager/partners/certificate/upload', match: [`"${auth}"`], kind: 'latency', latencyMs: 300, count: 1 });
+    const certificateUpload = h.sandbox.faults.add({
+      method: 'POST',
+      path: '/v1/partnermanager/partners/certificate/upload',
+      match: [`"${auth}"`],
+      kind: 'latency',
+      latencyMs: 300,
+      count: 1,
+    });
     const handle = await startOnboarding(h.client, spec, signer('staff-1'));
     await certificateUpload.firstHit;
     policy.isActive = false;
@@ -105,7 +112,10 @@ describe('blocked runs', () => {
     // Temporal says COMPLETED for every outcome; the search attribute tells an aborted run apart.
     assert.equal((await handle.describe()).typedSearchAttributes.get(OnboardingOutcome), 'aborted');
     // A closed run is not "no such run": ops are told how it ended.
-    await assert.rejects(abortRun(handle, signer('ops-1'), 'again'), (err: unknown) => err instanceof Refused && /has ended \(aborted\)/.test(err.message));
+    await assert.rejects(
+      abortRun(handle, signer('ops-1'), 'again'),
+      (err: unknown) => err instanceof Refused && /has ended \(aborted\)/.test(err.message),
+    );
     assert.equal(result.ids.oidcClientId, undefined);
     assert.ok(result.steps.some((s) => s.status === 'blocked' || s.status === 'skipped'));
     const counts = h.sandbox.mosip.counts();

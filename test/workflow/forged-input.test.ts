@@ -14,7 +14,11 @@ import { useWorkflowHarness } from '../helpers/harness.js';
 type HistoryEvent = protoTypes.api.history.v1.IHistoryEvent;
 
 /** The run's history once `until` holds (the worker's refusal is one workflow task away). */
-async function historyWhen(handle: WorkflowHandle, until: (events: HistoryEvent[]) => boolean, timeoutMs = 30_000): Promise<HistoryEvent[]> {
+async function historyWhen(
+  handle: WorkflowHandle,
+  until: (events: HistoryEvent[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<HistoryEvent[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const events = (await handle.fetchHistory()).events ?? [];
@@ -31,17 +35,26 @@ describe('a run started past the codec', () => {
     const spec = sandboxSpec(h.sandbox, 'forged-input');
     // What `temporal workflow start --input` sends: the spec as plain JSON, no codec.
     const outsider = new Client({ connection: h.env.connection, namespace: h.env.namespace ?? 'default' });
-    const handle = await outsider.workflow.start(ONBOARDING_WORKFLOW_TYPE, { workflowId: onboardingWorkflowId(spec.deploymentId), taskQueue: TASK_QUEUE, args: [spec] });
+    const handle = await outsider.workflow.start(ONBOARDING_WORKFLOW_TYPE, {
+      workflowId: onboardingWorkflowId(spec.deploymentId),
+      taskQueue: TASK_QUEUE,
+      args: [spec],
+    });
     try {
       const events = await historyWhen(handle, (e) => e.some((event) => event.workflowTaskFailedEventAttributes));
-      const refusal = events.find((e) => e.workflowTaskFailedEventAttributes)!.workflowTaskFailedEventAttributes!.failure;
+      const refusal = events.find((e) => e.workflowTaskFailedEventAttributes)!.workflowTaskFailedEventAttributes!
+        .failure;
       const read = await decodeOptionalFailureToOptionalError(h.client.workflow.options.loadedDataConverter, refusal);
       assert.match(read?.message ?? '', /refused a payload that is not encrypted \(encoding "json\/plain"/);
 
       assert.equal(events.filter((e) => e.activityTaskScheduledEventAttributes).length, 0, 'no activity was scheduled');
       assert.equal(events.filter((e) => e.workflowTaskCompletedEventAttributes).length, 0, 'the run made no progress');
       assert.deepEqual(h.sandbox.requests, [], 'MOSIP, e-Signet and OpenG2P received nothing');
-      assert.equal((await handle.describe()).status.name, 'RUNNING', 'it stays stuck at its first task, for ops to terminate');
+      assert.equal(
+        (await handle.describe()).status.name,
+        'RUNNING',
+        'it stays stuck at its first task, for ops to terminate',
+      );
     } finally {
       await handle.terminate('test: forged input');
     }

@@ -22,7 +22,10 @@ describe('onboardDeployment on a real Temporal server', () => {
     const result = await handle.result();
 
     assert.equal(result.outcome, 'completed');
-    assert.ok(result.steps.every((s) => s.status === 'completed'), JSON.stringify(result.steps));
+    assert.ok(
+      result.steps.every((s) => s.status === 'completed'),
+      JSON.stringify(result.steps),
+    );
     assert.equal(result.approvals[0]?.approver, 'alice');
     const counts = h.sandbox.mosip.counts();
     assert.equal(counts.partners[spec.partners.auth.id], 1);
@@ -63,10 +66,19 @@ describe('onboardDeployment on a real Temporal server', () => {
     const result = await handle.result();
     assert.equal(result.outcome, 'rejected');
     assert.equal(result.ids.oidcClientId, undefined);
-    assert.equal([...h.sandbox.esignet.clients.values()].filter((c) => c.relyingPartyId === spec.partners.auth.id).length, 0);
+    assert.equal(
+      [...h.sandbox.esignet.clients.values()].filter((c) => c.relyingPartyId === spec.partners.auth.id).length,
+      0,
+    );
     assert.equal(h.sandbox.odoo.providers.size, providersBefore, 'no OpenG2P provider written');
     const skipped = result.steps.filter((s) => s.status === 'skipped').map((s) => s.name);
-    assert.deepEqual(skipped, ['collectCredentials', 'generateClientKey', 'registerOidcClient', 'configureOpenG2P', 'verifyIntegration']);
+    assert.deepEqual(skipped, [
+      'collectCredentials',
+      'generateClientKey',
+      'registerOidcClient',
+      'configureOpenG2P',
+      'verifyIntegration',
+    ]);
   });
 
   test('an approver not on the spec is refused and leaves no history event', async () => {
@@ -76,10 +88,13 @@ describe('onboardDeployment on a real Temporal server', () => {
     const before = (await handle.fetchHistory()).events?.length ?? 0;
     await assert.rejects(
       approveAs(handle, 'mallory'),
-      (err: unknown) => err instanceof WorkflowUpdateFailedError && /mallory is not an approver/.test(String(err.cause?.message)),
+      (err: unknown) =>
+        err instanceof WorkflowUpdateFailedError && /mallory is not an approver/.test(String(err.cause?.message)),
     );
     const history = await handle.fetchHistory();
-    const updateEvents = (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes || e.workflowExecutionUpdateCompletedEventAttributes);
+    const updateEvents = (history.events ?? []).filter(
+      (e) => e.workflowExecutionUpdateAcceptedEventAttributes || e.workflowExecutionUpdateCompletedEventAttributes,
+    );
     assert.equal(updateEvents.length, 0);
     assert.ok((history.events?.length ?? 0) >= before);
     const status = await handle.query(statusQuery);
@@ -90,7 +105,10 @@ describe('onboardDeployment on a real Temporal server', () => {
   test('a second start for a deployment that is running is refused', async () => {
     const spec = sandboxSpec(h.sandbox, 'twice');
     const handle = await startOnboarding(h.client, spec, signer('staff-1'));
-    await assert.rejects(startOnboarding(h.client, spec, signer('staff-2')), (err: unknown) => err instanceof Refused && /already running/.test((err as Error).message));
+    await assert.rejects(
+      startOnboarding(h.client, spec, signer('staff-2')),
+      (err: unknown) => err instanceof Refused && /already running/.test((err as Error).message),
+    );
     await handle.terminate('test done');
   });
 });

@@ -36,9 +36,18 @@ function withSandbox(options: SandboxOptions) {
     await ctx.sandbox.mosip.ready;
     ctx.deps = await testDeps(ctx.sandbox);
     const codec = testCodec();
-    ctx.worker = await createOnboardingWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', codec, deps: ctx.deps });
+    ctx.worker = await createOnboardingWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      codec,
+      deps: ctx.deps,
+    });
     ctx.running = ctx.worker.run();
-    ctx.client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter: dataConverterFor(codec) });
+    ctx.client = new Client({
+      connection: env.connection,
+      namespace: env.namespace ?? 'default',
+      dataConverter: dataConverterFor(codec),
+    });
   });
   after(async () => {
     ctx.worker?.shutdown();
@@ -53,7 +62,10 @@ async function onboard(client: Client, spec: DeploymentSpec): Promise<Onboarding
   const handle = await startOnboarding(client, spec, signer('staff-1'));
   const done = handle.result();
   for (;;) {
-    const settled = await Promise.race([done.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 200))]);
+    const settled = await Promise.race([
+      done.then(() => true),
+      new Promise<false>((r) => setTimeout(() => r(false), 200)),
+    ]);
     if (settled) break;
     const status = await handle.query(statusQuery);
     if (status.phase === 'blocked') throw new Error(`run blocked: ${JSON.stringify(status.lastError)}`);
@@ -67,9 +79,12 @@ async function onboard(client: Client, spec: DeploymentSpec): Promise<Onboarding
   return result;
 }
 
-const routeCalls = (sandbox: Sandbox, method: string, route: string) => sandbox.requests.filter((r) => r.method === method && r.route === route && r.status === 200).length;
+const routeCalls = (sandbox: Sandbox, method: string, route: string) =>
+  sandbox.requests.filter((r) => r.method === method && r.route === route && r.status === 200).length;
 const authorizationHeaderParam = (sandbox: Sandbox) =>
-  [...sandbox.odoo.database.model('ir.config_parameter').records.values()].find((p) => p.key === 'auth_oauth.authorization_header')?.value;
+  [...sandbox.odoo.database.model('ir.config_parameter').records.values()].find(
+    (p) => p.key === 'auth_oauth.authorization_header',
+  )?.value;
 
 describe('the PMS path on OpenG2P 1.x (e-Signet 1.4.1, Odoo 15)', () => {
   const ctx = withSandbox({ esignetVersion: '1.4.1', odooVersion: 15 });
@@ -97,15 +112,24 @@ describe('the PMS path on OpenG2P 1.x (e-Signet 1.4.1, Odoo 15)', () => {
     assert.equal(esignetClient.publicKey.n, clientKey!.publicJwk.n);
     assert.deepEqual(esignetClient.redirectUris, [`${ctx.sandbox.urls.odoo}/auth_oauth/signin`]);
     // Claims and ACRs come from the Auth policy through e-Signet's mappings, not from the spec.
-    for (const claim of ['name', 'email', 'phone_number', 'birthdate', 'gender', 'address', 'picture']) assert.ok(esignetClient.userClaims.includes(claim), claim);
-    assert.deepEqual([...esignetClient.authContextRefs].sort(), ['mosip:idp:acr:biometrics', 'mosip:idp:acr:generated-code']);
-    const forwarded = ctx.sandbox.requests.find((r) => r.system === 'esignet' && r.route === '/v1/esignet/client-mgmt/oidc-client');
+    for (const claim of ['name', 'email', 'phone_number', 'birthdate', 'gender', 'address', 'picture'])
+      assert.ok(esignetClient.userClaims.includes(claim), claim);
+    assert.deepEqual([...esignetClient.authContextRefs].sort(), [
+      'mosip:idp:acr:biometrics',
+      'mosip:idp:acr:generated-code',
+    ]);
+    const forwarded = ctx.sandbox.requests.find(
+      (r) => r.system === 'esignet' && r.route === '/v1/esignet/client-mgmt/oidc-client',
+    );
     assert.equal(forwarded?.authorizationScheme, 'Bearer', 'PMS calls e-Signet with its own bearer token');
 
     const provider = [...ctx.sandbox.odoo.providers.values()].find((p) => p.client_id === clientId)!;
     assert.equal(provider.flow, 'id_token_code');
     assert.equal(authorizationHeaderParam(ctx.sandbox), 'True');
-    assert.ok(ctx.sandbox.odoo.logins.some((l) => l.providerId === provider.id), 'the test identity logged in');
+    assert.ok(
+      ctx.sandbox.odoo.logins.some((l) => l.providerId === provider.id),
+      'the test identity logged in',
+    );
   });
 
   test('a second run of the same deployment updates the PMS client (new redirect URI) instead of creating one', async () => {
@@ -118,17 +142,29 @@ describe('the PMS path on OpenG2P 1.x (e-Signet 1.4.1, Odoo 15)', () => {
     assert.equal(routeCalls(ctx.sandbox, 'PUT', '/v1/partnermanager/oidc/client/:client_id'), puts + 1);
     assert.equal(ctx.sandbox.mosip.oidcClients.createCounts[clientId], 1);
     assert.equal(ctx.sandbox.esignet.createCounts[clientId], 1);
-    assert.deepEqual(ctx.sandbox.esignet.clients.get(clientId)!.redirectUris, [`${ctx.sandbox.urls.odoo}/auth_oauth/signin`, extra]);
+    assert.deepEqual(ctx.sandbox.esignet.clients.get(clientId)!.redirectUris, [
+      `${ctx.sandbox.urls.odoo}/auth_oauth/signin`,
+      extra,
+    ]);
     assert.equal(ctx.sandbox.mosip.counts().partners[spec.partners.auth.id], 1);
     assert.equal(ctx.sandbox.odoo.providerCreateCounts[spec.openg2p.provider.name], 1);
     // The mapping was approved by the first run's signed decision: the audit does not credit the portal.
-    assert.deepEqual(result.approvals.map((a) => a.approver), ['pms (earlier decision)']);
-    assert.match(result.audit.find((e) => e.event === 'approval.pms.approved')?.detail ?? '', /already approved on PMS when this run requested it/);
+    assert.deepEqual(
+      result.approvals.map((a) => a.approver),
+      ['pms (earlier decision)'],
+    );
+    assert.match(
+      result.audit.find((e) => e.event === 'approval.pms.approved')?.detail ?? '',
+      /already approved on PMS when this run requested it/,
+    );
   });
 
   test('a policy that is drafted or expired fails the prerequisite check, with the evidence', async () => {
     const activities = createActivities(ctx.deps);
-    for (const [policy, why] of [[SEEDED_DRAFT_POLICY, /no active policy named/], [SEEDED_EXPIRED_POLICY, /expired on/]] as const) {
+    for (const [policy, why] of [
+      [SEEDED_DRAFT_POLICY, /no active policy named/],
+      [SEEDED_EXPIRED_POLICY, /expired on/],
+    ] as const) {
       // A long deployment id: its derived API-key label would exceed the 32 characters labels are held to, so the spec names one.
       const spec = sandboxSpec(ctx.sandbox, `policy-${policy}`, (s) => {
         s.partners.auth.policy = policy;
@@ -169,16 +205,25 @@ describe("e-Signet's current client API on OpenG2P 1.2+ (e-Signet 1.7.0, Odoo 17
     assert.equal((provider.signup_default_groups as number[]).length, 1);
     assert.equal('assertion_type' in provider, false);
     assert.equal(authorizationHeaderParam(ctx.sandbox), 'True');
-    assert.ok(ctx.sandbox.odoo.logins.some((l) => l.providerId === provider.id), 'the test identity logged in');
+    assert.ok(
+      ctx.sandbox.odoo.logins.some((l) => l.providerId === provider.id),
+      'the test identity logged in',
+    );
   });
 
   test('a second run adopts the client on duplicate_client_id and updates it, creating nothing twice', async () => {
     const extra = 'https://portal.via-esignet.example/auth_oauth/signin';
-    const result = await onboard(ctx.client, esignetSpec((s) => (s.oidcClient.extraRedirectUris = [extra])));
+    const result = await onboard(
+      ctx.client,
+      esignetSpec((s) => (s.oidcClient.extraRedirectUris = [extra])),
+    );
     const clientId = result.ids.oidcClientId!;
     assert.equal(ctx.sandbox.esignet.createCounts[clientId], 1);
     assert.equal(routeCalls(ctx.sandbox, 'PUT', '/v1/esignet/client-mgmt/client/:client_id'), 1);
-    assert.deepEqual(ctx.sandbox.esignet.clients.get(clientId)!.redirectUris, [`${ctx.sandbox.urls.odoo}/auth_oauth/signin`, extra]);
+    assert.deepEqual(ctx.sandbox.esignet.clients.get(clientId)!.redirectUris, [
+      `${ctx.sandbox.urls.odoo}/auth_oauth/signin`,
+      extra,
+    ]);
     assert.equal(ctx.sandbox.odoo.providers.size, 1);
   });
 });
@@ -195,9 +240,15 @@ describe('a plain Odoo without OpenG2P modules', () => {
     const spec = sandboxSpec(sandbox, 'plain-odoo');
     const activities = createActivities(await testDeps(sandbox));
     await assert.rejects(activities.verifyPrerequisites(spec), (err: Error) => {
-      assert.match(err.message, /openg2p\.providerModel: .*install OpenG2P's OIDC module .*auth_oidc .*g2p_auth_id_oidc.*g2p_auth_oidc/);
+      assert.match(
+        err.message,
+        /openg2p\.providerModel: .*install OpenG2P's OIDC module .*auth_oidc .*g2p_auth_id_oidc.*g2p_auth_oidc/,
+      );
       return true;
     });
-    assert.equal(sandbox.requests.some((r) => r.method === 'POST' && r.route === '/v1/partnermanager/partners'), false);
+    assert.equal(
+      sandbox.requests.some((r) => r.method === 'POST' && r.route === '/v1/partnermanager/partners'),
+      false,
+    );
   });
 });

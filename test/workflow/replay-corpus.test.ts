@@ -4,7 +4,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findWorkflowBundle } from '../../src/workflow-bundle.js';
-import { MANIFEST_FILE, readCorpus, replayFailures, CORPUS_DIR, type CorpusManifest } from '../helpers/history-corpus.js';
+import {
+  MANIFEST_FILE,
+  readCorpus,
+  replayFailures,
+  CORPUS_DIR,
+  type CorpusManifest,
+} from '../helpers/history-corpus.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,7 +18,9 @@ describe('the history corpus', () => {
   const corpus = readCorpus();
 
   test('holds, for every release, the runs a new build meets: finished, blocked, waiting and continued', () => {
-    const versions = readdirSync(CORPUS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    const versions = readdirSync(CORPUS_DIR, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
     assert.ok(versions.length >= 1, 'at least one release captured');
     for (const version of versions) {
       const manifest = JSON.parse(readFileSync(join(CORPUS_DIR, version, MANIFEST_FILE), 'utf8')) as CorpusManifest;
@@ -21,7 +29,10 @@ describe('the history corpus', () => {
         assert.ok(outcomes.has(expected), `${version} has a ${expected} history`);
       }
       assert.deepEqual(
-        corpus.filter((h) => h.version === version).map((h) => h.name.slice(version.length + 1)).sort(),
+        corpus
+          .filter((h) => h.version === version)
+          .map((h) => h.name.slice(version.length + 1))
+          .sort(),
         manifest.histories.map((h) => h.file).sort(),
         `${version}: the manifest lists every history file`,
       );

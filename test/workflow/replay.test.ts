@@ -30,12 +30,19 @@ describe('replaying waiting runs', () => {
     await approveAs(handle, 'alice', 'after reminders');
     const result = await handle.result();
     assert.equal(result.outcome, 'completed');
-    assert.ok(result.audit.filter((e) => e.event === 'approval.reminder').length >= 2, 'reminders were sent while waiting');
+    assert.ok(
+      result.audit.filter((e) => e.event === 'approval.reminder').length >= 2,
+      'reminders were sent while waiting',
+    );
     assert.equal(result.audit.filter((e) => e.event === 'approval.escalation').length, 1);
 
     const history = await handle.fetchHistory();
     const bundle = findWorkflowBundle();
     assert.ok('codePath' in bundle, 'npm run build prepared the workflow bundle');
-    await Worker.runReplayHistory({ workflowBundle: { codePath: bundle.codePath }, dataConverter: dataConverterFor(h.codec) }, history, handle.workflowId);
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: bundle.codePath }, dataConverter: dataConverterFor(h.codec) },
+      history,
+      handle.workflowId,
+    );
   });
 });

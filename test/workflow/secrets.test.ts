@@ -53,7 +53,12 @@ function failureChain(failure: Failure | null | undefined): Failure[] {
 
 /** Every shape a secret could leak in: as is, base64, base64url, JSON-escaped, and each long line of a PEM. */
 function leakForms(value: string): string[] {
-  const forms = new Set([value, Buffer.from(value).toString('base64'), Buffer.from(value).toString('base64url'), JSON.stringify(value).slice(1, -1)]);
+  const forms = new Set([
+    value,
+    Buffer.from(value).toString('base64'),
+    Buffer.from(value).toString('base64url'),
+    JSON.stringify(value).slice(1, -1),
+  ]);
   for (const line of value.split(/\r?\n/)) if (line.length >= 24 && !line.startsWith('-----')) forms.add(line);
   return [...forms];
 }
@@ -62,7 +67,8 @@ function leakForms(value: string): string[] {
 function leaks(texts: Record<string, string>, secrets: Map<string, string>): string[] {
   const found: string[] = [];
   for (const [label, value] of secrets) {
-    for (const [where, text] of Object.entries(texts)) if (leakForms(value).some((form) => text.includes(form))) found.push(`${label} in ${where}`);
+    for (const [where, text] of Object.entries(texts))
+      if (leakForms(value).some((form) => text.includes(form))) found.push(`${label} in ${where}`);
   }
   return found;
 }
@@ -84,7 +90,8 @@ describe('secrets in history, logs and the codec server', () => {
   const codecLog: string[] = [];
 
   const codecFor = (...keys: Buffer[]) => new AesGcmCodec(keyRingFromKeys(keys[0]!, keys.slice(1)));
-  const clientWith = (...keys: Buffer[]) => new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(codecFor(...keys)) });
+  const clientWith = (...keys: Buffer[]) =>
+    new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(codecFor(...keys)) });
 
   async function startWorker(keys: Buffer[]): Promise<void> {
     await writeFile(join(dir, 'codec-keys'), keys.map((k) => k.toString('base64')).join('\n') + '\n', { mode: 0o600 });
@@ -115,7 +122,9 @@ describe('secrets in history, logs and the codec server', () => {
   async function secretsOfRun(deploymentId: string): Promise<Map<string, string>> {
     const secrets = new Map<string, string>();
     for (const [name, value] of Object.entries(secretEnv(sandbox))) secrets.set(`spec secret ${name}`, value!);
-    const stored = JSON.parse(await readFile(join(dir, 'credentials', `${deploymentId}.json`), 'utf8')) as StoredCredentials;
+    const stored = JSON.parse(
+      await readFile(join(dir, 'credentials', `${deploymentId}.json`), 'utf8'),
+    ) as StoredCredentials;
     if (stored.apiKey) secrets.set('API key', stored.apiKey.value);
     if (stored.mispLicenseKey) secrets.set('MISP license key', stored.mispLicenseKey);
     if (stored.clientKey) secrets.set('OIDC client private key', stored.clientKey.privateKeyPem);
@@ -137,7 +146,12 @@ describe('secrets in history, logs and the codec server', () => {
       const events = [];
       let nextPageToken: Uint8Array | undefined;
       do {
-        const page: protoTypes.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse = await connection.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId, runId }, nextPageToken });
+        const page: protoTypes.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse =
+          await connection.workflowService.getWorkflowExecutionHistory({
+            namespace: 'default',
+            execution: { workflowId, runId },
+            nextPageToken,
+          });
         events.push(...(page.history?.events ?? []));
         nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
       } while (nextPageToken);
@@ -152,7 +166,10 @@ describe('secrets in history, logs and the codec server', () => {
   const historyTexts = (histories: History[], label: string) =>
     Object.fromEntries(
       histories.flatMap((h, i) => [
-        [`${label} run ${i} (protobuf)`, Buffer.from(temporal.api.history.v1.History.encode(h).finish()).toString('latin1')],
+        [
+          `${label} run ${i} (protobuf)`,
+          Buffer.from(temporal.api.history.v1.History.encode(h).finish()).toString('latin1'),
+        ],
         [`${label} run ${i} (JSON)`, JSON.stringify(h.toJSON())],
       ]),
     );
@@ -172,10 +189,18 @@ describe('secrets in history, logs and the codec server', () => {
   }
   const encodingOf = (p: PayloadJson) => Buffer.from(p.metadata?.encoding ?? '', 'base64').toString();
 
-  async function decodeThrough(codec: RunningCodecServer, payloads: PayloadJson[], token?: string): Promise<{ status: number; payloads: PayloadJson[] }> {
+  async function decodeThrough(
+    codec: RunningCodecServer,
+    payloads: PayloadJson[],
+    token?: string,
+  ): Promise<{ status: number; payloads: PayloadJson[] }> {
     const res = await fetch(`${codec.url}/decode`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        'x-namespace': 'default',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       body: JSON.stringify({ payloads }),
     });
     return { status: res.status, payloads: res.ok ? ((await res.json()) as { payloads: PayloadJson[] }).payloads : [] };
@@ -191,12 +216,18 @@ describe('secrets in history, logs and the codec server', () => {
         const handle = route.handler;
         route.handler = (req) => {
           const bearer = /^Bearer\s+(\S+)/i.exec(String(req.headers.authorization ?? ''))?.[1];
-          for (const value of [bearer, ...Object.values(req.cookies), req.query.get('code') ?? undefined]) if (value && value.length >= 16) presented.add(value);
+          for (const value of [bearer, ...Object.values(req.cookies), req.query.get('code') ?? undefined])
+            if (value && value.length >= 16) presented.add(value);
           return handle(req);
         };
       }
     }
-    codecServer = await startCodecServer({ codec: codecFor(oldKey), access: new CodecAccess([codecToken]), allowedOrigins: [], log: (l) => codecLog.push(l) });
+    codecServer = await startCodecServer({
+      codec: codecFor(oldKey),
+      access: new CodecAccess([codecToken]),
+      allowedOrigins: [],
+      log: (l) => codecLog.push(l),
+    });
     await startWorker([oldKey]);
     // With the end-to-end login: the OTP and an authorization code pass through the worker too.
     completed = await completeOnboarding(clientWith(oldKey), sandbox, 'secrets-scan', withLoginCheck(sandbox));
@@ -216,24 +247,45 @@ describe('secrets in history, logs and the codec server', () => {
     assert.ok(presented.size >= 3, `the worker presented tokens, cookies and a code (${presented.size})`);
     assert.deepEqual(leaks(historyTexts(histories, 'history'), secrets), []);
     assert.deepEqual(leaks({ 'worker log': [...workerLog, ...worker.output].join('\n') }, secrets), []);
-    assert.ok(worker.output.some((l) => /Activity (started|completed)/i.test(l)), 'the log captured activity lines');
+    assert.ok(
+      worker.output.some((l) => /Activity (started|completed)/i.test(l)),
+      'the log captured activity lines',
+    );
 
     // Decoded, too: the private key stays in the worker's credential store (the run names it by
     // thumbprint); the scan does find what is there (the deployment id, as a control).
     const decoded = await decodeThrough(codecServer, payloadsOf(histories), codecToken);
     const plainText = decoded.payloads.map((p) => Buffer.from(p.data ?? '', 'base64').toString()).join('\n');
-    assert.deepEqual(leaks({ 'decoded history': plainText }, new Map([['OIDC client private key', secrets.get('OIDC client private key')!], ['deployment id', completed.spec.deploymentId]])), ['deployment id in decoded history']);
+    assert.deepEqual(
+      leaks(
+        { 'decoded history': plainText },
+        new Map([
+          ['OIDC client private key', secrets.get('OIDC client private key')!],
+          ['deployment id', completed.spec.deploymentId],
+        ]),
+      ),
+      ['deployment id in decoded history'],
+    );
   });
 
   test('the codec server decodes that history for a token holder, and nothing without the token', async () => {
     const payloads = payloadsOf(await rawHistories(completed.handle.workflowId, completed.runId));
     const encrypted = payloads.filter((p) => encodingOf(p) === ENCRYPTED);
-    assert.ok(encrypted.length > 10, `the history's payloads are encrypted (${encrypted.length} of ${payloads.length})`);
+    assert.ok(
+      encrypted.length > 10,
+      `the history's payloads are encrypted (${encrypted.length} of ${payloads.length})`,
+    );
 
     const withToken = await decodeThrough(codecServer, encrypted, codecToken);
     assert.equal(withToken.status, 200);
-    assert.deepEqual(withToken.payloads.filter((p) => encodingOf(p) === ENCRYPTED), [], 'every payload decodes');
-    const startInput = JSON.parse(Buffer.from(withToken.payloads[0]!.data!, 'base64').toString()) as { deploymentId?: string };
+    assert.deepEqual(
+      withToken.payloads.filter((p) => encodingOf(p) === ENCRYPTED),
+      [],
+      'every payload decodes',
+    );
+    const startInput = JSON.parse(Buffer.from(withToken.payloads[0]!.data!, 'base64').toString()) as {
+      deploymentId?: string;
+    };
     assert.equal(startInput.deploymentId, 'secrets-scan');
 
     assert.equal((await decodeThrough(codecServer, encrypted)).status, 401);
@@ -241,25 +293,62 @@ describe('secrets in history, logs and the codec server', () => {
 
     // The temporal CLI, as an operator runs it.
     const show = (...extra: string[]) =>
-      run(temporalCliPath(), ['workflow', 'show', '--address', server.address, '--namespace', 'default', '-w', completed.handle.workflowId, '--output', 'json', '--codec-endpoint', codecServer.url, ...extra]).then(
+      run(temporalCliPath(), [
+        'workflow',
+        'show',
+        '--address',
+        server.address,
+        '--namespace',
+        'default',
+        '-w',
+        completed.handle.workflowId,
+        '--output',
+        'json',
+        '--codec-endpoint',
+        codecServer.url,
+        ...extra,
+      ]).then(
         ({ stdout }) => ({ ok: true, stdout }),
-        (err: { stdout?: string; stderr?: string }) => ({ ok: false, stdout: `${err.stdout ?? ''}${err.stderr ?? ''}` }),
+        (err: { stdout?: string; stderr?: string }) => ({
+          ok: false,
+          stdout: `${err.stdout ?? ''}${err.stderr ?? ''}`,
+        }),
       );
     /** The run input as `workflow show -o json` prints it: its payload's encoding and, when readable, the spec. */
     const shownInput = (stdout: string) => {
-      const events = (JSON.parse(stdout) as { events: { workflowExecutionStartedEventAttributes?: { input?: { payloads?: PayloadJson[] } } }[] }).events;
+      const events = (
+        JSON.parse(stdout) as {
+          events: { workflowExecutionStartedEventAttributes?: { input?: { payloads?: PayloadJson[] } } }[];
+        }
+      ).events;
       const payload = events[0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
       const encoding = encodingOf(payload);
-      return { encoding, spec: encoding === 'json/plain' ? (JSON.parse(Buffer.from(payload.data!, 'base64').toString()) as { partners: { auth: { email: string } } }) : undefined };
+      return {
+        encoding,
+        spec:
+          encoding === 'json/plain'
+            ? (JSON.parse(Buffer.from(payload.data!, 'base64').toString()) as { partners: { auth: { email: string } } })
+            : undefined,
+      };
     };
     const authorised = await show('--codec-auth', `Bearer ${codecToken}`);
     assert.ok(authorised.ok, authorised.stdout.slice(0, 500));
-    assert.equal(shownInput(authorised.stdout).spec?.partners.auth.email, completed.spec.partners.auth.email, 'the CLI shows the decoded spec');
+    assert.equal(
+      shownInput(authorised.stdout).spec?.partners.auth.email,
+      completed.spec.partners.auth.email,
+      'the CLI shows the decoded spec',
+    );
     // Without the token the CLI gets 401s (it retries them until its command timeout) and shows nothing.
     const refused = await show('--command-timeout', '3s');
     assert.equal(refused.ok, false);
-    assert.ok(!refused.stdout.includes(Buffer.from(completed.spec.partners.auth.email).toString('base64').slice(0, 12)) && !refused.stdout.includes(completed.spec.partners.auth.email));
-    assert.ok(codecLog.some((l) => /^401 decode at \S*\/decode \(namespace default\b/.test(l)), 'the codec server logged the refusal');
+    assert.ok(
+      !refused.stdout.includes(Buffer.from(completed.spec.partners.auth.email).toString('base64').slice(0, 12)) &&
+        !refused.stdout.includes(completed.spec.partners.auth.email),
+    );
+    assert.ok(
+      codecLog.some((l) => /^401 decode at \S*\/decode \(namespace default\b/.test(l)),
+      'the codec server logged the refusal',
+    );
   });
 
   test('a run with an unresolvable secret reference is blocked at the prerequisites, naming the reference and no value', async () => {
@@ -277,7 +366,10 @@ describe('secrets in history, logs and the codec server', () => {
 
     const histories = await rawHistories(handle.workflowId, handle.firstExecutionRunId);
     const secrets = await secretsOfRun(completed.spec.deploymentId);
-    assert.deepEqual(leaks({ ...historyTexts(histories, 'blocked run'), 'worker log': worker.output.join('\n') }, secrets), []);
+    assert.deepEqual(
+      leaks({ ...historyTexts(histories, 'blocked run'), 'worker log': worker.output.join('\n') }, secrets),
+      [],
+    );
     await handle.terminate('test done');
   });
 
@@ -294,32 +386,62 @@ describe('secrets in history, logs and the codec server', () => {
 
     // Raw, as the server stores it: the activity's failures carry only the placeholder and an encrypted payload.
     const histories = await rawHistories(handle.workflowId, handle.firstExecutionRunId);
-    const failed = histories.flatMap((h) => h.events ?? []).map((e) => e.activityTaskFailedEventAttributes?.failure).filter((f): f is Failure => !!f);
+    const failed = histories
+      .flatMap((h) => h.events ?? [])
+      .map((e) => e.activityTaskFailedEventAttributes?.failure)
+      .filter((f): f is Failure => !!f);
     assert.ok(failed.length >= 1, 'the blocked step left an ActivityTaskFailed event');
     for (const f of failed.flatMap(failureChain)) {
       assert.equal(f.message, ENCODED_FAILURE);
       assert.equal(f.stackTrace ?? '', '');
       assert.equal(Buffer.from(f.encodedAttributes?.metadata?.encoding ?? []).toString(), ENCRYPTED);
     }
-    assert.deepEqual(leaks(historyTexts(histories, 'blocked run'), new Map([['failure message', blocked.message], ['secret reference', missingRef]])), []);
+    assert.deepEqual(
+      leaks(
+        historyTexts(histories, 'blocked run'),
+        new Map([
+          ['failure message', blocked.message],
+          ['secret reference', missingRef],
+        ]),
+      ),
+      [],
+    );
 
     // The client's data converter gives the real message back.
     const read = await decodeOptionalFailureToOptionalError(client.workflow.options.loadedDataConverter, failed.at(-1));
     assert.match(read?.message ?? '', new RegExp(missingRef));
 
     // So does the codec server, which the Temporal UI and CLI call: encodedAttributes is an ordinary payload.
-    const [attributes] = (await decodeThrough(codecServer, [temporal.api.common.v1.Payload.create(failed.at(-1)!.encodedAttributes!).toJSON() as PayloadJson], codecToken)).payloads;
-    const shown = JSON.parse(Buffer.from(attributes!.data!, 'base64').toString()) as { message: string; stack_trace: string };
+    const [attributes] = (
+      await decodeThrough(
+        codecServer,
+        [temporal.api.common.v1.Payload.create(failed.at(-1)!.encodedAttributes!).toJSON() as PayloadJson],
+        codecToken,
+      )
+    ).payloads;
+    const shown = JSON.parse(Buffer.from(attributes!.data!, 'base64').toString()) as {
+      message: string;
+      stack_trace: string;
+    };
     assert.match(shown.message, new RegExp(missingRef));
 
     // Workflow code encodes its failures too (the bundle's failure converter): a refused update, raw…
     const refusal = 'abort needs a --comment saying why';
-    const [input] = await codecFor(oldKey).encode([defaultPayloadConverter.toPayload({ token: await commandToken(handle, 'ops-1', 'abort', { comment: '' }) })]);
+    const [input] = await codecFor(oldKey).encode([
+      defaultPayloadConverter.toPayload({ token: await commandToken(handle, 'ops-1', 'abort', { comment: '' }) }),
+    ]);
     const raw = await connection.workflowService.updateWorkflowExecution({
       namespace: 'default',
       workflowExecution: { workflowId: handle.workflowId },
-      waitPolicy: { lifecycleStage: temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED },
-      request: { meta: { updateId: randomUUID(), identity: 'secrets-test' }, input: { name: abortUpdate.name, args: { payloads: [input!] } } },
+      waitPolicy: {
+        lifecycleStage:
+          temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage
+            .UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED,
+      },
+      request: {
+        meta: { updateId: randomUUID(), identity: 'secrets-test' },
+        input: { name: abortUpdate.name, args: { payloads: [input!] } },
+      },
     });
     const rawRefusal = raw.outcome?.failure;
     assert.equal(rawRefusal?.message, ENCODED_FAILURE, JSON.stringify(raw.outcome));
@@ -327,7 +449,9 @@ describe('secrets in history, logs and the codec server', () => {
     assert.ok(!JSON.stringify(raw.toJSON()).includes(refusal));
     // …and through the client, the operator's reason.
     await assert.rejects(
-      handle.executeUpdate(abortUpdate, { args: [{ token: await commandToken(handle, 'ops-1', 'abort', { comment: '' }) }] }),
+      handle.executeUpdate(abortUpdate, {
+        args: [{ token: await commandToken(handle, 'ops-1', 'abort', { comment: '' }) }],
+      }),
       (err: unknown) => err instanceof WorkflowUpdateFailedError && err.cause?.message === refusal,
     );
     await handle.terminate('test done');
@@ -341,14 +465,32 @@ describe('secrets in history, logs and the codec server', () => {
     assert.equal((await old.query(statusQuery)).phase, 'completed', 'the worker replays the old history');
     assert.equal(((await old.result()) as { outcome: string }).outcome, 'completed');
 
-    const oldPayloads = payloadsOf(await rawHistories(completed.handle.workflowId, completed.runId)).filter((p) => encodingOf(p) === ENCRYPTED);
-    const rotated = await startCodecServer({ codec: codecFor(newKey, oldKey), access: new CodecAccess([codecToken]), allowedOrigins: [] });
-    const newOnly = await startCodecServer({ codec: codecFor(newKey), access: new CodecAccess([codecToken]), allowedOrigins: [] });
+    const oldPayloads = payloadsOf(await rawHistories(completed.handle.workflowId, completed.runId)).filter(
+      (p) => encodingOf(p) === ENCRYPTED,
+    );
+    const rotated = await startCodecServer({
+      codec: codecFor(newKey, oldKey),
+      access: new CodecAccess([codecToken]),
+      allowedOrigins: [],
+    });
+    const newOnly = await startCodecServer({
+      codec: codecFor(newKey),
+      access: new CodecAccess([codecToken]),
+      allowedOrigins: [],
+    });
     try {
       const decoded = await decodeThrough(rotated, oldPayloads, codecToken);
-      assert.deepEqual(decoded.payloads.filter((p) => encodingOf(p) === ENCRYPTED), [], 'the rotated ring reads the old run');
+      assert.deepEqual(
+        decoded.payloads.filter((p) => encodingOf(p) === ENCRYPTED),
+        [],
+        'the rotated ring reads the old run',
+      );
       const withoutOldKey = await decodeThrough(newOnly, oldPayloads, codecToken);
-      assert.equal(withoutOldKey.payloads.filter((p) => encodingOf(p) === ENCRYPTED).length, oldPayloads.length, 'dropping the old key makes the old run unreadable');
+      assert.equal(
+        withoutOldKey.payloads.filter((p) => encodingOf(p) === ENCRYPTED).length,
+        oldPayloads.length,
+        'dropping the old key makes the old run unreadable',
+      );
     } finally {
       await rotated.close();
       await newOnly.close();
@@ -356,8 +498,12 @@ describe('secrets in history, logs and the codec server', () => {
 
     const fresh = await startOnboarding(client, sandboxSpec(sandbox, 'secrets-rotated'), signer('staff-1'));
     await waitForPhase(fresh, ['awaiting_approval']);
-    const freshPayloads = payloadsOf(await rawHistories(fresh.workflowId, fresh.firstExecutionRunId)).filter((p) => encodingOf(p) === ENCRYPTED);
-    const keyIds = new Set(freshPayloads.map((p) => Buffer.from(p.metadata!['encryption-key-id']!, 'base64').toString()));
+    const freshPayloads = payloadsOf(await rawHistories(fresh.workflowId, fresh.firstExecutionRunId)).filter(
+      (p) => encodingOf(p) === ENCRYPTED,
+    );
+    const keyIds = new Set(
+      freshPayloads.map((p) => Buffer.from(p.metadata!['encryption-key-id']!, 'base64').toString()),
+    );
     assert.deepEqual([...keyIds], [keyIdOf(newKey)]);
     await fresh.terminate('test done');
     const secrets = await secretsOfRun(completed.spec.deploymentId);

@@ -28,32 +28,56 @@ describe('trust boundaries in a run', () => {
   });
   after(() => new Promise<void>((r) => attacker.close(() => r())));
 
-  test("a spec URL on a host the worker policy does not allow: refused at start, and blocked at the request when a retry brings it; the host receives nothing", async () => {
+  test('a spec URL on a host the worker policy does not allow: refused at start, and blocked at the request when a retry brings it; the host receives nothing', async () => {
     // The operator's policy for this deployment lists the sandbox's hosts only (the worker reads deps.policy per activity).
-    const sandboxHosts = [h.sandbox.urls.mosip, h.sandbox.urls.esignet, h.sandbox.urls.odoo].map((u) => new URL(u).host);
+    const sandboxHosts = [h.sandbox.urls.mosip, h.sandbox.urls.esignet, h.sandbox.urls.odoo].map(
+      (u) => new URL(u).host,
+    );
     h.deps.policy = parseWorkerPolicy(
-      { secretsDir: h.deps.policy.secretsDir, deployments: [{ match: 'tb-run-egress', hosts: sandboxHosts, privateNetworks: true }, { match: '*', hosts: ['127.0.0.1'], privateNetworks: true }], identities: fixtureIdentities() },
+      {
+        secretsDir: h.deps.policy.secretsDir,
+        deployments: [
+          { match: 'tb-run-egress', hosts: sandboxHosts, privateNetworks: true },
+          { match: '*', hosts: ['127.0.0.1'], privateNetworks: true },
+        ],
+        identities: fixtureIdentities(),
+      },
       h.deps.policy.source,
     );
     const toAttacker = (s: DeploymentSpecInput) => {
       s.openg2p.url = `http://${attackerHost}`;
     };
     // At start, the worker's admission sees the host and refuses the run before any call.
-    const refused = await startOnboarding(h.client, sandboxSpec(h.sandbox, 'tb-run-egress', toAttacker), signer('staff-1'));
-    await assert.rejects(refused.result(), (err: unknown) => err instanceof WorkflowFailedError && new RegExp(`openg2p.url: .*${attackerHost}`).test(String(err.cause?.message)));
+    const refused = await startOnboarding(
+      h.client,
+      sandboxSpec(h.sandbox, 'tb-run-egress', toAttacker),
+      signer('staff-1'),
+    );
+    await assert.rejects(
+      refused.result(),
+      (err: unknown) =>
+        err instanceof WorkflowFailedError &&
+        new RegExp(`openg2p.url: .*${attackerHost}`).test(String(err.cause?.message)),
+    );
 
     // A corrected spec sent with retry is not admitted again: the HTTP client refuses the host itself.
-    const handle = await startOnboarding(h.client, sandboxSpec(h.sandbox, 'tb-run-egress', (s) => {
-      s.partners.auth.policy = 'no-such-policy';
-    }), signer('staff-1'));
+    const handle = await startOnboarding(
+      h.client,
+      sandboxSpec(h.sandbox, 'tb-run-egress', (s) => {
+        s.partners.auth.policy = 'no-such-policy';
+      }),
+      signer('staff-1'),
+    );
     await waitForStatus(handle, (s) => s.phase === 'blocked');
     await retryRun(handle, signer('ops-1'), { spec: sandboxSpec(h.sandbox, 'tb-run-egress', toAttacker) });
     const status = await waitForStatus(handle, (s) => s.phase === 'blocked' && s.lastError?.type === 'EgressRefused');
     assert.equal(status.lastError?.step, 'verifyPrerequisites');
     assert.match(status.lastError?.message ?? '', new RegExp(`${attackerHost} is not a host the worker policy allows`));
-    assert.match(status.lastError?.hint ?? '', new RegExp(`add ${attackerHost} to the hosts of deployment tb-run-egress in the worker policy`));
+    assert.match(
+      status.lastError?.hint ?? '',
+      new RegExp(`add ${attackerHost} to the hosts of deployment tb-run-egress in the worker policy`),
+    );
     assert.deepEqual(received, []);
     await handle.terminate('test done');
   });
-
 });

@@ -31,12 +31,20 @@ describe('trust boundaries', () => {
   const h = useWorkflowHarness();
 
   /** Requests the sandbox received that mention this deployment's partners or provider. */
-  const requestsFor = (spec: DeploymentSpec) => h.sandbox.requests.filter((r) => JSON.stringify(r).includes(spec.partners.auth.id) || JSON.stringify(r).includes(spec.openg2p.provider.name));
+  const requestsFor = (spec: DeploymentSpec) =>
+    h.sandbox.requests.filter(
+      (r) =>
+        JSON.stringify(r).includes(spec.partners.auth.id) || JSON.stringify(r).includes(spec.openg2p.provider.name),
+    );
 
   /** Starts the onboarding type directly, as anyone with Temporal access could. */
   async function rawStart(spec: unknown, ...rest: unknown[]): Promise<WorkflowHandle> {
     const id = (spec as DeploymentSpec).deploymentId;
-    return h.client.workflow.start(ONBOARDING_WORKFLOW_TYPE, { workflowId: onboardingWorkflowId(id), taskQueue: TASK_QUEUE, args: [spec, ...rest] });
+    return h.client.workflow.start(ONBOARDING_WORKFLOW_TYPE, {
+      workflowId: onboardingWorkflowId(id),
+      taskQueue: TASK_QUEUE,
+      args: [spec, ...rest],
+    });
   }
 
   async function refusal(handle: WorkflowHandle): Promise<string> {
@@ -65,7 +73,12 @@ describe('trust boundaries', () => {
     const other = sandboxSpec(h.sandbox, 'trust-start', (s) => {
       s.oidcClient.name = 'Another client';
     });
-    const token = signCommand(approverPrivateKey('staff-1'), { action: 'start', wid: onboardingWorkflowId(spec.deploymentId), actor: 'staff-1', digest: specDigest(other) });
+    const token = signCommand(approverPrivateKey('staff-1'), {
+      action: 'start',
+      wid: onboardingWorkflowId(spec.deploymentId),
+      actor: 'staff-1',
+      digest: specDigest(other),
+    });
     assert.match(await refusal(await rawStart(spec, { token })), /signed for another spec/);
 
     assert.equal(requestsFor(spec).length, before, 'no refused run sent a request');
@@ -82,8 +95,26 @@ describe('trust boundaries', () => {
 
   test('carried state given at start is refused: only a continue-as-new of the run itself may carry it', async () => {
     const spec = sandboxSpec(h.sandbox, 'trust-forged-state');
-    const start = { token: signCommand(approverPrivateKey('staff-1'), { action: 'start', wid: onboardingWorkflowId(spec.deploymentId), actor: 'staff-1', digest: specDigest(spec) }) };
-    const forged = { run: { phase: 'awaiting_approval', steps: [], audit: [], ids: {}, approvals: [], startedAt: new Date().toISOString(), initiator: 'staff-1' }, approval: { open: true, decisions: [{ approver: 'alice', decision: 'approve' }] } };
+    const start = {
+      token: signCommand(approverPrivateKey('staff-1'), {
+        action: 'start',
+        wid: onboardingWorkflowId(spec.deploymentId),
+        actor: 'staff-1',
+        digest: specDigest(spec),
+      }),
+    };
+    const forged = {
+      run: {
+        phase: 'awaiting_approval',
+        steps: [],
+        audit: [],
+        ids: {},
+        approvals: [],
+        startedAt: new Date().toISOString(),
+        initiator: 'staff-1',
+      },
+      approval: { open: true, decisions: [{ approver: 'alice', decision: 'approve' }] },
+    };
     assert.match(await refusal(await rawStart(spec, start, forged)), /carry state only from a continue-as-new/);
     assert.equal(requestsFor(spec).length, 0);
   });
@@ -91,7 +122,14 @@ describe('trust boundaries', () => {
   test('a spec that bypassed the CLI is validated again by the worker: a path-like deployment id is refused', async () => {
     const spec = sandboxSpec(h.sandbox, 'trust-path-id');
     const evil = { ...spec, deploymentId: '../../x' };
-    const start = { token: signCommand(approverPrivateKey('staff-1'), { action: 'start', wid: onboardingWorkflowId(evil.deploymentId), actor: 'staff-1', digest: specDigest(evil) }) };
+    const start = {
+      token: signCommand(approverPrivateKey('staff-1'), {
+        action: 'start',
+        wid: onboardingWorkflowId(evil.deploymentId),
+        actor: 'staff-1',
+        digest: specDigest(evil),
+      }),
+    };
     assert.match(await refusal(await rawStart(evil, start)), /deploymentId/);
     assert.equal(h.sandbox.requests.filter((r) => JSON.stringify(r).includes('../../x')).length, 0);
   });
@@ -103,16 +141,28 @@ describe('trust boundaries', () => {
     const handle = await startOnboarding(h.client, spec, signer('staff-1'));
     await waitForStatus(handle, (s) => s.phase === 'blocked');
 
-    const refused = (pattern: RegExp) => (err: unknown) => (err instanceof Refused && pattern.test(err.message)) || assert.fail(String((err as Error)?.message ?? err));
+    const refused = (pattern: RegExp) => (err: unknown) =>
+      (err instanceof Refused && pattern.test(err.message)) || assert.fail(String((err as Error)?.message ?? err));
     // staff may start runs but not operate them; unsigned aborts are refused before history.
-    await assert.rejects(abortRun(handle, signer('staff-1'), 'not mine to abort'), refused(/staff-1 is not an operator of this run/));
-    await assert.rejects(handle.executeUpdate(abortUpdate, { args: [{ token: 'ops-1' }] }), (err: unknown) => err instanceof WorkflowUpdateFailedError);
+    await assert.rejects(
+      abortRun(handle, signer('staff-1'), 'not mine to abort'),
+      refused(/staff-1 is not an operator of this run/),
+    );
+    await assert.rejects(
+      handle.executeUpdate(abortUpdate, { args: [{ token: 'ops-1' }] }),
+      (err: unknown) => err instanceof WorkflowUpdateFailedError,
+    );
     // A retry whose signature covers no spec cannot carry one.
     const fixed = sandboxSpec(h.sandbox, 'trust-retry', (s) => {
       s.partners.auth.policy = SEEDED_AUTH_POLICY;
     });
     const unbound = await commandToken(handle, 'ops-1', 'retry');
-    await assert.rejects(handle.executeUpdate('retry', { args: [{ token: unbound, spec: fixed }] }), (err: unknown) => err instanceof WorkflowUpdateFailedError && /names a spec but carries none|carries none|another spec/.test(String(err.cause?.message)));
+    await assert.rejects(
+      handle.executeUpdate('retry', { args: [{ token: unbound, spec: fixed }] }),
+      (err: unknown) =>
+        err instanceof WorkflowUpdateFailedError &&
+        /names a spec but carries none|carries none|another spec/.test(String(err.cause?.message)),
+    );
     // The approvers were fixed at start: a corrected spec naming mallory's friend is refused.
     const swapped = sandboxSpec(h.sandbox, 'trust-retry', (s) => {
       s.partners.auth.policy = SEEDED_AUTH_POLICY;
@@ -120,7 +170,11 @@ describe('trust boundaries', () => {
     });
     await assert.rejects(retryRun(handle, signer('ops-1'), { spec: swapped }), refused(/may not change approval/));
     const history = await handle.fetchHistory();
-    assert.equal((history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length, 0, 'no refused command reached history');
+    assert.equal(
+      (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length,
+      0,
+      'no refused command reached history',
+    );
 
     await retryRun(handle, signer('ops-1'), { spec: fixed, comment: 'published policy' });
     await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
@@ -134,8 +188,14 @@ describe('trust boundaries', () => {
     // Every signature in the trail verifies with the key recorded when it was accepted.
     const audit = await loadAudit(h.client, handle.workflowId, true);
     const signed = audit.entries.filter((e) => e.token);
-    assert.deepEqual(signed.map((e) => e.event), ['run.started', 'run.retry', 'approval.approve']);
-    assert.ok(signed.every((e) => e.verified), JSON.stringify(signed.map((e) => e.verification)));
+    assert.deepEqual(
+      signed.map((e) => e.event),
+      ['run.started', 'run.retry', 'approval.approve'],
+    );
+    assert.ok(
+      signed.every((e) => e.verified),
+      JSON.stringify(signed.map((e) => e.verification)),
+    );
   });
 
   test('a flood of refused signals is audited only up to a cap and cannot grow the run without bound', async () => {

@@ -54,7 +54,11 @@ describe('a release meets parked runs half-way', () => {
     webhook = await startWebhookReceiver();
     codec = testCodec();
     deps = await testDeps(sandbox);
-    client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter: dataConverterFor(codec) });
+    client = new Client({
+      connection: env.connection,
+      namespace: env.namespace ?? 'default',
+      dataConverter: dataConverterFor(codec),
+    });
   });
   after(async () => {
     await webhook?.close();
@@ -62,7 +66,10 @@ describe('a release meets parked runs half-way', () => {
     await env?.teardown();
   });
 
-  async function startWorker(workflowBundlePath?: string, extraActivities: object = {}): Promise<{ worker: Worker; buildId: string; stop(): Promise<void> }> {
+  async function startWorker(
+    workflowBundlePath?: string,
+    extraActivities: object = {},
+  ): Promise<{ worker: Worker; buildId: string; stop(): Promise<void> }> {
     const worker = await createOnboardingWorker({
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
@@ -102,10 +109,17 @@ describe('a release meets parked runs half-way', () => {
     const today = await startWorker();
     const waiting: WorkflowHandle[] = [];
     const blocked: WorkflowHandle[] = [];
-    for (let i = 0; i < WAITING; i++) waiting.push(await startOnboarding(client, spec(`upgrade-wait-${i}`, SEEDED_AUTH_POLICY), signer('staff-1')));
-    for (let i = 0; i < BLOCKED; i++) blocked.push(await startOnboarding(client, spec(`upgrade-blocked-${i}`, UNKNOWN_POLICY), signer('staff-1')));
+    for (let i = 0; i < WAITING; i++)
+      waiting.push(await startOnboarding(client, spec(`upgrade-wait-${i}`, SEEDED_AUTH_POLICY), signer('staff-1')));
+    for (let i = 0; i < BLOCKED; i++)
+      blocked.push(await startOnboarding(client, spec(`upgrade-blocked-${i}`, UNKNOWN_POLICY), signer('staff-1')));
     await Promise.all([
-      ...waiting.map((h) => until(async () => (await h.query(auditTrailQuery)).some((e) => e.event === 'approval.reminder'), `${h.workflowId} reminded`)),
+      ...waiting.map((h) =>
+        until(
+          async () => (await h.query(auditTrailQuery)).some((e) => e.event === 'approval.reminder'),
+          `${h.workflowId} reminded`,
+        ),
+      ),
       ...blocked.map((h) => waitForStatus(h, (s) => s.phase === 'blocked', 60_000)),
     ]);
     await today.stop();
@@ -119,9 +133,11 @@ describe('a release meets parked runs half-way', () => {
     assert.notEqual(next.buildId, today.buildId, 'the changed workflow code is another build');
     try {
       const fresh: WorkflowHandle[] = [];
-      for (let i = 0; i < STARTED_ON_NEXT_BUILD; i++) fresh.push(await startOnboarding(client, spec(`upgrade-new-${i}`, SEEDED_AUTH_POLICY), signer('staff-1')));
+      for (let i = 0; i < STARTED_ON_NEXT_BUILD; i++)
+        fresh.push(await startOnboarding(client, spec(`upgrade-new-${i}`, SEEDED_AUTH_POLICY), signer('staff-1')));
 
-      const corrected = (h: WorkflowHandle): DeploymentSpec => spec(h.workflowId.replace(/^onboard-/, ''), SEEDED_AUTH_POLICY);
+      const corrected = (h: WorkflowHandle): DeploymentSpec =>
+        spec(h.workflowId.replace(/^onboard-/, ''), SEEDED_AUTH_POLICY);
       const results = await Promise.all([
         ...[...waiting, ...fresh].map(async (h) => {
           await waitForStatus(h, (s) => s.phase === 'awaiting_approval', 60_000);
@@ -136,19 +152,43 @@ describe('a release meets parked runs half-way', () => {
         }),
       ]);
 
-      assert.deepEqual(results.map((r) => r.outcome), results.map(() => 'completed'), 'every run completes');
+      assert.deepEqual(
+        results.map((r) => r.outcome),
+        results.map(() => 'completed'),
+        'every run completes',
+      );
       const parked = [...waiting, ...blocked].map((h) => h.workflowId);
       const fresher = fresh.map((h) => h.workflowId);
       // The step added before the runbook: never for a run that had passed that point on today's build.
-      assert.deepEqual(announced.filter((a) => a.when === 'before').map((a) => a.workflowId).sort(), [...fresher].sort());
+      assert.deepEqual(
+        announced
+          .filter((a) => a.when === 'before')
+          .map((a) => a.workflowId)
+          .sort(),
+        [...fresher].sort(),
+      );
       // The step added after the runbook: once for every run that reached it on the next build.
-      assert.deepEqual(announced.filter((a) => a.when === 'after').map((a) => a.workflowId).sort(), [...parked, ...fresher].sort());
+      assert.deepEqual(
+        announced
+          .filter((a) => a.when === 'after')
+          .map((a) => a.workflowId)
+          .sort(),
+        [...parked, ...fresher].sort(),
+      );
 
       // Ops see which build started a run and which runs it now.
       for (const h of [...waiting, ...blocked]) {
-        assert.deepEqual(runBuildsFromMemo((await h.describe()).memo), { started: today.buildId, running: next.buildId }, h.workflowId);
+        assert.deepEqual(
+          runBuildsFromMemo((await h.describe()).memo),
+          { started: today.buildId, running: next.buildId },
+          h.workflowId,
+        );
       }
-      for (const h of fresh) assert.deepEqual(runBuildsFromMemo((await h.describe()).memo), { started: next.buildId, running: next.buildId });
+      for (const h of fresh)
+        assert.deepEqual(runBuildsFromMemo((await h.describe()).memo), {
+          started: next.buildId,
+          running: next.buildId,
+        });
 
       const deployments: SoakDeployment[] = results.map((r) => ({
         deploymentId: r.deploymentId,

@@ -47,11 +47,9 @@ export interface WorkerPolicy {
   identities: Identity[];
 }
 
-const hostPattern = z
-  .string()
-  .regex(/^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/i, {
-    message: 'must be host, host:port or *.domain',
-  });
+const hostPattern = z.string().regex(/^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/i, {
+  message: 'must be host, host:port or *.domain',
+});
 
 const policyFileSchema = z
   .object({

@@ -21,6 +21,7 @@ import {
   type CommandSpec,
 } from './command-table.js';
 import { COMMANDS, EXIT, PROGRAM, type Context } from './commands.js';
+import { closest } from '../spec/suggest.js';
 
 export { EXIT };
 
@@ -52,7 +53,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    console.error(`${PROGRAM}: unknown command "${name}"\n\n${help()}`);
+    const guess = closest(
+      name,
+      COMMANDS.map((c) => c.name),
+    );
+    console.error(
+      `${PROGRAM}: unknown command "${name}"${guess ? `: did you mean ${PROGRAM} ${guess}?` : ''}\n\n${help()}`,
+    );
     return EXIT.invalidInput;
   }
   if (rest.some((arg) => arg === `--${Object.keys(HELP_OPTION)[0]}` || arg === '-h')) {

@@ -108,7 +108,8 @@ async function signer({ values, config }: Context, verb: string, role: string): 
 
 async function withClient<T>(config: CliConfig, body: (c: Client) => Promise<T>): Promise<T> {
   const codec = remoteCodecFor(loadConnectionConfig().namespace, config.codec, config.secrets);
-  const c = await connectClient({ client: { dataConverter: { payloadCodecs: [codec] } } });
+  // A server that is not there is said within seconds: a person is waiting at the prompt.
+  const c = await connectClient({ client: { dataConverter: { payloadCodecs: [codec] } }, connectTimeoutMs: 3_000 });
   try {
     return await body(c);
   } finally {

@@ -88,3 +88,9 @@ test('an --output a command does not offer is a usage error (exit 2) with the us
     /--output must be text or json\nusage: g2p-onboard status <deploymentId\|workflowId> \[--output text\|json\]/,
   );
 });
+
+test('a mistyped verb gets a "did you mean" and exit code 2', async () => {
+  const res = await cli({}, 'stauts', 'dep-1');
+  assert.equal(res.code, 2);
+  assert.match(res.stderr, /unknown command "stauts": did you mean g2p-onboard status\?/);
+});

@@ -416,6 +416,28 @@ test('a blocked run shows its real error in status', async () => {
   assert.match(again.stderr, /has ended \(aborted\)/);
 });
 
+test('a run the worker refuses (an approver its registry does not know) is reported by status as refused, exit 3', async () => {
+  const spec = parse(await readFile(specFile, 'utf8')) as {
+    deploymentId: string;
+    approval: { approvers: { name: string }[] };
+  };
+  spec.deploymentId = 'e2e-refused';
+  spec.approval.approvers = [{ name: 'mallory' }];
+  const file = join(dir, 'e2e-refused.yaml');
+  await writeFile(file, stringify(spec));
+  assert.equal((await cli('start', file)).code, 0);
+  let res = await cli('status', 'e2e-refused');
+  for (let i = 0; i < 50 && res.code !== 3; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    res = await cli('status', 'e2e-refused');
+  }
+  assert.equal(res.code, 3, res.stderr);
+  assert.match(
+    res.stderr,
+    /refused by the worker before anything was touched: .*mallory is not an approver in the worker's identity registry/,
+  );
+});
+
 test('an unknown run is reported with exit code 4', async () => {
   const res = await cli('status', 'no-such-deployment');
   assert.equal(res.code, 4, res.stderr);

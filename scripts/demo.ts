@@ -135,7 +135,7 @@ async function main(): Promise<number> {
     if (values.keep) {
       keep = true;
       console.log(
-        `\nStill running (--keep): Temporal UI ${server?.uiUrl ?? 'http://localhost:8233'}, sandbox, worker.`,
+        `\nStill running (--keep): Temporal UI ${server?.uiUrl ?? 'http://127.0.0.1:8233'}, sandbox, worker.`,
       );
       if (codecServer)
         console.log(

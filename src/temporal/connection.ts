@@ -10,7 +10,8 @@ import { withFailureConverter } from '../security/data-converter.js';
 
 export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
 export const DEFAULT_TEMPORAL_NAMESPACE = 'default';
-export const DEFAULT_TEMPORAL_UI_URL = 'http://localhost:8233';
+// 127.0.0.1 like the codec server the UI decodes through: the sign-in cookie belongs to one host name.
+export const DEFAULT_TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
 
 export interface ConnectionSettings {
   /** Explicit values win over the environment and the TOML profile. */

@@ -68,7 +68,7 @@ test('a TOML profile selected by TEMPORAL_PROFILE is used, environment variables
 test('UI links point at the run history, encode ids, and follow the UI address given (TEMPORAL_UI_URL)', () => {
   assert.equal(
     temporalUiUrl('default', 'onboard-dep/1', 'run-1'),
-    'http://localhost:8233/namespaces/default/workflows/onboard-dep%2F1/run-1/history',
+    'http://127.0.0.1:8233/namespaces/default/workflows/onboard-dep%2F1/run-1/history',
   );
   assert.equal(
     temporalUiUrl(

@@ -204,15 +204,19 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
     async run({ values, positionals, config }) {
       return withClient(config, async (c) => {
         const handle = c.workflow.getHandle(runOf(positionals));
+        // One round trip each, side by side: status is what people run most (start-up budget 0.5 s).
+        const [status, { pmsWatch, builds, failed }] = await Promise.all([
+          handle.query(statusQuery),
+          describeRun(handle),
+        ]);
         // A run the worker refused (unsigned, unknown signer, a spec beyond its policy) never began:
         // say so instead of showing a runbook that did not start.
-        const refusal = await refusalOf(handle);
+        const refusal = failed ? await refusalOf(handle) : undefined;
         if (refusal) {
           if (json(values)) print({ workflowId: handle.workflowId, refused: refusal });
           else console.error(`${handle.workflowId}: refused by the worker before anything was touched: ${refusal}`);
           return EXIT.refused;
         }
-        const [status, { pmsWatch, builds }] = await Promise.all([handle.query(statusQuery), describeRun(handle)]);
         if (json(values)) print({ ...status, ...(status.pendingApproval && pmsWatch ? { pmsWatch } : {}), builds });
         else console.log(renderStatus(status, status.pendingApproval ? pmsWatch : undefined, builds));
         return EXIT.ok;
@@ -454,8 +458,6 @@ function decisionCommand(decision: 'approve' | 'reject'): CommandSpec<Context> {
 
 /** The worker's reason when it refused the run (it failed as RunRefused), else undefined. */
 async function refusalOf(handle: WorkflowHandle): Promise<string | undefined> {
-  const description = await handle.describe();
-  if (description.status.name !== 'FAILED') return undefined;
   const failure = await handle.result().then(
     () => undefined,
     (err: unknown) => (err as { cause?: { type?: string; message?: string } }).cause,

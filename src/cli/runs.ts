@@ -225,10 +225,16 @@ export const PENDING_ACTIVITY_STATE_STARTED = 2;
 
 /** Where the run's PMS watch stands, or undefined before its first check is scheduled. */
 /** What `status` shows beside the workflow's own view: the PMS watch and the builds that ran the run. */
-export async function describeRun(handle: WorkflowHandle): Promise<{ pmsWatch?: PmsWatchView; builds: RunBuilds }> {
+export async function describeRun(
+  handle: WorkflowHandle,
+): Promise<{ pmsWatch?: PmsWatchView; builds: RunBuilds; failed: boolean }> {
   const description = await handle.describe();
   const pmsWatch = pmsWatchIn(description);
-  return { ...(pmsWatch ? { pmsWatch } : {}), builds: runBuildsFromMemo(description.memo) };
+  return {
+    ...(pmsWatch ? { pmsWatch } : {}),
+    builds: runBuildsFromMemo(description.memo),
+    failed: description.status.name === 'FAILED',
+  };
 }
 
 function pmsWatchIn(description: WorkflowExecutionDescription): PmsWatchView | undefined {

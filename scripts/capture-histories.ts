@@ -20,7 +20,7 @@ import { ONBOARDING_SEARCH_ATTRIBUTES } from '../src/workflows/search-attributes
 import { createOnboardingWorker, workerBuildId } from '../src/worker.js';
 import { bundledSdkVersion } from '../src/workflow-bundle.js';
 import { releaseVersion } from '../src/build-id.js';
-import { auditTrailQuery, type OnboardingResult } from '../src/workflows/messages.js';
+import { auditTrailQuery, RUN_REFUSED, type OnboardingResult } from '../src/workflows/messages.js';
 import { AesGcmCodec, keyRingFromKeys } from '../src/security/codec.js';
 import { sandboxSpec, testDeps } from '../test/helpers/fixtures.js';
 import { waitForStatus } from '../test/helpers/harness.js';
@@ -183,7 +183,11 @@ async function runScenario(
     },
   };
   await scenario.drive(ctx);
-  if (scenario.state === 'closed') await handle.result();
+  // A closed run has ended; one the worker refused ends failed, which is its story, not the capture's.
+  if (scenario.state === 'closed')
+    await handle.result().catch((err: unknown) => {
+      if ((err as { cause?: { type?: string } }).cause?.type !== RUN_REFUSED) throw err;
+    });
   return handle;
 }
 

@@ -139,6 +139,21 @@ export const SCENARIOS: Scenario[] = [
     state: 'closed',
   },
   {
+    name: 'refused-at-admission',
+    what: "the spec names an approver the worker's registry does not know: the worker refuses the run before any step",
+    generation: 'current',
+    spec: (s) => void (s.approval.approvers = [{ name: 'mallory' }]),
+    drive: async (ctx) => {
+      await ctx.handle.result().then(
+        () => {
+          throw new Error('the run was not refused');
+        },
+        () => undefined,
+      );
+    },
+    state: 'closed',
+  },
+  {
     name: 'aborted',
     what: 'blocked on an unknown policy, then aborted by ops',
     generation: 'current',

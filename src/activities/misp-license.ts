@@ -1,15 +1,11 @@
 // requestMispLicense: the MISP license key, issued once and kept on the worker (reported by
 // fingerprint only).
-import { RemoteRejection } from '../clients/errors.js';
+import { isMosipCode } from '../clients/mosip-envelope.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { sha256Hex } from '../security/fingerprint.js';
 import { guardedFor, type ActivityDeps } from './context.js';
 import { adminPms } from './mosip-session.js';
 import type { LicenseResult } from './types.js';
-
-function isCode(err: unknown, ...codes: string[]): boolean {
-  return err instanceof RemoteRejection && codes.includes(err.code);
-}
 
 export function mispLicenseActivities(deps: ActivityDeps) {
   return {
@@ -27,7 +23,7 @@ export function mispLicenseActivities(deps: ActivityDeps) {
             expiry = issued.licenseKeyExpiry;
             created = true;
           } catch (err) {
-            if (!isCode(err, 'PMS_MSP_416')) throw err;
+            if (!isMosipCode(err, 'PMS_MSP_416')) throw err;
             license = await pms.getMispLicense(mispId);
             if (!license) throw err;
           }

@@ -1,16 +1,12 @@
 // requestAuthPolicyMapping, the PMS watch and decidePolicyMapping: the request the Partner
 // Admin approves, how a decision given in the PMS portal is noticed, and how the people's
 // decision is recorded on PMS.
-import { RemoteRejection } from '../clients/errors.js';
+import { isMosipCode } from '../clients/mosip-envelope.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { currentActivityContext, guardedFor, type ActivityDeps } from './context.js';
 import { adminPms, withReusedAdminPms } from './mosip-session.js';
 import { blockingFailure, mappingStillPending } from './failures.js';
 import type { MappingDecision, MappingResult } from './types.js';
-
-function isCode(err: unknown, ...codes: string[]): boolean {
-  return err instanceof RemoteRejection && codes.includes(err.code);
-}
 
 export function policyMappingActivities(deps: ActivityDeps) {
   return {
@@ -29,7 +25,7 @@ export function policyMappingActivities(deps: ActivityDeps) {
           );
           return { mappingKey, status: 'InProgress', created: true };
         } catch (err) {
-          if (!isCode(err, 'PMS_PRT_053')) throw err;
+          if (!isMosipCode(err, 'PMS_PRT_053')) throw err;
           const found = await pms.findPolicyMapping(id, policy);
           if (!found) throw err;
           return { ...found, created: false };

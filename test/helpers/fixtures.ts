@@ -85,6 +85,15 @@ export function sandboxSpecInput(sandbox: Sandbox, deploymentId: string): Deploy
   };
 }
 
+/** The fixture spec's shape without a sandbox behind it: for tests whose activities are mocked or absent. */
+export function offlineSpecInput(deploymentId: string): DeploymentSpecInput {
+  const nowhere = {
+    urls: { mosip: 'http://127.0.0.1:1', esignet: 'http://127.0.0.1:2', odoo: 'http://127.0.0.1:3' },
+    credentials: new Proxy({}, { get: () => 'x' }),
+  } as unknown as Sandbox;
+  return sandboxSpecInput(nowhere, deploymentId);
+}
+
 /**
  * The end-to-end login check, for the test that wants it: the sandbox has one test identity,
  * and OpenG2P creates one user per e-mail, so only the first deployment's login can create it.

@@ -8,8 +8,7 @@ import { validateSpec } from '../../src/spec/load.js';
 import { signDecision } from '../../src/approvals/sign.js';
 import { jwkThumbprint } from '../../src/approvals/keys.js';
 import { approverPrivateKey, approverPublicJwk } from '../helpers/approvers.js';
-import { sandboxSpecInput } from '../helpers/fixtures.js';
-import type { Sandbox } from '../../sandbox/index.js';
+import { offlineSpecInput } from '../helpers/fixtures.js';
 
 const WID = 'onboard-book';
 const RID = 'first-run';
@@ -21,11 +20,7 @@ function identity(name: string): TrustedIdentity {
 
 /** A book over a run that only keeps its audit trail, with alice, bob and carol as approvers. */
 function book(required = 1, initiator = identity('staff-1')) {
-  const fakeSandbox = {
-    urls: { mosip: 'http://127.0.0.1:1', esignet: 'http://127.0.0.1:2', odoo: 'http://127.0.0.1:3' },
-    credentials: new Proxy({}, { get: () => 'x' }),
-  } as unknown as Sandbox;
-  const input = sandboxSpecInput(fakeSandbox, 'book');
+  const input = offlineSpecInput('book');
   input.approval.approvers = [{ name: 'alice' }, { name: 'bob' }, { name: 'carol' }];
   input.approval.required = required;
   const audit: AuditEntry[] = [];

@@ -7,7 +7,7 @@ import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/comm
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTimeSkippingEnv } from '../helpers/temporal.js';
-import { testCodec, sandboxSpecInput } from '../helpers/fixtures.js';
+import { testCodec, offlineSpecInput } from '../helpers/fixtures.js';
 import { signer } from '../helpers/identities.js';
 import { approverPublicJwk } from '../helpers/approvers.js';
 import { startOnboarding } from '../../src/cli/runs.js';
@@ -23,7 +23,6 @@ import {
 } from '../../src/workflows/messages.js';
 import type { OnboardingActivities } from '../../src/activities/index.js';
 import type { ApprovalNotice } from '../../src/activities/notifications.js';
-import type { Sandbox } from '../../sandbox/index.js';
 
 const person = (name: string, roles: TrustedIdentity['roles']): TrustedIdentity => {
   const publicKey = approverPublicJwk(name);
@@ -93,11 +92,7 @@ describe('the approval wait, activities mocked, on the time-skipping server', ()
   });
 
   test('nobody decides: a reminder each day, one escalation, and the run ends timed_out at the deadline', async () => {
-    const fakeSandbox = {
-      urls: { mosip: 'http://127.0.0.1:1', esignet: 'http://127.0.0.1:2', odoo: 'http://127.0.0.1:3' },
-      credentials: new Proxy({}, { get: () => 'x' }),
-    } as unknown as Sandbox;
-    const input = sandboxSpecInput(fakeSandbox, 'silent');
+    const input = offlineSpecInput('silent');
     input.approval = {
       approvers: [{ name: 'alice' }],
       pollInterval: '1h',

@@ -30,12 +30,57 @@ export const CLAIM_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   street_address: ['addressLine1', 'addressLine2', 'addressLine3'],
 };
 
+/**
+ * `amr-acr-mapping.json` (mosip-config v1.2.0.1): each ACR's AMRs, each AMR's auth factor types.
+ * PMS keeps an AMR when the policy allows all its factor types, and an ACR when all its AMRs are kept.
+ */
+const AMR_FACTOR_TYPES: Readonly<Record<string, readonly string[]>> = {
+  PWD: ['PWD'],
+  PIN: ['PIN'],
+  OTP: ['OTP'],
+  Wallet: ['WLA'],
+  'L1-bio-device': ['BIO'],
+};
+const ACR_AMRS: Readonly<Record<string, readonly string[]>> = {
+  'mosip:idp:acr:password': ['PWD'],
+  'mosip:idp:acr:static-code': ['PIN'],
+  'mosip:idp:acr:generated-code': ['OTP'],
+  'mosip:idp:acr:linked-wallet': ['Wallet'],
+  'mosip:idp:acr:biometrics': ['L1-bio-device'],
+};
+
 /** The policy's `allowedKycAttributes[].attributeName`, lower-cased. */
 export function allowedKycAttributes(policies: PolicyDetail['policies']): Set<string> {
   const list = Array.isArray(policies?.allowedKycAttributes)
     ? (policies.allowedKycAttributes as { attributeName?: unknown }[])
     : [];
   return new Set(list.map((a) => String(a?.attributeName ?? '').toLowerCase()).filter(Boolean));
+}
+
+/** The policy's `allowedAuthTypes[].authType`, lower-cased. */
+function allowedAuthTypes(policies: PolicyDetail['policies']): Set<string> {
+  const list = Array.isArray(policies?.allowedAuthTypes) ? (policies.allowedAuthTypes as { authType?: unknown }[]) : [];
+  return new Set(list.map((a) => String(a?.authType ?? '').toLowerCase()).filter(Boolean));
+}
+
+/**
+ * What PMS registers for a client on its own path (ClientManagementServiceImpl): the claims e-Signet
+ * supports whose attributes the policy allows, and the ACRs whose auth factors it allows.
+ */
+export function pmsDerivedClient(
+  policies: PolicyDetail['policies'],
+  claimsSupported: readonly string[],
+): { claims: string[]; acrs: string[] } {
+  const attributes = allowedKycAttributes(policies);
+  const claims = claimsSupported.filter((c) =>
+    (CLAIM_ATTRIBUTES[c] ?? []).some((a) => attributes.has(a.toLowerCase())),
+  );
+  const types = allowedAuthTypes(policies);
+  const amrs = Object.keys(AMR_FACTOR_TYPES).filter((amr) =>
+    AMR_FACTOR_TYPES[amr]!.every((t) => types.has(t.toLowerCase())),
+  );
+  const acrs = Object.keys(ACR_AMRS).filter((acr) => ACR_AMRS[acr]!.every((amr) => amrs.includes(amr)));
+  return { claims, acrs };
 }
 
 export interface ClaimsAgainstPolicy {

@@ -10,7 +10,7 @@ import type { DeploymentSpec } from '../spec/schema.js';
 import { SecretUnavailable, type SecretScope } from '../security/secrets.js';
 import { guardedFor, type ActivityDeps } from './context.js';
 import { partnerAdminToken, readIdaCertificate } from './mosip-session.js';
-import { claimsAgainstPolicy, outsidePolicyMessage, readAuthPolicy } from './policy-claims.js';
+import { claimsAgainstPolicy, outsidePolicyMessage, pmsDerivedClient, readAuthPolicy } from './policy-claims.js';
 import { blockingFailure } from './failures.js';
 import { odooSession } from './openg2p.js';
 import { detectGeneration, type OpenG2PGeneration } from './openg2p-provider.js';
@@ -44,7 +44,8 @@ export function prerequisiteActivities(deps: ActivityDeps) {
           }
         };
 
-        const endpoints = await check<EsignetEndpoints>('esignet.discovery', () => checkDiscovery(spec, deps));
+        const discovery = await check<Discovered>('esignet.discovery', () => checkDiscovery(spec, deps));
+        const endpoints = discovery?.endpoints;
         if (endpoints) {
           await check('esignet.jwks', async () => {
             const jwks = await new EsignetClient(spec.esignet.baseUrl, deps.http).jwks(endpoints.jwksUri);
@@ -66,6 +67,9 @@ export function prerequisiteActivities(deps: ActivityDeps) {
         // On the e-Signet path the client's claims are the spec's; PMS takes them from the policy itself.
         if (policy && spec.oidcClient.registration === 'esignet') {
           await check('oidcClient.claims', async () => checkClaimsWithinPolicy(spec, policy));
+        }
+        if (policy && discovery && spec.oidcClient.registration === 'pms') {
+          await check('oidcClient.policyClaims', async () => checkPolicyDerivedClient(spec, policy, discovery));
         }
         await check('mosip.idaCertificate', async () => {
           const { applicationId, referenceId } = spec.mosip.idaCertificate;
@@ -115,27 +119,46 @@ export function prerequisiteActivities(deps: ActivityDeps) {
   };
 }
 
+/** What discovery told: the endpoints OpenG2P will use, and what e-Signet accepts at registration. */
+interface Discovered {
+  endpoints: EsignetEndpoints;
+  claimsSupported: string[];
+  acrsSupported: string[];
+}
+
 async function checkDiscovery(
   spec: DeploymentSpec,
   deps: ActivityDeps,
-): Promise<{ evidence: string; value: EsignetEndpoints }> {
+): Promise<{ evidence: string; value: Discovered }> {
   const d = await new EsignetClient(spec.esignet.baseUrl, deps.http).discovery();
   const problems: string[] = [];
   if (!(d.token_endpoint_auth_methods_supported ?? []).includes('private_key_jwt'))
     problems.push('private_key_jwt is not among token_endpoint_auth_methods_supported');
-  const acrs = missingFrom(spec.oidcClient.acrs, d.acr_values_supported);
-  if (acrs.length) problems.push(`ACRs not advertised: ${acrs.join(', ')}`);
-  const claims = missingFrom(spec.oidcClient.claims, d.claims_supported);
-  if (claims.length) problems.push(`claims not supported: ${claims.join(', ')}`);
+  // The spec's claims and ACRs are registered only on the e-Signet path; PMS derives the client's
+  // own from the Auth policy (checked against discovery once the policy is read).
+  const ownClaims = spec.oidcClient.registration === 'esignet';
+  if (ownClaims) {
+    const acrs = missingFrom(spec.oidcClient.acrs, d.acr_values_supported);
+    if (acrs.length) problems.push(`ACRs not advertised: ${acrs.join(', ')}`);
+    const claims = missingFrom(spec.oidcClient.claims, d.claims_supported);
+    if (claims.length) problems.push(`claims not supported: ${claims.join(', ')}`);
+  }
   if (problems.length) throw new Error(problems.join('; '));
+  const offered = ownClaims
+    ? `${spec.oidcClient.acrs.length} ACRs and ${spec.oidcClient.claims.length} claims offered`
+    : `${d.claims_supported?.length ?? 0} claims and ${d.acr_values_supported?.length ?? 0} ACRs advertised`;
   return {
-    evidence: `issuer ${d.issuer}; private_key_jwt, ${spec.oidcClient.acrs.length} ACRs and ${spec.oidcClient.claims.length} claims offered`,
+    evidence: `issuer ${d.issuer}; private_key_jwt, ${offered}`,
     value: {
-      issuer: d.issuer,
-      authorizationEndpoint: d.authorization_endpoint,
-      tokenEndpoint: d.token_endpoint,
-      userinfoEndpoint: d.userinfo_endpoint,
-      jwksUri: d.jwks_uri,
+      endpoints: {
+        issuer: d.issuer,
+        authorizationEndpoint: d.authorization_endpoint,
+        tokenEndpoint: d.token_endpoint,
+        userinfoEndpoint: d.userinfo_endpoint,
+        jwksUri: d.jwks_uri,
+      },
+      claimsSupported: d.claims_supported ?? [],
+      acrsSupported: d.acr_values_supported ?? [],
     },
   };
 }
@@ -211,6 +234,32 @@ function checkClaimsWithinPolicy(spec: DeploymentSpec, policy: PolicyDetail): { 
     };
   }
   throw new Error(outsidePolicyMessage(spec, outside, policy.policies));
+}
+
+/**
+ * PMS path: the client gets the claims and ACRs PMS derives from the Auth policy, not the spec's.
+ * PMS refuses the client when either comes out empty (PMS_IDP_005), and e-Signet refuses an ACR it
+ * does not advertise (invalid_acr): both are known now, before any partner exists.
+ */
+function checkPolicyDerivedClient(spec: DeploymentSpec, policy: PolicyDetail, discovery: Discovered) {
+  const { claims, acrs } = pmsDerivedClient(policy.policies, discovery.claimsSupported);
+  const name = `the Auth policy "${spec.partners.auth.policy}"`;
+  const problems: string[] = [];
+  if (claims.length === 0)
+    problems.push(
+      `${name} allows no KYC attribute behind a claim e-Signet supports (${discovery.claimsSupported.join(', ') || 'none advertised'}): PMS refuses the client (PMS_IDP_005); ask the Partner Admin to allow e.g. fullName or email in allowedKycAttributes`,
+    );
+  if (acrs.length === 0)
+    problems.push(
+      `${name} allows no auth type that maps to an ACR: PMS refuses the client (PMS_IDP_005); ask the Partner Admin to allow e.g. OTP in allowedAuthTypes`,
+    );
+  const unadvertised = missingFrom(acrs, discovery.acrsSupported);
+  if (unadvertised.length)
+    problems.push(`ACRs ${unadvertised.join(', ')} that PMS derives from ${name} are not advertised by e-Signet`);
+  if (problems.length) throw new Error(problems.join('; '));
+  return {
+    evidence: `PMS will register claims ${claims.join(', ')} and ACRs ${acrs.join(', ')} from ${name} (oidcClient.claims and acrs are not used on the PMS path)`,
+  };
 }
 
 async function checkOpenG2P(spec: DeploymentSpec, secrets: SecretScope, deps: ActivityDeps) {

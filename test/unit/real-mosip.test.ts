@@ -215,6 +215,59 @@ describe('claims within the Auth policy (e-Signet path)', () => {
   });
 });
 
+describe('claims and ACRs PMS derives from the Auth policy (PMS path)', () => {
+  let sandbox: Sandbox;
+  before(async () => {
+    sandbox = await startTestSandbox();
+    await sandbox.mosip.ready;
+  });
+  after(() => sandbox.close());
+
+  /** The seeded basic policy with its KYC attributes or auth types replaced. */
+  function narrowBasicPolicy(change: (policies: Record<string, unknown>) => void): void {
+    const policy = [...sandbox.mosip.state.policies.values()].find((p) => p.name === SEEDED_BASIC_POLICY)!;
+    policy.policies = structuredClone(policy.policies);
+    change(policy.policies);
+  }
+
+  test('the prerequisites name the claims and ACRs PMS will register from the policy, not the spec', async () => {
+    const report = await createActivities(await testDeps(sandbox)).verifyPrerequisites(
+      sandboxSpec(sandbox, 'pms-claims', (s) => {
+        s.partners.auth.policy = SEEDED_BASIC_POLICY;
+        s.oidcClient.registration = 'pms';
+      }),
+    );
+    const evidence = report.checks.find((c) => c.name === 'oidcClient.policyClaims')!.evidence;
+    // The basic policy leaves out the face and the address: PMS will not register picture or address.
+    assert.match(evidence, /PMS will register claims name, gender, birthdate, email, phone_number, individual_id/);
+    assert.doesNotMatch(evidence, /picture|address/);
+    assert.match(evidence, /ACRs mosip:idp:acr:generated-code, mosip:idp:acr:biometrics/);
+  });
+
+  test('a policy that yields no claim blocks at verifyPrerequisites with PMS_IDP_005 before any partner exists', async (t) => {
+    const saved = structuredClone(
+      [...sandbox.mosip.state.policies.values()].find((p) => p.name === SEEDED_BASIC_POLICY)!.policies,
+    );
+    t.after(() => narrowBasicPolicy((p) => Object.assign(p, saved)));
+    narrowBasicPolicy((p) => {
+      p.allowedKycAttributes = [{ attributeName: 'nickname' }];
+      p.allowedAuthTypes = [{ authType: 'demo', authSubType: '', mandatory: false }];
+    });
+    const spec = sandboxSpec(sandbox, 'pms-no-claims', (s) => {
+      s.partners.auth.policy = SEEDED_BASIC_POLICY;
+      s.oidcClient.registration = 'pms';
+    });
+    const message = await blocked(
+      createActivities(await testDeps(sandbox)).verifyPrerequisites(spec),
+      'PrerequisiteFailed',
+    );
+    assert.match(message, /oidcClient\.policyClaims: .*allows no KYC attribute behind a claim e-Signet supports/);
+    assert.match(message, /allows no auth type that maps to an ACR/);
+    assert.match(message, /PMS_IDP_005/);
+    assert.equal(sandbox.mosip.state.partners.has(spec.partners.auth.id), false);
+  });
+});
+
 describe('an e-Signet without its UI front', () => {
   let sandbox: Sandbox;
   before(async () => {

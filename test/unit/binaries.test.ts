@@ -2,6 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { projectRoot } from '../../src/project-root.js';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createTestEnv, createTimeSkippingEnv } from '../helpers/temporal.js';
 import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES } from '../../src/workflows/search-attributes.js';
@@ -41,6 +45,26 @@ test('the time-skipping environment sleeps one day of workflow time in a few sec
       return result as number;
     });
     assert.ok(elapsedWorkflowMs >= 24 * 3600 * 1000, `workflow saw only ${elapsedWorkflowMs} ms pass`);
+  } finally {
+    await env.teardown();
+  }
+});
+
+test("bin/temporal, the CLI the README's commands are written with, reaches a running server with no PATH set up", async () => {
+  const readme = await readFile(join(projectRoot, 'README.md'), 'utf8');
+  // Every `temporal <verb>` the README tells someone to type goes through bin/temporal.
+  const bare = readme.match(/(?<![/\w-])temporal (workflow|operator|server|schedule)\b/g) ?? [];
+  assert.deepEqual(bare, [], 'README commands must be written as bin/temporal …');
+  const env = await createTestEnv();
+  try {
+    const address = env.connection.options.address;
+    const listed = spawnSync(
+      join(projectRoot, 'bin', 'temporal'),
+      ['workflow', 'list', '--address', address, '--namespace', env.namespace ?? 'default'],
+      // PATH without any temporal on it: bin/temporal finds $TEMPORAL_CLI_PATH or the one in .tools/.
+      { encoding: 'utf8', env: { ...process.env, PATH: '/usr/bin:/bin' } },
+    );
+    assert.equal(listed.status, 0, listed.stderr);
   } finally {
     await env.teardown();
   }

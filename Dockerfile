@@ -7,11 +7,12 @@ COPY package.json package-lock.json ./
 # --ignore-scripts skips our postinstall, which installs the Temporal CLI for local use:
 # in Compose the `temporal` service is the server, so the image does not need it.
 RUN npm ci --ignore-scripts
-COPY tsconfig.json ./
+# What ships and what builds it; the tests, benchmarks and capture scripts stay out of the image.
+COPY tsconfig.json tsconfig.image.json ./
 COPY src ./src
 COPY sandbox ./sandbox
 COPY scripts ./scripts
-RUN npm run build && npm prune --omit=dev --ignore-scripts
+RUN npm run build:image && npm prune --omit=dev --ignore-scripts
 
 FROM node:20.20.2-bookworm-slim
 ENV NODE_ENV=production

@@ -41,7 +41,7 @@ choose <b>Use my browser setting and ignore Cluster-level setting</b>, enter <co
 <code>TEMPORAL_CODEC_INCLUDE_CREDENTIALS=true</code> needs none of this.) Use the UI under the same host name as this page.</p>
 <p>Allowed UI origins: ${input.origins.map((o) => `<code>${escapeHtml(o)}</code>`).join(', ') || '(none)'}</p>
 <h2>temporal CLI</h2>
-<p><code>temporal workflow show -w onboard-&lt;deploymentId&gt; --codec-endpoint ${endpoint} --codec-auth "Bearer $(cat .data/codec-server-token)"</code></p>
+<p><code>bin/temporal workflow show -w onboard-&lt;deploymentId&gt; --codec-endpoint ${endpoint} --codec-auth "Bearer $(cat .data/codec-server-token)"</code></p>
 </body></html>
 `;
 }

@@ -7,6 +7,8 @@ import { completeOnboarding, type CompletedRun } from '../helpers/completed-run.
 import { createActivities } from '../../src/activities/index.js';
 import type { CheckResult, ConsistencyReport } from '../../src/checks/index.js';
 import { applyDrift, type DriftRequest } from '../../sandbox/drift.js';
+import { runConsistencyCheck } from '../../src/cli/checks.js';
+import { OnboardingHealth } from '../../src/workflows/search-attributes.js';
 
 function find(report: ConsistencyReport, resource: string, check: string): CheckResult {
   const found = report.results.find((r) => r.resource === resource && r.check === check);
@@ -68,6 +70,21 @@ for (const registration of ['esignet', 'pms'] as const) {
       const text = JSON.stringify(report);
       for (const secret of [creds.apiKey!.value, creds.mispLicenseKey!, creds.clientKey!.privateKeyPem])
         assert.ok(!text.includes(secret), 'a secret value is in the report');
+    });
+
+    test('`g2p-onboard check` runs them as a workflow on the worker and marks its health', async () => {
+      const clientId = run.result.ids.oidcClientId!;
+      await drift({ kind: 'esignet-client', clientId, status: 'INACTIVE' });
+      const report = await runConsistencyCheck(h.client, run.handle.workflowId);
+      await drift({ kind: 'esignet-client', clientId, status: 'ACTIVE' });
+      assert.equal(report.health, 'drift');
+      assert.equal(report.deploymentId, run.spec.deploymentId);
+      let health: string | undefined;
+      for await (const wf of h.client.workflow.list({ query: `WorkflowType = 'checkDeploymentConsistency'` })) {
+        const d = await h.client.workflow.getHandle(wf.workflowId).describe();
+        health = d.typedSearchAttributes.get(OnboardingHealth);
+      }
+      assert.equal(health, 'drift');
     });
 
     test('an extra redirect URI, then a missing one, are drift', async () => {

@@ -1,8 +1,9 @@
 // The sandbox's control API, on its own port so it never mixes with the real paths: the
-// request log, creation counts (duplicate detection), partner users, portal approvals and
-// fault injection.
+// request log, creation counts (duplicate detection), partner users, portal approvals, fault
+// injection and drift (changes made behind the product's back, see drift.ts).
 import type { Sandbox } from './sandbox.js';
 import { faultsRequestSchema } from './faults.js';
+import { applyDrift, driftRequestSchema } from './drift.js';
 import { json, type Route } from './router.js';
 
 export function createControl(sandbox: Sandbox): Route[] {
@@ -52,6 +53,20 @@ export function createControl(sandbox: Sandbox): Route[] {
       handler: () => {
         sandbox.faults.clear();
         return json(sandbox.faults.list());
+      },
+    },
+    {
+      method: 'POST',
+      path: '/drift',
+      handler: async (req) => {
+        const parsed = driftRequestSchema.safeParse(req.json ?? {});
+        if (!parsed.success) return json({ error: 'invalid drift request', issues: parsed.error.issues }, 400);
+        try {
+          await applyDrift(sandbox, parsed.data);
+          return json({ applied: parsed.data }, 200);
+        } catch (err) {
+          return json({ error: (err as Error).message }, 404);
+        }
       },
     },
     {

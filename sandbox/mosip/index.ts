@@ -16,7 +16,8 @@ import { apiKeyStatusRoutes } from './api-key-status.js';
 import { partnerRoutes } from './partners.js';
 import { pmsOidcClientRoutes, type PmsOidcClients } from './oidc-clients.js';
 import { policyManagerRoutes } from './policymanager.js';
-import { createMosipPki } from './pki.js';
+import { createMosipPki, type MosipPki } from './pki.js';
+import { readRoutes } from './reads.js';
 import { createSeededState } from './seed.js';
 import type { MappingRecord, MosipState } from './state.js';
 
@@ -52,6 +53,8 @@ export interface MosipSandbox {
   };
   /** Resolves once the sandbox PKI (root CA, PMS and IDA keys) is generated. */
   ready: Promise<void>;
+  /** The PKI, for the drift control (re-signing a certificate to expire sooner). */
+  pki: Promise<MosipPki>;
   stop(): void;
 }
 
@@ -93,6 +96,8 @@ export function createMosip(ctx: SandboxContext): MosipSandbox {
     ...mappingSearchRoutes(ctx.realm, state),
     ...mappingRoutes(ctx.realm, state, onMappingCreated),
     ...apiKeyStatusRoutes(ctx.realm, state),
+    // After `/partners/:partnerId/apikey/request`: Spring prefers the literal segment too.
+    ...readRoutes(ctx.realm, state),
     ...partnerRoutes(ctx.realm, state),
     ...mispRoutes(ctx.realm, state),
     ...oidc.routes,
@@ -108,6 +113,7 @@ export function createMosip(ctx: SandboxContext): MosipSandbox {
     approveMapping,
     counts: () => structuredClone(state.created),
     ready: pki.then(() => undefined),
+    pki,
     stop: () => {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();

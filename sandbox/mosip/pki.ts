@@ -15,8 +15,11 @@ export interface MosipPki {
   root: IssuedKey;
   /** keymanager's master sign key (`masterSignKeyAppId`, PMS) that re-signs partner certificates. */
   pms: IssuedKey;
-  /** Re-signs an uploaded partner certificate with the PMS key, keeping its subject and public key. */
-  resign(partnerCertificate: x509.X509Certificate): Promise<x509.X509Certificate>;
+  /**
+   * Re-signs an uploaded partner certificate with the PMS key, keeping its subject and public key;
+   * `notAfter` shortens it (the drift control's "certificate nearing expiry").
+   */
+  resign(partnerCertificate: x509.X509Certificate, notAfter?: Date): Promise<x509.X509Certificate>;
 }
 
 async function issue(subject: string, issuer: IssuedKey | 'self', ca: boolean, years: number): Promise<IssuedKey> {
@@ -79,13 +82,19 @@ export async function createMosipPki(state: MosipState): Promise<MosipPki> {
   return {
     root,
     pms,
-    resign: async (partnerCertificate) =>
+    resign: async (partnerCertificate, notAfter) =>
       x509.X509CertificateGenerator.create({
         serialNumber: randomSerial(),
         subject: partnerCertificate.subject,
         issuer: pms.certificate.subject,
         notBefore: partnerCertificate.notBefore,
-        notAfter: new Date(Math.min(partnerCertificate.notAfter.getTime(), pms.certificate.notAfter.getTime())),
+        notAfter: new Date(
+          Math.min(
+            notAfter?.getTime() ?? Infinity,
+            partnerCertificate.notAfter.getTime(),
+            pms.certificate.notAfter.getTime(),
+          ),
+        ),
         publicKey: partnerCertificate.publicKey,
         signingKey: pms.keys.privateKey,
         signingAlgorithm: RSA_SHA256,

@@ -17,7 +17,13 @@ export interface StoredCredentials {
   idaCertificatePem?: string;
   clientKey?: { publicJwk: Record<string, unknown>; privateKeyPem: string; thumbprint: string };
   /** The registered OIDC client (PMS derives its id from the key): where re-runs look first. */
-  oidcClient?: { clientId: string; keyThumbprint: string; via: 'pms' | 'esignet' };
+  oidcClient?: {
+    clientId: string;
+    keyThumbprint: string;
+    via: 'pms' | 'esignet';
+    /** Every redirect URI the client was ever registered with: the checks make sure the unused ones are gone. */
+    redirectUris?: string[];
+  };
 }
 
 export interface PartnerKeyMaterial {

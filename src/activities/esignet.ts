@@ -1,6 +1,7 @@
 // registerOidcClient: OpenG2P becomes an e-Signet relying party, through the path the spec
 // chooses — the PMS OIDC API (run by the MOSIP Partner Admin) or e-Signet's client management.
 // Either way the client id follows from the key, so a re-run updates the client it made before.
+import { redirectUris } from '../spec/derived.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { guardedFor, type ActivityDeps } from './context.js';
 import { registerWithEsignet } from './oidc-client-esignet.js';
@@ -24,6 +25,7 @@ export function esignetActivities(deps: ActivityDeps) {
             clientId: result.clientId,
             keyThumbprint: String(publicJwk.kid),
             via: result.via ?? spec.oidcClient.registration,
+            redirectUris: [...new Set([...(c.oidcClient?.redirectUris ?? []), ...redirectUris(spec)])],
           },
         }));
         return result;

@@ -12,6 +12,7 @@ import { credentialActivities } from './credentials.js';
 import { prerequisiteActivities } from './prerequisites.js';
 import { verificationActivities } from './verification.js';
 import { notificationActivities } from './notifications.js';
+import { consistencyActivities } from './consistency.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...openg2pActivities(deps),
     ...verificationActivities(deps),
     ...notificationActivities(deps),
+    ...consistencyActivities(deps),
   };
 }
 

@@ -13,6 +13,8 @@ import { blockingFailure } from './failures.js';
 import { odooSession } from './openg2p.js';
 import { VERIFIED_FIELDS } from './openg2p-provider.js';
 import type { EsignetEndpoints, PrerequisiteCheck, VerificationReport } from './types.js';
+import { FAILING } from '../checks/report.js';
+import { consistencyReport } from './consistency.js';
 
 export interface VerificationInput {
   clientId: string;
@@ -81,6 +83,27 @@ export function verificationActivities(deps: ActivityDeps) {
               `provider #${input.providerId} holds client ${input.clientId} and discovery's endpoints`,
             );
         }
+
+        // The consistency checks (src/checks) before any login: a client that lost OpenG2P's
+        // redirect URI, or kept an old one, blocks the run saying so.
+        const report = await consistencyReport(spec, secrets, deps);
+        const failing = report.results.filter((r) => FAILING.includes(r.status));
+        const uris = failing.filter((r) => r.check === 'redirectUris');
+        if (uris.length) {
+          throw blockingFailure('RedirectUriStale', uris.map((r) => `${r.resource}: ${r.detail}`).join('; '), {
+            system: 'esignet',
+          });
+        }
+        if (failing.length) {
+          throw blockingFailure(
+            'ConsistencyDrift',
+            failing.map((r) => `${r.resource} ${r.check} ${r.status}: ${r.detail}`).join('; '),
+          );
+        }
+        pass(
+          'consistency',
+          `${report.results.filter((r) => r.status === 'in-sync').length} in sync, ${report.results.filter((r) => r.status === 'expiring').length} expiring, ${report.results.filter((r) => r.status === 'cannot-check').length} cannot be checked`,
+        );
 
         const links = await odoo.loginPageProviders();
         const button = links.find(

@@ -41,7 +41,8 @@ function help(): string {
     'Also read from the environment:',
     ...variableRows(describeVariables(CLI_VARIABLES)),
     '',
-    'exit codes: 0 ok, 1 run failed or server error, 2 invalid input, 3 refused, 4 not found, 5 blocked (watch, start --wait)',
+    'exit codes: 0 ok, 1 run failed or server error, 2 invalid input, 3 refused, 4 not found, 5 blocked (watch, start --wait),',
+    '  6 drift, 7 expiring (check)',
   ].join('\n');
 }
 

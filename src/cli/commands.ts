@@ -29,7 +29,18 @@ import type { Signer } from '../approvals/sign.js';
 export const PROGRAM = 'g2p-onboard';
 
 /** Exit codes scripts can rely on. */
-export const EXIT = { ok: 0, failed: 1, invalidInput: 2, refused: 3, notFound: 4, blocked: 5 } as const;
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  invalidInput: 2,
+  refused: 3,
+  notFound: 4,
+  blocked: 5,
+  /** `check`: a system no longer agrees with the deployment (drift, missing, conflict). */
+  drift: 6,
+  /** `check`: all agree, but a certificate, policy or license expires within the horizon. */
+  expiring: 7,
+} as const;
 
 export interface Context {
   values: Values;
@@ -303,6 +314,28 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
               `${r.workflowId.padEnd(40)} ${r.state.padEnd(28)} started ${r.startTime}${r.closeTime ? `  closed ${r.closeTime}` : ''}`,
             );
         return EXIT.ok;
+      });
+    },
+  },
+  {
+    name: 'check',
+    role: 'anyone',
+    summary:
+      'check that e-Signet, MOSIP PMS and OpenG2P still agree with a deployment (read-only, run on the worker); exit 0 ok, 6 drift, 7 expiring',
+    positionals: [RUN],
+    options: [OUTPUT],
+    async run({ values, positionals, config }) {
+      return withClient(config, async (c) => {
+        const { runConsistencyCheck } = await import('./checks.js');
+        const report = await runConsistencyCheck(c, runOf(positionals));
+        if (json(values)) print(report);
+        else {
+          const { renderReport } = await import('../checks/report.js');
+          console.log(renderReport(report));
+        }
+        if (report.health === 'drift') return EXIT.drift;
+        if (report.health === 'expiring') return EXIT.expiring;
+        return report.health === 'ok' ? EXIT.ok : EXIT.failed;
       });
     },
   },

@@ -67,6 +67,18 @@ const license = z.object({
   licenseKeyStatus: z.string(),
   licenseKeyExpiry: z.string(),
 });
+const apiKeyMapping = z.object({ partnerID: z.string(), policyId: z.string().nullish() });
+/** `MISPLicenseEntity` rows of GET /misps (entity field names; LocalDateTime without zone). */
+const mispLicenseRows = z.array(
+  z.looseObject({
+    mispId: z.string(),
+    licenseKey: z.string(),
+    validToDate: z.string().nullish(),
+    isActive: z.boolean().nullish(),
+  }),
+);
+export type MispLicenseRow = z.infer<typeof mispLicenseRows>[number];
+
 /** `PageResponseDto<PolicyRequestSearchResponseDto>` of POST /partners/apikey/request/search. */
 const mappingSearch = z.object({
   data: z
@@ -352,6 +364,34 @@ export class PmsClient {
       if (isMosipCode(err, 'PMS_PRT_111')) return 'absent';
       throw err;
     }
+  }
+
+  /**
+   * `GET /partners/{partnerId}/apikey/{apikey}` (getPolicyMappedToAPIKey): the policy the key is
+   * mapped to; undefined when PMS holds no such key for the partner (PMS_PMP_009). PMS 1.2.0.x
+   * shows no key's active flag through any API. The key is in the path: the endpoint named in
+   * errors leaves it out.
+   */
+  async apiKeyPolicy(partnerId: string, apiKey: string): Promise<{ policyId?: string } | undefined> {
+    const res = await this.http.send(
+      `/partners/${encodeURIComponent(partnerId)}/apikey/${encodeURIComponent(apiKey)}`,
+      {
+        method: 'GET',
+        headers: authCookie(this.token),
+      },
+    );
+    try {
+      const found = unwrapMosip(this.http, res, 'GET /partners/{partnerId}/apikey/{apikey}', apiKeyMapping);
+      return { policyId: found.policyId ?? undefined };
+    } catch (err) {
+      if (isMosipCode(err, 'PMS_PMP_009')) return undefined;
+      throw err;
+    }
+  }
+
+  /** Every MISP license row (`GET /misps`); the caller matches its own and never shows a key. */
+  async mispLicenses(): Promise<MispLicenseRow[]> {
+    return this.call('GET', '/misps', mispLicenseRows);
   }
 
   /** One license per MISP: PMS_MSP_416 when one exists. */

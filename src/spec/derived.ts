@@ -41,3 +41,21 @@ export function mosipServiceUrls(mosip: DeploymentSpec['mosip']): MosipServiceUr
 export function apiKeyLabel(spec: DeploymentSpec): string {
   return spec.partners.auth.apiKeyLabel ?? `${spec.deploymentId}-openg2p`;
 }
+
+/** The Temporal Schedule that keeps checking a completed deployment (one per deployment). */
+export function driftWatchScheduleId(deploymentId: string): string {
+  return `drift-watch-${deploymentId}`;
+}
+
+/** The drift watch's settings, defaults filled in (a spec of an earlier release has none). */
+export function monitoringOf(spec: Pick<DeploymentSpec, 'monitoring' | 'approval'>): {
+  interval: string;
+  expiryHorizon: string;
+  webhookUrl?: string;
+} {
+  return {
+    interval: spec.monitoring?.interval ?? '1d',
+    expiryHorizon: spec.monitoring?.expiryHorizon ?? '30d',
+    webhookUrl: spec.monitoring?.webhookUrl ?? spec.approval.webhookUrl,
+  };
+}

@@ -375,6 +375,19 @@ export const deploymentSpecSchema = z
       )
       .refine(...beforeDeadline('reminderInterval', 'no reminder would ever be sent'))
       .refine(...beforeDeadline('escalateAfter', 'the escalation would never be sent')),
+    /**
+     * The drift watch a completed run leaves behind (README, "Drift watch"): how often the
+     * consistency checks run, how near an expiry counts as a warning, and where drift and near
+     * expiries are POSTed (else approval.webhookUrl). Absent: daily, 30 days, the approval webhook.
+     */
+    monitoring: z
+      .object({
+        interval: durationSchema('1m', '30d').default('1d'),
+        expiryHorizon: durationSchema('1d', '365d').default('30d'),
+        webhookUrl: webUrl().optional(),
+      })
+      .strict()
+      .optional(),
     /** Optional end-to-end login check: a test identity the ID system knows. */
     verification: z
       .object({ individualId: z.string().min(1), otp: secretRefSchema })

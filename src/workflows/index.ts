@@ -1,2 +1,3 @@
 // Every workflow the worker registers.
 export { onboardDeployment } from './onboarding.js';
+export { checkDeploymentConsistency } from './checks.js';

@@ -16,12 +16,20 @@ export const OnboardingApprover = defineSearchAttributeKey('OnboardingApprover',
  */
 export const OnboardingOutcome = defineSearchAttributeKey('OnboardingOutcome', SearchAttributeType.KEYWORD);
 
+/**
+ * What the last consistency check of a deployment found: ok, drift, expiring or unreachable. Set
+ * on the check workflows (`g2p-onboard check`, the drift watch's runs), not on the onboarding run,
+ * which is closed by then; `g2p-onboard list --unhealthy` reads the newest per deployment.
+ */
+export const OnboardingHealth = defineSearchAttributeKey('OnboardingHealth', SearchAttributeType.KEYWORD);
+
 /** Every key a server must have registered before an onboarding run starts. */
 export const ONBOARDING_SEARCH_ATTRIBUTES = [
   OnboardingDeploymentId,
   OnboardingStep,
   OnboardingApprover,
   OnboardingOutcome,
+  OnboardingHealth,
 ] as const;
 
 /** Names only, for `--search-attribute Name=Keyword` flags and `temporal operator search-attribute create`. */

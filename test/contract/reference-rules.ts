@@ -266,6 +266,20 @@ export const MOSIP_RULES: RouteRule[] = [
     auth: 'cookie',
     response: pmsAnswer(z.looseObject({ licenseKey: text, licenseKeyExpiry: localTimeNanos })),
   },
+  // Reads of the consistency checks (release-1.2.0.1 source; not yet in the reference):
+  // PartnerManagementController.getPolicyMappedToAPIKey and MISPLicenseController's GET /misps.
+  {
+    route: '/v1/partnermanager/partners/:partnerId/apikey/:apikey',
+    method: 'GET',
+    auth: 'cookie',
+    response: pmsAnswer(z.looseObject({ partnerID: text, policyId: text })),
+  },
+  {
+    route: '/v1/partnermanager/misps',
+    method: 'GET',
+    auth: 'cookie',
+    response: pmsAnswer(z.array(z.looseObject({ mispId: text, licenseKey: text, isActive: z.boolean() }))),
+  },
   // §8 OIDC clients. The real DTO field is `authPartnerId` (ClientDetailCreateRequest, release-1.2.0.1); the
   // guide's `authParnterId` is a typo PMS would reject as a missing `authPartnerId` (strict object here).
   {

@@ -176,8 +176,12 @@ describe('the links the demo prints, followed as printed', { skip: requirement(m
       await signIn(context);
       const page = await context.newPage();
       await page.goto(link);
+      // The row's summary is the failure's plain message (the UI does not decode it there); the
+      // row opened shows the failure decoded through the codec server.
+      await page.getByText('Event History').first().click();
+      await page.getByText('Activity Task Failed').first().click();
       await page
-        .getByText(/prerequisite check\(s\) failed/)
+        .getByText(/prerequisite check\(s\) failed: mosip\.policy/)
         .first()
         .waitFor({ timeout: 30_000 });
       await page.screenshot({ path: join(SHOT_DIR, 'demo-blocked-step.png'), fullPage: true });

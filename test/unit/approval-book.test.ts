@@ -7,13 +7,14 @@ import type { AuditEntry, TrustedIdentity } from '../../src/workflows/messages.j
 import { validateSpec } from '../../src/spec/load.js';
 import { signDecision } from '../../src/approvals/sign.js';
 import { jwkThumbprint } from '../../src/approvals/keys.js';
+import type { KnownSigner } from '../../src/approvals/jws.js';
 import { approverPrivateKey, approverPublicJwk } from '../helpers/approvers.js';
 import { offlineSpecInput } from '../helpers/fixtures.js';
 
 const WID = 'onboard-book';
 const RID = 'first-run';
 
-function identity(name: string): TrustedIdentity {
+function identity(name: string): TrustedIdentity & KnownSigner {
   const publicKey = approverPublicJwk(name);
   return { name, roles: ['approver'], publicKey, thumbprint: jwkThumbprint(publicKey) };
 }
@@ -46,7 +47,7 @@ const decision = (approver: string, d: 'approve' | 'reject' = 'approve', comment
 function decide(approvals: ApprovalBook, input: { token: string }) {
   const checked = approvals.check(input);
   assert.ok(checked.ok, checked.ok ? '' : checked.reason);
-  return approvals.apply(checked.claims, checked.signer, input.token, 'update');
+  return approvals.apply(checked, input, 'update');
 }
 
 test('two of three approvals decide; the first alone does not, and each decision is kept once', () => {
@@ -89,7 +90,7 @@ test('a second decision by the same approver and a replayed token are refused', 
 test('refused decisions are audited up to the cap, then only counted', () => {
   const { approvals, audit } = book();
   for (let i = 0; i < MAX_AUDITED_REFUSALS + 5; i++)
-    approvals.refuse('mallory is not an approver', decision('mallory').token, 'signal');
+    approvals.refuse('mallory is not an approver', decision('mallory'), 'signal');
   assert.equal(audit.filter((e) => e.event === 'approval.refused').length, MAX_AUDITED_REFUSALS);
   assert.equal(approvals.state.refusalsNotAudited, 5);
 });

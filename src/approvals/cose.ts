@@ -84,7 +84,7 @@ function cborBytes(b: Uint8Array): number[] {
 }
 
 /** The JWK → its COSE_Key bytes (what WebAuthn libraries verify sign-ins with). */
-export function jwkToCose(jwk: SignerJwk): Uint8Array {
+export function jwkToCose(jwk: SignerJwk): Uint8Array<ArrayBuffer> {
   const members: number[][] =
     jwk.kty === 'EC'
       ? [cborInt(1), cborInt(2), cborInt(3), cborInt(-7), cborInt(-1), cborInt(1)]

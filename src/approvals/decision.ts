@@ -2,7 +2,7 @@
 // the approver, a comment, the time and a nonce. Deterministic and synchronous (see jws.ts), so
 // the workflow's update validator verifies a decision before anything reaches history.
 import { staleness, verifySigned, type KnownSigner, type SignerJwk } from './jws.js';
-import { verifyPasskey, type PasskeyAssertion, type PasskeyHolder } from './passkey.js';
+import { counterRefusal, verifyPasskey, type PasskeyAssertion, type PasskeyHolder } from './passkey.js';
 
 export { fromBase64Url } from './jws.js';
 export type ApproverJwk = SignerJwk;
@@ -62,15 +62,14 @@ export function verifyDecision(token: unknown, ctx: VerifyContext): Verified {
 
 /** Parses and checks a decision signed with a passkey (passkey.ts); never throws. */
 export function verifyPasskeyDecision(assertion: PasskeyAssertion | undefined, ctx: VerifyContext): Verified {
-  const checked = verifyPasskey<DecisionClaims>(
-    assertion,
-    'approver',
-    ctx.passkeyHolders ?? [],
-    (id) => ctx.passkeyCounters?.[id] ?? 0,
-  );
+  const checked = verifyPasskey<DecisionClaims>(assertion, 'approver', ctx.passkeyHolders ?? []);
   if (!checked.ok) return checked;
   const { claims, signer, passkey, counter } = checked;
-  return checkClaims(claims, ctx) ?? { ok: true, claims, signer, passkey: { ...passkey, counter } };
+  const refused = checkClaims(claims, ctx);
+  if (refused) return refused;
+  const counterRefused = counterRefusal(counter, ctx.passkeyCounters?.[passkey.credentialId] ?? 0);
+  if (counterRefused) return { ok: false, reason: counterRefused };
+  return { ok: true, claims, signer, passkey: { ...passkey, counter } };
 }
 
 /** What every decision's claims must say, however it was signed: why not, or undefined. */

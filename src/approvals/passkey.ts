@@ -107,15 +107,13 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * Verifies a passkey assertion over a payload naming its signer in `signerField`: the credential
  * is one the registry holds for that person; the client data is a `webauthn.get` from one of
  * its origins whose challenge is the payload's hash; the authenticator data is for its RP id,
- * with user presence and verification; the signature verifies with its key; the signature
- * counter, where the authenticator keeps one, went up since `lastCounter`. Never throws; the
- * payload's own claims (run, time, nonce) are the caller's to check.
+ * with user presence and verification; the signature verifies with its key. Never throws; the
+ * payload's own claims (run, time, nonce) and the counter (counterRefusal) are the caller's to check.
  */
 export function verifyPasskey<C extends Record<string, unknown>>(
   assertion: unknown,
   signerField: keyof C & string,
   holders: readonly PasskeyHolder[],
-  lastCounter: (credentialId: string) => number,
 ): PasskeyCheck<C> {
   const fail = (reason: string): PasskeyCheck<C> => ({ ok: false, reason });
   const a = assertion as Partial<PasskeyAssertion> | null;
@@ -159,11 +157,6 @@ export function verifyPasskey<C extends Record<string, unknown>>(
   const signed = concat(authData, sha256(clientDataBytes));
   if (!verifyAssertionSignature(passkey.publicKey, signed, signature))
     return fail(`the signature does not verify with ${name}'s passkey from the worker's identity registry`);
-  // Authenticators that keep no counter send 0 every time; one that keeps it must move it up,
-  // or the credential may have been copied.
-  const last = lastCounter(passkey.credentialId);
-  if ((counter !== 0 || last !== 0) && counter <= last)
-    return fail(`the passkey's signature counter went back (${counter} after ${last}): the credential may be cloned`);
   return {
     ok: true,
     claims,
@@ -186,4 +179,15 @@ function verifyAssertionSignature(key: SignerJwk, message: Uint8Array, signature
   } catch {
     return false;
   }
+}
+
+/**
+ * Why a signature counter is refused after `last` (the highest this run accepted for the
+ * credential), or undefined. Authenticators that keep no counter send 0 every time; one that
+ * keeps it must move it up, or the credential may have been copied.
+ */
+export function counterRefusal(counter: number, last: number): string | undefined {
+  if ((counter !== 0 || last !== 0) && counter <= last)
+    return `the passkey's signature counter did not go up (${counter} after ${last}): the credential may have been copied`;
+  return undefined;
 }

@@ -75,7 +75,9 @@ const passkeySchema = z
       z.record(z.string(), z.unknown()),
       z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'a JWK, or the COSE key in base64url' }),
     ]),
-    rpId: z.string().regex(/^[a-z0-9.-]+$/i, { message: "the page's host name (WebAuthn takes no IP address)" }),
+    rpId: z
+      .string()
+      .regex(/^(?![\d.]+$)[a-z0-9.-]+$/i, { message: "the page's host name (WebAuthn takes no IP address)" }),
     origins: z.array(passkeyOrigin).min(1),
   })
   .strict()

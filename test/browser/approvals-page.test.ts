@@ -212,6 +212,20 @@ describe(
         assert.ok(evidence.includes(expected), `the run's card shows ${expected}:\n${evidence}`);
       assert.match(evidence, /✓ \w+/, 'the prerequisite report is shown');
       await shot(alice, 'runs-alice');
+      // The README's picture of the page: what an approver sees first.
+      await alice.setViewportSize({ width: 1100, height: 1250 });
+      await alice.screenshot({ path: join(SHOT_DIR, 'readme-runs.png') });
+
+      // A signed-in browser's request without the page's CSRF token changes nothing.
+      const forged = await alice.evaluate(async (workflowId) => {
+        const r = await fetch('/api/decisions/options', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ workflowId, decision: 'approve' }),
+        });
+        return r.status;
+      }, runA.workflowId);
+      assert.equal(forged, 403);
 
       // alice approves run A; the request is captured on its way.
       const captured = alice.waitForRequest((r) => r.url().endsWith('/api/decisions') && r.method() === 'POST');

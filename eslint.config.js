@@ -15,6 +15,7 @@ export const WORKFLOW_CODE = [
   'src/approvals/command.ts',
   'src/approvals/decision.ts',
   'src/approvals/jws.ts',
+  'src/approvals/passkey.ts',
   'src/security/failure-converter.ts',
   'src/spec/derived.ts',
   'src/spec/duration.ts',

@@ -6,7 +6,7 @@ import { generateKeyPairSync, createPrivateKey, createPublicKey } from 'node:cry
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import type { Role, WorkerPolicyFile } from '../src/security/worker-policy.js';
 
 export const SANDBOX_IDENTITIES_DIR = '.data/sandbox/identities';
@@ -48,6 +48,26 @@ export interface SandboxPolicySettings {
 }
 
 /**
+ * The passkeys someone enrolled on the approvals page and added to the sandbox's policy by hand
+ * (README, Approvals), carried over when the sandbox writes the policy again.
+ */
+function keepEnrolledPasskeys(
+  file: string,
+  identities: NonNullable<WorkerPolicyFile['identities']>,
+): NonNullable<WorkerPolicyFile['identities']> {
+  let previous: WorkerPolicyFile | undefined;
+  try {
+    previous = parse(readFileSync(file, 'utf8')) as WorkerPolicyFile;
+  } catch {
+    return identities;
+  }
+  return identities.map((identity) => {
+    const webauthn = previous?.identities?.find((i) => i.name === identity.name)?.webauthn;
+    return webauthn ? { ...identity, webauthn } : identity;
+  });
+}
+
+/**
  * Writes the worker policy for the local sandbox: every deployment may reach loopback only,
  * secrets come from `secretsDir`, and the sandbox's people (plus `identities`) are trusted.
  */
@@ -59,11 +79,12 @@ export async function writeSandboxWorkerPolicy(file: string, settings: SandboxPo
       publicKey: publicPem(await ensureSandboxKey(p.name)),
     })),
   );
+  const identities = [...people, ...(settings.identities ?? [])];
   const policy: WorkerPolicyFile = {
     secretsDir: relative(dirname(file), settings.secretsDir) || '.',
     ...(settings.envPrefix ? { envPrefix: settings.envPrefix } : {}),
     deployments: [{ match: '*', hosts: ['127.0.0.1', 'localhost'], privateNetworks: true }],
-    identities: [...people, ...(settings.identities ?? [])],
+    identities: keepEnrolledPasskeys(file, identities),
   };
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const header =

@@ -11,6 +11,12 @@ import { Client, Connection } from '@temporalio/client';
 import { loadSpecFile } from '../src/spec/load.js';
 import { dataConverterFor } from '../src/security/data-converter.js';
 import { remoteCodecFor } from '../src/security/remote-codec.js';
+import { startApprovalsPage } from '../src/approvals-page/server.js';
+import {
+  DEFAULT_APPROVALS_ORIGIN,
+  DEFAULT_APPROVALS_PORT,
+  DEFAULT_SESSION_MINUTES,
+} from '../src/config/approvals-page.js';
 import { startDevServer, PortInUseError, type DevServer } from './temporal/dev-server.js';
 import { startConfiguredCodecServer } from '../src/security/codec-server-setup.js';
 import { codecServerConfigFrom, localUiOrigins } from '../src/config/codec-server.js';
@@ -127,7 +133,6 @@ async function main(): Promise<number> {
       },
       onBlocked: (status) => console.log(`  ✖ blocked at ${status.lastError!.step}: ${status.lastError!.message}`),
     });
-    await connection.close();
     // The server stops with the demo unless --keep: say how to open the link afterwards.
     console.log(
       `\n${renderResult(result, values.keep ? link : `${link}\n${''.padEnd(29)}(the server stops with the demo; \`npm run temporal\` serves this run again from .data/, or use --keep)`)}`,
@@ -137,6 +142,26 @@ async function main(): Promise<number> {
       console.log(
         `\nStill running (--keep): Temporal UI ${server?.uiUrl ?? 'http://127.0.0.1:8233'}, sandbox, worker.`,
       );
+      const page = await startApprovalsPage({
+        client,
+        origin: DEFAULT_APPROVALS_ORIGIN,
+        rpId: new URL(DEFAULT_APPROVALS_ORIGIN).hostname,
+        policyFile: SANDBOX_POLICY_FILE,
+        host: '127.0.0.1',
+        port: DEFAULT_APPROVALS_PORT,
+        sessionMinutes: DEFAULT_SESSION_MINUTES,
+        secureCookies: false,
+        log: (line) => console.log(`  approvals page: ${line}`),
+      }).catch((err: unknown) => {
+        console.log(`Approvals page not started (${(err as Error).message}): \`npm run approvals\` serves it`);
+        return undefined;
+      });
+      if (page) {
+        started.push({ pid: process.pid, stop: () => page.close() } as { stop(): Promise<void> });
+        console.log(
+          `Approvals page ${DEFAULT_APPROVALS_ORIGIN}: enroll a passkey there as ${SANDBOX_APPROVER}, add the printed webauthn item to ${SANDBOX_APPROVER} in ${SANDBOX_POLICY_FILE} and run the demo again with --keep (the worker reads the registry at start; the sandbox keeps the entry); then a run started with \`npx g2p-onboard start examples/sandbox.yaml --as ${SANDBOX_STAFF} --key .data/sandbox/identities/${SANDBOX_STAFF}.pem\` waits for your decision there (README, "Approvals").`,
+        );
+      }
       if (codecServer)
         console.log(
           `Codec server ${codecServer.url}: sign in there with the token in .data/codec-server-token to see decoded payloads in the UI (README, "Reading encrypted runs"); the CLI uses it too: npx g2p-onboard status ${spec.deploymentId}`,
@@ -147,6 +172,7 @@ async function main(): Promise<number> {
       await new Promise<void>((r) => process.once('SIGINT', () => r()));
       keep = false;
     }
+    await connection.close();
     return result.outcome === 'completed' ? 0 : 1;
   } finally {
     if (!keep) for (const s of started.reverse()) await s.stop().catch(() => undefined);

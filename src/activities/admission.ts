@@ -48,8 +48,9 @@ export function admissionActivities(deps: ActivityDeps) {
           name: i.name,
           // An approver not named by this spec gets no approver role in this run.
           roles: i.roles.filter((r) => r !== 'approver' || named.includes(i.name)),
-          publicKey: i.publicKey,
-          thumbprint: i.thumbprint,
+          ...(i.publicKey ? { publicKey: i.publicKey, thumbprint: i.thumbprint } : {}),
+          // Only approvers decide with passkeys; a run records them only where this run may use them.
+          ...(i.passkeys.length && named.includes(i.name) ? { passkeys: i.passkeys } : {}),
         }));
         return { identities };
       });

@@ -4,7 +4,7 @@
 import { RemoteRejection } from '../clients/errors.js';
 import type { PmsClient, PartnerType } from '../clients/pms.js';
 import type { DeploymentSpec } from '../spec/schema.js';
-import { certificateFingerprint } from '../security/fingerprint.js';
+import { certificateFingerprint, certificateValidity } from '../security/fingerprint.js';
 import { generatePartnerCertificates } from '../security/partner-certificates.js';
 import { guardedFor, runSecretSource, type ActivityDeps } from './context.js';
 import { adminPms } from './mosip-session.js';
@@ -104,6 +104,7 @@ export function partnerActivities(deps: ActivityDeps) {
       created,
       certificateId,
       signedCertificateFingerprint: certificateFingerprint(signed),
+      signedCertificateValidity: certificateValidity(signed),
     };
   }
 

@@ -33,6 +33,8 @@ export interface PartnerResult {
   certificateId?: string;
   /** SHA-256 fingerprint (hex) of the MOSIP-signed partner certificate, over its DER bytes. */
   signedCertificateFingerprint: string;
+  /** When the MOSIP-signed certificate is valid (absent in results of runs before 0.2). */
+  signedCertificateValidity?: { notBefore: string; notAfter: string };
 }
 
 export interface MappingResult {

@@ -3,7 +3,8 @@
 // signed decision and command against the key recorded with it: the key the worker's identity
 // registry held for that person when the run accepted it.
 import type { Client } from '@temporalio/client';
-import { verifyDecision } from '../approvals/decision.js';
+import { verifyDecision, verifyPasskeyDecision } from '../approvals/decision.js';
+import { passkeyFromToken } from '../approvals/passkey.js';
 import { verifyCommand, type CommandAction } from '../approvals/command.js';
 import { jwkThumbprint } from '../approvals/keys.js';
 import { auditTrailQuery, type AuditEntry, type OnboardingWorkflow } from '../workflows/messages.js';
@@ -48,6 +49,31 @@ function verifyEntry(
   if (jwkThumbprint(e.key.publicKey) !== e.key.thumbprint)
     return { verified: false, verification: 'the recorded key does not match its thumbprint' };
   const signer = { name: e.actor ?? '', publicKey: e.key.publicKey };
+  const passkey = passkeyFromToken(e.token!);
+  if (passkey) {
+    // The counter was checked when it was accepted; here only who signed what, for which run and page.
+    const check = verifyPasskeyDecision(passkey, {
+      workflowId,
+      firstRunId,
+      maxAgeMs: Number.MAX_SAFE_INTEGER,
+      approvers: [],
+      usedNonces: new Set(),
+      passkeyHolders: e.key.passkey
+        ? [
+            {
+              name: signer.name,
+              passkeys: [{ ...e.key.passkey, publicKey: e.key.publicKey, thumbprint: e.key.thumbprint }],
+            },
+          ]
+        : [],
+    });
+    return check.ok
+      ? {
+          verified: true,
+          verification: `passkey signature valid for ${signer.name} (key ${e.key.thumbprint.slice(0, 12)}…)`,
+        }
+      : { verified: false, verification: check.reason };
+  }
   const claims = JSON.parse(Buffer.from(e.token!.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
     action?: CommandAction;
     digest?: string;

@@ -7,13 +7,6 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { connectClient, temporalUiUrl, loadConnectionConfig } from '../temporal/connection.js';
 import { remoteCodecFor } from '../security/remote-codec.js';
 import {
-  OnboardingApprover,
-  OnboardingDeploymentId,
-  OnboardingOutcome,
-  OnboardingStep,
-} from '../workflows/search-attributes.js';
-import {
-  ONBOARDING_WORKFLOW_TYPE,
   RUN_REFUSED,
   statusQuery,
   type OnboardingResult,
@@ -22,7 +15,16 @@ import {
 } from '../workflows/messages.js';
 import type { CliConfig } from '../config/cli.js';
 import { renderResult, renderStatus, renderStep } from './render.js';
-import { abortRun, describeRun, retryRun, RunBlocked, startOnboarding, watchRun, workflowIdFor } from './runs.js';
+import {
+  abortRun,
+  describeRun,
+  listRuns,
+  retryRun,
+  RunBlocked,
+  startOnboarding,
+  watchRun,
+  workflowIdFor,
+} from './runs.js';
 import { UsageError, type CommandSpec, type OptionSet, type Positional, type Values } from './command-table.js';
 import type { Signer } from '../approvals/sign.js';
 
@@ -280,32 +282,12 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
     ],
     async run({ values, config }) {
       return withClient(config, async (c) => {
-        let query = `WorkflowType = '${ONBOARDING_WORKFLOW_TYPE}'`;
-        const quoted = (v: unknown) => `'${String(v).replaceAll("'", '')}'`;
-        if (values.deployment) query += ` AND ${OnboardingDeploymentId.name} = ${quoted(values.deployment)}`;
-        if (values['pending-approval'])
-          query += ` AND ${OnboardingStep.name} = 'awaitApproval' AND ExecutionStatus = 'Running'`;
-        if (values.approver) query += ` AND ${OnboardingApprover.name} = ${quoted(values.approver)}`;
-        const rows = [];
-        for await (const wf of c.workflow.list({ query })) {
-          // Temporal says COMPLETED for every way a run ends; the outcome attribute tells them apart.
-          const outcome = wf.typedSearchAttributes.get(OnboardingOutcome);
-          const step = wf.typedSearchAttributes.get(OnboardingStep);
-          const state =
-            wf.status.name === 'RUNNING'
-              ? `running${step ? ` (${step})` : ''}`
-              : (outcome ?? wf.status.name.toLowerCase());
-          rows.push({
-            workflowId: wf.workflowId,
-            runId: wf.runId,
-            state,
-            status: wf.status.name,
-            outcome,
-            startTime: wf.startTime.toISOString(),
-            closeTime: wf.closeTime?.toISOString(),
-          });
-          if (rows.length >= 200) break;
-        }
+        const listed = await listRuns(c, {
+          deployment: values.deployment as string | undefined,
+          pendingApproval: Boolean(values['pending-approval']),
+          approver: values.approver as string | undefined,
+        });
+        const rows = listed.map(({ pending: _status, ...row }) => row);
         if (json(values)) print(rows);
         else if (rows.length === 0) console.log('no onboarding runs');
         else

@@ -13,7 +13,12 @@ import { onboardingWorkflowId } from '../spec/derived.js';
 import { specDigest } from '../approvals/command.js';
 import { signCommand, type Signer } from '../approvals/sign.js';
 import type { DeploymentSpec } from '../spec/schema.js';
-import { OnboardingDeploymentId, OnboardingOutcome } from '../workflows/search-attributes.js';
+import {
+  OnboardingApprover,
+  OnboardingDeploymentId,
+  OnboardingOutcome,
+  OnboardingStep,
+} from '../workflows/search-attributes.js';
 import { runBuildsFromMemo, type RunBuilds } from '../temporal/build-memo.js';
 import {
   ONBOARDING_WORKFLOW_TYPE,
@@ -106,6 +111,75 @@ async function closedState(handle: WorkflowHandle): Promise<string | undefined> 
   if (!description || description.status.name === 'RUNNING') return undefined;
   const outcome = description.typedSearchAttributes.get(OnboardingOutcome);
   return outcome ?? description.status.name.toLowerCase();
+}
+
+/** Which runs `list` shows (and the approvals page, for the signed-in approver). */
+export interface RunFilter {
+  deployment?: string;
+  /** Runs waiting for an approval only. */
+  pendingApproval?: boolean;
+  /** Runs that approver decided on or, while waiting, is asked for. */
+  approver?: string;
+}
+
+export interface RunRow {
+  workflowId: string;
+  runId: string;
+  /** `running (<step>)`, or how it ended. */
+  state: string;
+  status: string;
+  outcome?: string;
+  startTime: string;
+  closeTime?: string;
+  /** Waiting runs narrowed by approver: the run's status, read to see whom it asks. */
+  pending?: StatusView;
+}
+
+const MAX_LISTED = 200;
+
+/**
+ * Onboarding runs, newest first, from Temporal's visibility. `OnboardingApprover` holds who
+ * decided; whom a waiting run asks only the run itself knows, so waiting runs narrowed by
+ * approver are asked for their status (one query each, at most 200 runs).
+ */
+export async function listRuns(client: Client, filter: RunFilter): Promise<RunRow[]> {
+  let query = `WorkflowType = '${ONBOARDING_WORKFLOW_TYPE}'`;
+  const quoted = (v: unknown) => `'${String(v).replaceAll("'", '')}'`;
+  if (filter.deployment) query += ` AND ${OnboardingDeploymentId.name} = ${quoted(filter.deployment)}`;
+  if (filter.pendingApproval) query += ` AND ${OnboardingStep.name} = 'awaitApproval' AND ExecutionStatus = 'Running'`;
+  else if (filter.approver) query += ` AND ${OnboardingApprover.name} = ${quoted(filter.approver)}`;
+  const rows: RunRow[] = [];
+  for await (const wf of client.workflow.list({ query })) {
+    // Temporal says COMPLETED for every way a run ends; the outcome attribute tells them apart.
+    const outcome = wf.typedSearchAttributes.get(OnboardingOutcome);
+    const step = wf.typedSearchAttributes.get(OnboardingStep);
+    const state =
+      wf.status.name === 'RUNNING' ? `running${step ? ` (${step})` : ''}` : (outcome ?? wf.status.name.toLowerCase());
+    rows.push({
+      workflowId: wf.workflowId,
+      runId: wf.runId,
+      state,
+      status: wf.status.name,
+      ...(outcome ? { outcome } : {}),
+      startTime: wf.startTime.toISOString(),
+      ...(wf.closeTime ? { closeTime: wf.closeTime.toISOString() } : {}),
+    });
+    if (rows.length >= MAX_LISTED) break;
+  }
+  if (!(filter.pendingApproval && filter.approver)) return rows;
+  const asked = await Promise.all(
+    rows.map(async (row) => {
+      const status = await client.workflow
+        .getHandle(row.workflowId)
+        .query(statusQuery)
+        .catch(() => undefined);
+      const p = status?.pendingApproval;
+      const named =
+        p && (p.approvers.includes(filter.approver!) || p.decisions.some((d) => d.approver === filter.approver));
+      return named ? { ...row, pending: status } : undefined;
+    }),
+  );
+  return asked.filter((r): r is RunRow & { pending: StatusView } => r !== undefined);
 }
 
 /** Resumes a blocked run, signed by an operator; a corrected spec is bound to the signature. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 
 /** SHA-256 hex of a value: how secrets are named in history and audit. */
 export function sha256Hex(value: string | Uint8Array): string {
@@ -21,4 +21,10 @@ export function certificateDer(pem: string): Uint8Array {
  */
 export function certificateFingerprint(pem: string): string {
   return sha256Hex(certificateDer(pem));
+}
+
+/** When a certificate is valid (ISO times), for the people who approve on its evidence. */
+export function certificateValidity(pem: string): { notBefore: string; notAfter: string } {
+  const cert = new X509Certificate(Buffer.from(certificateDer(pem)));
+  return { notBefore: new Date(cert.validFrom).toISOString(), notAfter: new Date(cert.validTo).toISOString() };
 }

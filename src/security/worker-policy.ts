@@ -8,6 +8,9 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ApproverKeyError, jwkThumbprint, normaliseApproverKey } from '../approvals/keys.js';
 import type { ApproverJwk } from '../approvals/decision.js';
+import { coseToJwk, CoseKeyError } from '../approvals/cose.js';
+import { fromBase64Url } from '../approvals/jws.js';
+import type { TrustedPasskey } from '../approvals/passkey.js';
 
 /** Where the worker looks for its policy when G2P_ONBOARD_POLICY is not set. */
 export const DEFAULT_POLICY_FILE = '.data/worker-policy.yaml';
@@ -19,13 +22,16 @@ export const RESERVED_ENV_PREFIXES = ['TEMPORAL_', 'G2P_ONBOARD_'] as const;
 export const ROLES = ['initiator', 'approver', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** A person the worker trusts, as the workflow sees them: public key only. */
+/** A person the worker trusts, as the workflow sees them: public keys only. */
 export interface Identity {
   name: string;
   roles: Role[];
-  publicKey: ApproverJwk;
+  /** The key their signed tokens (JWS) verify with; an approver deciding only with passkeys may have none. */
+  publicKey?: ApproverJwk;
   /** RFC 7638 thumbprint (SHA-256, base64url) of `publicKey`: names the key in the audit trail. */
-  thumbprint: string;
+  thumbprint?: string;
+  /** Passkeys enrolled on the approvals page: their decisions there verify with these. */
+  passkeys: TrustedPasskey[];
 }
 
 /** What one deployment's activities may reach over the network. */
@@ -50,6 +56,35 @@ export interface WorkerPolicy {
 const hostPattern = z.string().regex(/^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/i, {
   message: 'must be host, host:port or *.domain',
 });
+
+/** A page origin a passkey may be used on: https, or plain http on localhost (the demo). */
+const passkeyOrigin = z.string().refine(
+  (o) => {
+    if (!URL.canParse(o)) return false;
+    const url = new URL(o);
+    return url.origin === o && (url.protocol === 'https:' || url.hostname === 'localhost');
+  },
+  { message: 'an origin such as https://approvals.example.org (http only on localhost)' },
+);
+
+/** A passkey (WebAuthn credential) as the approvals page prints it at enrollment. */
+const passkeySchema = z
+  .object({
+    credentialId: z.string().regex(/^[A-Za-z0-9_-]{16,1400}$/, { message: 'the credential id, base64url' }),
+    publicKey: z.union([
+      z.record(z.string(), z.unknown()),
+      z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'a JWK, or the COSE key in base64url' }),
+    ]),
+    rpId: z
+      .string()
+      .regex(/^(?![\d.]+$)[a-z0-9.-]+$/i, { message: "the page's host name (WebAuthn takes no IP address)" }),
+    origins: z.array(passkeyOrigin).min(1),
+  })
+  .strict()
+  .refine((p) => p.origins.every((o) => new URL(o).hostname === p.rpId || new URL(o).hostname.endsWith(`.${p.rpId}`)), {
+    message: 'each origin must be on rpId or a subdomain of it',
+    path: ['origins'],
+  });
 
 const policyFileSchema = z
   .object({
@@ -82,6 +117,7 @@ const policyFileSchema = z
             roles: z.array(z.enum(ROLES)).min(1),
             publicKey: z.unknown().optional(),
             publicKeyFile: z.string().optional(),
+            webauthn: z.array(passkeySchema).optional(),
             email: z.string().optional(),
           })
           .strict(),
@@ -97,6 +133,27 @@ export type WorkerPolicyFile = z.input<typeof policyFileSchema>;
 
 export class PolicyError extends Error {
   override name = 'PolicyError';
+}
+
+/** A registry passkey entry → the passkey a run trusts (its key as a JWK, with its thumbprint). */
+function readPasskey(entry: z.infer<typeof passkeySchema>, where: string): TrustedPasskey {
+  let publicKey: ApproverJwk;
+  try {
+    publicKey =
+      typeof entry.publicKey === 'string'
+        ? coseToJwk(fromBase64Url(entry.publicKey))
+        : normaliseApproverKey(entry.publicKey);
+  } catch (err) {
+    if (!(err instanceof ApproverKeyError || err instanceof CoseKeyError)) throw err;
+    throw new PolicyError(`${where}.publicKey: ${err.message}`);
+  }
+  return {
+    credentialId: entry.credentialId,
+    publicKey,
+    thumbprint: jwkThumbprint(publicKey),
+    rpId: entry.rpId,
+    origins: entry.origins,
+  };
 }
 
 /**
@@ -138,17 +195,30 @@ export function parseWorkerPolicy(data: unknown, file: string): WorkerPolicy {
         );
       }
     }
-    if (raw === undefined)
-      throw new PolicyError(`${file}: identities[${i}] (${entry.name}): give publicKey or publicKeyFile`);
-    let publicKey: ApproverJwk;
+    const roles = [...new Set(entry.roles)];
+    const passkeys = (entry.webauthn ?? []).map((p, j) => readPasskey(p, `${file}: identities[${i}].webauthn[${j}]`));
+    // Starting, retrying and aborting are signed tokens; an approver may decide with passkeys alone.
+    if (raw === undefined && !(passkeys.length && roles.every((r) => r === 'approver')))
+      throw new PolicyError(
+        `${file}: identities[${i}] (${entry.name}): give publicKey or publicKeyFile${roles.every((r) => r === 'approver') ? ', or webauthn (a passkey enrolled on the approvals page)' : ''}`,
+      );
+    let publicKey: ApproverJwk | undefined;
     try {
-      publicKey = normaliseApproverKey(raw);
+      publicKey = raw === undefined ? undefined : normaliseApproverKey(raw);
     } catch (err) {
       if (!(err instanceof ApproverKeyError)) throw err;
       throw new PolicyError(`${file}: identities[${i}] (${entry.name}): ${err.message}`);
     }
-    return { name: entry.name, roles: [...new Set(entry.roles)], publicKey, thumbprint: jwkThumbprint(publicKey) };
+    return {
+      name: entry.name,
+      roles,
+      ...(publicKey ? { publicKey, thumbprint: jwkThumbprint(publicKey) } : {}),
+      passkeys,
+    };
   });
+  const credentialIds = identities.flatMap((i) => i.passkeys.map((p) => p.credentialId));
+  if (new Set(credentialIds).size !== credentialIds.length)
+    throw new PolicyError(`${file}: a passkey credential id is listed twice: each passkey belongs to one person`);
   return {
     source: file,
     secretsDir: isAbsolute(parsed.data.secretsDir) ? parsed.data.secretsDir : resolve(base, parsed.data.secretsDir),

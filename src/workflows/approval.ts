@@ -2,7 +2,8 @@
 // against the approver keys of the worker's identity registry (the spec only names approvers),
 // four eyes (never the initiator, by name or by key), one decision per approver, N of M
 // approvals, any rejection ends it. State is plain data so it survives continue-as-new.
-import { fromBase64Url, verifyDecision, type DecisionClaims } from '../approvals/decision.js';
+import { fromBase64Url, verifyDecision, verifyPasskeyDecision, type Verified } from '../approvals/decision.js';
+import { passkeyFromToken, passkeyToken, type PasskeyHolder } from '../approvals/passkey.js';
 import type { KnownSigner } from '../approvals/jws.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { durationMs } from '../spec/derived.js';
@@ -26,6 +27,8 @@ export interface ApprovalSnapshot {
   /** Refused decisions beyond those audited one by one (a flood must not grow the carried state). */
   refusalsNotAudited?: number;
   refusalsAudited?: number;
+  /** The highest signature counter accepted per passkey credential id (validators cannot keep state; handlers do). */
+  passkeyCounters?: Record<string, number>;
 }
 
 /** Refused decisions audited one by one; later ones are only counted. */
@@ -37,6 +40,8 @@ export interface ApprovalContext {
   initiator: TrustedIdentity | undefined;
   /** The run's approvers with the keys the worker's registry gave them. */
   approvers: KnownSigner[];
+  /** The run's approvers with their passkeys from the worker's registry. */
+  passkeyHolders?: PasskeyHolder[];
 }
 
 export type ApprovalVerdict = 'approved' | 'rejected' | undefined;
@@ -112,24 +117,30 @@ export class ApprovalBook {
   }
 
   /** Why a signed decision is refused, or the verified claims; `checkAge` false where the age was checked on acceptance. */
-  check(
-    input: DecisionInput,
-    checkAge = true,
-  ): { ok: true; claims: DecisionClaims; signer: KnownSigner } | { ok: false; reason: string } {
+  check(input: DecisionInput, checkAge = true): Verified {
     if (!this.state.open) return { ok: false, reason: 'no approval is pending for this run' };
     if (this.verdict()) return { ok: false, reason: `the approval is already decided (${this.verdict()})` };
     const ctx = this.context();
-    const verified = verifyDecision(input?.token, {
+    const verifyContext = {
       workflowId: ctx.workflowId,
       firstRunId: ctx.firstRunId,
       nowMs: checkAge ? Date.now() : undefined,
       maxAgeMs: durationMs(this.spec.approval.maxDecisionAge),
       approvers: ctx.approvers,
       usedNonces: new Set(this.state.usedNonces),
-    });
+      passkeyHolders: ctx.passkeyHolders,
+      passkeyCounters: this.state.passkeyCounters,
+    };
+    // A JWS from the CLI, or a passkey assertion from the approvals page: the same rules follow.
+    const verified =
+      input?.passkey !== undefined && input.token === undefined
+        ? verifyPasskeyDecision(input.passkey, verifyContext)
+        : verifyDecision(input?.token, verifyContext);
     if (!verified.ok) return verified;
     const { approver } = verified.claims;
-    if (approver === ctx.initiator?.name || verified.signer.thumbprint === ctx.initiator?.thumbprint) {
+    const initiatorKeys = [ctx.initiator?.thumbprint, ...(ctx.initiator?.passkeys ?? []).map((p) => p.thumbprint)];
+    const signerKey = verified.signer.thumbprint;
+    if (approver === ctx.initiator?.name || (signerKey !== undefined && initiatorKeys.includes(signerKey))) {
       return {
         ok: false,
         reason: `${approver} started this run (or holds the key that did) and cannot also decide it (four eyes)`,
@@ -142,7 +153,10 @@ export class ApprovalBook {
     return verified;
   }
 
-  apply(claims: DecisionClaims, signer: KnownSigner, token: string, via: ApprovalRecord['via']): ApprovalRecord {
+  /** Records a decision `check` accepted; `input` is kept whole in the audit trail for re-verification. */
+  apply(verified: Extract<Verified, { ok: true }>, input: DecisionInput, via: ApprovalRecord['via']): ApprovalRecord {
+    const { claims, signer } = verified;
+    const token = decisionToken(input)!;
     const record: ApprovalRecord = {
       approver: claims.approver,
       decision: claims.decision,
@@ -153,19 +167,37 @@ export class ApprovalBook {
     };
     this.current.decisions.push(record);
     this.current.usedNonces.push(claims.nonce);
+    if (verified.passkey)
+      this.current.passkeyCounters = {
+        ...this.current.passkeyCounters,
+        [verified.passkey.credentialId]: verified.passkey.counter,
+      };
     this.run.record({
       event: `approval.${claims.decision}`,
       step: 'awaitApproval',
       actor: claims.approver,
       detail: claims.comment,
       token,
-      key: { thumbprint: signer.thumbprint ?? '', publicKey: signer.publicKey },
+      key: {
+        thumbprint: signer.thumbprint ?? '',
+        publicKey: signer.publicKey,
+        ...(verified.passkey
+          ? {
+              passkey: {
+                credentialId: verified.passkey.credentialId,
+                rpId: verified.passkey.rpId,
+                origins: verified.passkey.origins,
+              },
+            }
+          : {}),
+      },
     });
     this.run.recordApprover(claims.approver);
     return record;
   }
 
-  refuse(reason: string, token: unknown, via: ApprovalRecord['via']): void {
+  refuse(reason: string, input: DecisionInput | undefined, via: ApprovalRecord['via']): void {
+    const token = decisionToken(input);
     const audited = this.state.refusalsAudited ?? 0;
     if (audited >= MAX_AUDITED_REFUSALS) {
       this.current.refusalsNotAudited = (this.current.refusalsNotAudited ?? 0) + 1;
@@ -230,10 +262,19 @@ export class ApprovalBook {
   }
 }
 
+/** The decision as one string: the JWS, or the passkey assertion as a `passkey.…` token. */
+export function decisionToken(input: DecisionInput | undefined): string | undefined {
+  if (typeof input?.token === 'string') return input.token;
+  return input?.passkey && typeof input.passkey === 'object' ? passkeyToken(input.passkey) : undefined;
+}
+
 /** The approver a token claims to be from, for auditing refusals (unverified). */
 function claimedApprover(token: string): string | undefined {
   try {
-    const payload = JSON.parse(new TextDecoder().decode(fromBase64Url(token.split('.')[1] ?? ''))) as {
+    const passkey = passkeyFromToken(token);
+    const payload = JSON.parse(
+      passkey ? String(passkey.payload) : new TextDecoder().decode(fromBase64Url(token.split('.')[1] ?? '')),
+    ) as {
       approver?: unknown;
     };
     return typeof payload.approver === 'string' ? `${payload.approver.slice(0, 64)} (claimed)` : undefined;

@@ -37,8 +37,16 @@ export class RunAuthority {
     this.commandNonces = s.commandNonces;
   }
 
+  /** Who holds `role` and signs tokens (JWS) with a key of the registry. */
   signers(role: keyof typeof ROLE_NAMES): KnownSigner[] {
-    return this.trust.identities.filter((i) => i.roles.includes(role));
+    return this.trust.identities
+      .filter((i) => i.roles.includes(role) && i.publicKey !== undefined)
+      .map((i) => ({ name: i.name, publicKey: i.publicKey!, thumbprint: i.thumbprint }));
+  }
+
+  /** The run's approvers with their passkeys (decisions from the approvals page). */
+  passkeyHolders(): TrustedIdentity[] {
+    return this.trust.identities.filter((i) => i.roles.includes('approver') && i.passkeys?.length);
   }
 
   /**

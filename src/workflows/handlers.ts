@@ -32,7 +32,7 @@ export function installHandlers(run: OnboardingRun, approvals: ApprovalBook, aut
         // The validator checked the decision's age when it was accepted; this runs on replay too.
         const checked = approvals.check(input, false);
         if (!checked.ok) throw new Error(checked.reason);
-        return approvals.apply(checked.claims, checked.signer, input.token, 'update');
+        return approvals.apply(checked, input, 'update');
       },
       {
         // Refusals happen here, so a refused decision leaves no event in history.
@@ -50,10 +50,10 @@ export function installHandlers(run: OnboardingRun, approvals: ApprovalBook, aut
     const expected = signal === approveSignal ? 'approve' : 'reject';
     setHandler(signal, (input) => {
       const checked = approvals.check(input);
-      if (!checked.ok) return approvals.refuse(checked.reason, input?.token, 'signal');
+      if (!checked.ok) return approvals.refuse(checked.reason, input, 'signal');
       if (checked.claims.decision !== expected)
-        return approvals.refuse(`signed as ${checked.claims.decision}, sent as ${expected}`, input.token, 'signal');
-      approvals.apply(checked.claims, checked.signer, input.token, 'signal');
+        return approvals.refuse(`signed as ${checked.claims.decision}, sent as ${expected}`, input, 'signal');
+      approvals.apply(checked, input, 'signal');
     });
   }
 

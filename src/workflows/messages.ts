@@ -4,6 +4,7 @@
 import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { DeploymentSpec } from '../spec/schema.js';
 import type { SignerJwk } from '../approvals/jws.js';
+import type { PasskeyAssertion, TrustedPasskey } from '../approvals/passkey.js';
 
 export const TASK_QUEUE = 'g2p-onboard';
 export const ONBOARDING_WORKFLOW_TYPE = 'onboardDeployment';
@@ -120,10 +121,15 @@ export interface AuditEntry {
   step?: StepName;
   actor?: string;
   detail?: string;
-  /** The signed decision or command (compact JWS), kept so anyone can re-verify it. */
+  /** The signed decision or command (compact JWS, or `passkey.…` for a passkey decision), kept so anyone can re-verify it. */
   token?: string;
   /** The signer's public key in force when it was accepted (from the worker's identity registry). */
-  key?: { thumbprint: string; publicKey: SignerJwk };
+  key?: {
+    thumbprint: string;
+    publicKey: SignerJwk;
+    /** A passkey decision's: the credential and the page it may be used on, to re-verify it. */
+    passkey?: { credentialId: string; rpId: string; origins: string[] };
+  };
 }
 
 export interface OnboardingResult {
@@ -142,9 +148,14 @@ export interface OnboardingResult {
   endedAt: string;
 }
 
-/** A decision signed by the approver (see src/approvals/decision.ts): approver, decision and comment are inside. */
+/**
+ * A decision signed by the approver, approver, decision and comment inside: a compact JWS (the
+ * CLI, src/approvals/decision.ts) or a passkey assertion over the decision payload (the
+ * approvals page, src/approvals/passkey.ts). One of the two.
+ */
 export interface DecisionInput {
-  token: string;
+  token?: string;
+  passkey?: PasskeyAssertion;
 }
 
 /**
@@ -175,12 +186,15 @@ export interface AbortInput {
   token: string;
 }
 
-/** A person the worker's identity registry vouches for, as a run records them: public key only. */
+/** A person the worker's identity registry vouches for, as a run records them: public keys only. */
 export interface TrustedIdentity {
   name: string;
   roles: ('initiator' | 'approver' | 'operator')[];
-  publicKey: SignerJwk;
-  thumbprint: string;
+  /** The key their signed tokens (JWS) verify with; an approver who decides only with passkeys may have none. */
+  publicKey?: SignerJwk;
+  thumbprint?: string;
+  /** Passkeys (WebAuthn credentials) their decisions on the approvals page verify with. */
+  passkeys?: TrustedPasskey[];
 }
 
 /** What the worker admitted a run with: the identities that may start, decide on and operate it. */

@@ -39,6 +39,7 @@ export async function onboardDeployment(
     firstRunId: workflowInfo().firstExecutionRunId,
     initiator: authority.initiator,
     approvers: authority.signers('approver'),
+    passkeyHolders: authority.passkeyHolders(),
   }));
   installHandlers(run, approvals, authority);
 
@@ -102,7 +103,8 @@ async function admit(run: OnboardingRun, authority: RunAuthority, start: StartCo
     actor: initiator.name,
     detail: `deployment ${run.deploymentId}`,
     token: start.token,
-    key: { thumbprint: initiator.thumbprint, publicKey: initiator.publicKey },
+    // The initiator proved themselves with a signed token: their registry entry has a key.
+    key: { thumbprint: initiator.thumbprint!, publicKey: initiator.publicKey! },
   });
 }
 

@@ -252,6 +252,15 @@ test('a user starts, is refused a second start, approves and watches a run to co
     return false;
   };
   assert.ok(await listed('--pending-approval'), 'list --pending-approval shows the waiting run');
+  // Whom a waiting run asks: the approvals page lists the same runs for the signed-in approver.
+  assert.ok(
+    await listed('--pending-approval', '--approver', 'alice'),
+    'the waiting run is listed for alice, whom it asks',
+  );
+  const notAsked = JSON.parse(
+    (await cli('list', '--pending-approval', '--approver', 'carol', '--output', 'json')).stdout,
+  ) as { workflowId: string }[];
+  assert.ok(!notAsked.some((r) => r.workflowId === 'onboard-e2e'), 'nor for carol, whom it does not ask');
   // The PMS watch (1 s poll here) leaves no history; status reads its progress from Temporal.
   let watch: { checks: number; lastOutcome?: string; nextCheckAt?: string } | undefined;
   for (let i = 0; i < 50 && !(watch && watch.checks >= 2); i++) {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_MAX_CACHED_WORKFLOWS, WORKER_VARIABLES, workerConfigFrom } from '../../src/config/worker.js';
 import { CODEC_SERVER_VARIABLES, codecServerConfigFrom } from '../../src/config/codec-server.js';
+import { APPROVALS_PAGE_VARIABLES, approvalsPageConfigFrom } from '../../src/config/approvals-page.js';
 import { CLI_VARIABLES, cliConfigFrom } from '../../src/config/cli.js';
 import { describeVariables, type VariableTable } from '../../src/config/variables.js';
 // dist/test/unit → the project root.
@@ -90,6 +91,36 @@ test('the codec server refuses settings that only work together when one is miss
   assert.deepEqual(codecServerConfigFrom({}).uiOrigins, ['http://127.0.0.1:8233', 'http://localhost:8233']);
 });
 
+test('the approvals page serves passkeys only where browsers offer them: https, or http on localhost', () => {
+  const local = approvalsPageConfigFrom({});
+  assert.equal(local.origin, 'http://localhost:8235');
+  assert.equal(local.rpId, 'localhost');
+  assert.equal(local.secureCookies, false);
+  assert.throws(
+    () => approvalsPageConfigFrom({ G2P_ONBOARD_APPROVALS_ORIGIN: 'http://127.0.0.1:8235' }),
+    /G2P_ONBOARD_APPROVALS_ORIGIN="http:\/\/127\.0\.0\.1:8235": a host name, not an IP address/,
+  );
+  assert.throws(
+    () => approvalsPageConfigFrom({ G2P_ONBOARD_APPROVALS_ORIGIN: 'http://approvals.example.org' }),
+    /https: browsers offer passkeys over plain http on localhost only/,
+  );
+  assert.throws(
+    () => approvalsPageConfigFrom({ G2P_ONBOARD_APPROVALS_HOST: '0.0.0.0' }),
+    /G2P_ONBOARD_APPROVALS_HOST="0\.0\.0\.0": beyond loopback the page serves only over https/,
+  );
+  assert.throws(
+    () => approvalsPageConfigFrom({ G2P_ONBOARD_APPROVALS_SESSION_MINUTES: '600' }),
+    /at most 60: sessions are short-lived/,
+  );
+  const production = approvalsPageConfigFrom({
+    G2P_ONBOARD_APPROVALS_ORIGIN: 'https://approvals.example.org',
+    G2P_ONBOARD_APPROVALS_HOST: '0.0.0.0',
+    G2P_ONBOARD_APPROVALS_BEHIND_TLS: 'true',
+  });
+  assert.equal(production.rpId, 'approvals.example.org');
+  assert.equal(production.secureCookies, true);
+});
+
 test('a token or key given in a variable is never repeated in the error about it', () => {
   const key = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ\n-----END PRIVATE KEY-----';
   assert.throws(
@@ -134,6 +165,7 @@ test("the README's Configuration section lists exactly the variables each progra
     Worker: WORKER_VARIABLES,
     CLI: CLI_VARIABLES,
     'Codec server': CODEC_SERVER_VARIABLES,
+    'Approvals page': APPROVALS_PAGE_VARIABLES,
   };
   const readme = readmeConfiguration();
   assert.deepEqual(

@@ -29,7 +29,7 @@ const CHROMIUM_ARGS = [
 ];
 const SHOT_DIR = join(projectRoot, '.data', 'test-screenshots');
 /** The fixed ports the demo serves on (README, quick start). */
-const DEMO_PORTS = [7233, 8233, 8234, 18080, 18081, 18082];
+const DEMO_PORTS = [7233, 8233, 8234, 8235, 18080, 18081, 18082];
 
 function portInUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {

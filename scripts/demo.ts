@@ -98,6 +98,8 @@ async function main(): Promise<number> {
         TEMPORAL_ADDRESS,
         G2P_ONBOARD_CREDENTIALS_DIR: credentialsDir,
         G2P_ONBOARD_POLICY: SANDBOX_POLICY_FILE,
+        // With --keep the demo serves the approvals page: notices link it.
+        ...(values.keep ? { G2P_ONBOARD_APPROVALS_ORIGIN: DEFAULT_APPROVALS_ORIGIN } : {}),
       },
       timeoutMs: 60_000,
     });

@@ -113,6 +113,7 @@ export function workerDeps(config: WorkerConfig): ActivityDeps {
       protectedEnvNames: own.protectedEnvNames,
     },
     credentials: new CredentialStore(config.credentialsDir),
+    ...(config.approvalsPage ? { approvalsPage: config.approvalsPage } : {}),
   };
 }
 

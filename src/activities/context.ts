@@ -31,6 +31,8 @@ export interface ActivityDeps {
   credentials: CredentialStore;
   /** Timeouts; a run's egress rule and CA are added per run by guardedFor. */
   http?: Omit<HttpOptions, 'egress'>;
+  /** The approvals page's origin, linked from approval notices (worker setting, never the spec's). */
+  approvalsPage?: string;
 }
 
 /** How often a running activity tells Temporal it is alive (the SDK throttles what it sends). */

@@ -18,6 +18,8 @@ export interface ApprovalNotice {
   approvalsSoFar: number;
   required: number;
   howToApprove: string;
+  /** The approvals page, where the worker names one: approvers decide there with their passkey. */
+  approvalsPage?: string;
 }
 
 export function notificationActivities(deps: ActivityDeps) {
@@ -30,9 +32,17 @@ export function notificationActivities(deps: ActivityDeps) {
         if (!url) return 'skipped';
         const target = new URL(url);
         const http = new HttpClient('webhook', target.origin, { ...deps.http, timeoutMs: 15_000 });
+        // The page's link comes from the worker's setting, so a notice never sends approvers where a spec says.
+        const sent: ApprovalNotice = deps.approvalsPage
+          ? {
+              ...notice,
+              approvalsPage: deps.approvalsPage,
+              howToApprove: `open ${deps.approvalsPage} and decide with your passkey, or: ${notice.howToApprove}`,
+            }
+          : notice;
         const res = await http.send(target.pathname + target.search, {
           method: 'POST',
-          json: notice,
+          json: sent,
           headers: { 'idempotency-key': notice.noticeId },
         });
         http.failOnTransientStatus(res, 'POST webhook');

@@ -28,6 +28,15 @@ const logLevel = z
   .optional()
   .transform((level): LogLevel => level ?? 'INFO');
 
+/** An http(s) origin, or nothing: approval notices then name only the CLI. */
+const approvalsPageLink = z
+  .string()
+  .optional()
+  .refine((raw) => raw === undefined || (URL.canParse(raw) && /^https?:$/.test(new URL(raw).protocol)), {
+    message: "the approvals page's origin as approvers open it, e.g. https://approvals.example.org",
+  })
+  .transform((raw) => (raw === undefined ? undefined : new URL(raw).origin));
+
 const certificateChecks = z
   .string()
   .refine((value) => value !== '0', {
@@ -54,6 +63,11 @@ export const WORKER_VARIABLES = {
   G2P_ONBOARD_CODEC_SERVER_TOKEN: zodVariable(secretRef, {
     default: DEFAULT_CODEC_SERVER_TOKEN_REF,
     meaning: "the codec server's token reference: the worker only keeps specs from reading it",
+  }),
+  G2P_ONBOARD_APPROVALS_ORIGIN: zodVariable(approvalsPageLink, {
+    default: '(none)',
+    meaning:
+      "where approvers open the approvals page (the page's own origin setting): approval notices link it; unset, they name the CLI only",
   }),
   G2P_ONBOARD_LOG_LEVEL: zodVariable(logLevel, { default: 'INFO', meaning: `log level: ${LOG_LEVELS.join(', ')}` }),
   G2P_ONBOARD_MAX_CACHED_WORKFLOWS: zodVariable(wholeNumber(0), {
@@ -106,6 +120,8 @@ export interface WorkerConfig {
   localCodecKeys: boolean;
   codecServerTokenRef: string;
   logLevel: LogLevel;
+  /** The approvals page approvers open, linked from approval notices; undefined: none is run. */
+  approvalsPage?: string;
   tuning: WorkerTuning;
   /** Undefined: the bundle `npm run build` prepares. */
   workflowBundlePath?: string;
@@ -126,6 +142,7 @@ export function workerConfigFrom(env: NodeJS.ProcessEnv = process.env, cwd = pro
     localCodecKeys: v.G2P_ONBOARD_CODEC_KEYS === undefined,
     codecServerTokenRef: v.G2P_ONBOARD_CODEC_SERVER_TOKEN ?? DEFAULT_CODEC_SERVER_TOKEN_REF,
     logLevel: v.G2P_ONBOARD_LOG_LEVEL,
+    ...(v.G2P_ONBOARD_APPROVALS_ORIGIN !== undefined ? { approvalsPage: v.G2P_ONBOARD_APPROVALS_ORIGIN } : {}),
     tuning: {
       maxCachedWorkflows: v.G2P_ONBOARD_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS,
       // Unset: the SDK's own defaults.

@@ -33,7 +33,7 @@ const reminder = (deploymentId: string): ApprovalNotice => ({
   awaiting: ['alice'],
   approvalsSoFar: 0,
   required: 1,
-  howToApprove: '',
+  howToApprove: `g2p-onboard approve ${deploymentId} --as <approver> --key <private key file>`,
 });
 
 /** A blocking (non-retryable) failure of `type`, with its message and hint. */
@@ -180,6 +180,28 @@ describe('trust boundaries: what a spec may read and reach', () => {
     );
     assert.equal(stolen.length, 1);
     stolen.length = 0;
+  });
+
+  test('a notice links the approvals page the worker names, never one from the spec, and without one names the CLI', async () => {
+    const spec = sandboxSpec(sandbox, 'tb-page', (s) => {
+      s.approval.webhookUrl = `${attackerUrl}/hook`;
+    });
+    const deps = await depsAllowing([new URL(attackerUrl).host]);
+    await createActivities(deps).notifyApprovers(spec, reminder('tb-page'));
+    const plain = JSON.parse(stolen.pop()!.replace(/^POST \S+ /, '')) as Record<string, string>;
+    assert.equal(plain.approvalsPage, undefined);
+    assert.match(plain.howToApprove!, /^g2p-onboard approve tb-page/);
+
+    await createActivities({ ...deps, approvalsPage: 'https://approvals.example.org' }).notifyApprovers(
+      spec,
+      reminder('tb-page'),
+    );
+    const linked = JSON.parse(stolen.pop()!.replace(/^POST \S+ /, '')) as Record<string, string>;
+    assert.equal(linked.approvalsPage, 'https://approvals.example.org');
+    assert.match(
+      linked.howToApprove!,
+      /^open https:\/\/approvals\.example\.org and decide with your passkey, or: g2p-onboard approve/,
+    );
   });
 
   test('with no policy entry for the deployment, every activity that talks to a system is refused before sending anything', async () => {

@@ -41,10 +41,14 @@ export async function loginWithinBudget(
   // Every earlier attempt of this execution may have sent one.
   const mayHaveSpent = otpsSpentBefore + attempt - 1;
   if (mayHaveSpent >= maxOtps) {
+    const where = [
+      otpsSpentBefore ? `${otpsSpentBefore} by the run's earlier login checks, which blocked` : '',
+      attempt > 1 ? `${attempt - 1} by earlier attempts of this one, the last ending without an answer (worker restart or timeout)` : '',
+    ].filter(Boolean);
     throw blockingFailure(
       'LoginBudgetSpent',
-      `login.endToEnd: not tried: this run's login checks may already have sent ${mayHaveSpent} one-time password(s), ` +
-        `verification.maxOtps is ${maxOtps} (the last attempt ended without an answer: a worker restart or a timeout)`,
+      `login.endToEnd: not tried: this run's login checks may already have sent ${mayHaveSpent} one-time password(s) ` +
+        `(${where.join('; ')}), and verification.maxOtps is ${maxOtps}`,
       { code: 'verification.maxOtps', otpsSpent: mayHaveSpent },
     );
   }

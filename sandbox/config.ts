@@ -73,7 +73,11 @@ const flagsSchema = z.object({
     .enum(ESIGNET_RELEASES, { message: `must be one of ${ESIGNET_RELEASES.join(', ')}` })
     .default('1.4.1'),
   'openg2p-module': z
-    .array(z.string().regex(/^[a-z0-9_]+=\d+(\.\d+)+$/, { message: 'must be <module>=<version>, e.g. auth_oidc=15.0.1.1.0' }))
+    .array(
+      z
+        .string()
+        .regex(/^[a-z0-9_]+=\d+(\.\d+)+$/, { message: 'must be <module>=<version>, e.g. auth_oidc=15.0.1.1.0' }),
+    )
     .default([])
     .transform((pairs) => Object.fromEntries(pairs.map((p) => p.split('=') as [string, string]))),
   'odoo-version': z

@@ -43,7 +43,9 @@ export async function loginWithinBudget(
   if (mayHaveSpent >= maxOtps) {
     const where = [
       otpsSpentBefore ? `${otpsSpentBefore} by the run's earlier login checks, which blocked` : '',
-      attempt > 1 ? `${attempt - 1} by earlier attempts of this one, the last ending without an answer (worker restart or timeout)` : '',
+      attempt > 1
+        ? `${attempt - 1} by earlier attempts of this one, the last ending without an answer (worker restart or timeout)`
+        : '',
     ].filter(Boolean);
     throw blockingFailure(
       'LoginBudgetSpent',
@@ -64,12 +66,16 @@ export async function loginWithinBudget(
     const system = err instanceof RemoteRejection || err instanceof TransientRemoteError ? err.system : undefined;
     const used = `one-time password ${spent} of verification.maxOtps ${maxOtps}`;
     if (!worthAnotherTry(err)) {
-      throw blockingFailure('VerificationFailed', `login.endToEnd: ${cause} (${used}; not tried again: the answer would be the same)`, {
-        system,
-        code,
-        hint: 'fix what the failing call names (spec, e-Signet client or OpenG2P provider), then `g2p-onboard retry`',
-        otpsSpent: spent,
-      });
+      throw blockingFailure(
+        'VerificationFailed',
+        `login.endToEnd: ${cause} (${used}; not tried again: the answer would be the same)`,
+        {
+          system,
+          code,
+          hint: 'fix what the failing call names (spec, e-Signet client or OpenG2P provider), then `g2p-onboard retry`',
+          otpsSpent: spent,
+        },
+      );
     }
     if (spent >= maxOtps) {
       throw blockingFailure('LoginBudgetSpent', `login.endToEnd: ${cause} (${used}: none left for this run)`, {

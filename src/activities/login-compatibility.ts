@@ -1,11 +1,7 @@
 // The prerequisite checks behind "can this OpenG2P log in through this e-Signet?": the e-Signet
 // release the server shows against the spec's, OpenG2P's installed OIDC modules, and the pair
 // against the compatibility table (src/compat/login-compatibility.ts).
-import {
-  assessLoginCompatibility,
-  describeRow,
-  type LoginCompatibilityRow,
-} from '../compat/login-compatibility.js';
+import { assessLoginCompatibility, describeRow, type LoginCompatibilityRow } from '../compat/login-compatibility.js';
 import { detectEsignetVersion, reconcileEsignetVersion, type ReconciledVersion } from '../clients/esignet-version.js';
 import type { Discovery } from '../clients/esignet.js';
 import type { OdooClient } from '../clients/odoo.js';

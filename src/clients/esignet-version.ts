@@ -29,10 +29,7 @@ export function versionFromDiscovery(d: Discovery): DetectedEsignetVersion {
   const assertionAlgs = d.token_endpoint_auth_signing_alg_values_supported ?? [];
   if (typeof doc['id_token_signed_response_alg'] === 'string')
     return { from: '1.8.0', how: 'discovery names id_token_signed_response_alg (e-Signet 1.8.0+)' };
-  if (
-    'dpop_signing_alg_values_supported' in doc ||
-    assertionAlgs.some((alg) => alg === 'PS256' || alg === 'ES256')
-  )
+  if ('dpop_signing_alg_values_supported' in doc || assertionAlgs.some((alg) => alg === 'PS256' || alg === 'ES256'))
     return {
       from: '1.7.0',
       below: '1.8.0',

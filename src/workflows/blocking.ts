@@ -31,7 +31,7 @@ export const BLOCKING_REASONS = {
   ClientKeyConflict: 'rotate the client key (or remove the other client), then `g2p-onboard retry`',
   VerificationFailed: 'inspect the named records, fix them (or the spec), then `g2p-onboard retry`',
   LoginIncompatible:
-    "this OpenG2P cannot complete a login through this e-Signet (README, \"Login compatibility\"): apply the fix named, or set openg2p.loginCompatibility: warn if its OIDC module was patched beyond the released versions; then `g2p-onboard retry` (with `--spec` for a spec change)",
+    'this OpenG2P cannot complete a login through this e-Signet (README, "Login compatibility"): apply the fix named, or set openg2p.loginCompatibility: warn if its OIDC module was patched beyond the released versions; then `g2p-onboard retry` (with `--spec` for a spec change)',
   LoginBudgetSpent:
     'the login check used every one-time password verification.maxOtps allows: fix the cause named, then `g2p-onboard retry --spec fixed.yaml` with a higher verification.maxOtps (or without verification)',
 } as const;

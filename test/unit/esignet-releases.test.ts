@@ -135,7 +135,10 @@ for (const [release, expected] of Object.entries(EXPECTED) as [EsignetRelease, (
       assert.match(detected.how, expected.build ? /actuator\/info reports build/ : /before 1\.7\.0/);
       // The spec's version is checked against it, never trusted alone.
       const wrong = release.startsWith('1.7') ? '1.4.1' : '1.7.1';
-      assert.match(reconcileEsignetVersion(wrong, detected).mismatch ?? '', new RegExp(`spec says esignet.version ${wrong}`));
+      assert.match(
+        reconcileEsignetVersion(wrong, detected).mismatch ?? '',
+        new RegExp(`spec says esignet.version ${wrong}`),
+      );
       assert.equal(reconcileEsignetVersion(release, detected).mismatch, undefined);
     });
 

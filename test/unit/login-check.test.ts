@@ -68,7 +68,10 @@ describe('the login check spends at most one OTP per attempt and verification.ma
   });
 
   for (const [what, err] of [
-    ['invalid_client from the token step', new RemoteRejection('esignet', 'invalid_client', 'POST … answered HTTP 400', 400)],
+    [
+      'invalid_client from the token step',
+      new RemoteRejection('esignet', 'invalid_client', 'POST … answered HTTP 400', 400),
+    ],
     ['invalid_redirect_uri at oauth-details', new RemoteRejection('esignet', 'invalid_redirect_uri', 'POST …', 200)],
     ['a 404 from OpenG2P’s callback', new RemoteRejection('odoo', 'HTTP_404', 'GET … answered HTTP 404', 404)],
   ] as const) {
@@ -84,7 +87,8 @@ describe('the login check spends at most one OTP per attempt and verification.ma
 
   test('passing trouble (a 5xx, no answer) is tried again within the budget', async () => {
     const first = await attempt(1, {
-      fails: () => new TransientRemoteError('esignet', 'POST https://e/v1/esignet/authorization/auth-code answered HTTP 503', 503),
+      fails: () =>
+        new TransientRemoteError('esignet', 'POST https://e/v1/esignet/authorization/auth-code answered HTTP 503', 503),
     });
     assert.equal((first.outcome as ApplicationFailure).nonRetryable, false);
   });
@@ -150,15 +154,23 @@ describe('the login compatibility table', () => {
     assert.equal(judge('1.4.1', 15, { auth_oidc: '15.0.1.0.1', g2p_auth_id_oidc: '15.0.1.1.0' }).verdict, 'compatible');
   });
 
-  test("discovery alone places a server before 1.7, in 1.7.x, or from 1.8", () => {
-    const base = { issuer: 'i', authorization_endpoint: 'https://a', token_endpoint: 'https://t', userinfo_endpoint: 'https://u', jwks_uri: 'https://j' };
+  test('discovery alone places a server before 1.7, in 1.7.x, or from 1.8', () => {
+    const base = {
+      issuer: 'i',
+      authorization_endpoint: 'https://a',
+      token_endpoint: 'https://t',
+      userinfo_endpoint: 'https://u',
+      jwks_uri: 'https://j',
+    };
     assert.deepEqual(
       versionFromDiscovery({ ...base, token_endpoint_auth_signing_alg_values_supported: ['RS256'] } as Discovery).below,
       '1.7.0',
     );
     assert.equal(
-      versionFromDiscovery({ ...base, token_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256', 'ES256'] } as Discovery)
-        .from,
+      versionFromDiscovery({
+        ...base,
+        token_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256', 'ES256'],
+      } as Discovery).from,
       '1.7.0',
     );
     assert.equal(versionFromDiscovery({ ...base, id_token_signed_response_alg: 'PS256' } as Discovery).from, '1.8.0');

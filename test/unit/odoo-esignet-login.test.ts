@@ -45,7 +45,11 @@ const PAIRS: Pair[] = [
 
 for (const pair of PAIRS) {
   const { odooVersion, esignetVersion } = pair;
-  const modules = pair.modules ? ` (${Object.entries(pair.modules).map(([m, v]) => `${m} ${v}`).join(', ')})` : '';
+  const modules = pair.modules
+    ? ` (${Object.entries(pair.modules)
+        .map(([m, v]) => `${m} ${v}`)
+        .join(', ')})`
+    : '';
   const what = pair.refused
     ? `cannot log a resident in through e-Signet ${esignetVersion}, as for real`
     : `logs a resident in through the e-Signet ${esignetVersion} stand-in`;

@@ -128,7 +128,10 @@ describe('the PMS path on OpenG2P 1.x (e-Signet 1.4.1, Odoo 15)', () => {
     assert.equal(provider.flow, 'id_token_code');
     assert.equal(authorizationHeaderParam(ctx.sandbox), 'True');
     const prerequisites = result.steps.find((st) => st.name === 'verifyPrerequisites')!;
-    assert.match(prerequisites.summary ?? '', /warning: login\.compatibility: .*expected to fail the login \(openg2p\.loginCompatibility: warn\)/);
+    assert.match(
+      prerequisites.summary ?? '',
+      /warning: login\.compatibility: .*expected to fail the login \(openg2p\.loginCompatibility: warn\)/,
+    );
   });
 
   test('a second run of the same deployment updates the PMS client (new redirect URI) instead of creating one', async () => {
@@ -197,7 +200,10 @@ describe("e-Signet's current client API on OpenG2P 1.2+ (e-Signet 1.7.0, Odoo 17
     });
     await assert.rejects(activities.verifyPrerequisites(spec), (err: ApplicationFailure) => {
       assert.equal(err.type, 'LoginIncompatible');
-      assert.match(err.message, /e-Signet 1\.7\.0 with OpenG2P 1\.2\+ \(auth_oauth 17\.0\.1\.0, g2p_auth_id_oidc 17\.0\.1\.4\.0, g2p_auth_oidc 17\.0\.1\.4\.0\) cannot complete a private_key_jwt login/);
+      assert.match(
+        err.message,
+        /e-Signet 1\.7\.0 with OpenG2P 1\.2\+ \(auth_oauth 17\.0\.1\.0, g2p_auth_id_oidc 17\.0\.1\.4\.0, g2p_auth_oidc 17\.0\.1\.4\.0\) cannot complete a private_key_jwt login/,
+      );
       assert.match(err.message, /esignet-1\.6-requires-assertion-jti .*jti/);
       assert.match(err.message, /esignet-1\.7-signs-ps256 .*PS256/);
       assert.match(err.message, /mosip\/esignet v1\.6\.0 .*TokenServiceImpl\.java/);
@@ -230,7 +236,10 @@ describe("e-Signet's current client API on OpenG2P 1.2+ (e-Signet 1.7.0, Odoo 17
     assert.equal('assertion_type' in provider, false);
     assert.equal(authorizationHeaderParam(ctx.sandbox), 'True');
     const prerequisites = result.steps.find((st) => st.name === 'verifyPrerequisites')!;
-    assert.match(prerequisites.summary ?? '', /warning: login\.compatibility: .*expected to fail the login \(openg2p\.loginCompatibility: warn\)/);
+    assert.match(
+      prerequisites.summary ?? '',
+      /warning: login\.compatibility: .*expected to fail the login \(openg2p\.loginCompatibility: warn\)/,
+    );
   });
 
   test('a second run adopts the client on duplicate_client_id and updates it, creating nothing twice', async () => {

@@ -127,11 +127,13 @@ describe('the PMS path on OpenG2P 1.x (e-Signet 1.4.1, Odoo 15)', () => {
     const provider = [...ctx.sandbox.odoo.providers.values()].find((p) => p.client_id === clientId)!;
     assert.equal(provider.flow, 'id_token_code');
     assert.equal(authorizationHeaderParam(ctx.sandbox), 'True');
-    const prerequisites = result.steps.find((st) => st.name === 'verifyPrerequisites')!;
-    assert.match(
-      prerequisites.summary ?? '',
-      /warning: login\.compatibility: .*expected to fail the login \(openg2p\.loginCompatibility: warn\)/,
+    assert.ok(
+      ctx.sandbox.odoo.logins.some((l) => l.providerId === provider.id),
+      'the test identity logged in',
     );
+    // A compatible pair: the prerequisite check says so without a warning.
+    const prerequisites = result.steps.find((st) => st.name === 'verifyPrerequisites')!;
+    assert.match(prerequisites.summary ?? '', /checks passed; OpenG2P generation 1\.x \(Odoo 15\), e-Signet 1\.4\.1$/);
   });
 
   test('a second run of the same deployment updates the PMS client (new redirect URI) instead of creating one', async () => {

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { isDeploymentId } from '../src/spec/deployment-id.js';
-import type { EsignetVersion, SandboxOptions } from './context.js';
+import { ESIGNET_RELEASES, type EsignetRelease, type SandboxOptions } from './context.js';
 import { FAULT_KINDS, FAILING_KINDS, parseFaultRule, type FaultKind, type FaultRule } from './faults.js';
 import { DEFAULT_PORTS, DEFAULT_SECRETS_DIR, EXAMPLE_DEPLOYMENTS } from './local.js';
 
@@ -13,11 +13,12 @@ export const USAGE = `usage: npm run sandbox -- [options]
   --esignet-port N      e-Signet [${DEFAULT_PORTS.esignet}]
   --odoo-port N         OpenG2P / Odoo [${DEFAULT_PORTS.odoo}]
   --control-port N      control API for tests and demos [${DEFAULT_PORTS.control}]
-  --esignet-version V   1.4.1 (default) or 1.7.0
+  --esignet-version V   ${ESIGNET_RELEASES.join(', ')} [1.4.1]
   --esignet-without-ui-front
                         e-Signet without its UI front: discovery's jwks_uri (<domain>/.well-known/jwks.json)
                         answers HTTP 200 with an empty body, as the bare service does
   --odoo-version N      15 (OpenG2P 1.x, default) or 17 (OpenG2P 1.2+)
+  --openg2p-module M=V  installed version of an OpenG2P OIDC module (repeatable), e.g. auth_oidc=15.0.1.1.0
   --auto-approve-ms N   demo mode: the Partner Admin approves policy mappings in the "portal" after N ms
   --partner-user ID     create a partner login (repeatable)
   --host ADDR           interface to listen on [127.0.0.1]
@@ -42,6 +43,7 @@ const FLAGS = {
   'esignet-version': { type: 'string' },
   'esignet-without-ui-front': { type: 'boolean' },
   'odoo-version': { type: 'string' },
+  'openg2p-module': { type: 'string', multiple: true },
   'auto-approve-ms': { type: 'string' },
   'partner-user': { type: 'string', multiple: true },
   'secrets-dir': { type: 'string' },
@@ -67,7 +69,17 @@ const flagsSchema = z.object({
   'esignet-port': port.default(DEFAULT_PORTS.esignet),
   'odoo-port': port.default(DEFAULT_PORTS.odoo),
   'control-port': port.default(DEFAULT_PORTS.control),
-  'esignet-version': z.enum(['1.4.1', '1.7.0'], { message: 'must be 1.4.1 or 1.7.0' }).default('1.4.1'),
+  'esignet-version': z
+    .enum(ESIGNET_RELEASES, { message: `must be one of ${ESIGNET_RELEASES.join(', ')}` })
+    .default('1.4.1'),
+  'openg2p-module': z
+    .array(
+      z
+        .string()
+        .regex(/^[a-z0-9_]+=\d+(\.\d+)+$/, { message: 'must be <module>=<version>, e.g. auth_oidc=15.0.1.1.0' }),
+    )
+    .default([])
+    .transform((pairs) => Object.fromEntries(pairs.map((p) => p.split('=') as [string, string]))),
   'odoo-version': z
     .enum(['15', '17'], { message: 'must be 15 or 17' })
     .default('15')
@@ -104,7 +116,7 @@ export interface SandboxConfig {
   help: boolean;
   /** What startSandbox is given. */
   options: SandboxOptions & {
-    esignetVersion: EsignetVersion;
+    esignetVersion: EsignetRelease;
     odooVersion: 15 | 17;
     faults: { rules: FaultRule[]; global: { rate: number; kinds: FaultKind[]; latencyMs: number } };
   };
@@ -143,6 +155,7 @@ export function sandboxConfigFromArgs(args: string[]): SandboxConfig {
       esignetVersion: f['esignet-version'],
       ...(f['esignet-without-ui-front'] ? { esignetWithoutUiFront: true } : {}),
       odooVersion: f['odoo-version'],
+      ...(Object.keys(f['openg2p-module']).length ? { openg2pModuleVersions: f['openg2p-module'] } : {}),
       autoApproveMappingsAfterMs: f['auto-approve-ms'],
       partnerUsers: f['partner-user'],
       faults: { rules, global: { rate: f['fault-rate'], kinds: f['fault-kinds'], latencyMs: f['latency-ms'] } },

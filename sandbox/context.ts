@@ -4,16 +4,34 @@
 import { randomSecret, type Realm } from './realm.js';
 import type { FaultRuleInput, GlobalFaultsInput } from './faults.js';
 
-/** e-Signet releases whose error codes and rules the stand-in follows. */
+/** e-Signet release lines whose error codes and rules the stand-in follows: ≤ 1.6.x and 1.7+. */
 export type EsignetVersion = '1.4.1' | '1.7.0';
+
+/**
+ * e-Signet releases the stand-in serves: the rules of its line (EsignetVersion) plus what changed
+ * between releases of a line (assertion `jti` from 1.6.0, `/client-mgmt/client` from 1.6.0, PS256
+ * tokens from 1.7.0, `/actuator/info` from 1.5.0).
+ */
+export const ESIGNET_RELEASES = ['1.4.1', '1.5.1', '1.6.2', '1.7.0', '1.7.1'] as const;
+export type EsignetRelease = (typeof ESIGNET_RELEASES)[number];
+
+/** The line whose rules a release follows. */
+export function esignetLine(release: EsignetRelease): EsignetVersion {
+  return release === '1.7.0' || release === '1.7.1' ? '1.7.0' : '1.4.1';
+}
 
 export interface SandboxOptions {
   ports?: Partial<Record<keyof SandboxUrls, number>>;
   host?: string;
-  /** e-Signet release whose error codes and rules to follow. */
-  esignetVersion?: EsignetVersion;
+  /** e-Signet release served (its line's error codes and rules, and that release's login behaviour). */
+  esignetVersion?: EsignetRelease;
   /** OpenG2P generation served: 15 = OpenG2P 1.x (auth_oidc fork + g2p_auth_id_oidc). */
   odooVersion?: 15 | 17;
+  /**
+   * Installed versions of OpenG2P's OIDC modules (`ir.module.module`), overriding the generation's
+   * defaults, e.g. `{ auth_oidc: '15.0.1.1.0' }`; the sign-in callback behaves as that code does.
+   */
+  openg2pModuleVersions?: Record<string, string>;
   /** false serves a plain Odoo: auth_oauth without OpenG2P's OIDC modules (auth_oidc/g2p_auth_oidc, g2p_auth_id_oidc). */
   openg2pModules?: boolean;
   /**

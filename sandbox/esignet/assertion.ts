@@ -1,6 +1,7 @@
 // TokenServiceImpl.verifyClientAssertionToken: the private_key_jwt client assertion, verified with
-// the JWK the client registered. 1.4.1 used Nimbus' DefaultJWTClaimsVerifier (exact audience, no
-// clock skew); 1.7.0 uses Spring's validators (token endpoint or issuer, 5 s skew, jti once).
+// the JWK the client registered. ≤ 1.6.x used Nimbus' DefaultJWTClaimsVerifier (exact audience, no
+// clock skew; jti required from 1.6.0); 1.7.0 uses Spring's validators (token endpoint or issuer,
+// 5 s skew, jti required and accepted once).
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { assertionAlgorithms } from './discovery.js';
 import type { EsignetClientRecord, EsignetState } from './state.js';
@@ -88,7 +89,11 @@ export async function verifyClientAssertion(
   const claims = await verifiedClaims(client.publicKey, assertion, assertionAlgorithms(state.version));
   if (!claims) return false;
   const nowSeconds = Date.now() / 1000;
-  if (state.version === '1.4.1') return claimsValid141(claims, client.clientId, audience, nowSeconds);
+  if (state.version === '1.4.1') {
+    // 1.6.x adds jti to Nimbus' required claims (present, not de-duplicated).
+    if (state.assertionJtiRequired && (claims['jti'] === undefined || claims['jti'] === null)) return false;
+    return claimsValid141(claims, client.clientId, audience, nowSeconds);
+  }
   if (!claimsValid170(claims, client.clientId, audience, state.domain, nowSeconds)) return false;
   const jti = claims['jti'] as string;
   if (state.usedJtis.has(jti)) return false;

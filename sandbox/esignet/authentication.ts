@@ -65,6 +65,7 @@ function sendOtp(state: EsignetState, req: SandboxRequest): SandboxResponse {
   if (!transaction) return businessError('invalid_transaction');
   const identity = mockIdentity(state.ctx);
   if (str(body.request['individualId']) !== identity.individualId) return businessError('send_otp_failed');
+  transaction.otpSent = true;
   return success({
     transactionId: transaction.transactionId,
     maskedEmail: identity.maskedEmail,
@@ -106,7 +107,10 @@ function authenticate(state: EsignetState, req: SandboxRequest, version: 'v1' | 
   if (!satisfied.length) return businessError('auth_factor_mismatch');
   const identity = mockIdentity(state.ctx);
   const individualId = str(body.request['individualId']);
-  const otpOk = challenges.every((c) => c['authFactorType'] === 'OTP' && str(c['challenge']) === identity.otp);
+  // The identity system checks an OTP against the one it sent for this transaction: send-otp comes first (observed).
+  const otpOk =
+    transaction.otpSent === true &&
+    challenges.every((c) => c['authFactorType'] === 'OTP' && str(c['challenge']) === identity.otp);
   if (individualId !== identity.individualId || !otpOk) return businessError('auth_failed');
   const factors = acrFactors(state.version);
   const satisfiedTypes = new Set(satisfied.flat().map((f) => f.type));

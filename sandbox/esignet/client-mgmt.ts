@@ -90,8 +90,9 @@ async function update(state: EsignetState, req: SandboxRequest, api: ClientApi):
 
 export function clientManagementRoutes(state: EsignetState): Route[] {
   // `/client-mgmt/client` (V3) arrived in e-Signet 1.6.0; a 1.4.1 server answers 404 there.
-  const apis: ClientApi[] =
-    state.version === '1.7.0' ? ['oidc-client', 'oauth-client', 'client'] : ['oidc-client', 'oauth-client'];
+  const apis: ClientApi[] = state.atLeast('1.6.0')
+    ? ['oidc-client', 'oauth-client', 'client']
+    : ['oidc-client', 'oauth-client'];
   return apis.flatMap((api): Route[] => [
     { method: 'POST', path: `${SERVLET_PATH}/client-mgmt/${api}`, handler: (req) => create(state, req, api) },
     { method: 'PUT', path: `${SERVLET_PATH}/client-mgmt/${api}/:client_id`, handler: (req) => update(state, req, api) },

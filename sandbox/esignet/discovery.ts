@@ -2,6 +2,7 @@
 // sets registration validates against (claims_supported, the amr-acr mapping, grant types).
 import { json, type Route, type SandboxResponse } from '../router.js';
 import type { EsignetVersion } from '../context.js';
+import { springError } from './envelope.js';
 import { SERVLET_PATH, type EsignetState } from './state.js';
 
 /** `claims_supported`; also the whitelist for `userClaims` at registration. */
@@ -78,9 +79,16 @@ export function tokenEndpoint(state: EsignetState): string {
   return `${state.serviceUrl}/oauth/v2/token`;
 }
 
+/**
+ * `mosip.esignet.discovery.key-values` of the served release (application-default.properties at the
+ * v1.5.1 and v1.7.1 tags): PAR, DPoP, PKCE and the `iss` response parameter arrived with 1.7.0, the
+ * `*_signed_response_alg` keys only after 1.7.x (HEAD, 1.8.0), so no served release names them.
+ */
 export function discoveryDocument(state: EsignetState): Record<string, unknown> {
   const domain = state.domain;
   const service = state.serviceUrl;
+  const v17 = state.version === '1.7.0';
+  const signingAlgs = v17 ? ['RS256', 'PS256'] : ['RS256'];
   return {
     issuer: domain,
     authorization_endpoint: `${domain}/authorize`,
@@ -90,19 +98,17 @@ export function discoveryDocument(state: EsignetState): Record<string, unknown> 
     jwks_uri: state.ctx.options.esignetWithoutUiFront
       ? `${domain}/.well-known/jwks.json`
       : `${service}/oauth/.well-known/jwks.json`,
-    pushed_authorization_request_endpoint: `${service}/oauth/par`,
+    ...(v17 ? { pushed_authorization_request_endpoint: `${service}/oauth/par` } : {}),
     scopes_supported: OPENID_SCOPES,
     response_types_supported: ['code'],
     acr_values_supported: advertisedAcrs(state.version),
-    userinfo_signed_response_alg: 'PS256',
-    userinfo_signing_alg_values_supported: ['RS256', 'PS256'],
+    userinfo_signing_alg_values_supported: signingAlgs,
     userinfo_encryption_alg_values_supported: ['RSAXXXXX'],
     userinfo_encryption_enc_values_supported: ['A128GCM'],
     response_modes_supported: ['query'],
     token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     token_endpoint_auth_signing_alg_values_supported: assertionAlgorithms(state.version),
-    id_token_signed_response_alg: 'PS256',
-    id_token_signing_alg_values_supported: ['RS256', 'PS256'],
+    id_token_signing_alg_values_supported: signingAlgs,
     claim_types_supported: ['normal'],
     claims_parameter_supported: true,
     display_values_supported: ['page', 'popup', 'touch', 'wap'],
@@ -112,10 +118,14 @@ export function discoveryDocument(state: EsignetState): Record<string, unknown> 
     request_parameter_supported: false,
     ui_locales_supported: ['en'],
     claims_in_verified_claims_supported: ['name', 'address', 'gender', 'birthdate', 'picture', 'email', 'phone_number'],
-    dpop_signing_alg_values_supported: ['RS256', 'PS256'],
-    code_challenge_methods_supported: ['S256'],
-    require_pushed_authorization_requests: false,
-    authorization_response_iss_parameter_supported: true,
+    ...(v17
+      ? {
+          dpop_signing_alg_values_supported: ['RS256', 'PS256'],
+          code_challenge_methods_supported: ['S256'],
+          require_pushed_authorization_requests: false,
+          authorization_response_iss_parameter_supported: true,
+        }
+      : {}),
   };
 }
 
@@ -150,6 +160,23 @@ export function discoveryRoutes(state: EsignetState): Route[] {
     // The UI's nginx serves the same document at the host root; relying parties often read it there.
     { method: 'GET', path: '/.well-known/openid-configuration', handler: front(discovery) },
     { method: 'GET', path: `${SERVLET_PATH}/oauth/.well-known/jwks.json`, handler: jwks },
+    // Spring Boot's build info: e-Signet builds it (build-info goal) and exposes every actuator endpoint
+    // from 1.5.0 (bootstrap.properties); 1.4.1 exposes none of them over the web.
+    {
+      method: 'GET',
+      path: `${SERVLET_PATH}/actuator/info`,
+      handler: () =>
+        state.atLeast('1.5.0')
+          ? json({
+              build: {
+                artifact: 'esignet-service',
+                name: 'esignet-service',
+                version: state.release,
+                group: 'io.mosip.esignet',
+              },
+            })
+          : springError(404, 'Not Found', `${SERVLET_PATH}/actuator/info`),
+    },
     { method: 'GET', path: '/.well-known/jwks.json', handler: front(jwks) },
     {
       method: 'GET',

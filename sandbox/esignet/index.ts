@@ -22,7 +22,7 @@ export interface EsignetSandbox {
 }
 
 export async function createEsignet(ctx: SandboxContext): Promise<EsignetSandbox> {
-  const state = new EsignetState(ctx, await createSigningKeys());
+  const state = new EsignetState(ctx, await createSigningKeys(), await createSigningKeys('MOCK_IDA_KYC'));
   return {
     routes: [
       ...discoveryRoutes(state),

@@ -9,11 +9,12 @@ export interface SigningKeys {
   kid: string;
   /** The JWKS entry: public RSA parameters plus the certificate, as keymanager publishes it. */
   jwk: Record<string, unknown>;
-  /** Compact JWS (RS256) over the JSON payload, header `{alg, kid}`. */
-  sign(payload: Record<string, unknown>): Promise<string>;
+  /** Compact JWS over the JSON payload, header `{alg, kid}`: RS256 unless told (1.7+ tokens are PS256). */
+  sign(payload: Record<string, unknown>, alg?: 'RS256' | 'PS256'): Promise<string>;
 }
 
-export async function createSigningKeys(): Promise<SigningKeys> {
+/** `cn`: whose key it is (e-Signet's OIDC_SERVICE, or the identity system's KYC signing key). */
+export async function createSigningKeys(cn = 'OIDC_SERVICE'): Promise<SigningKeys> {
   const keys = await generateKeyPair('RS256', { extractable: true });
   const publicJwk = await exportJWK(keys.publicKey);
   const kid = await calculateJwkThumbprint(publicJwk);
@@ -22,7 +23,7 @@ export async function createSigningKeys(): Promise<SigningKeys> {
   const cert = await x509.X509CertificateGenerator.createSelfSigned(
     {
       serialNumber: randomSerial(),
-      name: 'CN=OIDC_SERVICE, O=e-Signet sandbox',
+      name: `CN=${cn}, O=e-Signet sandbox`,
       notBefore: new Date(Date.now() - 60_000),
       notAfter,
       keys: keys as unknown as CryptoKeyPair,
@@ -40,13 +41,15 @@ export async function createSigningKeys(): Promise<SigningKeys> {
     'x5t#S256': createHash('sha256').update(der).digest('base64url'),
     exp: Math.floor(notAfter.getTime() / 1000),
   };
+  // WebCrypto binds a key to one algorithm: the same RSA key, imported again for RSASSA-PSS.
+  const pssKey = await importJWK(await exportJWK(keys.privateKey), 'PS256');
   return {
     kid,
     jwk,
-    sign: (payload) =>
+    sign: (payload, alg = 'RS256') =>
       new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
-        .setProtectedHeader({ alg: 'RS256', kid })
-        .sign(keys.privateKey),
+        .setProtectedHeader({ alg, kid })
+        .sign(alg === 'PS256' ? pssKey : keys.privateKey),
   };
 }
 

@@ -1,6 +1,7 @@
 // What the e-Signet stand-in remembers: registered clients (its `client_detail` table) and the
 // caches of the login flow (pre-auth, authenticated, auth-code, userinfo, used jtis).
-import type { EsignetVersion, SandboxContext } from '../context.js';
+import { esignetLine, type EsignetRelease, type EsignetVersion, type SandboxContext } from '../context.js';
+import { compareVersions } from '../../src/compat/versions.js';
 import type { SigningKeys } from './keys.js';
 
 /** `server.servlet.path`: every service path lives under it. */
@@ -49,6 +50,8 @@ export interface OidcTransaction {
   oauthDetailsHash: string;
   codeChallenge?: string;
   sendOtpAttempts: number;
+  /** An OTP was sent in this transaction: the identity system checks an OTP challenge against it. */
+  otpSent?: boolean;
   authenticateAttempts: number;
   individualId?: string;
   /** Pairwise subject: the partner-specific user token. */
@@ -82,11 +85,38 @@ export class EsignetState {
 
   constructor(
     readonly ctx: SandboxContext,
+    /** e-Signet's own key (OIDC_SERVICE), listed in its JWKS. */
     readonly keys: SigningKeys,
+    /** The identity system's KYC signing key: signs the userinfo, and is not in e-Signet's JWKS (observed). */
+    readonly identityKeys: SigningKeys,
   ) {}
 
+  /** The release line whose rules and error codes apply. */
   get version(): EsignetVersion {
+    return esignetLine(this.release);
+  }
+
+  /** The exact release served. */
+  get release(): EsignetRelease {
     return this.ctx.options.esignetVersion ?? '1.4.1';
+  }
+
+  /** Whether the served release is `version` or later. */
+  atLeast(version: string): boolean {
+    return compareVersions(this.release, version) >= 0;
+  }
+
+  /**
+   * The client assertion must carry `jti`: from 1.6.0 (TokenServiceImpl's REQUIRED_CLIENT_ASSERTION_CLAIMS;
+   * 1.7+ JwtClaimValidator on JTI). Observed: 1.7.1 refuses an assertion without it, 1.4.1 accepts it.
+   */
+  get assertionJtiRequired(): boolean {
+    return this.atLeast('1.6.0');
+  }
+
+  /** 1.7+ signs through keymanager jwsSign, whose default is PS256; earlier releases sign RS256 (jwtSign). */
+  get tokenSigningAlg(): 'PS256' | 'RS256' {
+    return this.atLeast('1.7.0') ? 'PS256' : 'RS256';
   }
 
   /** `mosip.esignet.domain.url`; known only once the server listens, so read per request. */

@@ -66,7 +66,7 @@ async function issueTokens(state: EsignetState, code: string, issued: IssuedCode
   };
   if (t.permittedScopes?.length) accessClaims['scope'] = t.permittedScopes.join(' ');
   Object.assign(accessClaims, { exp, client_id: t.clientId });
-  const accessToken = await state.keys.sign(accessClaims);
+  const accessToken = await state.keys.sign(accessClaims, state.tokenSigningAlg);
   const idClaims: Record<string, unknown> = {
     iss: state.tokenIssuer,
     sub: t.subject,
@@ -77,13 +77,14 @@ async function issueTokens(state: EsignetState, code: string, issued: IssuedCode
   };
   if (t.nonce !== undefined) idClaims['nonce'] = t.nonce;
   Object.assign(idClaims, { acr: (t.providedAcrs ?? []).join(' '), at_hash: atHash(accessToken) });
-  const idToken = await state.keys.sign(idClaims);
-  // The KYC exchange: the ID system signs the accepted claims; userinfo later returns them as they are.
+  const idToken = await state.keys.sign(idClaims, state.tokenSigningAlg);
+  // The KYC exchange: the ID system signs the accepted claims with its own key (observed: not in e-Signet's
+  // JWKS); userinfo later returns them as they are.
   const identity = mockIdentity(state.ctx);
   const kyc: Record<string, unknown> = { sub: t.subject };
   for (const claim of t.acceptedClaims ?? [])
     if (identity.claims[claim] !== undefined) kyc[claim] = identity.claims[claim];
-  const kycJws = await state.keys.sign(kyc);
+  const kycJws = await state.identityKeys.sign(kyc);
   state.codes.delete(code);
   state.accessTokens.set(accessToken, {
     clientId: t.clientId,

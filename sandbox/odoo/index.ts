@@ -18,8 +18,8 @@ export interface OdooLogin {
 
 export interface OdooSigninError {
   providerId?: number;
-  /** The `oauth_error` the browser was redirected with: 2 (error) or 3 (access denied). */
-  oauthError: 2 | 3;
+  /** The `oauth_error` the browser was redirected with: 1 (AttributeError), 2 (error) or 3 (access denied). */
+  oauthError: 1 | 2 | 3;
   reason: string;
   at: string;
 }
@@ -58,7 +58,7 @@ export function createOdoo(ctx: SandboxContext): OdooSandbox {
       nonAdminLogin,
       nonAdminPassword,
     },
-    { openg2p: ctx.options.openg2pModules ?? true },
+    { openg2p: ctx.options.openg2pModules ?? true, versions: ctx.options.openg2pModuleVersions },
   );
   const state: RpcState = { seeded, sessions: new Map() };
   const logins: OdooLogin[] = [];

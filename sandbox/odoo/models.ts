@@ -29,6 +29,56 @@ export interface SeededDatabase {
 /** Which add-ons the database has: OpenG2P's (registry base, OIDC modules) or plain Odoo's auth_oauth only. */
 export interface InstalledModules {
   openg2p: boolean;
+  /** Installed versions overriding the generation's defaults (`ir.module.module`), by technical name. */
+  versions?: Record<string, string>;
+}
+
+/**
+ * The OIDC modules each generation installs, at versions whose code the sign-in callback follows:
+ * OpenG2P 1.1.0's pair (g2p_auth_id_oidc 15.0.1.1.0 with the auth_oidc fork as it was before its
+ * 2024-02-25 merge, 15.0.1.0.1) and OpenG2P 1.4's g2p_auth_oidc.
+ */
+export const DEFAULT_MODULE_VERSIONS: Record<15 | 17, Record<string, string>> = {
+  15: { auth_oauth: '15.0.1.0', auth_oidc: '15.0.1.0.1', g2p_auth_id_oidc: '15.0.1.1.0' },
+  17: { auth_oauth: '17.0.1.0', g2p_auth_oidc: '17.0.1.4.0', g2p_auth_id_oidc: '17.0.1.4.0' },
+};
+
+/** Installed module → version for a database of this generation. */
+export function installedModuleVersions(odooVersion: 15 | 17, modules: InstalledModules): Record<string, string> {
+  const defaults = modules.openg2p
+    ? DEFAULT_MODULE_VERSIONS[odooVersion]
+    : { auth_oauth: DEFAULT_MODULE_VERSIONS[odooVersion].auth_oauth! };
+  return { ...defaults, ...(modules.versions ?? {}) };
+}
+
+/** base's `ir.module.module`: readable by internal users (base ir.model.access.csv), written by installs. */
+function defineModules(db: OdooDatabase): void {
+  db.define({
+    name: 'ir.module.module',
+    description: 'Module',
+    order: 'name',
+    fields: {
+      name: { type: 'char', string: 'Technical Name', required: true },
+      shortdesc: { type: 'char', string: 'Module Name' },
+      state: {
+        type: 'selection',
+        string: 'Status',
+        selection: [
+          ['uninstallable', 'Uninstallable'],
+          ['uninstalled', 'Not Installed'],
+          ['installed', 'Installed'],
+          ['to upgrade', 'To be upgraded'],
+          ['to remove', 'To be removed'],
+          ['to install', 'To be installed'],
+        ],
+      },
+      // Odoo's labels are crossed: the stored field is the installed one, the computed one reads the manifest on disk.
+      latest_version: { type: 'char', string: 'Installed Version' },
+      installed_version: { type: 'char', string: 'Latest Version' },
+    },
+    readGroups: INTERNAL,
+    writeGroups: SYSTEM,
+  });
 }
 
 function defineModels(db: OdooDatabase, providerCreateCounts: Record<string, number>, modules: InstalledModules): void {
@@ -206,6 +256,7 @@ export function seedDatabase(
   const db = new OdooDatabase(name, odooVersion);
   const providerCreateCounts: Record<string, number> = {};
   defineModels(db, providerCreateCounts, modules);
+  defineModules(db);
   const root = 1;
   const company = db
     .model('res.company')
@@ -240,6 +291,14 @@ export function seedDatabase(
     for (const idType of ['NATIONAL ID', 'MOSIP UIN', 'MOSIP PSUT'])
       db.model('g2p.id.type').create(root, { name: idType });
   db.model('ir.config_parameter').create(root, { key: 'database.uuid', value: randomUUID() });
+  for (const [module, version] of Object.entries(installedModuleVersions(odooVersion, modules)))
+    db.model('ir.module.module').create(root, {
+      name: module,
+      shortdesc: module,
+      state: 'installed',
+      latest_version: version,
+      installed_version: version,
+    });
 
   const passwords = new Map<number, string>([
     [adminUid, users.adminPassword],

@@ -1,13 +1,16 @@
 // What Odoo's OIDC modules do over the network during a login: the token request with a
 // private-key-JWT client assertion, JWKS fetches, token verification, the userinfo call.
-import { createHash, createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, type KeyObject } from 'node:crypto';
 import { request } from 'undici';
 import { SignJWT, decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
 
-/** A login failure and the `oauth_error` Odoo redirects with: 3 for AccessDenied, 2 for anything else. */
+/**
+ * A login failure and the `oauth_error` Odoo's auth_oauth controller redirects with: 1 for an
+ * AttributeError, 3 for AccessDenied, 2 for anything else.
+ */
 export class SigninFailure extends Error {
   constructor(
-    readonly oauthError: 2 | 3,
+    readonly oauthError: 1 | 2 | 3,
     message: string,
   ) {
     super(message);
@@ -16,6 +19,13 @@ export class SigninFailure extends Error {
 
 export const failed = (reason: string) => new SigninFailure(2, reason);
 export const denied = (reason: string) => new SigninFailure(3, reason);
+export const attributeError = (reason: string) => new SigninFailure(1, `AttributeError: ${reason}`);
+
+/**
+ * python-jose's signature algorithms (jose/constants.py, 3.3.0–3.5.0): no PS256. A token signed with
+ * anything else fails whether or not the caller names `algorithms`.
+ */
+export const PYTHON_JOSE_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'];
 
 interface FetchedResponse {
   status: number;
@@ -69,7 +79,11 @@ function privateKeyFromField(clientPrivateKey: unknown): KeyObject {
   return key;
 }
 
-/** The RS256 client assertion: iss = sub = client_id, aud, iat, exp = +1h, jti. */
+/**
+ * The RS256 client assertion both generations sign: iss = sub = client_id, aud, iat, exp = +1h and
+ * no jti (auth_oidc create_private_key_jwt, g2p_auth_oidc oidc_create_private_key_jwt), which
+ * e-Signet 1.6.0 and later refuse.
+ */
 export async function clientAssertion(clientPrivateKey: unknown, clientId: string, audience: string): Promise<string> {
   const key = privateKeyFromField(clientPrivateKey);
   return new SignJWT({})
@@ -79,7 +93,6 @@ export async function clientAssertion(clientPrivateKey: unknown, clientId: strin
     .setAudience(audience)
     .setIssuedAt()
     .setExpirationTime('1h')
-    .setJti(randomUUID())
     .sign(key);
 }
 
@@ -148,7 +161,10 @@ export async function verifyWithJwks(token: string, keys: JWK[], opts: VerifyOpt
   }
   const alg = header.alg ?? '';
   if (opts.algorithms && !opts.algorithms.includes(alg))
-    throw failed(`${opts.what}: The specified alg value (${alg}) is not allowed`);
+    throw failed(`${opts.what}: JWSError: The specified alg value is not allowed (${alg})`);
+  // python-jose constructs the key for the header's alg; it has no RSASSA-PSS.
+  if (!PYTHON_JOSE_ALGORITHMS.includes(alg))
+    throw failed(`${opts.what}: JWKError: Unable to find an algorithm for key (python-jose has no ${alg})`);
   const candidates = opts.selectByKid && header.kid !== undefined ? keys.filter((key) => key.kid === header.kid) : keys;
   if (opts.selectByKid && candidates.length > 1 && header.kid === undefined) {
     throw failed('OpenID Connect requires kid to be set if there is more than one key in the JWKS');
@@ -185,12 +201,13 @@ export function unverifiedClaims(token: string, what: string): Record<string, un
 /**
  * `_auth_oauth_rpc`: the token goes as `Authorization: Bearer` only when the system parameter
  * `auth_oauth.authorization_header` is set, else as `?access_token=` (which e-Signet refuses).
- * JSON or `application/jwt` bodies; the JWS is verified against the JWKS.
+ * JSON or `application/jwt` bodies; the JWT is read without a signature check
+ * (`jwt.decode(..., options={"verify_signature": False})`): the identity system signs it with a key
+ * e-Signet's JWKS does not list.
  */
 export async function fetchUserinfo(
   endpoint: unknown,
   accessToken: string,
-  jwksUri: unknown,
   authorizationHeader: boolean,
 ): Promise<Record<string, unknown>> {
   if (typeof endpoint !== 'string' || !endpoint) throw failed('validation_endpoint (Userinfo URL) is not set');
@@ -215,9 +232,7 @@ export async function fetchUserinfo(
     const token = res.text.trim();
     if (token.split('.').length === 5)
       throw failed('userinfo is encrypted (JWE); OpenG2P decodes signed (JWS) userinfo only');
-    const payload = await verifyWithJwks(token, await fetchJwks(jwksUri), { selectByKid: true, what: 'userinfo JWS' });
-    if (!payload) throw failed('userinfo JWS: no key in the JWKS matches its kid');
-    return payload as Record<string, unknown>;
+    return unverifiedClaims(token, 'userinfo JWT');
   }
   if (res.contentType.includes('application/json')) {
     try {

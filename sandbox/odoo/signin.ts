@@ -3,7 +3,9 @@
 // enough that a wrong key, endpoint, mapping or date format fails here as it would there.
 import type { SandboxRequest, SandboxResponse } from '../router.js';
 import type { StoredRecord } from './fields.js';
+import { compareVersions } from '../../src/compat/versions.js';
 import {
+  attributeError,
   clientAssertion,
   denied,
   failed,
@@ -106,21 +108,47 @@ async function tokens15(input: SigninInput): Promise<TokenResponse> {
   });
 }
 
+/** The installed version of a module (`ir.module.module`), if installed. */
+function moduleVersion(db: OdooDatabase, name: string): string | undefined {
+  const modules = db.models.get('ir.module.module');
+  const row = [...(modules?.records.values() ?? [])].find((m) => m.name === name && m.state === 'installed');
+  return typeof row?.installed_version === 'string' ? row.installed_version : undefined;
+}
+
+/** `auth_oidc.verify_at_hash` (ir.config_parameter, default "True"), read by auth_oidc 15.0.1.1.0. */
+function verifyAtHash15(db: OdooDatabase): boolean {
+  const params = db.models.get('ir.config_parameter');
+  const param = [...(params?.records.values() ?? [])].find((r) => r.key === 'auth_oidc.verify_at_hash');
+  return (typeof param?.value === 'string' ? param.value : 'True') !== 'False';
+}
+
+/**
+ * `_parse_id_token` as the installed modules have it: g2p_auth_id_oidc 15.0.1.1.0 overrides it with
+ * `self._get_key(kid)` (no at_hash check), which exists only up to auth_oidc 15.0.1.0.1 (15.0.1.1.0
+ * renamed it `_get_keys`); later g2p_auth_id_oidc leaves it to auth_oidc (RS256, at_hash per parameter).
+ */
+async function parseIdToken15(db: OdooDatabase, p: StoredRecord, idToken: string, accessToken: string) {
+  const g2p = moduleVersion(db, 'g2p_auth_id_oidc');
+  const auth = moduleVersion(db, 'auth_oidc') ?? '15.0.1.0.1';
+  const overridden = g2p !== undefined && compareVersions(g2p, '15.0.1.2.0') < 0;
+  if (overridden && compareVersions(auth, '15.0.1.1.0') >= 0)
+    throw attributeError("'auth.oauth.provider' object has no attribute '_get_key'");
+  return verifyWithJwks(idToken, await fetchJwks(p.jwks_uri), {
+    algorithms: ['RS256'],
+    selectByKid: true,
+    audience: String(p.client_id),
+    atHashOf: !overridden && verifyAtHash15(db) ? accessToken : undefined,
+    what: 'id_token',
+  });
+}
+
 /** auth_oidc fork `auth_oauth` + g2p_auth_id_oidc `_auth_oauth_signin` (OpenG2P 1.x). */
 async function signin15(input: SigninInput): Promise<SigninOutcome> {
   const { db, provider: p } = input;
   const { accessToken, idToken } = await tokens15(input);
   if (!accessToken) throw denied('No access_token in response.');
   if (!idToken) throw denied('No id_token in response.');
-  // g2p_auth_id_oidc overrides _parse_id_token: RS256, aud = client_id, no at_hash check.
-  const validation: Claims = {
-    ...((await verifyWithJwks(idToken, await fetchJwks(p.jwks_uri), {
-      algorithms: ['RS256'],
-      selectByKid: true,
-      audience: String(p.client_id),
-      what: 'id_token',
-    })) ?? {}),
-  };
+  const validation: Claims = { ...((await parseIdToken15(db, p, idToken, accessToken)) ?? {}) };
   if (typeof p.token_map === 'string' && p.token_map) {
     for (const [from, to] of pairs(p.token_map, false))
       if (!(to in validation)) validation[to] = validation[from] ?? '';
@@ -135,7 +163,7 @@ async function signin15(input: SigninInput): Promise<SigninOutcome> {
   if (p.g2p_oidc_id_to_use !== true) throw denied('Signup is not allowed for uninvited users');
 
   if (p.partner_creation_call_validate_url === true) {
-    const userinfo = await fetchUserinfo(p.validation_endpoint, accessToken, p.jwks_uri, authorizationHeader(db));
+    const userinfo = await fetchUserinfo(p.validation_endpoint, accessToken, authorizationHeader(db));
     const mapping =
       typeof p.partner_creation_validate_response_mapping === 'string'
         ? p.partner_creation_validate_response_mapping
@@ -192,9 +220,9 @@ async function signin17(input: SigninInput): Promise<SigninOutcome> {
     });
 
   const header = authorizationHeader(db);
-  const userinfo = await fetchUserinfo(p.validation_endpoint, accessToken, p.jwks_uri, header);
+  const userinfo = await fetchUserinfo(p.validation_endpoint, accessToken, header);
   if (typeof p.data_endpoint === 'string' && p.data_endpoint)
-    Object.assign(userinfo, await fetchUserinfo(p.data_endpoint, accessToken, p.jwks_uri, header));
+    Object.assign(userinfo, await fetchUserinfo(p.data_endpoint, accessToken, header));
   const subject = [userinfo.sub, userinfo.id, userinfo.user_id].find(Boolean);
   delete userinfo.sub;
   delete userinfo.id;
@@ -281,7 +309,7 @@ function createUser(
 export interface SigninResult {
   response: SandboxResponse;
   outcome?: SigninOutcome & { providerId: number };
-  failure?: { providerId?: number; oauthError: 2 | 3; reason: string };
+  failure?: { providerId?: number; oauthError: 1 | 2 | 3; reason: string };
 }
 
 /** The controller: state → provider → tokens → user → session and 303, or `oauth_error`. */
@@ -299,7 +327,7 @@ export async function handleSignin(
   }
   if (state.d !== db.name) return { response: { status: 400, body: 'Bad Request: unknown database' } };
   const providerId = Number(state.p);
-  const redirect = (oauthError: 2 | 3) => ({
+  const redirect = (oauthError: 1 | 2 | 3) => ({
     status: 303,
     headers: { location: `/web/login?oauth_error=${oauthError}` },
   });

@@ -19,7 +19,9 @@ export interface StandaloneOdoo {
   close(): Promise<void>;
 }
 
-export async function startOdooSandbox(options: Pick<SandboxOptions, 'odooVersion'> = {}): Promise<StandaloneOdoo> {
+export async function startOdooSandbox(
+  options: Pick<SandboxOptions, 'odooVersion' | 'openg2pModuleVersions'> = {},
+): Promise<StandaloneOdoo> {
   const credentials = newSandboxCredentials();
   const ctx: SandboxContext = {
     realm: await Realm.create(),

@@ -15,6 +15,8 @@ export interface FailureDetails {
   system?: string;
   code?: string;
   hint?: string;
+  /** The login check: one-time passwords this run's login checks may have sent so far. */
+  otpsSpent?: number;
 }
 
 /** A failed prerequisite or a conflict the activity itself detected. */

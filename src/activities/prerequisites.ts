@@ -3,7 +3,8 @@
 // checks park the run as blocked with the full report.
 import { RemoteRejection, TransientRemoteError } from '../clients/errors.js';
 import { EgressRefused } from '../clients/egress.js';
-import { EsignetClient } from '../clients/esignet.js';
+import { EsignetClient, type Discovery } from '../clients/esignet.js';
+import type { ReconciledVersion } from '../clients/esignet-version.js';
 import { clientCredentialsToken } from '../clients/keycloak.js';
 import type { PolicyDetail } from '../clients/policymanager.js';
 import type { DeploymentSpec } from '../spec/schema.js';
@@ -14,6 +15,7 @@ import { claimsAgainstPolicy, outsidePolicyMessage, pmsDerivedClient, readAuthPo
 import { blockingFailure } from './failures.js';
 import { odooSession } from './openg2p.js';
 import { detectGeneration, type OpenG2PGeneration } from './openg2p-provider.js';
+import { checkEsignetVersion, judgeLoginCompatibility, readOidcModules } from './login-compatibility.js';
 import type { EsignetEndpoints, PrerequisiteCheck, PrerequisiteReport } from './types.js';
 
 const missingFrom = (wanted: string[], offered: string[] | undefined) =>
@@ -29,11 +31,11 @@ export function prerequisiteActivities(deps: ActivityDeps) {
         /** Runs one check; only transient errors escape (the activity is retried), anything else fails the check. */
         const check = async <T>(
           name: string,
-          body: () => Promise<{ evidence: string; value?: T }>,
+          body: () => Promise<{ evidence: string; value?: T; warning?: boolean }>,
         ): Promise<T | undefined> => {
           try {
-            const { evidence, value } = await body();
-            checks.push({ name, ok: true, evidence });
+            const { evidence, value, warning } = await body();
+            checks.push({ name, ok: true, evidence, ...(warning ? { warning } : {}) });
             return value;
           } catch (err) {
             // Retried as a whole, or blocked as what the worker policy refused (naming the setting to change).
@@ -44,8 +46,13 @@ export function prerequisiteActivities(deps: ActivityDeps) {
           }
         };
 
-        const discovery = await check<Discovered>('esignet.discovery', () => checkDiscovery(spec, deps));
-        const endpoints = discovery?.endpoints;
+        const discovered = await check<Discovered>('esignet.discovery', () => checkDiscovery(spec, deps));
+        const endpoints = discovered?.endpoints;
+        const esignetVersion = discovered
+          ? await check<ReconciledVersion>('esignet.version', () =>
+              checkEsignetVersion(spec, discovered.discovery, deps),
+            )
+          : undefined;
         if (endpoints) {
           await check('esignet.jwks', async () => {
             const jwks = await new EsignetClient(spec.esignet.baseUrl, deps.http).jwks(endpoints.jwksUri);
@@ -68,8 +75,8 @@ export function prerequisiteActivities(deps: ActivityDeps) {
         if (policy && spec.oidcClient.registration === 'esignet') {
           await check('oidcClient.claims', async () => checkClaimsWithinPolicy(spec, policy));
         }
-        if (policy && discovery && spec.oidcClient.registration === 'pms') {
-          await check('oidcClient.policyClaims', async () => checkPolicyDerivedClient(spec, policy, discovery));
+        if (policy && discovered && spec.oidcClient.registration === 'pms') {
+          await check('oidcClient.policyClaims', async () => checkPolicyDerivedClient(spec, policy, discovered));
         }
         await check('mosip.idaCertificate', async () => {
           const { applicationId, referenceId } = spec.mosip.idaCertificate;
@@ -89,9 +96,24 @@ export function prerequisiteActivities(deps: ActivityDeps) {
             return { evidence: `${verification.otp} resolves on the worker` };
           });
         }
-        const generation = await check<OpenG2PGeneration>('openg2p.providerModel', () =>
-          checkOpenG2P(spec, secrets, deps),
+        const openg2p = await check<{ generation: OpenG2PGeneration; modules: Record<string, string> }>(
+          'openg2p.providerModel',
+          () => checkOpenG2P(spec, secrets, deps),
         );
+        const generation = openg2p?.generation;
+        // Before anything is created: a pair that cannot log in is refused here, not at the final login.
+        let incompatible: { message: string; fix: string } | undefined;
+        if (openg2p && esignetVersion?.effective) {
+          const version = esignetVersion.effective;
+          await check('login.compatibility', async () => {
+            const outcome = judgeLoginCompatibility(spec, version, openg2p.generation, openg2p.modules);
+            if (outcome.refusal) {
+              incompatible = outcome.refusal;
+              throw new Error(`${outcome.evidence}; fix: ${outcome.refusal.fix}`);
+            }
+            return { evidence: outcome.evidence, warning: outcome.warning };
+          });
+        }
 
         const failed = checks.filter((c) => !c.ok);
         if (failed.length > 0 && failed.length === unresolvedRefs.length) {
@@ -104,6 +126,12 @@ export function prerequisiteActivities(deps: ActivityDeps) {
             },
           );
         }
+        if (incompatible && failed.length === 1) {
+          throw blockingFailure('LoginIncompatible', incompatible.message, {
+            code: 'login.compatibility',
+            hint: `${incompatible.fix}; or, for an OIDC module patched beyond its released versions, openg2p.loginCompatibility: warn. Then \`g2p-onboard retry\` (\`--spec fixed.yaml\` for a spec change)`,
+          });
+        }
         if (failed.length > 0 || !endpoints || !generation) {
           throw blockingFailure(
             'PrerequisiteFailed',
@@ -113,7 +141,12 @@ export function prerequisiteActivities(deps: ActivityDeps) {
             },
           );
         }
-        return { checks, endpoints, openg2pGeneration: generation };
+        return {
+          checks,
+          endpoints,
+          openg2pGeneration: generation,
+          ...(esignetVersion?.effective ? { esignetVersion: esignetVersion.effective } : {}),
+        };
       });
     },
   };
@@ -124,6 +157,8 @@ interface Discovered {
   endpoints: EsignetEndpoints;
   claimsSupported: string[];
   acrsSupported: string[];
+  /** The whole document: what tells e-Signet's release apart. */
+  discovery: Discovery;
 }
 
 async function checkDiscovery(
@@ -159,6 +194,7 @@ async function checkDiscovery(
       },
       claimsSupported: d.claims_supported ?? [],
       acrsSupported: d.acr_values_supported ?? [],
+      discovery: d,
     },
   };
 }
@@ -279,8 +315,12 @@ async function checkOpenG2P(spec: DeploymentSpec, secrets: SecretScope, deps: Ac
     );
   }
   const label = found.generation === 15 ? 'OpenG2P 1.x (auth_oidc + g2p_auth_id_oidc)' : 'OpenG2P 1.2+ (g2p_auth_oidc)';
+  const modules = await readOidcModules(odoo, uid, password);
+  const installed = Object.entries(modules)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
   return {
-    evidence: `${spec.openg2p.login} logged in to ${spec.openg2p.database}; provider model is ${label}`,
-    value: found.generation,
+    evidence: `${spec.openg2p.login} logged in to ${spec.openg2p.database}; provider model is ${label}${installed ? ` (${installed})` : ''}`,
+    value: { generation: found.generation, modules },
   };
 }

@@ -8,6 +8,8 @@ export interface PrerequisiteCheck {
   ok: boolean;
   /** What was observed, e.g. `discovery advertises private_key_jwt`. */
   evidence: string;
+  /** Passed, but with a caveat ops should read (e.g. a compatibility judged on inferred evidence). */
+  warning?: boolean;
 }
 
 export interface PrerequisiteReport {
@@ -16,6 +18,8 @@ export interface PrerequisiteReport {
   endpoints: EsignetEndpoints;
   /** OpenG2P generation found: 15 = OpenG2P 1.x (Odoo 15), 17 = OpenG2P 1.2+. */
   openg2pGeneration: 15 | 17;
+  /** The e-Signet release judged by (detected, or the spec's where the server only narrows it down). */
+  esignetVersion?: string;
 }
 
 export interface EsignetEndpoints {

@@ -1,15 +1,13 @@
 // verifyIntegration: read back what the run configured and, where the spec names a test
 // identity, log in end to end: OpenG2P's login button → e-Signet → OpenG2P's callback, which
 // exchanges the code with a private-key-JWT assertion signed by the key we registered.
-import { ApplicationFailure, Context } from '@temporalio/activity';
-import { TransientRemoteError } from '../clients/errors.js';
-import { EgressRefused } from '../clients/egress.js';
 import { loginWithOtp } from '../clients/esignet-login.js';
 import { completeOAuthSignin } from '../clients/odoo-web.js';
 import { openg2pRedirectUri } from '../spec/derived.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { guardedFor, type ActivityDeps } from './context.js';
 import { blockingFailure } from './failures.js';
+import { loginWithinBudget } from './login-budget.js';
 import { odooSession } from './openg2p.js';
 import { VERIFIED_FIELDS } from './openg2p-provider.js';
 import type { EsignetEndpoints, PrerequisiteCheck, VerificationReport } from './types.js';
@@ -20,33 +18,8 @@ export interface VerificationInput {
   clientId: string;
   providerId: number;
   endpoints: EsignetEndpoints;
-}
-
-/** Logins tried per activity attempt, and activity attempts before a refused login blocks the run. */
-const LOGINS_PER_ATTEMPT = 3;
-const LOGIN_ATTEMPTS_BEFORE_BLOCKING = 4;
-
-/**
- * Tries the end-to-end login a few times; undefined when one succeeded, else why the last
- * one failed. Only transient trouble on every try escapes, so Temporal retries the activity.
- */
-async function loginEndToEnd(login: () => Promise<{ ok: boolean; location: string }>): Promise<string | undefined> {
-  let refusal: string | undefined;
-  let transient: TransientRemoteError | undefined;
-  for (let i = 0; i < LOGINS_PER_ATTEMPT; i++) {
-    try {
-      const outcome = await login();
-      if (outcome.ok) return undefined;
-      refusal = `OpenG2P's callback refused the login (redirected to ${outcome.location})`;
-    } catch (err) {
-      // What the worker policy refused blocks the run as such, naming the setting; no retry changes it.
-      if (err instanceof EgressRefused) throw err;
-      if (err instanceof TransientRemoteError) transient = err;
-      else refusal = (err as Error).message;
-    }
-  }
-  if (refusal === undefined && transient) throw transient;
-  return refusal;
+  /** One-time passwords earlier executions of this step in this run may have sent (a retried blocked step). */
+  otpsSpentBefore?: number;
 }
 
 export function verificationActivities(deps: ActivityDeps) {
@@ -118,40 +91,33 @@ export function verificationActivities(deps: ActivityDeps) {
           );
         else pass('openg2p.loginPage', `/web/login shows "${spec.openg2p.provider.buttonLabel}"`);
 
-        if (button && spec.verification) {
-          const otp = await secrets.get(spec.verification.otp);
-          const login = async () => {
+        const readBackFailed = checks.some((c) => !c.ok);
+        if (button && spec.verification && readBackFailed) {
+          // The login would meet what the checks above found; no one-time password is spent on it.
+          fail('login.endToEnd', 'not tried: the checks above failed (no one-time password sent)');
+        } else if (button && spec.verification) {
+          const verification = spec.verification;
+          const otp = await secrets.get(verification.otp);
+          const evidence = await loginWithinBudget(verification, input.otpsSpentBefore ?? 0, async () => {
             const code = await loginWithOtp(
               spec.esignet.baseUrl,
               button.authLink,
-              spec.verification!.individualId,
+              verification.individualId,
               otp,
               deps.http,
             );
             secrets.remember(code.code);
-            return completeOAuthSignin(
+            await completeOAuthSignin(
               spec.openg2p.url,
               openg2pRedirectUri(spec),
               { code: code.code, state: code.state },
               deps.http,
             );
-          };
-          const refusal = await loginEndToEnd(login);
-          if (refusal === undefined)
-            pass('login.endToEnd', `test identity logged in to OpenG2P through e-Signet (private-key-JWT accepted)`);
-          else fail('login.endToEnd', refusal);
+          });
+          pass('login.endToEnd', evidence);
         }
 
         const failed = checks.filter((c) => !c.ok);
-        // OpenG2P's callback answers every failure alike, e-Signet's passing trouble behind it
-        // included: a refused login alone is retried a few times before the run blocks.
-        if (
-          failed.length &&
-          failed.every((c) => c.name === 'login.endToEnd') &&
-          Context.current().info.attempt < LOGIN_ATTEMPTS_BEFORE_BLOCKING
-        ) {
-          throw ApplicationFailure.retryable(failed.map((c) => c.evidence).join('; '), 'LoginRefused');
-        }
         if (failed.length) {
           throw blockingFailure('VerificationFailed', failed.map((c) => `${c.name}: ${c.evidence}`).join('; '), {
             hint: 'inspect the named records, fix them (or the spec), then `g2p-onboard retry`',

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ContractViolation, RemoteRejection } from './errors.js';
 import { esignetResponse, unwrapEsignet } from './esignet.js';
 import { HttpClient, firstHeader, mosipTime, parseResponse, type HttpOptions, type HttpResponse } from './http.js';
+import { nameTheCall } from './login-call.js';
 
 export interface AuthorizeRequest {
   /** Full authorize URL with query, e.g. from OpenG2P's login button. */
@@ -85,9 +86,19 @@ function oauthDetailsRequest(authorizeUrl: string): Record<string, unknown> {
   };
 }
 
+/** Runs one step of the login, naming the call (method, full URL, status, error code) if it fails. */
+async function step<T>(http: HttpClient, method: string, path: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw nameTheCall(err, method, http.url(path), `${method} ${path}`);
+  }
+}
+
 /**
  * Logs the individual in with an OTP the way the e-Signet UI does and returns the authorization
- * code the browser would be redirected with. `esignetBaseUrl` includes `/v1/esignet`.
+ * code the browser would be redirected with. `esignetBaseUrl` includes `/v1/esignet`. Sends at
+ * most one OTP: `send-otp` is never re-sent, whatever its answer.
  */
 export async function loginWithOtp(
   esignetBaseUrl: string,
@@ -99,66 +110,80 @@ export async function loginWithOtp(
   const http = new HttpClient('esignet', esignetBaseUrl, opts);
   const details = oauthDetailsRequest(authorizeUrl);
 
-  const csrfRes = await http.send('/csrf/token', { method: 'GET' });
-  http.failOnTransientStatus(csrfRes, 'GET /csrf/token');
-  if (csrfRes.status !== 200) throw new ContractViolation('esignet', 'GET /csrf/token', `HTTP ${csrfRes.status}`);
-  const csrf = parseResponse(
-    'esignet',
-    'GET /csrf/token',
-    z.object({ token: z.string().min(1) }),
-    http.parseJson(csrfRes, 'GET /csrf/token'),
-  );
+  const { csrfRes, csrf } = await step(http, 'GET', '/csrf/token', async () => {
+    const csrfRes = await http.send('/csrf/token', { method: 'GET' });
+    http.failOnTransientStatus(csrfRes, 'GET /csrf/token');
+    if (csrfRes.status !== 200) throw new ContractViolation('esignet', 'GET /csrf/token', `HTTP ${csrfRes.status}`);
+    const csrf = parseResponse(
+      'esignet',
+      'GET /csrf/token',
+      z.object({ token: z.string().min(1) }),
+      http.parseJson(csrfRes, 'GET /csrf/token'),
+    );
+    return { csrfRes, csrf };
+  });
   // Spring's double-submit check: the header must repeat the cookie.
   const xsrf = cookieValue(csrfRes, 'XSRF-TOKEN') ?? csrf.token;
   const csrfHeaders = { 'x-xsrf-token': xsrf, cookie: `XSRF-TOKEN=${xsrf}` };
+  // `write`: a step of the transaction is never re-sent on its own (send-otp would send a second OTP).
   const post = (path: string, request: unknown, headers: Record<string, string> = {}) =>
     http.send(path, {
       method: 'POST',
       headers: { ...csrfHeaders, ...headers },
       json: { requestTime: mosipTime(), request },
+      write: true,
     });
 
   const detailsPath = '/authorization/v2/oauth-details';
-  const detailsRes = await post(detailsPath, details);
-  const rawDetails = esignetResponse(http, detailsRes, `POST ${detailsPath}`);
-  const oauth = parseResponse('esignet', `POST ${detailsPath}`, oauthDetailsSchema, rawDetails);
-  if (!oauth.authFactors.some((set) => set.length === 1 && set[0]!.type === 'OTP')) {
-    const offered = oauth.authFactors.map((set) => set.map((f) => f.type).join('+')).join(', ');
-    throw new RemoteRejection(
-      'esignet',
-      'otp_not_offered',
-      `the client's ACRs offer no OTP login (offered: ${offered || 'none'})`,
-    );
-  }
+  const { rawDetails, oauth } = await step(http, 'POST', detailsPath, async () => {
+    const detailsRes = await post(detailsPath, details);
+    const rawDetails = esignetResponse(http, detailsRes, `POST ${detailsPath}`);
+    const oauth = parseResponse('esignet', `POST ${detailsPath}`, oauthDetailsSchema, rawDetails);
+    if (!oauth.authFactors.some((set) => set.length === 1 && set[0]!.type === 'OTP')) {
+      const offered = oauth.authFactors.map((set) => set.map((f) => f.type).join('+')).join(', ');
+      throw new RemoteRejection(
+        'esignet',
+        'otp_not_offered',
+        `the client's ACRs offer no OTP login (offered: ${offered || 'none'})`,
+        detailsRes.status,
+      );
+    }
+    return { rawDetails, oauth };
+  });
   const transactionHeaders = {
     'oauth-details-key': oauth.transactionId,
     'oauth-details-hash': createHash('sha256').update(JSON.stringify(rawDetails)).digest('base64url'),
   };
   const { transactionId } = oauth;
 
-  const otpRes = await post(
-    '/authorization/send-otp',
-    { transactionId, individualId, otpChannels: ['email', 'phone'] },
-    transactionHeaders,
-  );
-  unwrapEsignet(http, otpRes, 'POST /authorization/send-otp', transactionSchema);
+  const sendOtp = '/authorization/send-otp';
+  await step(http, 'POST', sendOtp, async () => {
+    const otpRes = await post(
+      sendOtp,
+      { transactionId, individualId, otpChannels: ['email', 'phone'] },
+      transactionHeaders,
+    );
+    unwrapEsignet(http, otpRes, `POST ${sendOtp}`, transactionSchema);
+  });
 
+  const authenticate = '/authorization/v2/authenticate';
   const challengeList = [{ authFactorType: 'OTP', challenge: otp, format: 'alpha-numeric' }];
-  const authRes = await post(
-    '/authorization/v2/authenticate',
-    { transactionId, individualId, challengeList },
-    transactionHeaders,
-  );
-  unwrapEsignet(http, authRes, 'POST /authorization/v2/authenticate', transactionSchema);
+  await step(http, 'POST', authenticate, async () => {
+    const authRes = await post(authenticate, { transactionId, individualId, challengeList }, transactionHeaders);
+    unwrapEsignet(http, authRes, `POST ${authenticate}`, transactionSchema);
+  });
 
   // Consent: accept every claim and scope the relying party asked for.
+  const authCode = '/authorization/auth-code';
   const acceptedClaims = [...(oauth.essentialClaims ?? []), ...(oauth.voluntaryClaims ?? [])];
-  const codeRes = await post(
-    '/authorization/auth-code',
-    { transactionId, acceptedClaims, permittedAuthorizeScopes: oauth.authorizeScopes ?? [] },
-    transactionHeaders,
-  );
-  const issued = unwrapEsignet(http, codeRes, 'POST /authorization/auth-code', authCodeSchema);
+  const issued = await step(http, 'POST', authCode, async () => {
+    const codeRes = await post(
+      authCode,
+      { transactionId, acceptedClaims, permittedAuthorizeScopes: oauth.authorizeScopes ?? [] },
+      transactionHeaders,
+    );
+    return unwrapEsignet(http, codeRes, `POST ${authCode}`, authCodeSchema);
+  });
   return { code: issued.code, state: issued.state ?? '', redirectUri: issued.redirectUri };
 }
 

@@ -230,6 +230,12 @@ export const deploymentSpecSchema = z
           })
           .strict()
           .prefault({}),
+        /**
+         * What verifyPrerequisites does when the login compatibility table says this OpenG2P cannot log in
+         * through this e-Signet: `enforce` blocks the run; `warn` reports it and goes on (an OIDC module
+         * patched beyond its released versions).
+         */
+        loginCompatibility: z.enum(['enforce', 'warn']).default('enforce'),
       })
       .strict(),
     partners: z
@@ -390,7 +396,12 @@ export const deploymentSpecSchema = z
       .optional(),
     /** Optional end-to-end login check: a test identity the ID system knows. */
     verification: z
-      .object({ individualId: z.string().min(1), otp: secretRefSchema })
+      .object({
+        individualId: z.string().min(1),
+        otp: secretRefSchema,
+        /** One-time passwords the login check may send per run (one per attempt); past it the run blocks. */
+        maxOtps: z.number().int().min(1).max(10).default(2),
+      })
       .strict()
       .optional(),
     /**

@@ -34,6 +34,10 @@ export const BLOCKING_REASONS = {
     "e-Signet's client does not have exactly the redirect URIs OpenG2P needs (one missing, or an old one still registered): `g2p-onboard retry <id> --spec fixed.yaml` re-applies the client with the spec's openg2p.url, or fix the client in e-Signet/PMS and `g2p-onboard retry`",
   ConsistencyDrift:
     'a system no longer agrees with the deployment (see the named checks; `g2p-onboard check <id>` shows them all): fix the named records, then `g2p-onboard retry`',
+  LoginIncompatible:
+    'this OpenG2P cannot complete a login through this e-Signet (README, "Login compatibility"): apply the fix named, or set openg2p.loginCompatibility: warn if its OIDC module was patched beyond the released versions; then `g2p-onboard retry` (with `--spec` for a spec change)',
+  LoginBudgetSpent:
+    'the login check used every one-time password verification.maxOtps allows: fix the cause named, then `g2p-onboard retry --spec fixed.yaml` with a higher verification.maxOtps (or without verification)',
 } as const;
 
 export type BlockingReason = keyof typeof BLOCKING_REASONS;

@@ -7,6 +7,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  patched,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { GeneratedClientKey, MappingResult, OidcClientResult, PrerequisiteReport } from '../activities/types.js';
@@ -114,8 +115,14 @@ async function verifyPrerequisites(run: OnboardingRun): Promise<PrerequisiteRepo
     'verifyPrerequisites',
     () => remote.verifyPrerequisites(run.spec),
     (r) =>
-      `${r.checks.length} checks passed; OpenG2P generation ${r.openg2pGeneration === 15 ? '1.x (Odoo 15)' : '1.2+ (Odoo 17)'}`,
+      `${r.checks.length} checks passed${warnings(r)}; OpenG2P generation ${r.openg2pGeneration === 15 ? '1.x (Odoo 15)' : '1.2+ (Odoo 17)'}${r.esignetVersion ? `, e-Signet ${r.esignetVersion}` : ''}`,
   );
+}
+
+/** Checks that passed with a caveat, named in the step's summary so ops read them. */
+function warnings(r: PrerequisiteReport): string {
+  const warned = r.checks.filter((c) => c.warning);
+  return warned.length ? ` (warning: ${warned.map((c) => `${c.name}: ${c.evidence}`).join('; ')})` : '';
 }
 
 /** createAuthPartner registers the Auth Partner and its certificates on PMS (or finds them). */
@@ -220,16 +227,33 @@ async function verifyIntegration(
   prerequisites: PrerequisiteReport,
   clientId: string,
 ): Promise<void> {
+  // The login check's OTP budget is per run: a blocked check retried by ops starts from what it spent.
+  const budgeted = patched('login-otp-budget');
+  let otpsSpent = 0;
   await run.runStep(
     'verifyIntegration',
-    () =>
-      verification.verifyIntegration(run.spec, {
-        clientId,
-        providerId: run.ids.openg2pProviderId!,
-        endpoints: prerequisites.endpoints,
-      }),
+    async () => {
+      try {
+        return await verification.verifyIntegration(run.spec, {
+          clientId,
+          providerId: run.ids.openg2pProviderId!,
+          endpoints: prerequisites.endpoints,
+          ...(budgeted ? { otpsSpentBefore: otpsSpent } : {}),
+        });
+      } catch (err) {
+        if (budgeted) otpsSpent = Math.max(otpsSpent, otpsSpentIn(err));
+        throw err;
+      }
+    },
     (r) => r.checks.map((c) => c.name).join(', '),
   );
+}
+
+/** The OTP count a failed login check reports in its failure details (0 when it reports none). */
+function otpsSpentIn(err: unknown): number {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as { otpsSpent?: unknown }) : undefined;
+  return typeof details?.otpsSpent === 'number' ? details.otpsSpent : 0;
 }
 
 async function finish(

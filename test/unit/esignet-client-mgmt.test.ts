@@ -83,15 +83,22 @@ for (const version of ['1.4.1', '1.7.0'] as const) {
         version === '1.7.0' ? ['RS256', 'PS256', 'ES256'] : ['RS256'],
       );
       for (const key of [
-        'pushed_authorization_request_endpoint',
         'scopes_supported',
         'claims_supported',
         'subject_types_supported',
-        'code_challenge_methods_supported',
         'claims_parameter_supported',
       ]) {
         assert.ok(key in discovery, `discovery lacks ${key}`);
       }
+      // PAR, PKCE and DPoP arrived with 1.7.0 (application-default.properties at the v1.5.1 and v1.7.1 tags).
+      for (const key of [
+        'pushed_authorization_request_endpoint',
+        'code_challenge_methods_supported',
+        'dpop_signing_alg_values_supported',
+      ]) {
+        assert.equal(key in discovery, version === '1.7.0', `${key} in discovery of ${version}`);
+      }
+      assert.equal('id_token_signed_response_alg' in discovery, false, 'named only after 1.7.x');
       const atRoot = await (await fetch(`${sandbox.domain}/.well-known/openid-configuration`)).json();
       assert.deepEqual(atRoot, discovery);
 

@@ -7,6 +7,7 @@ import { loginWithOtp } from '../../src/clients/esignet-login.js';
 import { OdooClient } from '../../src/clients/odoo.js';
 import { startStandaloneEsignet, type StandaloneEsignet } from '../../sandbox/esignet/standalone.js';
 import { startOdooSandbox, type StandaloneOdoo } from '../../sandbox/odoo/standalone.js';
+import type { EsignetRelease } from '../../sandbox/context.js';
 
 const PROVIDER = 'auth.oauth.provider';
 
@@ -18,8 +19,41 @@ function rsaKey() {
   };
 }
 
-for (const odooVersion of [15, 17] as const) {
-  describe(`OpenG2P on Odoo ${odooVersion} logs a resident in through the e-Signet stand-in`, () => {
+interface Pair {
+  odooVersion: 15 | 17;
+  esignetVersion: EsignetRelease;
+  modules?: Record<string, string>;
+  /** For a pair the compatibility table refuses: the oauth_error and what OpenG2P would log. */
+  refused?: { oauthError: 1 | 2; reason: RegExp };
+}
+
+const PAIRS: Pair[] = [
+  { odooVersion: 15, esignetVersion: '1.5.1' },
+  { odooVersion: 17, esignetVersion: '1.5.1' },
+  // e-Signet 1.6+ wants a jti in the client assertion; OpenG2P sends none.
+  { odooVersion: 15, esignetVersion: '1.6.2', refused: { oauthError: 2, reason: /HTTP 400.*invalid_assertion/ } },
+  { odooVersion: 15, esignetVersion: '1.7.1', refused: { oauthError: 2, reason: /HTTP 400.*invalid_client/ } },
+  { odooVersion: 17, esignetVersion: '1.7.1', refused: { oauthError: 2, reason: /HTTP 400.*invalid_client/ } },
+  // g2p_auth_id_oidc 15.0.1.1.0 calls the _get_key auth_oidc 15.0.1.1.0 renamed.
+  {
+    odooVersion: 15,
+    esignetVersion: '1.5.1',
+    modules: { auth_oidc: '15.0.1.1.0' },
+    refused: { oauthError: 1, reason: /AttributeError: .*_get_key/ },
+  },
+];
+
+for (const pair of PAIRS) {
+  const { odooVersion, esignetVersion } = pair;
+  const modules = pair.modules
+    ? ` (${Object.entries(pair.modules)
+        .map(([m, v]) => `${m} ${v}`)
+        .join(', ')})`
+    : '';
+  const what = pair.refused
+    ? `cannot log a resident in through e-Signet ${esignetVersion}, as for real`
+    : `logs a resident in through the e-Signet ${esignetVersion} stand-in`;
+  describe(`OpenG2P on Odoo ${odooVersion}${modules} ${what}`, () => {
     let esignet: StandaloneEsignet;
     let sandbox: StandaloneOdoo;
     let odoo: OdooClient;
@@ -28,8 +62,8 @@ for (const odooVersion of [15, 17] as const) {
     const registered = rsaKey();
 
     before(async () => {
-      esignet = await startStandaloneEsignet({ esignetVersion: '1.7.0' });
-      sandbox = await startOdooSandbox({ odooVersion });
+      esignet = await startStandaloneEsignet({ esignetVersion });
+      sandbox = await startOdooSandbox({ odooVersion, openg2pModuleVersions: pair.modules });
       odoo = new OdooClient(sandbox.url, sandbox.credentials.odooDatabase);
       password = sandbox.credentials.odooPassword;
       uid = await odoo.authenticate(sandbox.credentials.odooLogin, password);
@@ -114,6 +148,19 @@ for (const odooVersion of [15, 17] as const) {
       return { status: res.statusCode, location: String(res.headers.location ?? '') };
     }
 
+    if (pair.refused) {
+      const { oauthError, reason } = pair.refused;
+      test(`the login ends on oauth_error=${oauthError} (${reason.source})`, async () => {
+        await registerClient(`openg2p-${odooVersion}`);
+        await configure('e-Signet', `openg2p-${odooVersion}`, registered.pemBase64);
+        const outcome = await residentLogsInWith('Sign in with e-Signet');
+        assert.equal(outcome.location, `/web/login?oauth_error=${oauthError}`);
+        assert.match(sandbox.odoo.lastSigninError ?? '', reason);
+        assert.equal(sandbox.odoo.logins.length, 0);
+      });
+      return;
+    }
+
     test('with the registered key the resident lands in OpenG2P as a new portal user', async () => {
       await registerClient(`openg2p-${odooVersion}`);
       const providerId = await configure('e-Signet', `openg2p-${odooVersion}`, registered.pemBase64);
@@ -130,7 +177,7 @@ for (const odooVersion of [15, 17] as const) {
       await configure('Stale key', `openg2p-${odooVersion}`, rsaKey().pemBase64);
       const outcome = await residentLogsInWith('Sign in with Stale key');
       assert.equal(outcome.location, '/web/login?oauth_error=2');
-      assert.match(sandbox.odoo.lastSigninError ?? '', /invalid_client/);
+      assert.match(sandbox.odoo.lastSigninError ?? '', /invalid_assertion/);
     });
   });
 }

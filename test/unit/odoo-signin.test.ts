@@ -67,6 +67,9 @@ class FakeIdp {
       .sign(this.signingKey);
   }
 
+  /** The claim names of every client assertion received. */
+  readonly assertionClaims: string[][] = [];
+
   private routes(): Route[] {
     const oauthError = (error: string) => json({ error, error_description: error }, 400);
     return [
@@ -95,7 +98,9 @@ class FakeIdp {
                 algorithms: ['RS256'],
               },
             );
-            if (!payload.jti || !payload.exp || !payload.iat) return oauthError('invalid_client');
+            // As e-Signet before 1.6.0: exp and iat required, jti not (OpenG2P sends none).
+            this.assertionClaims.push(Object.keys(payload));
+            if (!payload.exp || !payload.iat) return oauthError('invalid_client');
           } catch {
             return oauthError('invalid_client');
           }
@@ -235,6 +240,8 @@ describe('OpenG2P 1.x completes an e-Signet login at /auth_oauth/signin', () => 
     );
     assert.deepEqual(user?.groups_id, [portalGroupId]);
     assert.deepEqual(user?.oauth_provider_id, [providerId, 'e-Signet']);
+    // OpenG2P's assertion (auth_oidc create_private_key_jwt): no jti, which e-Signet 1.6+ refuses.
+    assert.deepEqual(idp.assertionClaims.at(-1)?.sort(), ['aud', 'exp', 'iat', 'iss', 'sub']);
   });
 
   test('the same registrant coming back reuses the account', async () => {

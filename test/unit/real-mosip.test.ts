@@ -294,8 +294,8 @@ describe('an e-Signet without its UI front', () => {
 });
 
 describe('the spec for a real 1.2.0.1 deployment', () => {
-  test("examples/mosip-1.2.0.1.yaml, written from the README, passes verifyPrerequisites once its hosts, names and secrets are a deployment's", async () => {
-    const sandbox = await startTestSandbox({ esignetVersion: '1.7.0' });
+  test("examples/mosip-1.2.0.1.yaml, written from the README, passes every prerequisite but the login compatibility once its hosts, names and secrets are a deployment's", async () => {
+    const sandbox = await startTestSandbox({ esignetVersion: '1.7.1' });
     try {
       const c = sandbox.credentials;
       const secrets: Record<string, string> = {
@@ -326,11 +326,22 @@ describe('the spec for a real 1.2.0.1 deployment', () => {
         .replace('login: admin', `login: ${c.odooLogin}`);
       const spec = parseSpec(text, 'examples/mosip-1.2.0.1.yaml');
       sandbox.addPartnerUser(spec.partners.auth.id);
-      const report = await createActivities(await testDeps(sandbox)).verifyPrerequisites(spec);
+      // e-Signet 1.7.1 (the release observed with MOSIP 1.2.0.1) refuses OpenG2P's assertion and signs PS256.
+      await assert.rejects(
+        createActivities(await testDeps(sandbox)).verifyPrerequisites(spec),
+        (err: Error & { type?: string }) => {
+          assert.equal(err.type, 'LoginIncompatible');
+          assert.match(err.message, /^e-Signet 1\.7\.1 with OpenG2P 1\.x .*cannot complete a private_key_jwt login/);
+          return true;
+        },
+      );
+      const warned = { ...spec, openg2p: { ...spec.openg2p, loginCompatibility: 'warn' as const } };
+      const report = await createActivities(await testDeps(sandbox)).verifyPrerequisites(warned);
       assert.deepEqual(
         report.checks.filter((check) => !check.ok),
         [],
       );
+      assert.ok(report.checks.find((check) => check.name === 'login.compatibility')?.warning);
       assert.ok(
         report.checks.some(
           (check) => check.name === 'mosip.idaCertificate' && /IDA's internal API/.test(check.evidence),

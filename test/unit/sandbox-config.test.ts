@@ -65,7 +65,10 @@ test('fault options become the faults the sandbox starts with', () => {
 
 test('a mistyped option stops the sandbox before it starts, naming the option, the rule and the value given', () => {
   const refusals: [string[], RegExp][] = [
-    [['--esignet-version', '1.5'], /^--esignet-version must be 1\.4\.1 or 1\.7\.0 \(got "1\.5"\)$/],
+    [
+      ['--esignet-version', '1.5'],
+      /^--esignet-version must be one of 1\.4\.1, 1\.5\.1, 1\.6\.2, 1\.7\.0, 1\.7\.1 \(got "1\.5"\)$/,
+    ],
     [['--odoo-version', '16'], /^--odoo-version must be 15 or 17/],
     [['--fault-rate', '2'], /^--fault-rate must be a probability between 0 and 1/],
     [['--fault-kinds', 'error,bogus'], /^--fault-kinds unknown kind/],

@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestEnv } from '../helpers/temporal.js';
@@ -130,6 +131,9 @@ describe('the PMS path on OpenG2P 1.x (e-Signet 1.4.1, Odoo 15)', () => {
       ctx.sandbox.odoo.logins.some((l) => l.providerId === provider.id),
       'the test identity logged in',
     );
+    // A compatible pair: the prerequisite check says so without a warning.
+    const prerequisites = result.steps.find((st) => st.name === 'verifyPrerequisites')!;
+    assert.match(prerequisites.summary ?? '', /checks passed; OpenG2P generation 1\.x \(Odoo 15\), e-Signet 1\.4\.1$/);
   });
 
   test('a second run of the same deployment updates the PMS client (new redirect URI) instead of creating one', async () => {
@@ -181,12 +185,40 @@ describe('the PMS path on OpenG2P 1.x (e-Signet 1.4.1, Odoo 15)', () => {
 
 describe("e-Signet's current client API on OpenG2P 1.2+ (e-Signet 1.7.0, Odoo 17)", () => {
   const ctx = withSandbox({ esignetVersion: '1.7.0', odooVersion: 17 });
+  // No released OpenG2P logs in through e-Signet 1.7 (README, "Login compatibility"): these runs go on
+  // with the table's verdict as a warning, as for an OIDC module patched beyond its releases.
   const esignetSpec = (change?: (s: DeploymentSpecInput) => void) =>
     sandboxSpec(ctx.sandbox, 'via-esignet', (s) => {
       s.esignet.version = '1.7.0';
-      withLoginCheck(ctx.sandbox)(s);
+      s.openg2p.loginCompatibility = 'warn';
       change?.(s);
     });
+
+  test('the pair is refused at verifyPrerequisites with the reason and the fix, before anything is created', async () => {
+    const activities = createActivities(ctx.deps);
+    const spec = sandboxSpec(ctx.sandbox, 'incompatible-pair', (s) => {
+      s.esignet.version = '1.7.0';
+      withLoginCheck(ctx.sandbox)(s);
+    });
+    await assert.rejects(activities.verifyPrerequisites(spec), (err: ApplicationFailure) => {
+      assert.equal(err.type, 'LoginIncompatible');
+      assert.match(
+        err.message,
+        /e-Signet 1\.7\.0 with OpenG2P 1\.2\+ \(auth_oauth 17\.0\.1\.0, g2p_auth_id_oidc 17\.0\.1\.4\.0, g2p_auth_oidc 17\.0\.1\.4\.0\) cannot complete a private_key_jwt login/,
+      );
+      assert.match(err.message, /esignet-1\.6-requires-assertion-jti .*jti/);
+      assert.match(err.message, /esignet-1\.7-signs-ps256 .*PS256/);
+      assert.match(err.message, /mosip\/esignet v1\.6\.0 .*TokenServiceImpl\.java/);
+      const hint = (err.details?.[0] as { hint?: string }).hint ?? '';
+      assert.match(hint, /run e-Signet 1\.5\.x for this OpenG2P/);
+      assert.match(hint, /openg2p\.loginCompatibility: warn/);
+      return true;
+    });
+    assert.equal(
+      ctx.sandbox.requests.some((r) => r.method === 'POST' && r.route === '/v1/partnermanager/partners'),
+      false,
+    );
+  });
 
   test('the client is created through /client-mgmt/client and OpenG2P 1.2+ gets its own field set', async () => {
     const spec = esignetSpec();
@@ -205,9 +237,10 @@ describe("e-Signet's current client API on OpenG2P 1.2+ (e-Signet 1.7.0, Odoo 17
     assert.equal((provider.signup_default_groups as number[]).length, 1);
     assert.equal('assertion_type' in provider, false);
     assert.equal(authorizationHeaderParam(ctx.sandbox), 'True');
-    assert.ok(
-      ctx.sandbox.odoo.logins.some((l) => l.providerId === provider.id),
-      'the test identity logged in',
+    const prerequisites = result.steps.find((st) => st.name === 'verifyPrerequisites')!;
+    assert.match(
+      prerequisites.summary ?? '',
+      /warning: login\.compatibility: .*expected to fail the login \(openg2p\.loginCompatibility: warn\)/,
     );
   });
 

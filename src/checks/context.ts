@@ -4,6 +4,7 @@
 // system being down never hides what the others say.
 import { EgressRefused } from '../clients/egress.js';
 import { ContractViolation, RemoteRejection, TransientRemoteError } from '../clients/errors.js';
+import type { Discovery } from '../clients/esignet.js';
 import type { HttpOptions } from '../clients/http.js';
 import type { ActivityDeps } from '../activities/context.js';
 import type { StoredCredentials } from '../activities/credential-store.js';
@@ -24,6 +25,8 @@ export interface CheckContext {
   horizonMs: number;
   /** Filled by the e-Signet family: discovery's endpoints, which OpenG2P must hold. */
   endpoints?: EsignetEndpoints;
+  /** Filled by the e-Signet family: the whole discovery document, which tells releases apart. */
+  discovery?: Discovery;
 }
 
 export const DAY_MS = 24 * 3600 * 1000;

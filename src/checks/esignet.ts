@@ -18,6 +18,7 @@ export async function esignetChecks(ctx: CheckContext): Promise<CheckResult[]> {
   results.push(
     ...(await attempt(ctx, 'esignet.discovery', 'reachable', async () => {
       const d = await esignet.discovery();
+      ctx.discovery = d;
       ctx.endpoints = {
         issuer: d.issuer,
         authorizationEndpoint: d.authorization_endpoint,

@@ -4,7 +4,8 @@
 import { oidcClientId } from '../activities/oidc-client-esignet.js';
 import { durationMs } from '../spec/duration.js';
 import { monitoringOf } from '../spec/derived.js';
-import { DAY_MS, type CheckContext } from './context.js';
+import { detectEsignetVersion, reconcileEsignetVersion } from '../clients/esignet-version.js';
+import { attempt, DAY_MS, type CheckContext } from './context.js';
 import { esignetChecks } from './esignet.js';
 import { mosipChecks } from './mosip.js';
 import { openg2pChecks } from './openg2p.js';
@@ -14,18 +15,39 @@ export type { CheckContext } from './context.js';
 export * from './report.js';
 
 /**
- * The slot for "the e-Signet version the spec names matches the API the server offers": the
- * detection is built with the prerequisites; until then the spec's version is taken as given.
+ * The e-Signet release the spec names is the one the server runs (detected as the prerequisites
+ * detect it: `/actuator/info`, else discovery's features): the login compatibility and the
+ * client-management path depend on it.
  */
-export function esignetVersionCheck(ctx: CheckContext): CheckResult {
-  return {
-    resource: 'esignet.version',
-    check: 'matchesServer',
-    status: 'cannot-check',
-    wanted: ctx.spec.esignet.version,
-    detail: `esignet.version ${ctx.spec.esignet.version} is taken as given`,
-    why: 'e-Signet publishes no version; detecting it from the API it serves is not available yet',
-  };
+export async function esignetVersionCheck(ctx: CheckContext): Promise<CheckResult[]> {
+  const discovery = ctx.discovery;
+  const wanted = ctx.spec.esignet.version;
+  if (!discovery)
+    return [
+      {
+        resource: 'esignet.version',
+        check: 'matchesServer',
+        status: 'cannot-check',
+        wanted,
+        detail: 'discovery did not answer, so the release cannot be told',
+        why: 'the release is read from what the server serves',
+      },
+    ];
+  return attempt(ctx, 'esignet.version', 'matchesServer', async () => {
+    const detected = await detectEsignetVersion(ctx.spec.esignet.baseUrl, discovery, ctx.deps.http);
+    const reconciled = reconcileEsignetVersion(wanted, detected);
+    return [
+      {
+        resource: 'esignet.version',
+        check: 'matchesServer',
+        status: reconciled.mismatch ? 'drift' : 'in-sync',
+        ...(detected.exact ? { live: detected.exact } : {}),
+        wanted,
+        detail: reconciled.mismatch ?? `${detected.how}${reconciled.confirmed ? '' : `; ${wanted} fits it`}`,
+        why: 'which client-management API and which login rules apply depend on the release (README, "Login compatibility")',
+      },
+    ];
+  });
 }
 
 /** On the e-Signet path the client id embeds the key's thumbprint, and e-Signet never changes a client's key. */
@@ -53,7 +75,7 @@ export async function runChecks(ctx: CheckContext): Promise<ConsistencyReport> {
   const results: CheckResult[] = [...(await esignetChecks(ctx))];
   const key = esignetKeyCheck(ctx);
   if (key) results.push(key);
-  results.push(esignetVersionCheck(ctx));
+  results.push(...(await esignetVersionCheck(ctx)));
   results.push(...(await mosipChecks(ctx)));
   results.push(...(await openg2pChecks(ctx)));
   return {

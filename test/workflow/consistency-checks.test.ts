@@ -35,7 +35,20 @@ for (const registration of ['esignet', 'pms'] as const) {
       assert.deepEqual(notInSync, []);
       assert.equal(report.health, 'ok');
       // What cannot be read on these versions is said, with why.
-      assert.equal(find(report, 'esignet.version', 'matchesServer').status, 'cannot-check');
+      // e-Signet 1.4.1 serves no /actuator/info: its discovery places it before 1.7, which the spec's 1.4.1 fits.
+      assert.equal(find(report, 'esignet.version', 'matchesServer').status, 'in-sync');
+      assert.match(find(report, 'esignet.version', 'matchesServer').detail, /before 1\.7\.0.*1\.4\.1 fits it/);
+      // A spec naming a release the server is not: drift, naming what the server shows.
+      const wrong = await createActivities(h.deps).checkDeployment({
+        ...run.spec,
+        esignet: { ...run.spec.esignet, version: '1.7.1' },
+      });
+      const version = find(wrong, 'esignet.version', 'matchesServer');
+      assert.equal(version.status, 'drift');
+      assert.match(
+        version.detail,
+        /spec says esignet\.version 1\.7\.1, but discovery offers RS256 client assertions only/,
+      );
       assert.equal(find(report, 'pms.apiKey', 'active').status, 'cannot-check');
       for (const [resource, c] of [
         ['esignet.discovery', 'reachable'],

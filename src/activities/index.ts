@@ -13,6 +13,7 @@ import { prerequisiteActivities } from './prerequisites.js';
 import { verificationActivities } from './verification.js';
 import { notificationActivities } from './notifications.js';
 import { consistencyActivities } from './consistency.js';
+import { planActivities } from './plan.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     ...verificationActivities(deps),
     ...notificationActivities(deps),
     ...consistencyActivities(deps),
+    ...planActivities(deps),
   };
 }
 

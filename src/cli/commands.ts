@@ -40,7 +40,23 @@ export const EXIT = {
   drift: 6,
   /** `check`: all agree, but a certificate, policy or license expires within the horizon. */
   expiring: 7,
+  /** `plan`: a run would create or update something (nothing in conflict). */
+  changes: 8,
+  /** `plan`: something exists that is not this deployment's (another key, another owner); `start --plan` starts nothing. */
+  conflict: 9,
+  /** `plan`: nothing to change among what could be read, but some resource could not be checked. */
+  unchecked: 10,
 } as const;
+
+/** The plan's exit code: conflict over changes over unchecked over in sync. */
+export function planExit(
+  summary: Record<'create' | 'update' | 'in-sync' | 'conflict' | 'cannot-check', number>,
+): number {
+  if (summary.conflict) return EXIT.conflict;
+  if (summary.create || summary.update) return EXIT.changes;
+  if (summary['cannot-check']) return EXIT.unchecked;
+  return EXIT.ok;
+}
 
 export interface Context {
   values: Values;
@@ -180,6 +196,13 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
     options: [
       IDENTITY,
       { wait: { type: 'boolean', short: 'w', description: 'follow the run to its end; exit 1 unless it completes' } },
+      {
+        plan: {
+          type: 'boolean',
+          description:
+            'show the plan first (as `plan` does), then start, the plan bound to the signed start; a conflict starts nothing (exit 9)',
+        },
+      },
       OUTPUT,
     ],
     async run(context) {
@@ -187,7 +210,22 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
       const spec = await loadSpecFile(positionals[0]!);
       const initiator = await signer(context, 'start', 'an initiator');
       return withClient(config, async (c) => {
-        const handle = await startOnboarding(c, spec, initiator);
+        let planClaim;
+        if (values.plan) {
+          const { runPlan } = await import('./plan.js');
+          const { renderPlan, summaryLine } = await import('../checks/plan.js');
+          const plan = await runPlan(c, spec);
+          if (json(values)) print({ plan });
+          else console.log(renderPlan(plan));
+          if (plan.summary.conflict) {
+            console.error(
+              `${PROGRAM} start: not started: ${plan.summary.conflict} resource(s) in conflict (see the plan above); fix the spec or the systems, then start again`,
+            );
+            return EXIT.conflict;
+          }
+          planClaim = { digest: plan.digest!, summary: summaryLine(plan) };
+        }
+        const handle = await startOnboarding(c, spec, initiator, undefined, planClaim);
         const link = temporalUiUrl(c.options.namespace, handle.workflowId, undefined, config.uiUrl);
         if (!values.wait) {
           if (json(values)) print({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId, ui: link });
@@ -314,6 +352,24 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
               `${r.workflowId.padEnd(40)} ${r.state.padEnd(28)} started ${r.startTime}${r.closeTime ? `  closed ${r.closeTime}` : ''}`,
             );
         return EXIT.ok;
+      });
+    },
+  },
+  {
+    name: 'plan',
+    role: 'anyone',
+    summary:
+      'show what a run of a spec would do to each resource (create, update, in sync, conflict, cannot check), read-only on the worker; exit 0 in sync, 8 changes, 9 conflict, 10 something unchecked',
+    positionals: [SPEC],
+    options: [OUTPUT],
+    async run({ values, positionals, config }) {
+      const spec = await loadSpecFile(positionals[0]!);
+      return withClient(config, async (c) => {
+        const { runPlan } = await import('./plan.js');
+        const plan = await runPlan(c, spec);
+        if (json(values)) print(plan);
+        else console.log((await import('../checks/plan.js')).renderPlan(plan));
+        return planExit(plan.summary);
       });
     },
   },

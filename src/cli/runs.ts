@@ -13,6 +13,7 @@ import { onboardingWorkflowId } from '../spec/derived.js';
 import { specDigest } from '../approvals/command.js';
 import { signCommand, type Signer } from '../approvals/sign.js';
 import type { DeploymentSpec } from '../spec/schema.js';
+import type { PlanClaim } from './plan.js';
 import { OnboardingDeploymentId, OnboardingOutcome } from '../workflows/search-attributes.js';
 import { runBuildsFromMemo, type RunBuilds } from '../temporal/build-memo.js';
 import {
@@ -45,6 +46,7 @@ export async function startOnboarding(
   spec: DeploymentSpec,
   initiator: Signer,
   signedAt?: Date,
+  plan?: PlanClaim,
 ): Promise<WorkflowHandleWithFirstExecutionRunId<OnboardingWorkflow>> {
   const workflowId = onboardingWorkflowId(spec.deploymentId);
   const iat = signedAt ? { iat: Math.floor(signedAt.getTime() / 1000) } : {};
@@ -54,6 +56,8 @@ export async function startOnboarding(
       wid: workflowId,
       actor: initiator.name,
       digest: specDigest(spec),
+      // The plan shown before starting, bound to the signature: the audit trail keeps it.
+      ...(plan ? { plan } : {}),
       ...iat,
     }),
   };
@@ -112,7 +116,7 @@ async function closedState(handle: WorkflowHandle): Promise<string | undefined> 
 export async function retryRun(
   handle: WorkflowHandle,
   operator: Signer,
-  opts: { comment?: string; spec?: DeploymentSpec } = {},
+  opts: { comment?: string; spec?: DeploymentSpec; plan?: PlanClaim } = {},
 ): Promise<StatusView> {
   const status = await handle.query(statusQuery);
   const token = signCommand(operator.key, {
@@ -122,6 +126,7 @@ export async function retryRun(
     actor: operator.name,
     ...(opts.comment ? { comment: opts.comment } : {}),
     ...(opts.spec ? { digest: specDigest(opts.spec) } : {}),
+    ...(opts.plan ? { plan: opts.plan } : {}),
   });
   return sendUpdate(
     () => handle.executeUpdate(retryUpdate, { args: [{ token, ...(opts.spec ? { spec: opts.spec } : {}) }] }),

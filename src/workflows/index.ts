@@ -1,3 +1,4 @@
 // Every workflow the worker registers.
 export { onboardDeployment } from './onboarding.js';
 export { checkDeploymentConsistency } from './checks.js';
+export { planDeploymentChanges } from './plan.js';

@@ -400,7 +400,8 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
   {
     name: 'retry',
     role: 'ops',
-    summary: 'resume a blocked run from the step that failed (after fixing the cause)',
+    summary:
+      'resume a blocked run from the step that failed (after fixing the cause); with --spec, shows the plan of the change and re-applies the finished steps whose inputs changed',
     positionals: [RUN],
     options: [
       IDENTITY,
@@ -422,13 +423,21 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
       const operator = await signer(context, 'retry', 'an operator');
       return withClient(config, async (c) => {
         const handle = c.workflow.getHandle(runOf(positionals));
-        const status = await retryRun(handle, operator, { comment: values.comment as string | undefined, spec });
+        // The plan of the change first: what the corrected spec re-applies, and what the systems would see.
+        const change = spec ? await (await import('./plan.js')).planChange(c, handle, spec) : undefined;
+        if (change && !json(values)) console.log(change.text);
+        const status = await retryRun(handle, operator, {
+          comment: values.comment as string | undefined,
+          spec,
+          plan: change?.claim,
+        });
         if (json(values))
           print({
             workflowId: handle.workflowId,
             resumedStep: status.currentStep ?? null,
             by: operator.name,
             correctedSpec: (values.spec as string | undefined) ?? null,
+            ...(change ? { reapply: change.reapply, plan: change.plan } : {}),
           });
         else
           console.log(

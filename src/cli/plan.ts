@@ -2,11 +2,12 @@
 // secrets are; the plan comes back decoded by the codec server. The search attributes are read
 // here, from the Temporal server the CLI talks to (no secret involved).
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { specDigest } from '../approvals/command.js';
-import { summarize, type DeploymentPlan, type PlanItem } from '../checks/plan.js';
+import { renderPlan, summarize, summaryLine, type DeploymentPlan, type PlanItem } from '../checks/plan.js';
 import type { DeploymentSpec } from '../spec/schema.js';
-import { TASK_QUEUE } from '../workflows/messages.js';
+import { specQuery, statusQuery, TASK_QUEUE } from '../workflows/messages.js';
+import { reapplyPlan, type ReapplyPlan } from '../workflows/reapply.js';
 import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES, OnboardingDeploymentId } from '../workflows/search-attributes.js';
 
 export const PLAN_WORKFLOW_TYPE = 'planDeploymentChanges';
@@ -55,4 +56,27 @@ export async function runPlan(client: Client, spec: DeploymentSpec): Promise<Dep
 export interface PlanClaim {
   digest: string;
   summary: string;
+}
+
+/** What `retry --spec` shows before it sends: the steps it re-applies and the plan of the corrected spec. */
+export async function planChange(
+  client: Client,
+  handle: WorkflowHandle,
+  corrected: DeploymentSpec,
+): Promise<{ reapply: ReapplyPlan; plan: DeploymentPlan; claim: PlanClaim; text: string }> {
+  const [current, status] = await Promise.all([handle.query(specQuery), handle.query(statusQuery)]);
+  const finished = status.steps.filter((s) => s.status === 'completed').map((s) => s.name);
+  const reapply = reapplyPlan(current, corrected, finished);
+  const plan = await runPlan(client, corrected);
+  const lines = [
+    reapply.reapply.length
+      ? `the corrected spec re-applies: ${reapply.reapply.map((r) => `${r.step} (${r.because.join(', ')})`).join('; ')}`
+      : 'the corrected spec changes no input of a finished step: nothing is re-applied',
+    ...reapply.notReapplied.map(
+      (r) => `  not re-applied: ${r.step} (${r.because.join(', ')}): PMS keeps what it registered`,
+    ),
+    `then ${status.currentStep ?? 'the blocked step'} runs again with it`,
+    renderPlan(plan),
+  ];
+  return { reapply, plan, claim: { digest: plan.digest!, summary: summaryLine(plan) }, text: lines.join('\n') };
 }

@@ -7,6 +7,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  patched,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { GeneratedClientKey, MappingResult, OidcClientResult, PrerequisiteReport } from '../activities/types.js';
@@ -18,6 +19,8 @@ import { refuseRun, RunAuthority } from './authority.js';
 import { installHandlers } from './handlers.js';
 import type { OnboardingResult, StartCommand } from './messages.js';
 import { OnboardingRun, RunAborted } from './run-state.js';
+import { reapplyPlan } from './reapply.js';
+import { STEP_NAMES, type StepName } from './messages.js';
 
 export type { ContinuedRun } from './approval-wait.js';
 
@@ -41,6 +44,8 @@ export async function onboardDeployment(
     approvers: authority.signers('approver'),
   }));
   installHandlers(run, approvals, authority);
+  const done: Finished = {};
+  run.reapply = (before, blockedBy) => reapplyChangedSteps(run, before, blockedBy, done);
 
   try {
     let prerequisites: PrerequisiteReport;
@@ -54,7 +59,7 @@ export async function onboardDeployment(
       run.record({ event: 'run.continued', step: 'awaitApproval', detail: `history continued in run ${info.runId}` });
     } else {
       await admit(run, authority, start);
-      prerequisites = await verifyPrerequisites(run);
+      prerequisites = done.prerequisites = await verifyPrerequisites(run);
       await createAuthPartner(run);
       mapping = await requestAuthPolicyMapping(run);
       await createMispPartner(run);
@@ -68,15 +73,113 @@ export async function onboardDeployment(
       start,
     });
     if (decision !== 'approved') return await finish(run, decision);
+    done.prerequisites = prerequisites;
     await collectCredentials(run);
-    const clientKey = await generateClientKey(run);
-    const client = await registerOidcClient(run, clientKey);
+    const clientKey = (done.clientKey = await generateClientKey(run));
+    const client = (done.client = await registerOidcClient(run, clientKey));
     await configureOpenG2P(run, prerequisites, client, clientKey);
     await verifyIntegration(run, prerequisites, client.clientId);
     return await finish(run, 'completed');
   } catch (err) {
     if (err instanceof RunAborted) return await finish(run, 'aborted', err.message);
     throw err;
+  }
+}
+
+/** What finished steps produced that later steps use; re-applied steps update these objects in place. */
+interface Finished {
+  prerequisites?: PrerequisiteReport;
+  clientKey?: GeneratedClientKey;
+  client?: OidcClientResult;
+}
+
+/**
+ * A retry with a corrected spec re-runs every finished step whose inputs changed (reapply.ts),
+ * in runbook order, before the blocked step resumes: a new openg2p.url re-registers the client's
+ * redirect URIs (and the provider, when it was configured already). Steps that cannot change what
+ * they made are named in the audit trail. A run blocked as RedirectUriStale re-registers the client
+ * on any retry. Runs of builds before this change did neither (the patch).
+ */
+async function reapplyChangedSteps(
+  run: OnboardingRun,
+  before: DeploymentSpec,
+  blockedBy: string,
+  done: Finished,
+): Promise<void> {
+  // e-Signet's client lost (or gained) a redirect URI: registering it again sets them, spec changed or not.
+  const stale = blockedBy === 'RedirectUriStale' && done.client !== undefined;
+  if ((before === run.spec && !stale) || !patched('reapply-changed-steps')) return;
+  if (stale && before === run.spec)
+    await reapplyStep(run, 'registerOidcClient', ['redirect URIs changed on e-Signet'], done);
+  let applied = before;
+  // A further correction sent while a re-applied step was blocked is brought in on the next pass.
+  while (applied !== run.spec) {
+    const target = run.spec;
+    const finished = run.steps
+      .filter((s) => s.status === 'completed' && s.name !== run.currentStep)
+      .map((s) => s.name)
+      .filter((n): n is StepName => STEP_NAMES.includes(n));
+    const plan = reapplyPlan(applied, target, finished);
+    for (const { step, because } of plan.notReapplied)
+      run.record({
+        event: 'step.not-reapplied',
+        step,
+        detail: `${because.join(', ')} changed, but PMS keeps what this step registered: start a new run (or change it in PMS) to apply them`,
+      });
+    for (const { step, because } of plan.reapply) await reapplyStep(run, step, because, done);
+    applied = target;
+  }
+}
+
+async function reapplyStep(run: OnboardingRun, step: StepName, because: string[], done: Finished): Promise<void> {
+  switch (step) {
+    case 'verifyPrerequisites': {
+      const report = await run.reapplyStep(step, because, () => remote.verifyPrerequisites(run.spec));
+      if (done.prerequisites) Object.assign(done.prerequisites, report);
+      return;
+    }
+    case 'collectCredentials': {
+      const creds = await run.reapplyStep(
+        step,
+        because,
+        () => remote.collectCredentials(run.spec),
+        (r) => `API key sha256:${r.apiKeyFingerprint.slice(0, 16)}…`,
+      );
+      run.ids.apiKeyFingerprint = creds.apiKeyFingerprint;
+      return;
+    }
+    case 'registerOidcClient': {
+      const key = done.clientKey!;
+      const client = await run.reapplyStep(
+        step,
+        because,
+        () => remote.registerOidcClient(run.spec, key.publicJwk),
+        (r) => `client ${r.clientId} ${r.status}, redirect URIs updated`,
+      );
+      Object.assign(done.client!, client);
+      run.ids.oidcClientId = client.clientId;
+      return;
+    }
+    case 'configureOpenG2P': {
+      const key = done.clientKey!;
+      const client = done.client!;
+      const provider = await run.reapplyStep(
+        step,
+        because,
+        () =>
+          remote.configureOpenG2P(run.spec, {
+            clientId: client.clientId,
+            clientKeyThumbprint: key.thumbprint,
+            endpoints: done.prerequisites!.endpoints,
+            generation: done.prerequisites!.openg2pGeneration,
+          }),
+        (r) => `provider #${r.providerId} "${r.providerName}" updated`,
+      );
+      run.ids.openg2pProviderId = provider.providerId;
+      return;
+    }
+    default:
+      return;
   }
 }
 

@@ -14,6 +14,7 @@ import { verificationActivities } from './verification.js';
 import { notificationActivities } from './notifications.js';
 import { consistencyActivities } from './consistency.js';
 import { planActivities } from './plan.js';
+import { driftWatchActivities } from './drift-watch.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -30,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...notificationActivities(deps),
     ...consistencyActivities(deps),
     ...planActivities(deps),
+    ...driftWatchActivities(),
   };
 }
 

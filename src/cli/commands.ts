@@ -313,11 +313,30 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
         deployment: { type: 'string', value: '<deploymentId>', description: "that deployment's runs only" },
         'pending-approval': { type: 'boolean', description: 'runs waiting for an approval only' },
         approver: { type: 'string', value: '<name>', description: 'runs that approver decided on or is asked for' },
+        unhealthy: {
+          type: 'boolean',
+          description:
+            'deployments whose latest consistency check (drift watch or `check`) is not ok: drift, expiring or unreachable',
+        },
       },
       OUTPUT,
     ],
     async run({ values, config }) {
       return withClient(config, async (c) => {
+        if (values.unhealthy) {
+          const { latestHealth } = await import('./drift-watch.js');
+          const rows = (await latestHealth(c, values.deployment as string | undefined)).filter(
+            (r) => r.health !== 'ok',
+          );
+          if (json(values)) print(rows);
+          else if (rows.length === 0) console.log('every checked deployment is ok (as of its latest check)');
+          else
+            for (const r of rows)
+              console.log(
+                `${r.deploymentId.padEnd(32)} ${r.health.padEnd(12)} checked ${r.checkedAt}  ${r.workflowId}`,
+              );
+          return EXIT.ok;
+        }
         let query = `WorkflowType = '${ONBOARDING_WORKFLOW_TYPE}'`;
         const quoted = (v: unknown) => `'${String(v).replaceAll("'", '')}'`;
         if (values.deployment) query += ` AND ${OnboardingDeploymentId.name} = ${quoted(values.deployment)}`;
@@ -392,6 +411,32 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
         if (report.health === 'drift') return EXIT.drift;
         if (report.health === 'expiring') return EXIT.expiring;
         return report.health === 'ok' ? EXIT.ok : EXIT.failed;
+      });
+    },
+  },
+  {
+    name: 'drift-watch',
+    role: 'ops',
+    summary:
+      "show, pause, resume, run now or remove a deployment's drift watch (the schedule a completed run creates to run the checks every monitoring.interval)",
+    positionals: [
+      RUN,
+      { name: 'show|pause|resume|run-now|remove', description: 'what to do with the schedule (show changes nothing)' },
+    ],
+    options: [COMMENT, OUTPUT],
+    async run({ values, positionals, config }) {
+      const { DRIFT_WATCH_ACTIONS, driftWatch, renderDriftWatch } = await import('./drift-watch.js');
+      const action = positionals[1] as (typeof DRIFT_WATCH_ACTIONS)[number];
+      if (!DRIFT_WATCH_ACTIONS.includes(action))
+        throw new UsageError(`the action must be one of ${DRIFT_WATCH_ACTIONS.join(', ')}, not "${positionals[1]}"`);
+      const who = config.user ? ` by ${config.user}` : '';
+      const note = `${action}${who}${values.comment ? `: ${String(values.comment)}` : ''}`;
+      return withClient(config, async (c) => {
+        const view = await driftWatch(c, positionals[0]!, action, note);
+        if (json(values)) print(view);
+        else if ('removed' in view) console.log(`${view.scheduleId}: removed (the deployment is no longer checked)`);
+        else console.log(renderDriftWatch(view));
+        return EXIT.ok;
       });
     },
   },

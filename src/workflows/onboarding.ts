@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { GeneratedClientKey, MappingResult, OidcClientResult, PrerequisiteReport } from '../activities/types.js';
 import type { DeploymentSpec } from '../spec/schema.js';
-import { admission, remote, verification } from './activity-options.js';
+import { admission, remote, verification, watches } from './activity-options.js';
 import { ApprovalBook } from './approval.js';
 import { awaitApproval, type ContinuedRun } from './approval-wait.js';
 import { refuseRun, RunAuthority } from './authority.js';
@@ -79,6 +79,7 @@ export async function onboardDeployment(
     const client = (done.client = await registerOidcClient(run, clientKey));
     await configureOpenG2P(run, prerequisites, client, clientKey);
     await verifyIntegration(run, prerequisites, client.clientId);
+    if (patched('drift-watch')) await startDriftWatch(run);
     return await finish(run, 'completed');
   } catch (err) {
     if (err instanceof RunAborted) return await finish(run, 'aborted', err.message);
@@ -331,6 +332,27 @@ async function verifyIntegration(
       }),
     (r) => r.checks.map((c) => c.name).join(', '),
   );
+}
+
+/**
+ * startDriftWatch creates the deployment's drift watch (a Temporal Schedule running the checks
+ * every monitoring.interval), or updates the one an earlier run made. The onboarding is done
+ * either way: a schedule that could not be made is recorded, and `g2p-onboard drift-watch` says so.
+ */
+async function startDriftWatch(run: OnboardingRun): Promise<void> {
+  try {
+    const watch = await watches.ensureDriftWatch(run.spec);
+    run.record({
+      event: 'driftWatch.scheduled',
+      detail: `schedule ${watch.scheduleId} ${watch.created ? 'created' : 'updated'}: checks every ${watch.interval}`,
+    });
+  } catch (err) {
+    const cause = err instanceof ActivityFailure ? err.cause : err;
+    run.record({
+      event: 'driftWatch.failed',
+      detail: `the drift watch was not scheduled: ${(cause as Error)?.message ?? String(cause)}`,
+    });
+  }
 }
 
 async function finish(

@@ -226,8 +226,14 @@ test('validate lists every problem of a bad spec with exit code 2', async () => 
 });
 
 test('a user starts, is refused a second start, approves and watches a run to completion', async () => {
-  const started = await cli('start', specFile);
+  // The plan of a deployment nothing was done for: everything to create (exit 8), nothing touched.
+  const planned = await cli('plan', specFile);
+  assert.equal(planned.code, 8, planned.stderr + planned.stdout);
+  assert.match(planned.stdout, /plan for deployment e2e \(read [^)]+\): 9 create, 1 in sync/);
+  console.log(planned.stdout);
+  const started = await cli('start', specFile, '--plan');
   assert.equal(started.code, 0, started.stderr);
+  assert.match(started.stdout, /\+ create\s+Auth partner\s+e2e-auth/);
   assert.match(started.stdout, /started onboard-e2e/);
 
   const again = await cli('start', specFile);
@@ -346,6 +352,20 @@ test('a user starts, is refused a second start, approves and watches a run to co
   const decision = exported.entries.find((e) => e.event === 'approval.approve');
   assert.equal(decision?.actor, 'alice');
   assert.equal(decision?.verified, true);
+
+  // The plan the run was started on is in its audit trail, bound to the signed start.
+  const auditText = await cli('audit', 'e2e');
+  assert.match(auditText.stdout, /run\.started[^\n]*\[plan \S+…: 9 create, 1 in sync\]/);
+  // Onboarded: the plan finds everything in sync (exit 0), and the drift watch is scheduled.
+  const inSync = await cli('plan', specFile);
+  assert.equal(inSync.code, 0, inSync.stderr + inSync.stdout);
+  assert.match(inSync.stdout, /: 10 in sync\n/);
+  console.log(inSync.stdout);
+  const driftWatch = await cli('drift-watch', 'e2e', 'show');
+  assert.equal(driftWatch.code, 0, driftWatch.stderr);
+  assert.match(driftWatch.stdout, /drift watch drift-watch-e2e of e2e: active/);
+  const checked = await cli('check', 'e2e');
+  console.log(checked.stdout);
 
   assert.ok(await listed('--approver', 'alice'), 'list --approver alice finds the run she approved');
   const list = await cli('list', '--output', 'json');

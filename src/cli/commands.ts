@@ -25,6 +25,7 @@ import { renderResult, renderStatus, renderStep } from './render.js';
 import { abortRun, describeRun, retryRun, RunBlocked, startOnboarding, watchRun, workflowIdFor } from './runs.js';
 import { UsageError, type CommandSpec, type OptionSet, type Positional, type Values } from './command-table.js';
 import type { Signer } from '../approvals/sign.js';
+import type { DeploymentPlan } from '../checks/plan.js';
 
 export const PROGRAM = 'g2p-onboard';
 
@@ -210,25 +211,29 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
       const spec = await loadSpecFile(positionals[0]!);
       const initiator = await signer(context, 'start', 'an initiator');
       return withClient(config, async (c) => {
+        // JSON: one document, with the plan in it (`plan` member) when --plan was given.
+        let plan: DeploymentPlan | undefined;
         let planClaim;
         if (values.plan) {
           const { runPlan } = await import('./plan.js');
           const { renderPlan, summaryLine } = await import('../checks/plan.js');
-          const plan = await runPlan(c, spec);
-          if (json(values)) print({ plan });
-          else console.log(renderPlan(plan));
+          plan = await runPlan(c, spec);
+          if (!json(values)) console.log(renderPlan(plan));
           if (plan.summary.conflict) {
+            if (json(values)) print({ started: false, plan });
             console.error(
-              `${PROGRAM} start: not started: ${plan.summary.conflict} resource(s) in conflict (see the plan above); fix the spec or the systems, then start again`,
+              `${PROGRAM} start: not started: ${plan.summary.conflict} resource(s) in conflict (see the plan); fix the spec or the systems, then start again`,
             );
             return EXIT.conflict;
           }
           planClaim = { digest: plan.digest!, summary: summaryLine(plan) };
         }
+        const withPlan = <T extends object>(v: T) => (plan ? { ...v, plan } : v);
         const handle = await startOnboarding(c, spec, initiator, undefined, planClaim);
         const link = temporalUiUrl(c.options.namespace, handle.workflowId, undefined, config.uiUrl);
         if (!values.wait) {
-          if (json(values)) print({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId, ui: link });
+          if (json(values))
+            print(withPlan({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId, ui: link }));
           else
             console.log(
               `started ${handle.workflowId}\n  follow:      ${PROGRAM} status ${spec.deploymentId}\n  Temporal UI: ${link}`,
@@ -238,7 +243,7 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
         if (!json(values)) console.log(`started ${handle.workflowId} — ${link}`);
         const result = await followRun(handle, values, spec.deploymentId);
         if (result === 'blocked') return EXIT.blocked;
-        if (json(values)) print(result);
+        if (json(values)) print(withPlan(result));
         else console.log(`\n${renderResult(result, link)}`);
         return result.outcome === 'completed' ? EXIT.ok : EXIT.failed;
       });

@@ -111,4 +111,41 @@ describe('g2p-onboard plan', () => {
     assert.match(provider.detail, new RegExp(`client ${run.result.ids.oidcClientId}`));
     assert.equal(planExit(plan.summary), EXIT.conflict);
   });
+
+  test('a system that does not answer is `cannot check`, with why', async () => {
+    const spec = sandboxSpec(h.sandbox, 'plan-down', (s) => {
+      // Nothing listens on port 1: OpenG2P cannot be read.
+      s.openg2p!.url = 'http://127.0.0.1:1';
+    });
+    const plan = await runPlan(h.client, spec);
+    const provider = item(plan, 'OpenG2P provider');
+    assert.equal(provider.action, 'cannot-check');
+    assert.match(provider.why ?? '', /did not answer|ECONNREFUSED|refused/i);
+    assert.equal(item(plan, 'Auth partner').action, 'create');
+  });
+
+  test('on the PMS path an onboarded deployment is in sync too, and a changed redirect URI is an update', async () => {
+    const pms = await completeOnboarding(h.client, h.sandbox, 'plan-pms', (s) => {
+      s.oidcClient!.registration = 'pms';
+    });
+    const plan = await runPlan(h.client, pms.spec);
+    assert.deepEqual(
+      plan.items.filter((i) => i.action !== 'in-sync'),
+      [],
+    );
+    const moved = {
+      ...pms.spec,
+      oidcClient: { ...pms.spec.oidcClient, extraRedirectUris: ['https://portal.example/cb'] },
+    };
+    const client = item(await runPlan(h.client, moved), 'OIDC client');
+    assert.equal(client.action, 'update');
+    assert.deepEqual(
+      client.changes?.find((c) => c.field === 'redirectUris'),
+      {
+        field: 'redirectUris',
+        live: [`${pms.spec.openg2p.url}/auth_oauth/signin`],
+        wanted: [`${pms.spec.openg2p.url}/auth_oauth/signin`, 'https://portal.example/cb'],
+      },
+    );
+  });
 });

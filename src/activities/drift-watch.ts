@@ -3,11 +3,15 @@
 // by the run itself through the worker's client, idempotently: a schedule that exists already
 // (a re-onboarding, a retried activity) is brought up to date instead of duplicated.
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import { durationMs, driftWatchScheduleId, monitoringOf } from '../spec/derived.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { TASK_QUEUE } from '../workflows/messages.js';
 import { OnboardingDeploymentId } from '../workflows/search-attributes.js';
+
+/** gRPC status code 12: the server does not implement the call. */
+const GRPC_UNIMPLEMENTED = 12;
 
 export const CHECK_WORKFLOW_TYPE = 'checkDeploymentConsistency';
 
@@ -69,7 +73,17 @@ export function driftWatchActivities() {
   return {
     /** Runs on the worker: its client (and codec) writes the schedule, whose runs carry the spec. */
     async ensureDriftWatch(spec: DeploymentSpec): Promise<DriftWatchResult> {
-      return ensureSchedule(Context.current().client, spec);
+      try {
+        return await ensureSchedule(Context.current().client, spec);
+      } catch (err) {
+        // A server without schedules (the time-skipping test server) will not grow them on a retry.
+        if ((err as { cause?: { code?: number } }).cause?.code === GRPC_UNIMPLEMENTED)
+          throw ApplicationFailure.nonRetryable(
+            'this Temporal server does not offer schedules: the deployment is not watched (use `g2p-onboard check`)',
+            'DriftWatchUnavailable',
+          );
+        throw err;
+      }
     },
   };
 }

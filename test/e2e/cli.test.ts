@@ -399,6 +399,41 @@ test('a blocked run shows its real error in status', async () => {
   assert.equal(watched.code, 5, watched.stderr);
   assert.match(watched.stdout, /BLOCKED at verifyPrerequisites[\s\S]*what to do[\s\S]*--follow/);
 
+  // retry --spec shows the plan of the change before it sends the retry (nothing finished yet: nothing re-applied).
+  const corrected = {
+    ...spec,
+    oidcClient: {
+      name: 'OpenG2P E2E',
+      logoUri: 'https://openg2p.org/logo.png',
+      extraRedirectUris: ['https://portal.example/cb'],
+    },
+  };
+  const correctedFile = join(dir, 'e2e-blocked-corrected.yaml');
+  await writeFile(correctedFile, stringify(corrected));
+  const retried = await cli(
+    'retry',
+    'e2e-blocked',
+    '--spec',
+    correctedFile,
+    '--as',
+    'ops-e2e',
+    '--key',
+    join(dir, 'ops-e2e.pem'),
+  );
+  assert.equal(retried.code, 0, retried.stderr + retried.stdout);
+  assert.match(
+    retried.stdout,
+    /changes no input of a finished step: nothing is re-applied\nthen verifyPrerequisites runs again/,
+  );
+  assert.match(
+    retried.stdout,
+    /plan for deployment e2e-blocked[\s\S]*\? cannot check\s+OpenG2P provider[\s\S]*resumed by ops-e2e/,
+  );
+  for (let i = 0, p = ''; i < 100 && p !== 'blocked'; i++) {
+    p = (JSON.parse((await cli('status', 'e2e-blocked', '--output', 'json')).stdout) as { phase: string }).phase;
+    if (p !== 'blocked') await new Promise((r) => setTimeout(r, 300));
+  }
+
   const aborted = await cli(
     'abort',
     'e2e-blocked',

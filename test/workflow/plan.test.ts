@@ -122,6 +122,8 @@ describe('g2p-onboard plan', () => {
     assert.equal(provider.action, 'cannot-check');
     assert.match(provider.why ?? '', /did not answer|ECONNREFUSED|refused/i);
     assert.equal(item(plan, 'Auth partner').action, 'create');
+    // Nothing to change among what could be read, but something unread: its own exit code.
+    assert.equal(planExit({ ...plan.summary, create: 0, update: 0, conflict: 0 }), EXIT.unchecked);
   });
 
   test('on the PMS path an onboarded deployment is in sync too, and a changed redirect URI is an update', async () => {

@@ -14,6 +14,7 @@ import { reapplyPlan } from '../../src/workflows/reapply.js';
 import type { OnboardingResult } from '../../src/workflows/messages.js';
 import { planChange } from '../../src/cli/plan.js';
 import { loadAudit } from '../../src/cli/audit.js';
+import { renderStep } from '../../src/cli/render.js';
 
 const reapplied = (result: OnboardingResult) =>
   result.audit.filter((e) => e.event === 'step.reapplied').map((e) => e.step);
@@ -63,7 +64,9 @@ describe('a retry that moved openg2p.url re-applies the steps it changed', () =>
     assert.deepEqual(reapplied(result), ['verifyPrerequisites', 'registerOidcClient']);
     const reapplying = result.audit.find((e) => e.event === 'step.reapplying' && e.step === 'registerOidcClient');
     assert.match(reapplying?.detail ?? '', /inputs changed: openg2p\.url/);
-    assert.equal(result.steps.find((s) => s.name === 'registerOidcClient')?.reapplied, 1);
+    const registered = result.steps.find((s) => s.name === 'registerOidcClient')!;
+    assert.equal(registered.reapplied, 1);
+    assert.match(renderStep(registered), /re-applied 1×/);
     assert.equal(result.steps.find((s) => s.name === 'verifyIntegration')?.status, 'completed');
     // The provider was written with the corrected spec (the blocked step itself ran with it).
     assert.equal(result.spec.openg2p.url, moved.openg2p.url);

@@ -20,6 +20,18 @@ export interface DriftWatchView {
   recentRuns: { workflowId: string; at: string }[];
 }
 
+/** Milliseconds as the spec writes durations (`1d`, `12h`, `90s`). */
+function specDuration(ms: number): string {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const)
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}
+
 /** The deployment id a run reference names (`onboard-<id>` or the id itself). */
 const deploymentOf = (ref: string) => (ref.startsWith('onboard-') ? ref.slice('onboard-'.length) : ref);
 
@@ -56,7 +68,7 @@ export async function driftWatch(
       deploymentId,
       paused: d.state.paused,
       note: d.state.note,
-      interval: every === undefined ? undefined : `${Math.round(Number(every) / 1000)}s`,
+      interval: every === undefined ? undefined : specDuration(Number(every)),
       nextRuns: d.info.nextActionTimes.map((t) => t.toISOString()),
       recentRuns: d.info.recentActions.map((a) => ({
         workflowId: a.action.workflow.workflowId,

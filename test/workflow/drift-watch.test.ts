@@ -9,7 +9,7 @@ import { completeOnboarding, type CompletedRun } from '../helpers/completed-run.
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook.js';
 import { applyDrift } from '../../sandbox/drift.js';
 import { ensureSchedule } from '../../src/activities/drift-watch.js';
-import { driftWatch, latestHealth, type DriftWatchView } from '../../src/cli/drift-watch.js';
+import { driftWatch, latestHealth, renderDriftWatch, type DriftWatchView } from '../../src/cli/drift-watch.js';
 import { Refused } from '../../src/cli/runs.js';
 import { driftWatchScheduleId } from '../../src/spec/derived.js';
 import type { DriftNotice } from '../../src/activities/notifications.js';
@@ -44,14 +44,18 @@ describe('the drift watch', () => {
     const view = (await driftWatch(h.client, 'watched', 'show', '')) as DriftWatchView;
     assert.equal(view.scheduleId, driftWatchScheduleId('watched'));
     assert.equal(view.paused, false);
-    assert.equal(view.interval, `${12 * 3600}s`);
+    assert.equal(view.interval, '12h');
+    assert.match(
+      renderDriftWatch(view),
+      /^drift watch drift-watch-watched of watched: active\n {2}every: {5}12h\n {2}next: {6}\d{4}-/,
+    );
     // Again (a re-onboarding, a retried activity): the same schedule, brought up to date.
     const again = await ensureSchedule(h.client, {
       ...run.spec,
       monitoring: { ...run.spec.monitoring!, interval: '6h' },
     });
     assert.equal(again.created, false);
-    assert.equal(((await driftWatch(h.client, 'watched', 'show', '')) as DriftWatchView).interval, `${6 * 3600}s`);
+    assert.equal(((await driftWatch(h.client, 'watched', 'show', '')) as DriftWatchView).interval, '6h');
     const ids: string[] = [];
     for await (const s of h.client.schedule.list()) ids.push(s.scheduleId);
     assert.deepEqual(

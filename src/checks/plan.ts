@@ -147,6 +147,15 @@ function mappingItem(spec: DeploymentSpec, reads: OwnershipReads, report: Consis
   const down = mosipDown(report);
   if (down) return cannot(resource, down);
   const policy = spec.partners.auth.policy;
+  // A policy PMS does not have published: the run stops at verifyPrerequisites until it is.
+  const published = resultsOf(report, 'policymanager.authPolicy').find((r) => r.check === 'published');
+  if (published?.status === 'missing')
+    return {
+      resource,
+      action: 'cannot-check',
+      detail: `${spec.partners.auth.id} → policy "${policy}"`,
+      why: `${published.detail}: the Partner Admin publishes it (or fix partners.auth.policy); a run stops at verifyPrerequisites until then`,
+    };
   if (!reads.partners.auth && !reads.unreadable['partner.auth'])
     return {
       resource,

@@ -254,7 +254,6 @@ function licenseItem(
   const changes = results
     .filter((r) => r.status !== 'in-sync')
     .map((r) => ({ field: r.check, live: r.live, wanted: r.wanted ?? 'renewed' }));
-  const active = results.find((r) => r.check === 'active');
   if (changes.length)
     return {
       resource,
@@ -263,7 +262,7 @@ function licenseItem(
       detail: results.map((r) => r.detail).join('; '),
       why: 'the Partner Admin re-activates or renews it',
     };
-  return { resource, action: 'in-sync', detail: results.map((r) => r.detail).join('; ') || (active?.detail ?? '') };
+  return { resource, action: 'in-sync', detail: results.map((r) => r.detail).join('; ') };
 }
 
 function oidcClientItem(spec: DeploymentSpec, stored: StoredCredentials, report: ConsistencyReport): PlanItem {
@@ -288,11 +287,18 @@ function oidcClientItem(spec: DeploymentSpec, stored: StoredCredentials, report:
   const results = resultsOf(report, family);
   const conflict = results.find((r) => r.status === 'conflict');
   if (conflict) return { resource, action: 'conflict', detail: conflict.detail, why: conflict.why };
+  // PMS lost the client the worker recorded: a run registers it again for the same key.
+  if (results.some((r) => r.check === 'exists' && r.status === 'missing'))
+    return {
+      resource,
+      action: 'create',
+      detail: `"${spec.oidcClient.name}" through ${via} again (PMS has no client ${client.clientId}), redirect URIs ${wanted.join(', ')}`,
+    };
   const changes: PlanChange[] = [];
   for (const r of results) {
     if (r.status === 'in-sync' || r.status === 'cannot-check') continue;
     if (r.check === 'redirectUris') changes.push({ field: 'redirectUris', live: r.live, wanted });
-    else if (r.check === 'active' || r.check === 'status' || r.check === 'exists')
+    else if (r.check === 'active' || r.check === 'status')
       changes.push({ field: 'status', live: r.live, wanted: 'ACTIVE' });
     else changes.push({ field: r.check, live: r.live, wanted: r.wanted });
   }

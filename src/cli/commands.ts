@@ -428,7 +428,15 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
       RUN,
       { name: 'show|pause|resume|run-now|remove', description: 'what to do with the schedule (show changes nothing)' },
     ],
-    options: [COMMENT, OUTPUT],
+    options: [
+      {
+        comment: {
+          ...COMMENT.comment!,
+          description: "why, kept in the schedule's note with the action and $G2P_ONBOARD_USER (pause, resume)",
+        },
+      },
+      OUTPUT,
+    ],
     async run({ values, positionals, config }) {
       const { DRIFT_WATCH_ACTIONS, driftWatch, renderDriftWatch } = await import('./drift-watch.js');
       const action = positionals[1] as (typeof DRIFT_WATCH_ACTIONS)[number];

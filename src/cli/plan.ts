@@ -58,16 +58,27 @@ export interface PlanClaim {
   summary: string;
 }
 
-/** What `retry --spec` shows before it sends: the steps it re-applies and the plan of the corrected spec. */
+/**
+ * What `retry --spec` shows before it sends: the steps it re-applies and the plan of the corrected
+ * spec. A plan that cannot be made is said, and the retry still goes (it is what unblocks the run);
+ * a run that is not blocked gets no plan (the retry is refused with why).
+ */
 export async function planChange(
   client: Client,
   handle: WorkflowHandle,
   corrected: DeploymentSpec,
-): Promise<{ reapply: ReapplyPlan; plan: DeploymentPlan; claim: PlanClaim; text: string }> {
+): Promise<{ reapply: ReapplyPlan; plan?: DeploymentPlan; claim?: PlanClaim; text: string } | undefined> {
   const [current, status] = await Promise.all([handle.query(specQuery), handle.query(statusQuery)]);
+  if (status.phase !== 'blocked') return undefined;
   const finished = status.steps.filter((s) => s.status === 'completed').map((s) => s.name);
   const reapply = reapplyPlan(current, corrected, finished);
-  const plan = await runPlan(client, corrected);
+  let plan: DeploymentPlan | undefined;
+  let unplanned: string | undefined;
+  try {
+    plan = await runPlan(client, corrected);
+  } catch (err) {
+    unplanned = (err as { cause?: Error }).cause?.message ?? (err as Error).message;
+  }
   const lines = [
     reapply.reapply.length
       ? `the corrected spec re-applies: ${reapply.reapply.map((r) => `${r.step} (${r.because.join(', ')})`).join('; ')}`
@@ -76,7 +87,14 @@ export async function planChange(
       (r) => `  not re-applied: ${r.step} (${r.because.join(', ')}): PMS keeps what it registered`,
     ),
     `then ${status.currentStep ?? 'the blocked step'} runs again with it`,
-    renderPlan(plan),
+    plan
+      ? renderPlan(plan)
+      : `the plan of the corrected spec could not be made (${unplanned}); the retry is sent without it`,
   ];
-  return { reapply, plan, claim: { digest: plan.digest!, summary: summaryLine(plan) }, text: lines.join('\n') };
+  return {
+    reapply,
+    plan,
+    claim: plan ? { digest: plan.digest!, summary: summaryLine(plan) } : undefined,
+    text: lines.join('\n'),
+  };
 }

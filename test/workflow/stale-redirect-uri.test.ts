@@ -43,6 +43,8 @@ describe('a retry that moved openg2p.url re-applies the steps it changed', () =>
     assert.notEqual(newUri, oldUri);
     // What the CLI shows before it sends the retry: the steps re-applied, and the plan of the change.
     const change = await planChange(h.client, handle, moved);
+    assert.ok(change, 'the run is blocked: a plan of the change is made');
+    assert.ok(change.plan, change.text);
     assert.deepEqual(
       change.reapply.reapply.map((r) => r.step),
       ['verifyPrerequisites', 'registerOidcClient'],

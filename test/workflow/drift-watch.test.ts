@@ -13,6 +13,7 @@ import { driftWatch, latestHealth, renderDriftWatch, type DriftWatchView } from 
 import { Refused } from '../../src/cli/runs.js';
 import { driftWatchScheduleId } from '../../src/spec/derived.js';
 import type { DriftNotice } from '../../src/activities/notifications.js';
+import { createActivities } from '../../src/activities/index.js';
 
 async function eventually<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -97,6 +98,33 @@ describe('the drift watch', () => {
       'the ok row',
     );
     assert.equal((webhook.notices as unknown as DriftNotice[]).filter((n) => n.kind === 'drift').length, 1);
+  });
+
+  test('the notice goes to approval.webhookUrl without a monitoring one, nowhere without either, never outside the egress rule', async () => {
+    const notify = createActivities(h.deps).notifyDrift;
+    const notice: DriftNotice = {
+      noticeId: 'check-watched-fallback',
+      kind: 'drift',
+      deploymentId: 'watched',
+      health: 'expiring',
+      checkedAt: new Date().toISOString(),
+      findings: [],
+      howToSee: 'g2p-onboard check watched',
+    };
+    const base = { ...run.spec, monitoring: undefined };
+    assert.equal(
+      await notify({ ...base, approval: { ...base.approval, webhookUrl: webhook.url } }, notice),
+      'delivered',
+    );
+    assert.ok((webhook.notices as unknown as DriftNotice[]).some((n) => n.noticeId === 'check-watched-fallback'));
+    assert.equal(await notify({ ...base, approval: { ...base.approval, webhookUrl: undefined } }, notice), 'skipped');
+    await assert.rejects(
+      notify(
+        { ...base, monitoring: { interval: '1d', expiryHorizon: '30d', webhookUrl: 'https://hooks.example.org/x' } },
+        notice,
+      ),
+      /hooks\.example\.org is not a host the worker policy allows/,
+    );
   });
 
   test('drift-watch pauses, resumes and removes the schedule', async () => {

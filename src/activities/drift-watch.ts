@@ -4,7 +4,16 @@
 // (a re-onboarding, a retried activity) is brought up to date instead of duplicated.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleOptions,
+} from '@temporalio/client';
+import { verifyCommand } from '../approvals/command.js';
+import { withRole } from '../security/worker-policy.js';
+import type { ActivityDeps } from './context.js';
 import { durationMs, driftWatchScheduleId, monitoringOf } from '../spec/derived.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { TASK_QUEUE } from '../workflows/messages.js';
@@ -69,8 +78,51 @@ export async function ensureSchedule(client: Client, spec: DeploymentSpec): Prom
   return { scheduleId: options.scheduleId, created: false, interval };
 }
 
-export function driftWatchActivities() {
+/** What an operator may do to a drift watch (showing it needs no signature). */
+export type DriftWatchChange = 'pause' | 'resume' | 'run-now' | 'remove';
+
+/** How old a signed drift-watch command may be: it is sent at once, and the activity keeps no nonces. */
+const COMMAND_MAX_AGE_MS = 5 * 60_000;
+
+export function driftWatchActivities(deps: Pick<ActivityDeps, 'policy'>) {
   return {
+    /**
+     * Changes a drift watch on an operator's signed command, verified against the worker's
+     * identity registry (role operator): the command names the schedule and the action.
+     */
+    async changeDriftWatch(token: string, deploymentId: string, action: DriftWatchChange): Promise<string> {
+      const scheduleId = driftWatchScheduleId(deploymentId);
+      const operators = withRole(deps.policy, 'operator');
+      const checked = verifyCommand(token, {
+        action: 'drift-watch',
+        workflowId: scheduleId,
+        maxAgeMs: COMMAND_MAX_AGE_MS,
+        nowMs: Date.now(),
+        signers: operators,
+        role: 'an operator',
+        usedNonces: new Set(),
+      });
+      if (!checked.ok) throw ApplicationFailure.nonRetryable(checked.reason, 'DriftWatchRefused');
+      if (checked.claims.op !== action)
+        throw ApplicationFailure.nonRetryable(
+          `the command was signed for "${String(checked.claims.op)}", not ${action}`,
+          'DriftWatchRefused',
+        );
+      const note = `${action} by ${checked.signer.name}${checked.claims.comment ? `: ${checked.claims.comment}` : ''}`;
+      const handle = Context.current().client.schedule.getHandle(scheduleId);
+      try {
+        if (action === 'pause') await handle.pause(note);
+        else if (action === 'resume') await handle.unpause(note);
+        else if (action === 'run-now') await handle.trigger();
+        else await handle.delete();
+      } catch (err) {
+        if (err instanceof ScheduleNotFoundError)
+          throw ApplicationFailure.nonRetryable(`deployment ${deploymentId} has no drift watch`, 'DriftWatchRefused');
+        throw err;
+      }
+      return note;
+    },
+
     /** Runs on the worker: its client (and codec) writes the schedule, whose runs carry the spec. */
     async ensureDriftWatch(spec: DeploymentSpec): Promise<DriftWatchResult> {
       try {

@@ -31,7 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...notificationActivities(deps),
     ...consistencyActivities(deps),
     ...planActivities(deps),
-    ...driftWatchActivities(),
+    ...driftWatchActivities(deps),
   };
 }
 

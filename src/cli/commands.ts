@@ -421,31 +421,39 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
   },
   {
     name: 'drift-watch',
-    role: 'ops',
+    role: 'anyone (show); ops',
     summary:
-      "show, pause, resume, run now or remove a deployment's drift watch (the schedule a completed run creates to run the checks every monitoring.interval)",
+      "show a deployment's drift watch (the schedule a completed run creates to run the checks every monitoring.interval); pause, resume, run it now or remove it, signed by an operator",
     positionals: [
       RUN,
       { name: 'show|pause|resume|run-now|remove', description: 'what to do with the schedule (show changes nothing)' },
     ],
     options: [
       {
+        as: {
+          ...IDENTITY.as!,
+          required: false,
+          description: 'an operator of the worker’s identity registry (not for show)',
+        },
+        key: { ...IDENTITY.key!, required: false, description: 'your private key: a file, or env:NAME (not for show)' },
+      },
+      {
         comment: {
           ...COMMENT.comment!,
-          description: "why, kept in the schedule's note with the action and $G2P_ONBOARD_USER (pause, resume)",
+          description: "why, kept in the schedule's note with who signed (pause, resume)",
         },
       },
       OUTPUT,
     ],
-    async run({ values, positionals, config }) {
+    async run(context) {
+      const { values, positionals, config } = context;
       const { DRIFT_WATCH_ACTIONS, driftWatch, renderDriftWatch } = await import('./drift-watch.js');
       const action = positionals[1] as (typeof DRIFT_WATCH_ACTIONS)[number];
       if (!DRIFT_WATCH_ACTIONS.includes(action))
         throw new UsageError(`the action must be one of ${DRIFT_WATCH_ACTIONS.join(', ')}, not "${positionals[1]}"`);
-      const who = config.user ? ` by ${config.user}` : '';
-      const note = `${action}${who}${values.comment ? `: ${String(values.comment)}` : ''}`;
+      const operator = action === 'show' ? undefined : await signer(context, `drift-watch ${action}`, 'an operator');
       return withClient(config, async (c) => {
-        const view = await driftWatch(c, positionals[0]!, action, note);
+        const view = await driftWatch(c, positionals[0]!, action, operator, values.comment as string | undefined);
         if (json(values)) print(view);
         else if ('removed' in view) console.log(`${view.scheduleId}: removed (the deployment is no longer checked)`);
         else console.log(renderDriftWatch(view));

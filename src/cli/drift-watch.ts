@@ -1,11 +1,16 @@
 // Client side of the drift watch: the schedule a completed run made (one per deployment), shown,
 // paused, resumed, run now or removed; and the deployments whose latest check is not ok, read from
 // the check workflows' OnboardingHealth (the drift watch's runs and `g2p-onboard check` alike).
-import { ScheduleNotFoundError, type Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { ScheduleNotFoundError, WorkflowFailedError, type Client } from '@temporalio/client';
+import { signCommand, type Signer } from '../approvals/sign.js';
+import { TASK_QUEUE } from '../workflows/messages.js';
 import { driftWatchScheduleId } from '../spec/derived.js';
 import { OnboardingDeploymentId, OnboardingHealth } from '../workflows/search-attributes.js';
 import { Refused } from './runs.js';
 import { CHECK_WORKFLOW_TYPE } from './checks.js';
+
+export const CHANGE_DRIFT_WATCH_WORKFLOW_TYPE = 'changeDriftWatch';
 
 export const DRIFT_WATCH_ACTIONS = ['show', 'pause', 'resume', 'run-now', 'remove'] as const;
 export type DriftWatchAction = (typeof DRIFT_WATCH_ACTIONS)[number];
@@ -35,32 +40,46 @@ function specDuration(ms: number): string {
 /** The deployment id a run reference names (`onboard-<id>` or the id itself). */
 const deploymentOf = (ref: string) => (ref.startsWith('onboard-') ? ref.slice('onboard-'.length) : ref);
 
+/**
+ * Shows a drift watch; any other action is an operator's signed command, carried to the worker
+ * (workflow changeDriftWatch), which checks the signature against its identity registry first.
+ */
 export async function driftWatch(
   client: Client,
   ref: string,
   action: DriftWatchAction,
-  note: string,
+  operator?: Signer,
+  comment?: string,
 ): Promise<DriftWatchView | { scheduleId: string; removed: true }> {
   const deploymentId = deploymentOf(ref);
   const scheduleId = driftWatchScheduleId(deploymentId);
   const handle = client.schedule.getHandle(scheduleId);
-  try {
-    switch (action) {
-      case 'pause':
-        await handle.pause(note);
-        break;
-      case 'resume':
-        await handle.unpause(note);
-        break;
-      case 'run-now':
-        await handle.trigger();
-        break;
-      case 'remove':
-        await handle.delete();
-        return { scheduleId, removed: true };
-      case 'show':
-        break;
+  if (action !== 'show') {
+    if (!operator) throw new Refused(`drift-watch ${action} is an operator's signed command: give --as and --key`);
+    const token = signCommand(operator.key, {
+      action: 'drift-watch',
+      wid: scheduleId,
+      actor: operator.name,
+      op: action,
+      ...(comment ? { comment } : {}),
+    });
+    try {
+      await client.workflow.execute(CHANGE_DRIFT_WATCH_WORKFLOW_TYPE, {
+        workflowId: `drift-watch-${action}-${deploymentId}-${randomUUID().slice(0, 8)}`,
+        taskQueue: TASK_QUEUE,
+        args: [token, deploymentId, action],
+        typedSearchAttributes: [{ key: OnboardingDeploymentId, value: deploymentId }],
+        staticSummary: `drift-watch ${action} of deployment ${deploymentId} by ${operator.name}`,
+      });
+    } catch (err) {
+      // The activity's refusal (a bad signature, no such schedule) is the cause of the activity failure.
+      if (err instanceof WorkflowFailedError)
+        throw new Refused((err.cause?.cause as Error | undefined)?.message ?? err.cause?.message ?? err.message);
+      throw err;
     }
+    if (action === 'remove') return { scheduleId, removed: true };
+  }
+  try {
     const d = await handle.describe();
     const every = d.spec.intervals?.[0]?.every;
     return {

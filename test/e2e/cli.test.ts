@@ -364,6 +364,23 @@ test('a user starts, is refused a second start, approves and watches a run to co
   const driftWatch = await cli('drift-watch', 'e2e', 'show');
   assert.equal(driftWatch.code, 0, driftWatch.stderr);
   assert.match(driftWatch.stdout, /drift watch drift-watch-e2e of e2e: active/);
+  // Changing it is an operator's signed command, checked by the worker: staff are refused (exit 3).
+  const notOps = await cli('drift-watch', 'e2e', 'pause', '--comment', 'mine now');
+  assert.equal(notOps.code, 3, notOps.stderr + notOps.stdout);
+  assert.match(notOps.stderr, /refused/);
+  const paused = await cli(
+    'drift-watch',
+    'e2e',
+    'pause',
+    '--as',
+    'ops-e2e',
+    '--key',
+    join(dir, 'ops-e2e.pem'),
+    '--comment',
+    'maintenance',
+  );
+  assert.equal(paused.code, 0, paused.stderr);
+  assert.match(paused.stdout, /drift-watch-e2e of e2e: PAUSED \(pause by ops-e2e: maintenance\)/);
   const checked = await cli('check', 'e2e');
   console.log(checked.stdout);
 

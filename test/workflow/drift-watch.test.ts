@@ -11,6 +11,7 @@ import { applyDrift } from '../../sandbox/drift.js';
 import { ensureSchedule } from '../../src/activities/drift-watch.js';
 import { driftWatch, latestHealth, renderDriftWatch, type DriftWatchView } from '../../src/cli/drift-watch.js';
 import { Refused } from '../../src/cli/runs.js';
+import { signer } from '../helpers/identities.js';
 import { driftWatchScheduleId } from '../../src/spec/derived.js';
 import type { DriftNotice } from '../../src/activities/notifications.js';
 import { createActivities } from '../../src/activities/index.js';
@@ -42,7 +43,7 @@ describe('the drift watch', () => {
     });
     const scheduled = run.result.audit.find((e) => e.event === 'driftWatch.scheduled');
     assert.match(scheduled?.detail ?? '', /schedule drift-watch-watched created: checks every 12h/);
-    const view = (await driftWatch(h.client, 'watched', 'show', '')) as DriftWatchView;
+    const view = (await driftWatch(h.client, 'watched', 'show')) as DriftWatchView;
     assert.equal(view.scheduleId, driftWatchScheduleId('watched'));
     assert.equal(view.paused, false);
     assert.equal(view.interval, '12h');
@@ -56,7 +57,7 @@ describe('the drift watch', () => {
       monitoring: { ...run.spec.monitoring!, interval: '6h' },
     });
     assert.equal(again.created, false);
-    assert.equal(((await driftWatch(h.client, 'watched', 'show', '')) as DriftWatchView).interval, '6h');
+    assert.equal(((await driftWatch(h.client, 'watched', 'show')) as DriftWatchView).interval, '6h');
     const ids: string[] = [];
     for await (const s of h.client.schedule.list()) ids.push(s.scheduleId);
     assert.deepEqual(
@@ -68,7 +69,7 @@ describe('the drift watch', () => {
   test('when it fires on a drifted deployment: health recorded, a notice posted, listed as unhealthy', async () => {
     const clientId = run.result.ids.oidcClientId!;
     await applyDrift(h.sandbox, { kind: 'esignet-client', clientId, status: 'INACTIVE' });
-    await driftWatch(h.client, 'watched', 'run-now', 'test');
+    await driftWatch(h.client, 'watched', 'run-now', signer('ops-1'));
     const notice = await eventually(
       async () => (webhook.notices as unknown as DriftNotice[]).find((n) => n.kind === 'drift'),
       'the drift notice',
@@ -92,7 +93,7 @@ describe('the drift watch', () => {
 
     // Fixed: the next run records ok, and the deployment leaves the unhealthy list.
     await applyDrift(h.sandbox, { kind: 'esignet-client', clientId, status: 'ACTIVE' });
-    await driftWatch(h.client, 'watched', 'run-now', 'test');
+    await driftWatch(h.client, 'watched', 'run-now', signer('ops-1'));
     await eventually(
       async () => ((await latestHealth(h.client, 'watched'))[0]?.health === 'ok' ? true : undefined),
       'the ok row',
@@ -127,22 +128,29 @@ describe('the drift watch', () => {
     );
   });
 
-  test('drift-watch pauses, resumes and removes the schedule', async () => {
+  test("drift-watch pauses, resumes and removes the schedule on an operator's signed command, and no one else's", async () => {
+    await assert.rejects(driftWatch(h.client, 'watched', 'pause', signer('staff-1'), 'not mine'), (err: Error) => {
+      assert.ok(err instanceof Refused);
+      assert.match(err.message, /refused/);
+      return true;
+    });
+    assert.equal(((await driftWatch(h.client, 'watched', 'show')) as DriftWatchView).paused, false);
     const paused = (await driftWatch(
       h.client,
       'onboard-watched',
       'pause',
-      'pause by ops-1: maintenance',
+      signer('ops-1'),
+      'maintenance',
     )) as DriftWatchView;
     assert.equal(paused.paused, true);
     assert.equal(paused.note, 'pause by ops-1: maintenance');
-    const resumed = (await driftWatch(h.client, 'watched', 'resume', 'resume by ops-1')) as DriftWatchView;
+    const resumed = (await driftWatch(h.client, 'watched', 'resume', signer('ops-1'))) as DriftWatchView;
     assert.equal(resumed.paused, false);
-    assert.deepEqual(await driftWatch(h.client, 'watched', 'remove', ''), {
+    assert.deepEqual(await driftWatch(h.client, 'watched', 'remove', signer('ops-1')), {
       scheduleId: 'drift-watch-watched',
       removed: true,
     });
-    await assert.rejects(driftWatch(h.client, 'watched', 'show', ''), (err: Error) => {
+    await assert.rejects(driftWatch(h.client, 'watched', 'show'), (err: Error) => {
       assert.ok(err instanceof Refused);
       assert.match(err.message, /has no drift watch/);
       return true;

@@ -13,6 +13,8 @@ import { prerequisiteActivities } from './prerequisites.js';
 import { verificationActivities } from './verification.js';
 import { notificationActivities } from './notifications.js';
 import { consistencyActivities } from './consistency.js';
+import { planActivities } from './plan.js';
+import { driftWatchActivities } from './drift-watch.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -28,6 +30,8 @@ export function createActivities(deps: ActivityDeps) {
     ...verificationActivities(deps),
     ...notificationActivities(deps),
     ...consistencyActivities(deps),
+    ...planActivities(deps),
+    ...driftWatchActivities(deps),
   };
 }
 

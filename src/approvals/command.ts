@@ -7,7 +7,8 @@ import { staleness, toBase64Url, verifySigned, type KnownSigner } from './jws.js
 
 export const COMMAND_TYPE = 'g2p-onboard-command+jwt';
 
-export type CommandAction = 'start' | 'retry' | 'abort';
+/** `drift-watch`: pause, resume, run now or remove a deployment's drift watch (wid: the schedule id). */
+export type CommandAction = 'start' | 'retry' | 'abort' | 'drift-watch';
 
 export interface CommandClaims {
   [claim: string]: unknown;

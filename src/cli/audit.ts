@@ -9,12 +9,13 @@ import { verifyCommand, type CommandAction } from '../approvals/command.js';
 import { jwkThumbprint } from '../approvals/keys.js';
 import { auditTrailQuery, type AuditEntry, type OnboardingWorkflow } from '../workflows/messages.js';
 import { workflowIdFor } from './runs.js';
+import type { PlanClaim } from './plan.js';
 
 export interface AuditExport {
   workflowId: string;
   status: string;
   source: 'live run' | 'history';
-  entries: (AuditEntry & { verified?: boolean; verification?: string })[];
+  entries: (AuditEntry & { verified?: boolean; verification?: string; plan?: PlanClaim })[];
 }
 
 /** `run`: the deployment id or the workflow id, as every command names a run. */
@@ -31,13 +32,29 @@ export async function loadAudit(client: Client, run: string, verify: boolean): P
     entries = await handle.query(auditTrailQuery);
     source = 'live run';
   }
-  const out: AuditExport = { workflowId: handle.workflowId, status, source, entries };
+  const out: AuditExport = { workflowId: handle.workflowId, status, source, entries: entries.map(withPlan) };
   if (verify) {
     const firstRunId = description.raw.workflowExecutionInfo?.firstRunId ?? '';
-    out.entries = entries.map((e) => (e.token ? { ...e, ...verifyEntry(e, handle.workflowId, firstRunId) } : e));
+    out.entries = out.entries.map((e) => (e.token ? { ...e, ...verifyEntry(e, handle.workflowId, firstRunId) } : e));
   }
   return out;
 }
+
+/** The plan a signed start or retry carried (shown before it was sent, bound to its signature). */
+function withPlan<E extends AuditEntry>(e: E): E & { plan?: PlanClaim } {
+  if (!e.token) return e;
+  try {
+    const claims = JSON.parse(Buffer.from(e.token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      plan?: PlanClaim;
+    };
+    return claims.plan && typeof claims.plan.digest === 'string' ? { ...e, plan: claims.plan } : e;
+  } catch {
+    return e;
+  }
+}
+
+const planNote = (e: { plan?: PlanClaim }) =>
+  e.plan ? ` [plan ${e.plan.digest.slice(0, 12)}…: ${e.plan.summary}]` : '';
 
 /** Re-checks one signed entry against the key recorded with it; the key must hash to its thumbprint. */
 function verifyEntry(
@@ -106,7 +123,7 @@ export function renderAuditText(a: AuditExport): string {
     `${a.workflowId} (${a.status}, from the ${a.source})`,
     ...a.entries.map(
       (e) =>
-        `${e.at}  ${e.event.padEnd(22)} ${e.step ?? ''}${e.actor ? ` by ${e.actor}` : ''}${e.detail ? ` — ${e.detail}` : ''}${e.verified === undefined ? '' : e.verified ? '  [signature verified]' : `  [NOT VERIFIED: ${e.verification}]`}`,
+        `${e.at}  ${e.event.padEnd(22)} ${e.step ?? ''}${e.actor ? ` by ${e.actor}` : ''}${e.detail ? ` — ${e.detail}` : ''}${planNote(e)}${e.verified === undefined ? '' : e.verified ? '  [signature verified]' : `  [NOT VERIFIED: ${e.verification}]`}`,
     ),
   ].join('\n');
 }
@@ -122,7 +139,7 @@ export function renderAuditMarkdown(a: AuditExport): string {
     '|---|---|---|---|---|---|',
     ...a.entries.map(
       (e) =>
-        `| ${e.at} | ${e.event} | ${cell(e.step)} | ${cell(e.actor)} | ${cell(e.detail)} | ${e.token ? (e.verified === undefined ? 'signed' : e.verified ? 'verified' : `not verified: ${cell(e.verification)}`) : ''} |`,
+        `| ${e.at} | ${e.event} | ${cell(e.step)} | ${cell(e.actor)} | ${cell(e.detail)}${cell(planNote(e))} | ${e.token ? (e.verified === undefined ? 'signed' : e.verified ? 'verified' : `not verified: ${cell(e.verification)}`) : ''} |`,
     ),
   ].join('\n');
 }

@@ -27,6 +27,7 @@ import {
 } from './runs.js';
 import { UsageError, type CommandSpec, type OptionSet, type Positional, type Values } from './command-table.js';
 import type { Signer } from '../approvals/sign.js';
+import type { DeploymentPlan } from '../checks/plan.js';
 
 export const PROGRAM = 'g2p-onboard';
 
@@ -42,7 +43,23 @@ export const EXIT = {
   drift: 6,
   /** `check`: all agree, but a certificate, policy or license expires within the horizon. */
   expiring: 7,
+  /** `plan`: a run would create or update something (nothing in conflict). */
+  changes: 8,
+  /** `plan`: something exists that is not this deployment's (another key, another owner); `start --plan` starts nothing. */
+  conflict: 9,
+  /** `plan`: nothing to change among what could be read, but some resource could not be checked. */
+  unchecked: 10,
 } as const;
+
+/** The plan's exit code: conflict over changes over unchecked over in sync. */
+export function planExit(
+  summary: Record<'create' | 'update' | 'in-sync' | 'conflict' | 'cannot-check', number>,
+): number {
+  if (summary.conflict) return EXIT.conflict;
+  if (summary.create || summary.update) return EXIT.changes;
+  if (summary['cannot-check']) return EXIT.unchecked;
+  return EXIT.ok;
+}
 
 export interface Context {
   values: Values;
@@ -182,6 +199,13 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
     options: [
       IDENTITY,
       { wait: { type: 'boolean', short: 'w', description: 'follow the run to its end; exit 1 unless it completes' } },
+      {
+        plan: {
+          type: 'boolean',
+          description:
+            'show the plan first (as `plan` does), then start, the plan bound to the signed start; a conflict starts nothing (exit 9)',
+        },
+      },
       OUTPUT,
     ],
     async run(context) {
@@ -189,10 +213,29 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
       const spec = await loadSpecFile(positionals[0]!);
       const initiator = await signer(context, 'start', 'an initiator');
       return withClient(config, async (c) => {
-        const handle = await startOnboarding(c, spec, initiator);
+        // JSON: one document, with the plan in it (`plan` member) when --plan was given.
+        let plan: DeploymentPlan | undefined;
+        let planClaim;
+        if (values.plan) {
+          const { runPlan } = await import('./plan.js');
+          const { renderPlan, summaryLine } = await import('../checks/plan.js');
+          plan = await runPlan(c, spec);
+          if (!json(values)) console.log(renderPlan(plan));
+          if (plan.summary.conflict) {
+            if (json(values)) print({ started: false, plan });
+            console.error(
+              `${PROGRAM} start: not started: ${plan.summary.conflict} resource(s) in conflict (see the plan); fix the spec or the systems, then start again`,
+            );
+            return EXIT.conflict;
+          }
+          planClaim = { digest: plan.digest!, summary: summaryLine(plan) };
+        }
+        const withPlan = <T extends object>(v: T) => (plan ? { ...v, plan } : v);
+        const handle = await startOnboarding(c, spec, initiator, undefined, planClaim);
         const link = temporalUiUrl(c.options.namespace, handle.workflowId, undefined, config.uiUrl);
         if (!values.wait) {
-          if (json(values)) print({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId, ui: link });
+          if (json(values))
+            print(withPlan({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId, ui: link }));
           else
             console.log(
               `started ${handle.workflowId}\n  follow:      ${PROGRAM} status ${spec.deploymentId}\n  Temporal UI: ${link}`,
@@ -202,7 +245,7 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
         if (!json(values)) console.log(`started ${handle.workflowId} — ${link}`);
         const result = await followRun(handle, values, spec.deploymentId);
         if (result === 'blocked') return EXIT.blocked;
-        if (json(values)) print(result);
+        if (json(values)) print(withPlan(result));
         else console.log(`\n${renderResult(result, link)}`);
         return result.outcome === 'completed' ? EXIT.ok : EXIT.failed;
       });
@@ -277,11 +320,30 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
         deployment: { type: 'string', value: '<deploymentId>', description: "that deployment's runs only" },
         'pending-approval': { type: 'boolean', description: 'runs waiting for an approval only' },
         approver: { type: 'string', value: '<name>', description: 'runs that approver decided on or is asked for' },
+        unhealthy: {
+          type: 'boolean',
+          description:
+            'deployments whose latest consistency check (drift watch or `check`) is not ok: drift, expiring or unreachable',
+        },
       },
       OUTPUT,
     ],
     async run({ values, config }) {
       return withClient(config, async (c) => {
+        if (values.unhealthy) {
+          const { latestHealth } = await import('./drift-watch.js');
+          const rows = (await latestHealth(c, values.deployment as string | undefined)).filter(
+            (r) => r.health !== 'ok',
+          );
+          if (json(values)) print(rows);
+          else if (rows.length === 0) console.log('every checked deployment is ok (as of its latest check)');
+          else
+            for (const r of rows)
+              console.log(
+                `${r.deploymentId.padEnd(32)} ${r.health.padEnd(12)} checked ${r.checkedAt}  ${r.workflowId}`,
+              );
+          return EXIT.ok;
+        }
         const listed = await listRuns(c, {
           deployment: values.deployment as string | undefined,
           pendingApproval: Boolean(values['pending-approval']),
@@ -296,6 +358,24 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
               `${r.workflowId.padEnd(40)} ${r.state.padEnd(28)} started ${r.startTime}${r.closeTime ? `  closed ${r.closeTime}` : ''}`,
             );
         return EXIT.ok;
+      });
+    },
+  },
+  {
+    name: 'plan',
+    role: 'anyone',
+    summary:
+      'show what a run of a spec would do to each resource (create, update, in sync, conflict, cannot check), read-only on the worker; exit 0 in sync, 8 changes, 9 conflict, 10 something unchecked',
+    positionals: [SPEC],
+    options: [OUTPUT],
+    async run({ values, positionals, config }) {
+      const spec = await loadSpecFile(positionals[0]!);
+      return withClient(config, async (c) => {
+        const { runPlan } = await import('./plan.js');
+        const plan = await runPlan(c, spec);
+        if (json(values)) print(plan);
+        else console.log((await import('../checks/plan.js')).renderPlan(plan));
+        return planExit(plan.summary);
       });
     },
   },
@@ -321,12 +401,55 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
       });
     },
   },
+  {
+    name: 'drift-watch',
+    role: 'anyone (show); ops',
+    summary:
+      "show a deployment's drift watch (the schedule a completed run creates to run the checks every monitoring.interval); pause, resume, run it now or remove it, signed by an operator",
+    positionals: [
+      RUN,
+      { name: 'show|pause|resume|run-now|remove', description: 'what to do with the schedule (show changes nothing)' },
+    ],
+    options: [
+      {
+        as: {
+          ...IDENTITY.as!,
+          required: false,
+          description: 'an operator of the worker’s identity registry (not for show)',
+        },
+        key: { ...IDENTITY.key!, required: false, description: 'your private key: a file, or env:NAME (not for show)' },
+      },
+      {
+        comment: {
+          ...COMMENT.comment!,
+          description: "why, kept in the schedule's note with who signed (pause, resume)",
+        },
+      },
+      OUTPUT,
+    ],
+    async run(context) {
+      const { values, positionals, config } = context;
+      const { DRIFT_WATCH_ACTIONS, driftWatch, renderDriftWatch } = await import('./drift-watch.js');
+      const action = positionals[1] as (typeof DRIFT_WATCH_ACTIONS)[number];
+      if (!DRIFT_WATCH_ACTIONS.includes(action))
+        throw new UsageError(`the action must be one of ${DRIFT_WATCH_ACTIONS.join(', ')}, not "${positionals[1]}"`);
+      const operator = action === 'show' ? undefined : await signer(context, `drift-watch ${action}`, 'an operator');
+      return withClient(config, async (c) => {
+        const view = await driftWatch(c, positionals[0]!, action, operator, values.comment as string | undefined);
+        if (json(values)) print(view);
+        else if ('removed' in view) console.log(`${view.scheduleId}: removed (the deployment is no longer checked)`);
+        else console.log(renderDriftWatch(view));
+        return EXIT.ok;
+      });
+    },
+  },
   decisionCommand('approve'),
   decisionCommand('reject'),
   {
     name: 'retry',
     role: 'ops',
-    summary: 'resume a blocked run from the step that failed (after fixing the cause)',
+    summary:
+      'resume a blocked run from the step that failed (after fixing the cause); with --spec, shows the plan of the change and re-applies the finished steps whose inputs changed',
     positionals: [RUN],
     options: [
       IDENTITY,
@@ -348,13 +471,21 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
       const operator = await signer(context, 'retry', 'an operator');
       return withClient(config, async (c) => {
         const handle = c.workflow.getHandle(runOf(positionals));
-        const status = await retryRun(handle, operator, { comment: values.comment as string | undefined, spec });
+        // The plan of the change first: what the corrected spec re-applies, and what the systems would see.
+        const change = spec ? await (await import('./plan.js')).planChange(c, handle, spec) : undefined;
+        if (change && !json(values)) console.log(change.text);
+        const status = await retryRun(handle, operator, {
+          comment: values.comment as string | undefined,
+          spec,
+          plan: change?.claim,
+        });
         if (json(values))
           print({
             workflowId: handle.workflowId,
             resumedStep: status.currentStep ?? null,
             by: operator.name,
             correctedSpec: (values.spec as string | undefined) ?? null,
+            ...(change ? { reapply: change.reapply, plan: change.plan } : {}),
           });
         else
           console.log(

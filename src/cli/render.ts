@@ -25,7 +25,8 @@ export function renderStep(step: StepView): string {
     step.status === 'completed' || step.status === 'running' || step.status === 'blocked'
       ? durationText(step.startedAt, step.endedAt)
       : '';
-  const retries = step.retries ? ` (resumed ${step.retries}×)` : '';
+  const retries =
+    (step.retries ? ` (resumed ${step.retries}×)` : '') + (step.reapplied ? ` (re-applied ${step.reapplied}×)` : '');
   return `  ${MARK[step.status]} ${step.name.padEnd(26)} ${time.padStart(9)}  ${step.summary ?? ''}${retries}`.trimEnd();
 }
 

@@ -13,6 +13,7 @@ import { onboardingWorkflowId } from '../spec/derived.js';
 import { specDigest } from '../approvals/command.js';
 import { signCommand, type Signer } from '../approvals/sign.js';
 import type { DeploymentSpec } from '../spec/schema.js';
+import type { PlanClaim } from './plan.js';
 import {
   OnboardingApprover,
   OnboardingDeploymentId,
@@ -50,6 +51,7 @@ export async function startOnboarding(
   spec: DeploymentSpec,
   initiator: Signer,
   signedAt?: Date,
+  plan?: PlanClaim,
 ): Promise<WorkflowHandleWithFirstExecutionRunId<OnboardingWorkflow>> {
   const workflowId = onboardingWorkflowId(spec.deploymentId);
   const iat = signedAt ? { iat: Math.floor(signedAt.getTime() / 1000) } : {};
@@ -59,6 +61,8 @@ export async function startOnboarding(
       wid: workflowId,
       actor: initiator.name,
       digest: specDigest(spec),
+      // The plan shown before starting, bound to the signature: the audit trail keeps it.
+      ...(plan ? { plan } : {}),
       ...iat,
     }),
   };
@@ -186,7 +190,7 @@ export async function listRuns(client: Client, filter: RunFilter): Promise<RunRo
 export async function retryRun(
   handle: WorkflowHandle,
   operator: Signer,
-  opts: { comment?: string; spec?: DeploymentSpec } = {},
+  opts: { comment?: string; spec?: DeploymentSpec; plan?: PlanClaim } = {},
 ): Promise<StatusView> {
   const status = await handle.query(statusQuery);
   const token = signCommand(operator.key, {
@@ -196,6 +200,7 @@ export async function retryRun(
     actor: operator.name,
     ...(opts.comment ? { comment: opts.comment } : {}),
     ...(opts.spec ? { digest: specDigest(opts.spec) } : {}),
+    ...(opts.plan ? { plan: opts.plan } : {}),
   });
   return sendUpdate(
     () => handle.executeUpdate(retryUpdate, { args: [{ token, ...(opts.spec ? { spec: opts.spec } : {}) }] }),

@@ -30,6 +30,13 @@ export const notices = proxyActivities<OnboardingActivities>({
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
 });
 
+// The drift watch's schedule is the run's last act: a few attempts, and a failure is recorded, not blocking.
+export const watches = proxyActivities<OnboardingActivities>({
+  summary: 'Create (or update) the drift watch schedule of the deployment',
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
+});
+
 /**
  * The PMS watch: one activity Temporal retries at the poll interval until PMS shows a decision
  * (MappingStillPending sets its own next delay; transient errors wait as long).

@@ -31,7 +31,7 @@ export const BLOCKING_REASONS = {
   ClientKeyConflict: 'rotate the client key (or remove the other client), then `g2p-onboard retry`',
   VerificationFailed: 'inspect the named records, fix them (or the spec), then `g2p-onboard retry`',
   RedirectUriStale:
-    "e-Signet's client does not have exactly the redirect URIs OpenG2P needs (one missing, or an old one still registered): `g2p-onboard retry <id> --spec fixed.yaml` re-applies the client with the spec's openg2p.url, or fix the client in e-Signet/PMS and `g2p-onboard retry`",
+    "e-Signet's client does not have exactly the redirect URIs OpenG2P needs (one missing, or an old one still registered): `g2p-onboard retry <id>` registers the client's redirect URIs again (with `--spec fixed.yaml`, a corrected openg2p.url and every step it changes)",
   ConsistencyDrift:
     'a system no longer agrees with the deployment (see the named checks; `g2p-onboard check <id>` shows them all): fix the named records, then `g2p-onboard retry`',
   LoginIncompatible:

@@ -46,6 +46,8 @@ export interface StepView {
   endedAt?: string;
   /** Times this step was resumed after being blocked. */
   retries: number;
+  /** Times this finished step was run again because a corrected spec changed its inputs (`retry --spec`). */
+  reapplied?: number;
   /** One line on what the step produced (ids, fingerprints — never secret values). */
   summary?: string;
 }

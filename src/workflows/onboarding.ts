@@ -12,13 +12,15 @@ import {
 } from '@temporalio/workflow';
 import type { GeneratedClientKey, MappingResult, OidcClientResult, PrerequisiteReport } from '../activities/types.js';
 import type { DeploymentSpec } from '../spec/schema.js';
-import { admission, remote, verification } from './activity-options.js';
+import { admission, remote, verification, watches } from './activity-options.js';
 import { ApprovalBook } from './approval.js';
 import { awaitApproval, type ContinuedRun } from './approval-wait.js';
 import { refuseRun, RunAuthority } from './authority.js';
 import { installHandlers } from './handlers.js';
 import type { OnboardingResult, StartCommand } from './messages.js';
 import { OnboardingRun, RunAborted } from './run-state.js';
+import { reapplyPlan } from './reapply.js';
+import { STEP_NAMES, type StepName } from './messages.js';
 
 export type { ContinuedRun } from './approval-wait.js';
 
@@ -43,6 +45,8 @@ export async function onboardDeployment(
     passkeyHolders: authority.passkeyHolders(),
   }));
   installHandlers(run, approvals, authority);
+  const done: Finished = {};
+  run.reapply = (before, blockedBy) => reapplyChangedSteps(run, before, blockedBy, done);
 
   try {
     let prerequisites: PrerequisiteReport;
@@ -56,7 +60,7 @@ export async function onboardDeployment(
       run.record({ event: 'run.continued', step: 'awaitApproval', detail: `history continued in run ${info.runId}` });
     } else {
       await admit(run, authority, start);
-      prerequisites = await verifyPrerequisites(run);
+      prerequisites = done.prerequisites = await verifyPrerequisites(run);
       await createAuthPartner(run);
       mapping = await requestAuthPolicyMapping(run);
       await createMispPartner(run);
@@ -70,15 +74,114 @@ export async function onboardDeployment(
       start,
     });
     if (decision !== 'approved') return await finish(run, decision);
+    done.prerequisites = prerequisites;
     await collectCredentials(run);
-    const clientKey = await generateClientKey(run);
-    const client = await registerOidcClient(run, clientKey);
+    const clientKey = (done.clientKey = await generateClientKey(run));
+    const client = (done.client = await registerOidcClient(run, clientKey));
     await configureOpenG2P(run, prerequisites, client, clientKey);
     await verifyIntegration(run, prerequisites, client.clientId);
+    if (patched('drift-watch')) await startDriftWatch(run);
     return await finish(run, 'completed');
   } catch (err) {
     if (err instanceof RunAborted) return await finish(run, 'aborted', err.message);
     throw err;
+  }
+}
+
+/** What finished steps produced that later steps use; re-applied steps update these objects in place. */
+interface Finished {
+  prerequisites?: PrerequisiteReport;
+  clientKey?: GeneratedClientKey;
+  client?: OidcClientResult;
+}
+
+/**
+ * A retry with a corrected spec re-runs every finished step whose inputs changed (reapply.ts),
+ * in runbook order, before the blocked step resumes: a new openg2p.url re-registers the client's
+ * redirect URIs (and the provider, when it was configured already). Steps that cannot change what
+ * they made are named in the audit trail. A run blocked as RedirectUriStale re-registers the client
+ * on any retry. Runs of builds before this change did neither (the patch).
+ */
+async function reapplyChangedSteps(
+  run: OnboardingRun,
+  before: DeploymentSpec,
+  blockedBy: string,
+  done: Finished,
+): Promise<void> {
+  // e-Signet's client lost (or gained) a redirect URI: registering it again sets them, spec changed or not.
+  const stale = blockedBy === 'RedirectUriStale' && done.client !== undefined;
+  if ((before === run.spec && !stale) || !patched('reapply-changed-steps')) return;
+  if (stale && before === run.spec)
+    await reapplyStep(run, 'registerOidcClient', ['redirect URIs changed on e-Signet'], done);
+  let applied = before;
+  // A further correction sent while a re-applied step was blocked is brought in on the next pass.
+  while (applied !== run.spec) {
+    const target = run.spec;
+    const finished = run.steps
+      .filter((s) => s.status === 'completed' && s.name !== run.currentStep)
+      .map((s) => s.name)
+      .filter((n): n is StepName => STEP_NAMES.includes(n));
+    const plan = reapplyPlan(applied, target, finished);
+    for (const { step, because } of plan.notReapplied)
+      run.record({
+        event: 'step.not-reapplied',
+        step,
+        detail: `${because.join(', ')} changed, but PMS keeps what this step registered: start a new run (or change it in PMS) to apply them`,
+      });
+    for (const { step, because } of plan.reapply) await reapplyStep(run, step, because, done);
+    applied = target;
+  }
+}
+
+async function reapplyStep(run: OnboardingRun, step: StepName, because: string[], done: Finished): Promise<void> {
+  switch (step) {
+    case 'verifyPrerequisites': {
+      const report = await run.reapplyStep(step, because, () => remote.verifyPrerequisites(run.spec));
+      if (done.prerequisites) Object.assign(done.prerequisites, report);
+      return;
+    }
+    case 'collectCredentials': {
+      const creds = await run.reapplyStep(
+        step,
+        because,
+        () => remote.collectCredentials(run.spec),
+        (r) => `API key sha256:${r.apiKeyFingerprint.slice(0, 16)}…`,
+      );
+      run.ids.apiKeyFingerprint = creds.apiKeyFingerprint;
+      return;
+    }
+    case 'registerOidcClient': {
+      const key = done.clientKey!;
+      const client = await run.reapplyStep(
+        step,
+        because,
+        () => remote.registerOidcClient(run.spec, key.publicJwk),
+        (r) => `client ${r.clientId} ${r.status}, redirect URIs updated`,
+      );
+      Object.assign(done.client!, client);
+      run.ids.oidcClientId = client.clientId;
+      return;
+    }
+    case 'configureOpenG2P': {
+      const key = done.clientKey!;
+      const client = done.client!;
+      const provider = await run.reapplyStep(
+        step,
+        because,
+        () =>
+          remote.configureOpenG2P(run.spec, {
+            clientId: client.clientId,
+            clientKeyThumbprint: key.thumbprint,
+            endpoints: done.prerequisites!.endpoints,
+            generation: done.prerequisites!.openg2pGeneration,
+          }),
+        (r) => `provider #${r.providerId} "${r.providerName}" updated`,
+      );
+      run.ids.openg2pProviderId = provider.providerId;
+      return;
+    }
+    default:
+      return;
   }
 }
 
@@ -254,6 +357,27 @@ function otpsSpentIn(err: unknown): number {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as { otpsSpent?: unknown }) : undefined;
   return typeof details?.otpsSpent === 'number' ? details.otpsSpent : 0;
+}
+
+/**
+ * startDriftWatch creates the deployment's drift watch (a Temporal Schedule running the checks
+ * every monitoring.interval), or updates the one an earlier run made. The onboarding is done
+ * either way: a schedule that could not be made is recorded, and `g2p-onboard drift-watch` says so.
+ */
+async function startDriftWatch(run: OnboardingRun): Promise<void> {
+  try {
+    const watch = await watches.ensureDriftWatch(run.spec);
+    run.record({
+      event: 'driftWatch.scheduled',
+      detail: `schedule ${watch.scheduleId} ${watch.created ? 'created' : 'updated'}: checks every ${watch.interval}`,
+    });
+  } catch (err) {
+    const cause = err instanceof ActivityFailure ? err.cause : err;
+    run.record({
+      event: 'driftWatch.failed',
+      detail: `the drift watch was not scheduled: ${(cause as Error)?.message ?? String(cause)}`,
+    });
+  }
 }
 
 async function finish(

@@ -25,6 +25,9 @@ import type { DeploymentSpec } from '../spec/schema.js';
 import { canonicalJson } from '../approvals/command.js';
 import { BLOCKING_REASONS, isBlockingReason } from './blocking.js';
 import { recordBuild } from './build.js';
+import { changedSections } from './spec-diff.js';
+
+export { changedSections } from './spec-diff.js';
 
 /** Everything a continued run needs to go on where the previous one stopped. */
 export interface RunSnapshot {
@@ -70,6 +73,12 @@ export class OnboardingRun {
   lastError?: BlockingError;
   startedAt = now();
   endedAt?: string;
+  /**
+   * Set by the workflow: brings finished steps up to date with a corrected spec (`retry --spec`)
+   * before the blocked step resumes. `before` is the spec the steps were applied with;
+   * `blockedBy` the failure type the step blocked with (some re-apply a step without a new spec).
+   */
+  reapply?: (before: DeploymentSpec, blockedBy: string) => Promise<void>;
   /** Set by the retry/abort updates while blocked. */
   private resolution?: { kind: 'retry'; operator: string } | { kind: 'abort'; operator: string; comment: string };
 
@@ -166,8 +175,45 @@ export class OnboardingRun {
       } catch (err) {
         const blocking = toBlockingError(name, err);
         if (!blocking) throw err;
+        const before = this.spec;
         await this.block(blocking);
+        await this.reapply?.(before, blocking.type);
       }
+    }
+  }
+
+  /**
+   * Runs a finished step again because a corrected spec changed its inputs (`because`), audited
+   * as `step.reapplying` / `step.reapplied`. Blocks like any step; the step stays completed.
+   */
+  async reapplyStep<T>(
+    name: StepName,
+    because: readonly string[],
+    body: () => Promise<T>,
+    summarize?: (result: T) => string,
+  ): Promise<T> {
+    const step = this.view(name);
+    const resumed = this.currentStep;
+    this.currentStep = name;
+    this.record({ event: 'step.reapplying', step: name, detail: `inputs changed: ${because.join(', ')}` });
+    try {
+      for (;;) {
+        try {
+          const result = await body();
+          step.status = 'completed';
+          step.endedAt = now();
+          step.summary = summarize?.(result) ?? step.summary;
+          step.reapplied = (step.reapplied ?? 0) + 1;
+          this.record({ event: 'step.reapplied', step: name, detail: step.summary });
+          return result;
+        } catch (err) {
+          const blocking = toBlockingError(name, err);
+          if (!blocking) throw err;
+          await this.block(blocking);
+        }
+      }
+    } finally {
+      this.currentStep = resumed;
     }
   }
 
@@ -231,26 +277,6 @@ export class OnboardingRun {
     upsertSearchAttributes([{ key: OnboardingOutcome, value: phase }]);
     this.record({ event: `run.${phase}`, detail });
   }
-}
-
-/** Dotted paths (two levels deep) whose values differ between two specs, for the audit trail. */
-export function changedSections(before: DeploymentSpec, after: DeploymentSpec): string[] {
-  const changed: string[] = [];
-  const a = before as unknown as Record<string, unknown>;
-  const b = after as unknown as Record<string, unknown>;
-  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    const x = a[key];
-    const y = b[key];
-    if (JSON.stringify(x) === JSON.stringify(y)) continue;
-    if (x && y && typeof x === 'object' && typeof y === 'object' && !Array.isArray(x)) {
-      const xo = x as Record<string, unknown>;
-      const yo = y as Record<string, unknown>;
-      for (const sub of new Set([...Object.keys(xo), ...Object.keys(yo)])) {
-        if (JSON.stringify(xo[sub]) !== JSON.stringify(yo[sub])) changed.push(`${key}.${sub}`);
-      }
-    } else changed.push(key);
-  }
-  return changed;
 }
 
 /**

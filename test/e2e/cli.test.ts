@@ -226,8 +226,14 @@ test('validate lists every problem of a bad spec with exit code 2', async () => 
 });
 
 test('a user starts, is refused a second start, approves and watches a run to completion', async () => {
-  const started = await cli('start', specFile);
+  // The plan of a deployment nothing was done for: everything to create (exit 8), nothing touched.
+  const planned = await cli('plan', specFile);
+  assert.equal(planned.code, 8, planned.stderr + planned.stdout);
+  assert.match(planned.stdout, /plan for deployment e2e \(read [^)]+\): 9 create, 1 in sync/);
+  console.log(planned.stdout);
+  const started = await cli('start', specFile, '--plan');
   assert.equal(started.code, 0, started.stderr);
+  assert.match(started.stdout, /\+ create\s+Auth partner\s+e2e-auth/);
   assert.match(started.stdout, /started onboard-e2e/);
 
   const again = await cli('start', specFile);
@@ -356,6 +362,37 @@ test('a user starts, is refused a second start, approves and watches a run to co
   assert.equal(decision?.actor, 'alice');
   assert.equal(decision?.verified, true);
 
+  // The plan the run was started on is in its audit trail, bound to the signed start.
+  const auditText = await cli('audit', 'e2e');
+  assert.match(auditText.stdout, /run\.started[^\n]*\[plan \S+…: 9 create, 1 in sync\]/);
+  // Onboarded: the plan finds everything in sync (exit 0), and the drift watch is scheduled.
+  const inSync = await cli('plan', specFile);
+  assert.equal(inSync.code, 0, inSync.stderr + inSync.stdout);
+  assert.match(inSync.stdout, /: 10 in sync\n/);
+  console.log(inSync.stdout);
+  const driftWatch = await cli('drift-watch', 'e2e', 'show');
+  assert.equal(driftWatch.code, 0, driftWatch.stderr);
+  assert.match(driftWatch.stdout, /drift watch drift-watch-e2e of e2e: active/);
+  // Changing it is an operator's signed command, checked by the worker: staff are refused (exit 3).
+  const notOps = await cli('drift-watch', 'e2e', 'pause', '--comment', 'mine now');
+  assert.equal(notOps.code, 3, notOps.stderr + notOps.stdout);
+  assert.match(notOps.stderr, /refused/);
+  const paused = await cli(
+    'drift-watch',
+    'e2e',
+    'pause',
+    '--as',
+    'ops-e2e',
+    '--key',
+    join(dir, 'ops-e2e.pem'),
+    '--comment',
+    'maintenance',
+  );
+  assert.equal(paused.code, 0, paused.stderr);
+  assert.match(paused.stdout, /drift-watch-e2e of e2e: PAUSED \(pause by ops-e2e: maintenance\)/);
+  const checked = await cli('check', 'e2e');
+  console.log(checked.stdout);
+
   assert.ok(await listed('--approver', 'alice'), 'list --approver alice finds the run she approved');
   const list = await cli('list', '--output', 'json');
   const rows = JSON.parse(list.stdout) as { workflowId: string; status: string; state: string }[];
@@ -387,6 +424,41 @@ test('a blocked run shows its real error in status', async () => {
   const watched = await cli('watch', 'e2e-blocked');
   assert.equal(watched.code, 5, watched.stderr);
   assert.match(watched.stdout, /BLOCKED at verifyPrerequisites[\s\S]*what to do[\s\S]*--follow/);
+
+  // retry --spec shows the plan of the change before it sends the retry (nothing finished yet: nothing re-applied).
+  const corrected = {
+    ...spec,
+    oidcClient: {
+      name: 'OpenG2P E2E',
+      logoUri: 'https://openg2p.org/logo.png',
+      extraRedirectUris: ['https://portal.example/cb'],
+    },
+  };
+  const correctedFile = join(dir, 'e2e-blocked-corrected.yaml');
+  await writeFile(correctedFile, stringify(corrected));
+  const retried = await cli(
+    'retry',
+    'e2e-blocked',
+    '--spec',
+    correctedFile,
+    '--as',
+    'ops-e2e',
+    '--key',
+    join(dir, 'ops-e2e.pem'),
+  );
+  assert.equal(retried.code, 0, retried.stderr + retried.stdout);
+  assert.match(
+    retried.stdout,
+    /changes no input of a finished step: nothing is re-applied\nthen verifyPrerequisites runs again/,
+  );
+  assert.match(
+    retried.stdout,
+    /plan for deployment e2e-blocked[\s\S]*\? cannot check\s+OpenG2P provider[\s\S]*resumed by ops-e2e/,
+  );
+  for (let i = 0, p = ''; i < 100 && p !== 'blocked'; i++) {
+    p = (JSON.parse((await cli('status', 'e2e-blocked', '--output', 'json')).stdout) as { phase: string }).phase;
+    if (p !== 'blocked') await new Promise((r) => setTimeout(r, 300));
+  }
 
   const aborted = await cli(
     'abort',

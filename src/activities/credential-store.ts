@@ -18,6 +18,17 @@ export interface StoredCredentials {
   clientKey?: { publicJwk: Record<string, unknown>; privateKeyPem: string; thumbprint: string };
   /** The registered OIDC client (PMS derives its id from the key): where re-runs look first. */
   oidcClient?: { clientId: string; keyThumbprint: string; via: 'pms' | 'esignet' };
+  /** A key rotation under way (rotateClientKey): the new key, and its client once registered. */
+  nextClientKey?: { publicJwk: Record<string, unknown>; privateKeyPem: string; thumbprint: string };
+  nextOidcClient?: { clientId: string; keyThumbprint: string; via: 'pms' | 'esignet' };
+  /** API keys replaced by rotateCredentials, kept until they are deactivated on PMS (label and policy only). */
+  retiredApiKeys?: { label: string; policyId: string }[];
+  /** Written before a new API key is asked for: the label replaced and the label asked for. */
+  apiKeyRotation?: { from: string; to: string };
+  /** Written before the MISP license is renewed: the replaced key's fingerprint. */
+  mispLicenseRotation?: { fromFingerprint: string };
+  /** Set when offboardDeployment finished: later operations are refused, a re-run changes nothing. */
+  offboarded?: { at: string; by: string };
 }
 
 export interface PartnerKeyMaterial {

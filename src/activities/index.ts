@@ -12,6 +12,14 @@ import { credentialActivities } from './credentials.js';
 import { prerequisiteActivities } from './prerequisites.js';
 import { verificationActivities } from './verification.js';
 import { notificationActivities } from './notifications.js';
+import { deploymentInspectionActivities } from './deployment-inspection.js';
+import { oidcClientStatusActivities } from './oidc-client-status.js';
+import { openg2pProviderStateActivities } from './openg2p-provider-state.js';
+import { nextClientKeyActivities } from './next-client-key.js';
+import { apiKeyRotationActivities } from './api-key-rotation.js';
+import { mispLicenseStatusActivities } from './misp-license-status.js';
+import { partnerStatusActivities } from './partner-status.js';
+import { driftWatchActivities } from './drift-watch.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -26,6 +34,15 @@ export function createActivities(deps: ActivityDeps) {
     ...openg2pActivities(deps),
     ...verificationActivities(deps),
     ...notificationActivities(deps),
+    // Day-two operations (src/workflows/lifecycle/).
+    ...deploymentInspectionActivities(deps),
+    ...oidcClientStatusActivities(deps),
+    ...openg2pProviderStateActivities(deps),
+    ...nextClientKeyActivities(deps),
+    ...apiKeyRotationActivities(deps),
+    ...mispLicenseStatusActivities(deps),
+    ...partnerStatusActivities(deps),
+    ...driftWatchActivities(deps),
   };
 }
 

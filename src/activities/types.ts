@@ -101,3 +101,26 @@ export interface MappingDecision {
 }
 
 export type Spec = DeploymentSpec;
+
+/** An onboarded deployment as a day-two operation finds it (ids and fingerprints only). */
+export interface DeploymentInspection {
+  /** When offboardDeployment finished, if it has. */
+  offboardedAt?: string;
+  oidcClientId?: string;
+  oidcClientVia?: 'pms' | 'esignet';
+  clientKeyThumbprint?: string;
+  /** A key rotation a killed run left half way (its key, its client). */
+  nextClientKeyThumbprint?: string;
+  nextOidcClientId?: string;
+  apiKeyLabel?: string;
+  apiKeyPolicyId?: string;
+  apiKeyFingerprint?: string;
+  mispLicenseFingerprint?: string;
+  providerId?: number;
+  providerClientId?: string;
+  providerEnabled?: boolean;
+  endpoints: EsignetEndpoints;
+}
+
+/** What a status change found: done now, already so, or nothing to change. */
+export type StatusChange = 'changed' | 'unchanged' | 'absent';

@@ -26,7 +26,7 @@ import {
   type OnboardingWorkflow,
   type StartCommand,
   type StatusView,
-  type StepName,
+  type AnyStepName,
 } from '../workflows/messages.js';
 
 /** A refusal the user can act on (exit code 3 in the CLI). */
@@ -143,7 +143,7 @@ export async function abortRun(handle: WorkflowHandle, operator: Signer, comment
 }
 
 export interface WatchCallbacks {
-  onStep?(step: StepName, status: StatusView): void;
+  onStep?(step: AnyStepName, status: StatusView): void;
   onApprovalPending?(status: StatusView): void;
   onBlocked?(status: StatusView): void;
   /** Stop following once the run is blocked (watchRun then throws RunBlocked): a person must act first. */

@@ -8,6 +8,19 @@ export function onboardingWorkflowId(deploymentId: string): string {
   return `onboard-${deploymentId}`;
 }
 
+/**
+ * One day-two operation per deployment at a time: every operation (update, key and credential
+ * rotation, offboarding) runs under this one id, so Temporal itself refuses a second while one runs.
+ */
+export function lifecycleWorkflowId(deploymentId: string): string {
+  return `lifecycle-${deploymentId}`;
+}
+
+/** The drift watch's Temporal Schedule for a deployment. */
+export function driftWatchScheduleId(deploymentId: string): string {
+  return `drift-watch-${deploymentId}`;
+}
+
 /** Odoo's auth_oauth callback; e-Signet must have it registered verbatim. */
 export function openg2pRedirectUri(spec: Pick<DeploymentSpec, 'openg2p'>): string {
   return `${spec.openg2p.url}/auth_oauth/signin`;

@@ -1,2 +1,6 @@
 // Every workflow the worker registers.
 export { onboardDeployment } from './onboarding.js';
+// Day-two operations, one at a time per deployment (lifecycleWorkflowId).
+export { offboardDeployment } from './lifecycle/offboard.js';
+export { rotateClientKey } from './lifecycle/rotate-key.js';
+export { rotateCredentials } from './lifecycle/rotate-credentials.js';

@@ -16,8 +16,8 @@ import {
   type OnboardingIds,
   type PendingApproval,
   type Phase,
+  type AnyStepName,
   type StatusView,
-  type StepName,
   type StepView,
 } from './messages.js';
 import { OnboardingApprover, OnboardingOutcome, OnboardingStep } from './search-attributes.js';
@@ -61,8 +61,8 @@ export class OnboardingRun {
   /** The spec in force: a `retry` may bring a corrected one. */
   spec: DeploymentSpec;
   initiator: string;
-  currentStep?: StepName;
-  steps: StepView[] = STEP_NAMES.map((name) => ({ name, status: 'pending', retries: 0 }));
+  currentStep?: AnyStepName;
+  steps: StepView[];
   audit: AuditEntry[] = [];
   ids: OnboardingIds = {};
   /** Set by the approval book, which alone keeps the decisions. */
@@ -73,9 +73,11 @@ export class OnboardingRun {
   /** Set by the retry/abort updates while blocked. */
   private resolution?: { kind: 'retry'; operator: string } | { kind: 'abort'; operator: string; comment: string };
 
-  constructor(spec: DeploymentSpec, initiator: string) {
+  /** `stepNames`: the runbook's steps, or a day-two operation's (src/workflows/lifecycle/). */
+  constructor(spec: DeploymentSpec, initiator: string, stepNames: readonly AnyStepName[] = STEP_NAMES) {
     this.spec = spec;
     this.initiator = initiator;
+    this.steps = stepNames.map((name) => ({ name, status: 'pending', retries: 0 }));
   }
 
   get deploymentId(): string {
@@ -110,7 +112,7 @@ export class OnboardingRun {
     this.audit.push({ at: now(), ...entry });
   }
 
-  private view(name: StepName): StepView {
+  private view(name: AnyStepName): StepView {
     return this.steps.find((s) => s.name === name)!;
   }
 
@@ -131,7 +133,7 @@ export class OnboardingRun {
     };
   }
 
-  startStep(name: StepName): void {
+  startStep(name: AnyStepName): void {
     const step = this.view(name);
     this.currentStep = name;
     step.status = 'running';
@@ -140,7 +142,7 @@ export class OnboardingRun {
     this.record({ event: 'step.started', step: name });
   }
 
-  completeStep(name: StepName, summary?: string): void {
+  completeStep(name: AnyStepName, summary?: string): void {
     const step = this.view(name);
     step.status = 'completed';
     step.endedAt = now();
@@ -156,7 +158,7 @@ export class OnboardingRun {
    * Runs one step. A non-retryable failure parks the run as `blocked` until ops send
    * `retry` (the step runs again; finished steps are kept) or `abort`.
    */
-  async runStep<T>(name: StepName, body: () => Promise<T>, summarize?: (result: T) => string): Promise<T> {
+  async runStep<T>(name: AnyStepName, body: () => Promise<T>, summarize?: (result: T) => string): Promise<T> {
     this.startStep(name);
     for (;;) {
       try {
@@ -223,7 +225,7 @@ export class OnboardingRun {
     this.resolution = { kind: 'abort', operator, comment };
   }
 
-  finish(phase: Extract<Phase, 'completed' | 'rejected' | 'timed_out' | 'aborted'>, detail?: string): void {
+  finish(phase: Extract<Phase, 'completed' | 'rejected' | 'timed_out' | 'aborted' | 'rolled_back'>, detail?: string): void {
     this.phase = phase;
     this.endedAt = now();
     this.currentStep = undefined;
@@ -269,7 +271,7 @@ export function changedFixedSections(before: DeploymentSpec, after: DeploymentSp
 }
 
 /** A failure that retrying cannot fix becomes a BlockingError; anything else is rethrown. */
-function toBlockingError(step: StepName, err: unknown): BlockingError | undefined {
+function toBlockingError(step: AnyStepName, err: unknown): BlockingError | undefined {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (!(cause instanceof ApplicationFailure) || !cause.nonRetryable) return undefined;
   const type = cause.type ?? 'Error';

@@ -306,6 +306,22 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
       });
     },
   },
+  lifecycleCommand('offboard', {
+    summary:
+      'retire an onboarded deployment after the approvers agree: OpenG2P provider disabled, OIDC client INACTIVE, API key, MISP license and partners deactivated, drift watch removed',
+    comment: 'required',
+  }),
+  lifecycleCommand('rotate-key', {
+    summary:
+      "replace the OIDC client's key: a new client for a new key, OpenG2P switched to it and verified, then the old client INACTIVE (switched back if verification fails)",
+  }),
+  lifecycleCommand('rotate-credentials', {
+    summary: 'issue a new API key and/or MISP license (kept on the worker), then deactivate the old ones',
+    flags: {
+      'api-key': { type: 'boolean', description: 'the API key only (with neither flag: both)' },
+      license: { type: 'boolean', description: 'the MISP license only (with neither flag: both)' },
+    },
+  }),
   decisionCommand('approve'),
   decisionCommand('reject'),
   {
@@ -409,6 +425,49 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
     },
   },
 ];
+
+/**
+ * A day-two operation on an onboarded deployment: started by staff (signed), one per deployment
+ * at a time; the spec is the deployment's current one, read from its last completed run.
+ */
+function lifecycleCommand(
+  operation: 'offboard' | 'rotate-key' | 'rotate-credentials',
+  how: { summary: string; comment?: 'required'; flags?: OptionSet },
+): CommandSpec<Context> {
+  return {
+    name: operation,
+    role: 'staff',
+    summary: how.summary,
+    positionals: [{ name: 'deploymentId', description: 'the onboarded deployment' }],
+    options: [IDENTITY, how.comment ? REQUIRED_COMMENT : COMMENT, ...(how.flags ? [how.flags] : []), OUTPUT],
+    async run(context) {
+      const { values, positionals, config } = context;
+      if (how.comment && !values.comment) throw new UsageError(`${operation} needs --comment "why"`);
+      const initiator = await signer(context, operation, 'an initiator');
+      const { currentSpec, startLifecycle } = await import('./lifecycle.js');
+      return withClient(config, async (c) => {
+        const deploymentId = positionals[0]!;
+        const spec = await currentSpec(c, deploymentId);
+        const options =
+          operation === 'rotate-credentials'
+            ? { apiKey: Boolean(values['api-key']), license: Boolean(values.license) }
+            : {};
+        const handle = await startLifecycle(c, operation, spec, initiator, {
+          options,
+          comment: values.comment as string | undefined,
+        });
+        const link = temporalUiUrl(c.options.namespace, handle.workflowId, undefined, config.uiUrl);
+        if (json(values))
+          print({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId, operation, ui: link });
+        else
+          console.log(
+            `started ${operation} of ${deploymentId} (${handle.workflowId})\n  follow:      ${PROGRAM} status ${handle.workflowId}${operation === 'offboard' ? `\n  approvers:   ${PROGRAM} approve ${handle.workflowId} --as <approver> --key <private key file>` : ''}\n  Temporal UI: ${link}`,
+          );
+        return EXIT.ok;
+      });
+    },
+  };
+}
 
 function decisionCommand(decision: 'approve' | 'reject'): CommandSpec<Context> {
   return {

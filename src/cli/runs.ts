@@ -34,9 +34,11 @@ export class Refused extends Error {
   override name = 'Refused';
 }
 
-/** Accepts a deployment id or the workflow id `onboard-<deploymentId>`. */
+/** Accepts a deployment id, the workflow id `onboard-<deploymentId>`, or a day-two operation's `lifecycle-<deploymentId>`. */
 export function workflowIdFor(idOrDeployment: string): string {
-  return idOrDeployment.startsWith('onboard-') ? idOrDeployment : onboardingWorkflowId(idOrDeployment);
+  return idOrDeployment.startsWith('onboard-') || idOrDeployment.startsWith('lifecycle-')
+    ? idOrDeployment
+    : onboardingWorkflowId(idOrDeployment);
 }
 
 /** Starts the onboarding of `spec`, signed by `initiator`: the workflow verifies who started it. */

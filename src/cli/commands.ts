@@ -438,7 +438,7 @@ function lifecycleCommand(
     name: operation,
     role: 'staff',
     summary: how.summary,
-    positionals: [{ name: 'deploymentId', description: 'the onboarded deployment' }],
+    positionals: [RUN],
     options: [IDENTITY, how.comment ? REQUIRED_COMMENT : COMMENT, ...(how.flags ? [how.flags] : []), OUTPUT],
     async run(context) {
       const { values, positionals, config } = context;
@@ -446,7 +446,8 @@ function lifecycleCommand(
       const initiator = await signer(context, operation, 'an initiator');
       const { currentSpec, startLifecycle } = await import('./lifecycle.js');
       return withClient(config, async (c) => {
-        const deploymentId = positionals[0]!;
+        // The deployment, however the run reference names it.
+        const deploymentId = positionals[0]!.replace(/^(onboard|lifecycle)-/, '');
         const spec = await currentSpec(c, deploymentId);
         const options =
           operation === 'rotate-credentials'

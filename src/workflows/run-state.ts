@@ -225,7 +225,10 @@ export class OnboardingRun {
     this.resolution = { kind: 'abort', operator, comment };
   }
 
-  finish(phase: Extract<Phase, 'completed' | 'rejected' | 'timed_out' | 'aborted' | 'rolled_back'>, detail?: string): void {
+  finish(
+    phase: Extract<Phase, 'completed' | 'rejected' | 'timed_out' | 'aborted' | 'rolled_back'>,
+    detail?: string,
+  ): void {
     this.phase = phase;
     this.endedAt = now();
     this.currentStep = undefined;

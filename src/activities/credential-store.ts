@@ -27,6 +27,8 @@ export interface StoredCredentials {
   apiKeyRotation?: { from: string; to: string };
   /** Written before the MISP license is renewed: the replaced key's fingerprint. */
   mispLicenseRotation?: { fromFingerprint: string };
+  /** Certificates a renewal made and is uploading (renewCertificates), per partner role. */
+  pendingCertificates?: { authPartner?: PartnerKeyMaterial; mispPartner?: PartnerKeyMaterial };
   /** Set when offboardDeployment finished: later operations are refused, a re-run changes nothing. */
   offboarded?: { at: string; by: string };
 }

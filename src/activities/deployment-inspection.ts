@@ -10,6 +10,7 @@ import type { DeploymentSpec } from '../spec/schema.js';
 import { RUN_REFUSED } from '../workflows/messages.js';
 import { guarded, guardedFor, type ActivityDeps } from './context.js';
 import { runningWorkflow } from './lifecycle-exclusion.js';
+import { detectGeneration } from './openg2p-provider.js';
 import type { DeploymentInspection } from './types.js';
 
 export function deploymentInspectionActivities(deps: ActivityDeps) {
@@ -37,6 +38,7 @@ export function deploymentInspectionActivities(deps: ActivityDeps) {
           1,
         );
         const d = await new EsignetClient(spec.esignet.baseUrl, deps.http).discovery();
+        const generation = detectGeneration(await odoo.fieldsGet(uid, password, 'auth.oauth.provider'));
         return {
           offboardedAt: stored.offboarded?.at,
           oidcClientId: stored.oidcClient?.clientId,
@@ -51,6 +53,7 @@ export function deploymentInspectionActivities(deps: ActivityDeps) {
           providerId: provider?.id,
           providerClientId: provider ? String(provider.client_id) : undefined,
           providerEnabled: provider ? provider.enabled === true : undefined,
+          openg2pGeneration: 'generation' in generation ? generation.generation : undefined,
           endpoints: {
             issuer: d.issuer,
             authorizationEndpoint: d.authorization_endpoint,

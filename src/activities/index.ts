@@ -20,6 +20,8 @@ import { apiKeyRotationActivities } from './api-key-rotation.js';
 import { mispLicenseStatusActivities } from './misp-license-status.js';
 import { partnerStatusActivities } from './partner-status.js';
 import { driftWatchActivities } from './drift-watch.js';
+import { oidcClientUpdateActivities } from './oidc-client-update.js';
+import { partnerCertificateRenewalActivities } from './partner-certificate-renewal.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -43,6 +45,8 @@ export function createActivities(deps: ActivityDeps) {
     ...mispLicenseStatusActivities(deps),
     ...partnerStatusActivities(deps),
     ...driftWatchActivities(deps),
+    ...oidcClientUpdateActivities(deps),
+    ...partnerCertificateRenewalActivities(deps),
   };
 }
 

@@ -119,6 +119,8 @@ export interface DeploymentInspection {
   providerId?: number;
   providerClientId?: string;
   providerEnabled?: boolean;
+  /** The OpenG2P generation its provider model belongs to (15 = 1.x, 17 = 1.2+). */
+  openg2pGeneration?: 15 | 17;
   endpoints: EsignetEndpoints;
 }
 

@@ -306,6 +306,45 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
       });
     },
   },
+  {
+    name: 'update',
+    role: 'staff (approvers too when lifecycle.requireApproval lists update)',
+    summary:
+      "apply a changed spec to an onboarded deployment: the OIDC client's name, logo, redirect URIs (claims and ACRs on e-Signet's API) and the OpenG2P provider's fields; shows the plan first, verifies after",
+    positionals: [SPEC],
+    options: [
+      IDENTITY,
+      COMMENT,
+      { 'dry-run': { type: 'boolean', short: 'n', description: 'show the plan only; start nothing' } },
+      OUTPUT,
+    ],
+    async run(context) {
+      const { values, positionals, config } = context;
+      const spec = await loadSpecFile(positionals[0]!);
+      const { currentSpec, startLifecycle, updatePlan } = await import('./lifecycle.js');
+      const initiator = values['dry-run'] ? undefined : await signer(context, 'update', 'an initiator');
+      return withClient(config, async (c) => {
+        const changes = updatePlan(await currentSpec(c, spec.deploymentId), spec);
+        if (!json(values))
+          console.log(
+            changes.length
+              ? `plan for ${spec.deploymentId}: update ${changes.join(', ')}`
+              : `plan for ${spec.deploymentId}: the spec is unchanged (the update re-applies and verifies it)`,
+          );
+        if (!initiator) {
+          if (json(values)) print({ deploymentId: spec.deploymentId, changes });
+          return EXIT.ok;
+        }
+        const handle = await startLifecycle(c, 'update', spec, initiator, {
+          options: { changes },
+          comment: values.comment as string | undefined,
+        });
+        if (json(values)) print({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId, changes });
+        else console.log(`started update (${handle.workflowId})\n  follow: ${PROGRAM} status ${handle.workflowId}`);
+        return EXIT.ok;
+      });
+    },
+  },
   lifecycleCommand('offboard', {
     summary:
       'retire an onboarded deployment after the approvers agree: OpenG2P provider disabled, OIDC client INACTIVE, API key, MISP license and partners deactivated, drift watch removed',
@@ -321,6 +360,10 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
       'api-key': { type: 'boolean', description: 'the API key only (with neither flag: both)' },
       license: { type: 'boolean', description: 'the MISP license only (with neither flag: both)' },
     },
+  }),
+  lifecycleCommand('renew-certificates', {
+    summary:
+      "renew the Auth and MISP partners' certificates before they expire: new certificates uploaded to PMS (re-signed there) and verified",
   }),
   decisionCommand('approve'),
   decisionCommand('reject'),
@@ -431,7 +474,7 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
  * at a time; the spec is the deployment's current one, read from its last completed run.
  */
 function lifecycleCommand(
-  operation: 'offboard' | 'rotate-key' | 'rotate-credentials',
+  operation: 'offboard' | 'rotate-key' | 'rotate-credentials' | 'renew-certificates',
   how: { summary: string; comment?: 'required'; flags?: OptionSet },
 ): CommandSpec<Context> {
   return {

@@ -22,6 +22,7 @@ import {
   type LifecycleWorkflow,
 } from '../workflows/lifecycle/messages.js';
 import { Refused } from './runs.js';
+import { changedFixedSections, changedSections } from '../workflows/spec-changes.js';
 
 /** Starts `operation` on the deployment `spec` describes, signed by `initiator` (with `comment`: why, audited). */
 export async function startLifecycle(
@@ -88,4 +89,21 @@ export async function currentSpec(client: Client, deploymentId: string): Promise
   throw new Refused(
     `deployment ${deploymentId} has no completed onboarding (${onboardingWorkflowId(deploymentId)}); onboard it with \`g2p-onboard start\` first`,
   );
+}
+
+/**
+ * The plan of an update: the spec sections it changes, or a Refused naming what an update may not
+ * change (which deployment, partners, approvers, provider record and registration path it has).
+ */
+export function updatePlan(current: DeploymentSpec, next: DeploymentSpec): string[] {
+  const fixed = [
+    ...changedFixedSections(current, next),
+    ...(current.openg2p.provider.name !== next.openg2p.provider.name ? ['openg2p.provider.name'] : []),
+    ...(current.oidcClient.registration !== next.oidcClient.registration ? ['oidcClient.registration'] : []),
+  ];
+  if (fixed.length)
+    throw new Refused(
+      `an update may not change ${fixed.join(', ')}: they name the deployment's records and who approves (offboard and onboard again for those)`,
+    );
+  return changedSections(current, next);
 }

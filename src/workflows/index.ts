@@ -4,3 +4,5 @@ export { onboardDeployment } from './onboarding.js';
 export { offboardDeployment } from './lifecycle/offboard.js';
 export { rotateClientKey } from './lifecycle/rotate-key.js';
 export { rotateCredentials } from './lifecycle/rotate-credentials.js';
+export { updateDeployment } from './lifecycle/update.js';
+export { renewCertificates } from './lifecycle/renew-certificates.js';

@@ -56,6 +56,12 @@ export const LIFECYCLE_STEP_NAMES = [
   'issueNextApiKey',
   'deactivateOldApiKey',
   'renewMispLicense',
+  // updateDeployment
+  'updateOidcClient',
+  'updateOpenG2PProvider',
+  // renewCertificates
+  'renewAuthPartnerCertificate',
+  'renewMispPartnerCertificate',
 ] as const;
 export type LifecycleStepName = (typeof LIFECYCLE_STEP_NAMES)[number];
 /** A step of any run: onboarding's runbook or a day-two operation. */

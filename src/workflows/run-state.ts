@@ -22,9 +22,11 @@ import {
 } from './messages.js';
 import { OnboardingApprover, OnboardingOutcome, OnboardingStep } from './search-attributes.js';
 import type { DeploymentSpec } from '../spec/schema.js';
-import { canonicalJson } from '../approvals/command.js';
+import { changedSections } from './spec-changes.js';
 import { BLOCKING_REASONS, isBlockingReason } from './blocking.js';
 import { recordBuild } from './build.js';
+
+export { changedFixedSections, changedSections } from './spec-changes.js';
 
 /** Everything a continued run needs to go on where the previous one stopped. */
 export interface RunSnapshot {
@@ -236,41 +238,6 @@ export class OnboardingRun {
     upsertSearchAttributes([{ key: OnboardingOutcome, value: phase }]);
     this.record({ event: `run.${phase}`, detail });
   }
-}
-
-/** Dotted paths (two levels deep) whose values differ between two specs, for the audit trail. */
-export function changedSections(before: DeploymentSpec, after: DeploymentSpec): string[] {
-  const changed: string[] = [];
-  const a = before as unknown as Record<string, unknown>;
-  const b = after as unknown as Record<string, unknown>;
-  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    const x = a[key];
-    const y = b[key];
-    if (JSON.stringify(x) === JSON.stringify(y)) continue;
-    if (x && y && typeof x === 'object' && typeof y === 'object' && !Array.isArray(x)) {
-      const xo = x as Record<string, unknown>;
-      const yo = y as Record<string, unknown>;
-      for (const sub of new Set([...Object.keys(xo), ...Object.keys(yo)])) {
-        if (JSON.stringify(xo[sub]) !== JSON.stringify(yo[sub])) changed.push(`${key}.${sub}`);
-      }
-    } else changed.push(key);
-  }
-  return changed;
-}
-
-/**
- * What a corrected spec may not change: who approves and how (the approval section), and which
- * deployment and partners the run registers. A retry that could would let ops swap the approvers
- * of a run that is waiting for them.
- */
-export function changedFixedSections(before: DeploymentSpec, after: DeploymentSpec): string[] {
-  const fixed: [string, (s: DeploymentSpec) => unknown][] = [
-    ['deploymentId', (s) => s.deploymentId],
-    ['approval', (s) => s.approval],
-    ['partners.auth.id', (s) => s.partners?.auth?.id],
-    ['partners.misp.id', (s) => s.partners?.misp?.id],
-  ];
-  return fixed.filter(([, pick]) => canonicalJson(pick(before)) !== canonicalJson(pick(after))).map(([path]) => path);
 }
 
 /** A failure that retrying cannot fix becomes a BlockingError; anything else is rethrown. */

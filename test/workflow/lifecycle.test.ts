@@ -7,7 +7,8 @@ import { completeOnboarding } from '../helpers/completed-run.js';
 import { approveAs } from '../helpers/approve.js';
 import { signer } from '../helpers/identities.js';
 import { Refused } from '../../src/cli/runs.js';
-import { startLifecycle } from '../../src/cli/lifecycle.js';
+import { startLifecycle, updatePlan } from '../../src/cli/lifecycle.js';
+import { sandboxSpec } from '../helpers/fixtures.js';
 import type { WorkflowHarness } from '../helpers/harness.js';
 
 /** The deployment's e-Signet clients by status. */
@@ -121,6 +122,62 @@ describe('day-two operations on a real Temporal server', () => {
     await assert.rejects(refused.result(), (err: unknown) =>
       /was offboarded/.test(String((err as { cause?: Error }).cause?.message)),
     );
+  });
+
+  test('update brings the client name, logo and redirect URIs to the changed spec, keeps the client id, and waits for approval when the spec asks', async () => {
+    const { spec, result } = await completeOnboarding(h.client, h.sandbox, 'upd');
+    const changed = sandboxSpec(h.sandbox, 'upd', (s) => {
+      s.oidcClient = {
+        ...s.oidcClient,
+        name: 'OpenG2P upd, renamed',
+        logoUri: 'https://openg2p.org/new-logo.png',
+        extraRedirectUris: ['https://portal.example.org/callback'],
+      };
+      s.lifecycle = { requireApproval: ['update'] };
+    });
+    const changes = updatePlan(spec, changed);
+    assert.deepEqual(changes, ['oidcClient.name', 'oidcClient.logoUri', 'oidcClient.extraRedirectUris', 'lifecycle']);
+    const handle = await startLifecycle(h.client, 'update', changed, signer('staff-1'), { options: { changes } });
+    await waitForStatus(handle, (s) => s.phase === 'awaiting_approval');
+    await approveAs(handle, 'bob', 'new branding');
+    const done = await handle.result();
+    assert.equal(done.outcome, 'completed', JSON.stringify(done.steps));
+    const client = h.sandbox.esignet.clients.get(result.ids.oidcClientId!)!;
+    assert.equal(client.clientName, 'OpenG2P upd, renamed');
+    assert.equal(client.logoUri, 'https://openg2p.org/new-logo.png');
+    assert.deepEqual(client.redirectUris, [
+      `${h.sandbox.urls.odoo}/auth_oauth/signin`,
+      'https://portal.example.org/callback',
+    ]);
+    assert.equal(client.status, 'ACTIVE');
+    assert.equal(clientsOf(h, spec.partners.auth.id).active.length, 1, 'still one client');
+    assert.throws(
+      () =>
+        updatePlan(
+          spec,
+          sandboxSpec(h.sandbox, 'upd', (s) => (s.partners.auth.id = 'other-auth')),
+        ),
+      /may not change partners\.auth\.id/,
+    );
+  });
+
+  test('renew-certificates uploads new partner certificates that PMS then serves, kept on the worker', async () => {
+    const { spec } = await completeOnboarding(h.client, h.sandbox, 'renew');
+    const before = await h.deps.credentials.read(spec.deploymentId);
+    // The upload's answer is lost once: the retry uploads the same certificate again.
+    const lost = h.sandbox.faults.add(
+      `POST /v1/partnermanager/partners/certificate/upload ~"${spec.partners.auth.id}"=commit-then-fail:once`,
+    );
+    const done = await (await startLifecycle(h.client, 'renew-certificates', spec, signer('staff-1'))).result();
+    assert.equal(done.outcome, 'completed', JSON.stringify(done.steps));
+    assert.equal(lost.injected, 1);
+    const after = await h.deps.credentials.read(spec.deploymentId);
+    for (const role of ['authPartner', 'mispPartner'] as const) {
+      assert.notEqual(after[role]!.certificatePem, before[role]!.certificatePem, `${role}: a new certificate`);
+      assert.notEqual(after[role]!.signedCertificatePem, before[role]!.signedCertificatePem);
+    }
+    assert.deepEqual(after.pendingCertificates, {});
+    assert.equal(done.changes.length, 2);
   });
 
   test('rotate-credentials issues a new API key and MISP license, stored on the worker, and deactivates the old ones', async () => {

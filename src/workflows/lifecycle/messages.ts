@@ -9,11 +9,15 @@ export const LIFECYCLE_WORKFLOW_TYPES = {
   offboard: 'offboardDeployment',
   'rotate-key': 'rotateClientKey',
   'rotate-credentials': 'rotateCredentials',
+  update: 'updateDeployment',
+  'renew-certificates': 'renewCertificates',
 } as const;
 export type LifecycleOperation = keyof typeof LIFECYCLE_WORKFLOW_TYPES;
 
 /** What an operation changes beyond the spec; bound into the signed start command with it. */
 export interface LifecycleOptions {
+  /** update: the sections the new spec changes (shown as the plan, audited). */
+  changes?: string[];
   /** rotate-credentials: issue a new API key. */
   apiKey?: boolean;
   /** rotate-credentials: renew the MISP license. */

@@ -4,7 +4,7 @@
 // is approved when it waits. At the end it counts, from the sandbox's own records, everything
 // created more than once. The last line is one JSON object:
 // {"runs":50,"completed":50,"blocked":0,"duplicates":0,"workerKills":7,"serverRestarts":1,"wallSeconds":…}
-// With --lifecycle each deployment then goes through its day-two operations — rotate-key,
+// With --lifecycle each deployment then goes through its day-two operations — update, rotate-key,
 // rotate-credentials, offboard (approved) — one after another under the same faults and kills; the
 // line adds activeClientsPerDeployment (ACTIVE e-Signet clients of a deployment after each
 // operation: 1 until offboarding, 0 after) and orphans (anything left switched on that no live
@@ -38,11 +38,11 @@ const USAGE = `usage: npm run soak -- [options]
   --kill-every S-T      SIGKILL the worker every S to T seconds, at random [20-60]
   --http-timeout-ms N   worker's read timeout; writes get 1.7× [3000]
   --max-minutes N       give up after this long [60]
-  --lifecycle           then rotate-key, rotate-credentials and offboard each deployment, one after another
+  --lifecycle           then update, rotate-key, rotate-credentials and offboard each deployment, one after another
   --keep                keep the temporary directory (Temporal SQLite file, credential store)`;
 
 /** The day-two operations each deployment goes through after onboarding, in order. */
-const LIFECYCLE_STAGES: LifecycleOperation[] = ['rotate-key', 'rotate-credentials', 'offboard'];
+const LIFECYCLE_STAGES: LifecycleOperation[] = ['update', 'rotate-key', 'rotate-credentials', 'offboard'];
 
 interface Run {
   deployment: SoakDeployment;
@@ -209,7 +209,19 @@ async function main(): Promise<void> {
         // The next day-two operation, on the spec the deployment has now.
         run.operation = next;
         run.approved = false;
-        const spec = result instanceof Error ? run.spec : result.spec;
+        const current = result instanceof Error ? run.spec : result.spec;
+        // The update changes what a deployment would: its logo and one more redirect URI.
+        const spec: DeploymentSpec =
+          next === 'update'
+            ? {
+                ...current,
+                oidcClient: {
+                  ...current.oidcClient,
+                  logoUri: 'https://openg2p.org/logo-2.png',
+                  extraRedirectUris: [`${current.openg2p.url}/portal/callback`],
+                },
+              }
+            : current;
         run.handle = await within(10_000, () =>
           startLifecycle(client, next, spec, signer('soak'), { comment: 'soak' }),
         );

@@ -21,7 +21,8 @@ export interface IssuedNextApiKey {
 
 export function apiKeyRotationActivities(deps: ActivityDeps) {
   return {
-    async issueNextApiKey(spec: DeploymentSpec): Promise<IssuedNextApiKey> {
+    /** `replaces`: the label of the key the run found; once the worker holds another, it was issued already. */
+    async issueNextApiKey(spec: DeploymentSpec, replaces: string): Promise<IssuedNextApiKey> {
       return guardedFor(spec, deps, async (secrets, deps) => {
         const base = apiKeyLabel(spec);
         const stored = await deps.credentials.read(spec.deploymentId);
@@ -34,11 +35,11 @@ export function apiKeyRotationActivities(deps: ActivityDeps) {
               hint: 'onboard the deployment on this worker first (its credential store holds the key)',
             },
           );
-        const rotation = stored.apiKeyRotation;
         // Issued by an attempt whose answer reached the store, then lost on the way to the workflow.
-        if (rotation && current.label === rotation.to)
-          return { label: current.label, apiKeyFingerprint: sha256Hex(current.value), replaces: rotation.from };
-        const from = rotation?.from ?? current.label;
+        if (current.label !== replaces)
+          return { label: current.label, apiKeyFingerprint: sha256Hex(current.value), replaces };
+        const rotation = stored.apiKeyRotation?.from === replaces ? stored.apiKeyRotation : undefined;
+        const from = replaces;
         let to = rotation?.to ?? nextApiKeyLabel(base, from);
         let askedBefore = rotation !== undefined;
         const pms = new PmsClient(

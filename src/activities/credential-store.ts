@@ -25,8 +25,6 @@ export interface StoredCredentials {
   retiredApiKeys?: { label: string; policyId: string }[];
   /** Written before a new API key is asked for: the label replaced and the label asked for. */
   apiKeyRotation?: { from: string; to: string };
-  /** Written before the MISP license is renewed: the replaced key's fingerprint. */
-  mispLicenseRotation?: { fromFingerprint: string };
   /** Certificates a renewal made and is uploading (renewCertificates), per partner role. */
   pendingCertificates?: { authPartner?: PartnerKeyMaterial; mispPartner?: PartnerKeyMaterial };
   /** Set when offboardDeployment finished: later operations are refused, a re-run changes nothing. */

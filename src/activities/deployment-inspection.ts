@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { OdooClient } from '../clients/odoo.js';
 import { EsignetClient } from '../clients/esignet.js';
-import { sha256Hex } from '../security/fingerprint.js';
+import { certificateFingerprint, sha256Hex } from '../security/fingerprint.js';
 import { onboardingWorkflowId } from '../spec/derived.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { RUN_REFUSED } from '../workflows/messages.js';
@@ -12,6 +12,8 @@ import { guarded, guardedFor, type ActivityDeps } from './context.js';
 import { runningWorkflow } from './lifecycle-exclusion.js';
 import { detectGeneration } from './openg2p-provider.js';
 import type { DeploymentInspection } from './types.js';
+
+const fingerprintOf = (pem: string | undefined) => (pem ? certificateFingerprint(pem) : undefined);
 
 export function deploymentInspectionActivities(deps: ActivityDeps) {
   return {
@@ -50,6 +52,8 @@ export function deploymentInspectionActivities(deps: ActivityDeps) {
           apiKeyPolicyId: stored.apiKey?.policyId,
           apiKeyFingerprint: stored.apiKey ? sha256Hex(stored.apiKey.value) : undefined,
           mispLicenseFingerprint: stored.mispLicenseKey ? sha256Hex(stored.mispLicenseKey) : undefined,
+          authCertificateFingerprint: fingerprintOf(stored.authPartner?.signedCertificatePem),
+          mispCertificateFingerprint: fingerprintOf(stored.mispPartner?.signedCertificatePem),
           providerId: provider?.id,
           providerClientId: provider ? String(provider.client_id) : undefined,
           providerEnabled: provider ? provider.enabled === true : undefined,

@@ -1,7 +1,7 @@
 // The MISP license after onboarding. PMS holds one license per MISP (PMS_MSP_416) and hands out a
 // new one only when none is valid (GET /misps/{id}/licenseKey), so renewal is: deactivate the old
-// (PUT /misps, de-active) → read the new → store it on the worker. The replaced key's fingerprint
-// is written down first, so a retry after a crash does not deactivate the new one.
+// (PUT /misps, de-active) → read the new → store it on the worker. The run names the license it
+// replaces, so a retry after the new one was stored does not deactivate that one too.
 import type { DeploymentSpec } from '../spec/schema.js';
 import { sha256Hex } from '../security/fingerprint.js';
 import { guardedFor, type ActivityDeps } from './context.js';
@@ -11,7 +11,14 @@ import type { StatusChange } from './types.js';
 
 export function mispLicenseStatusActivities(deps: ActivityDeps) {
   return {
-    async renewMispLicense(spec: DeploymentSpec): Promise<{ licenseKeyFingerprint: string; replaces: string }> {
+    /**
+     * `replaces`: the fingerprint of the license the run found; once the worker holds another, this
+     * renewal already happened (an attempt whose answer was lost) and nothing is done again.
+     */
+    async renewMispLicense(
+      spec: DeploymentSpec,
+      replaces: string,
+    ): Promise<{ licenseKeyFingerprint: string; replaces: string }> {
       return guardedFor(spec, deps, async (secrets, deps) => {
         const mispId = spec.partners.misp.id;
         const stored = await deps.credentials.read(spec.deploymentId);
@@ -22,23 +29,17 @@ export function mispLicenseStatusActivities(deps: ActivityDeps) {
             {},
           );
         const current = sha256Hex(stored.mispLicenseKey);
-        const from = stored.mispLicenseRotation?.fromFingerprint ?? current;
-        if (from !== current) return { licenseKeyFingerprint: current, replaces: from };
-        await deps.credentials.update(spec.deploymentId, (c) => ({
-          ...c,
-          mispLicenseRotation: { fromFingerprint: from },
-        }));
+        if (current !== replaces) return { licenseKeyFingerprint: current, replaces };
         const pms = await adminPms(spec, secrets, deps.http);
+        // Again after a lost answer: PMS sets the status it is asked for, whatever it was.
         await pms.setMispLicenseStatus(mispId, stored.mispLicenseKey, 'de-active');
+        // With none valid PMS issues a new license; asked again, it answers the same one.
         const renewed = await pms.getMispLicense(mispId);
-        if (!renewed || sha256Hex(renewed.licenseKey) === from)
+        if (!renewed || sha256Hex(renewed.licenseKey) === replaces)
           throw blockingFailure('LicenseMissing', `PMS issued no new MISP license for ${mispId}`, { system: 'pms' });
         secrets.remember(renewed.licenseKey);
-        await deps.credentials.update(spec.deploymentId, ({ mispLicenseRotation: _r, ...c }) => ({
-          ...c,
-          mispLicenseKey: renewed.licenseKey,
-        }));
-        return { licenseKeyFingerprint: sha256Hex(renewed.licenseKey), replaces: from };
+        await deps.credentials.update(spec.deploymentId, (c) => ({ ...c, mispLicenseKey: renewed.licenseKey }));
+        return { licenseKeyFingerprint: sha256Hex(renewed.licenseKey), replaces };
       });
     },
 

@@ -46,9 +46,21 @@ export function partnerCertificateRenewalActivities(deps: ActivityDeps) {
     return saved.pendingCertificates![role]!;
   }
 
-  async function renew(spec: DeploymentSpec, role: PartnerRole): Promise<RenewedCertificate> {
+  /** `replaces`: the signed certificate the run found; once the worker holds another, the renewal happened. */
+  async function renew(
+    spec: DeploymentSpec,
+    role: PartnerRole,
+    replaces: string | undefined,
+  ): Promise<RenewedCertificate> {
     return guardedFor(spec, deps, async (secrets, deps) => {
       const partnerId = role === 'authPartner' ? spec.partners.auth.id : spec.partners.misp.id;
+      const held = (await deps.credentials.read(spec.deploymentId))[role]?.signedCertificatePem;
+      if (held && certificateFingerprint(held) !== replaces)
+        return {
+          partnerId,
+          signedCertificateFingerprint: certificateFingerprint(held),
+          notAfter: new x509.X509Certificate(held).notAfter.toISOString(),
+        };
       const material = await renewalMaterial(spec, role);
       const pms = await adminPms(spec, secrets, deps.http);
       await pms.uploadCaCertificate(material.caCertificatePem, 'AUTH');
@@ -70,11 +82,11 @@ export function partnerCertificateRenewalActivities(deps: ActivityDeps) {
   }
 
   return {
-    async renewAuthPartnerCertificate(spec: DeploymentSpec): Promise<RenewedCertificate> {
-      return renew(spec, 'authPartner');
+    async renewAuthPartnerCertificate(spec: DeploymentSpec, replaces: string | undefined): Promise<RenewedCertificate> {
+      return renew(spec, 'authPartner', replaces);
     },
-    async renewMispPartnerCertificate(spec: DeploymentSpec): Promise<RenewedCertificate> {
-      return renew(spec, 'mispPartner');
+    async renewMispPartnerCertificate(spec: DeploymentSpec, replaces: string | undefined): Promise<RenewedCertificate> {
+      return renew(spec, 'mispPartner', replaces);
     },
 
     /** PMS serves the certificates the worker holds as the partners' signed ones. */

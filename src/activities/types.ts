@@ -116,6 +116,9 @@ export interface DeploymentInspection {
   apiKeyPolicyId?: string;
   apiKeyFingerprint?: string;
   mispLicenseFingerprint?: string;
+  /** The partners' MOSIP-signed certificates the worker holds. */
+  authCertificateFingerprint?: string;
+  mispCertificateFingerprint?: string;
   providerId?: number;
   providerClientId?: string;
   providerEnabled?: boolean;

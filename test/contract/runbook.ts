@@ -34,9 +34,9 @@ export async function runLifecycle(spec: DeploymentSpec, deps: ActivityDeps): Pr
   });
   await a.setOidcClientStatus(spec, { clientId: found.oidcClientId!, via, status: 'INACTIVE' });
   await a.adoptNextClientKey(spec.deploymentId, key.thumbprint);
-  await a.issueNextApiKey(spec);
+  await a.issueNextApiKey(spec, found.apiKeyLabel!);
   await a.deactivateApiKeys(spec, { current: false });
-  await a.renewMispLicense(spec);
+  await a.renewMispLicense(spec, found.mispLicenseFingerprint!);
   await a.disableOpenG2PProvider(spec);
   await a.setOidcClientStatus(spec, { clientId: client.clientId, via, status: 'INACTIVE' });
   await a.deactivateApiKeys(spec, { current: true });

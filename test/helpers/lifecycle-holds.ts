@@ -19,6 +19,8 @@ export interface Onboarded {
   clientId: string;
   providerId: number;
   policyId: string;
+  /** The partners' certificates as onboarding uploaded them. */
+  certificates: { authPartner: string; mispPartner: string };
 }
 
 export interface LifecycleHold {
@@ -63,6 +65,22 @@ export const LIFECYCLE_HOLDS: LifecycleHold[] = [
   ...both('rotate-credentials', 'renewMispLicense', (d) => ({
     method: 'PUT',
     path: `${PMS}/misps`,
+    match: [`"${d.misp}"`],
+  })),
+  ...both('update', 'updateOidcClient', (d) => ({ method: 'PUT', path: `${CLIENTS}/${d.clientId}` })),
+  ...both('update', 'updateOpenG2PProvider', (d) => ({
+    method: 'POST',
+    path: '/jsonrpc',
+    match: ['"auth.oauth.provider","write"', `[[${d.providerId}],{"name":`],
+  })),
+  ...both('renew-certificates', 'renewAuthPartnerCertificate', (d) => ({
+    method: 'POST',
+    path: `${PMS}/partners/certificate/upload`,
+    match: [`"${d.auth}"`],
+  })),
+  ...both('renew-certificates', 'renewMispPartnerCertificate', (d) => ({
+    method: 'POST',
+    path: `${PMS}/partners/certificate/upload`,
     match: [`"${d.misp}"`],
   })),
   ...both('offboard', 'disableOpenG2PProvider', (d) => ({

@@ -2,8 +2,8 @@
 // the sandbox holds that step's call — before the remote side acts or after it committed — and
 // the worker process is killed with SIGKILL, then a new one started. Every operation must finish
 // as if nothing happened: after a key rotation exactly one ACTIVE client (the new one, in OpenG2P),
-// after a credential rotation one active API key and one active license (the worker's), after
-// offboarding nothing active at all.
+// after a credential rotation one active API key and one active license (the worker's), after an
+// update or a certificate renewal the same client, after offboarding nothing active at all.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
@@ -116,6 +116,10 @@ describe('durability of day-two operations', () => {
             clientId: result.ids.oidcClientId!,
             providerId: result.ids.openg2pProviderId!,
             policyId: stored.apiKey!.policyId,
+            certificates: {
+              authPartner: stored.authPartner!.certificatePem,
+              mispPartner: stored.mispPartner!.certificatePem,
+            },
           };
           return { ...hold, spec, d, approved: false };
         }),
@@ -193,6 +197,17 @@ describe('durability of day-two operations', () => {
             licenses.length === 1 && licenses[0]!.licenseKey === stored.mispLicenseKey,
           );
           expect('the client changed', active.length === 1 && active[0]!.clientId === s.d.clientId);
+        } else if (s.operation === 'update' || s.operation === 'renew-certificates') {
+          expect(
+            'the client changed',
+            active.length === 1 && clients.length === 1 && active[0]!.clientId === s.d.clientId,
+          );
+          expect('OpenG2P does not hold the client', provider.client_id === s.d.clientId && provider.enabled === true);
+          if (s.operation === 'renew-certificates') {
+            expect('a renewal left pending', Object.keys(stored.pendingCertificates ?? {}).length === 0);
+            for (const role of ['authPartner', 'mispPartner'] as const)
+              expect(`${role}: certificate not renewed`, stored[role]?.certificatePem !== s.d.certificates[role]);
+          }
         } else {
           expect(`${active.length} ACTIVE clients after offboarding`, active.length === 0);
           expect('the provider is still enabled', provider.enabled === false);

@@ -27,13 +27,13 @@ export async function renewCertificates(spec: DeploymentSpec, start: LifecycleSt
   const op = openOperation(spec, start, STEPS);
   try {
     await admitOperation(op);
-    await inspectDeployment(op);
+    const found = await inspectDeployment(op);
     if (needsApproval(op)) {
       const decision = await awaitApproval(op);
       if (decision !== 'approved') return await finishOperation(op, decision);
     }
-    await renewCertificate(op, 'renewAuthPartnerCertificate');
-    await renewCertificate(op, 'renewMispPartnerCertificate');
+    await renewCertificate(op, 'renewAuthPartnerCertificate', found.authCertificateFingerprint);
+    await renewCertificate(op, 'renewMispPartnerCertificate', found.mispCertificateFingerprint);
     await verifyDeployment(op);
     return await finishOperation(op, 'completed');
   } catch (err) {
@@ -46,10 +46,11 @@ export async function renewCertificates(spec: DeploymentSpec, start: LifecycleSt
 async function renewCertificate(
   op: Operation,
   step: 'renewAuthPartnerCertificate' | 'renewMispPartnerCertificate',
+  replaces: string | undefined,
 ): Promise<void> {
   const renewed = await op.run.runStep(
     step,
-    () => remote[step](op.run.spec),
+    () => remote[step](op.run.spec, replaces),
     (r) =>
       `${r.partnerId}: signed certificate sha256:${r.signedCertificateFingerprint.slice(0, 16)}… valid until ${r.notAfter}`,
   );

@@ -29,16 +29,16 @@ export async function rotateCredentials(spec: DeploymentSpec, start: LifecycleSt
   const both = !start.options?.apiKey && !start.options?.license;
   try {
     await admitOperation(op);
-    await inspectDeployment(op);
+    const found = await inspectDeployment(op);
     if (needsApproval(op)) {
       const decision = await awaitApproval(op);
       if (decision !== 'approved') return await finishOperation(op, decision);
     }
     if (both || start.options?.apiKey) {
-      await issueNextApiKey(op);
+      await issueNextApiKey(op, found.apiKeyLabel!);
       await deactivateOldApiKey(op);
     }
-    if (both || start.options?.license) await renewMispLicense(op);
+    if (both || start.options?.license) await renewMispLicense(op, found.mispLicenseFingerprint!);
     return await finishOperation(op, 'completed');
   } catch (err) {
     if (err instanceof RunAborted) return await finishOperation(op, 'aborted', err.message);
@@ -47,10 +47,10 @@ export async function rotateCredentials(spec: DeploymentSpec, start: LifecycleSt
 }
 
 /** issueNextApiKey asks PMS for a new API key under the next label; the worker keeps it. */
-async function issueNextApiKey(op: Operation): Promise<void> {
+async function issueNextApiKey(op: Operation, replaces: string): Promise<void> {
   const issued = await op.run.runStep(
     'issueNextApiKey',
-    () => remote.issueNextApiKey(op.run.spec),
+    () => remote.issueNextApiKey(op.run.spec, replaces),
     (k) => `API key "${k.label}" sha256:${k.apiKeyFingerprint.slice(0, 16)}… replaces "${k.replaces}"`,
   );
   op.run.ids.apiKeyFingerprint = issued.apiKeyFingerprint;
@@ -69,10 +69,10 @@ async function deactivateOldApiKey(op: Operation): Promise<void> {
 }
 
 /** renewMispLicense deactivates the MISP license and stores the one PMS issues next. */
-async function renewMispLicense(op: Operation): Promise<void> {
+async function renewMispLicense(op: Operation, replaces: string): Promise<void> {
   const renewed = await op.run.runStep(
     'renewMispLicense',
-    () => remote.renewMispLicense(op.run.spec),
+    () => remote.renewMispLicense(op.run.spec, replaces),
     (l) => `license sha256:${l.licenseKeyFingerprint.slice(0, 16)}… replaces sha256:${l.replaces.slice(0, 16)}…`,
   );
   op.changes.push(`MISP license sha256:${renewed.replaces.slice(0, 16)}… de-active`);

@@ -22,6 +22,7 @@ import { partnerStatusActivities } from './partner-status.js';
 import { driftWatchActivities } from './drift-watch.js';
 import { oidcClientUpdateActivities } from './oidc-client-update.js';
 import { partnerCertificateRenewalActivities } from './partner-certificate-renewal.js';
+import { deploymentOffCheckActivities } from './deployment-off-check.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -47,6 +48,7 @@ export function createActivities(deps: ActivityDeps) {
     ...driftWatchActivities(deps),
     ...oidcClientUpdateActivities(deps),
     ...partnerCertificateRenewalActivities(deps),
+    ...deploymentOffCheckActivities(deps),
   };
 }
 

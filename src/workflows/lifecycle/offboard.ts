@@ -25,6 +25,7 @@ const STEPS = [
   'deactivateMispLicense',
   'deactivatePartners',
   'deleteDriftWatch',
+  'verifyDeployment',
 ] as const;
 
 export async function offboardDeployment(spec: DeploymentSpec, start: LifecycleStart): Promise<LifecycleResult> {
@@ -46,6 +47,7 @@ export async function offboardDeployment(spec: DeploymentSpec, start: LifecycleS
     await deactivateMispLicense(op);
     await deactivatePartners(op);
     await deleteDriftWatch(op);
+    await verifyDeployment(op, found);
     await remote.recordOffboarded(spec.deploymentId, op.run.initiator);
     return await finishOperation(op, 'completed');
   } catch (err) {
@@ -129,5 +131,18 @@ async function deleteDriftWatch(op: Operation): Promise<void> {
     'deleteDriftWatch',
     () => remote.deleteDriftWatch(op.run.deploymentId),
     (c) => switchedOff(op, 'drift watch schedule', c),
+  );
+}
+
+/**
+ * verifyDeployment reads back that nothing is on (the one verification call of this operation;
+ * the shared consistency checks replace its activity when they land).
+ */
+async function verifyDeployment(op: Operation, found: DeploymentInspection): Promise<void> {
+  const clientIds = [found.oidcClientId, found.nextOidcClientId].filter((id): id is string => id !== undefined);
+  await op.run.runStep(
+    'verifyDeployment',
+    () => remote.verifyOffboarded(op.run.spec, clientIds),
+    (r) => r.checks.map((c) => `${c.name}: ${c.evidence}`).join('; '),
   );
 }

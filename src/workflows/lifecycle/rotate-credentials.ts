@@ -39,6 +39,7 @@ export async function rotateCredentials(spec: DeploymentSpec, start: LifecycleSt
       await deactivateOldApiKey(op);
     }
     if (both || start.options?.license) await renewMispLicense(op, found.mispLicenseFingerprint!);
+    await verifyDeployment(op);
     return await finishOperation(op, 'completed');
   } catch (err) {
     if (err instanceof RunAborted) return await finishOperation(op, 'aborted', err.message);
@@ -77,4 +78,16 @@ async function renewMispLicense(op: Operation, replaces: string): Promise<void> 
   );
   op.changes.push(`MISP license sha256:${renewed.replaces.slice(0, 16)}… de-active`);
   op.run.ids.mispLicenseFingerprint = renewed.licenseKeyFingerprint;
+}
+
+/**
+ * verifyDeployment reads the credentials back (the one verification call of this operation; the
+ * shared consistency checks replace its activity when they land).
+ */
+async function verifyDeployment(op: Operation): Promise<void> {
+  await op.run.runStep(
+    'verifyDeployment',
+    () => remote.verifyCredentials(op.run.spec),
+    (r) => r.checks.map((c) => c.evidence).join('; '),
+  );
 }

@@ -31,10 +31,17 @@ import { signer } from '../helpers/identities.js';
 const HOLD_CALLS_MS = 110_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(what: string, ready: () => Promise<boolean>, timeoutMs: number, everyMs = 500): Promise<void> {
+async function waitFor(
+  what: string,
+  ready: () => Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 500,
+  explain?: () => Promise<string>,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await ready())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${explain ? `:\n${await explain()}` : ''}`);
     await sleep(everyMs);
   }
 }
@@ -163,6 +170,18 @@ describe('durability of day-two operations', () => {
         },
         8 * 60_000,
         1_000,
+        async () => {
+          const lines = await Promise.all(
+            scenarios.map(async (s) => {
+              const d = await s.handle!.describe();
+              if (d.status.name !== 'RUNNING') return '';
+              const st = await s.handle!.query(statusQuery).catch((err: Error) => `query failed: ${err.message}`);
+              const pending = d.raw.pendingActivities?.[0];
+              return `${s.operation} ${s.step}/${s.moment} (${s.d.id}): ${typeof st === 'string' ? st : `${st.phase} at ${st.currentStep} ${JSON.stringify(st.lastError ?? null)}`}; pending ${pending?.activityType?.name ?? '-'} ${pending?.lastFailure?.message ?? ''}\n`;
+            }),
+          );
+          return `${lines.join('')}worker output:\n${worker.output.slice(-30).join('\n')}`;
+        },
       );
 
       const problems: string[] = [];

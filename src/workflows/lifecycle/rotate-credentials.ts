@@ -21,6 +21,7 @@ const STEPS = [
   'issueNextApiKey',
   'deactivateOldApiKey',
   'renewMispLicense',
+  'verifyDeployment',
 ] as const;
 
 export async function rotateCredentials(spec: DeploymentSpec, start: LifecycleStart): Promise<LifecycleResult> {

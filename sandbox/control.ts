@@ -28,6 +28,12 @@ export function createControl(sandbox: Sandbox): Route[] {
         }),
     },
     {
+      // What is switched on now, per system: the day-two soak's orphan and active-client counts.
+      method: 'GET',
+      path: '/active',
+      handler: () => json(activeRecords(sandbox)),
+    },
+    {
       method: 'GET',
       path: '/faults',
       handler: () => json({ ...sandbox.faults.list(), injected: sandbox.faults.injected.length }),
@@ -118,4 +124,20 @@ function activeApiKeys(sandbox: Sandbox): Record<string, number> {
     active[name] = (active[name] ?? 0) + 1;
   }
   return active;
+}
+
+/** Every record that is switched on: ACTIVE clients, active API keys, licenses and partners, enabled providers. */
+function activeRecords(sandbox: Sandbox) {
+  const { state } = sandbox.mosip;
+  return {
+    oidcClients: [...sandbox.esignet.clients.values()]
+      .filter((c) => c.status === 'ACTIVE')
+      .map((c) => ({ clientId: c.clientId, relyingPartyId: c.relyingPartyId })),
+    apiKeys: state.apiKeys.filter((k) => k.isActive).map((k) => ({ partnerId: k.partnerId, label: k.label })),
+    mispLicenses: state.mispLicenses.filter((l) => l.isActive).map((l) => ({ mispId: l.mispId })),
+    partners: [...state.partners.values()].filter((p) => p.isActive).map((p) => p.partnerId),
+    providers: [...sandbox.odoo.providers.values()]
+      .filter((p) => p.enabled === true)
+      .map((p) => ({ name: String(p.name), clientId: String(p.client_id) })),
+  };
 }

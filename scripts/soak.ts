@@ -4,6 +4,11 @@
 // is approved when it waits. At the end it counts, from the sandbox's own records, everything
 // created more than once. The last line is one JSON object:
 // {"runs":50,"completed":50,"blocked":0,"duplicates":0,"workerKills":7,"serverRestarts":1,"wallSeconds":…}
+// With --lifecycle each deployment then goes through its day-two operations — update, rotate-key,
+// rotate-credentials, offboard (approved) — one after another under the same faults and kills; the
+// line adds activeClientsPerDeployment (ACTIVE e-Signet clients of a deployment after each
+// operation: 1 until offboarding, 0 after) and orphans (anything left switched on that no live
+// deployment owns).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,12 +20,15 @@ import { dataConverterFor } from '../src/security/data-converter.js';
 import { validateSpec } from '../src/spec/load.js';
 import type { Sandbox } from '../sandbox/index.js';
 import { startOnboarding } from '../src/cli/runs.js';
+import { startLifecycle } from '../src/cli/lifecycle.js';
+import type { DeploymentSpec } from '../src/spec/schema.js';
+import type { LifecycleOperation, LifecycleResult } from '../src/workflows/lifecycle/messages.js';
 import { statusQuery, type OnboardingResult } from '../src/workflows/messages.js';
 import { sandboxSpecInput, secretEnv } from '../test/helpers/fixtures.js';
 import { approveAs } from '../test/helpers/approve.js';
 import { sharedCodec, startWorkerProcess, type WorkerLaunch } from '../test/helpers/worker-launch.js';
 import type { ManagedProcess } from './processes.js';
-import { startSandboxProcess } from './soak/sandbox-process.js';
+import { startSandboxProcess, type SandboxActive } from './soak/sandbox-process.js';
 import { findDuplicates, type SoakDeployment } from './soak/duplicates.js';
 import { signer } from '../test/helpers/identities.js';
 
@@ -30,10 +38,19 @@ const USAGE = `usage: npm run soak -- [options]
   --kill-every S-T      SIGKILL the worker every S to T seconds, at random [20-60]
   --http-timeout-ms N   worker's read timeout; writes get 1.7× [3000]
   --max-minutes N       give up after this long [60]
+  --lifecycle           then update, rotate-key, rotate-credentials and offboard each deployment, one after another
   --keep                keep the temporary directory (Temporal SQLite file, credential store)`;
+
+/** The day-two operations each deployment goes through after onboarding, in order. */
+const LIFECYCLE_STAGES: LifecycleOperation[] = ['update', 'rotate-key', 'rotate-credentials', 'offboard'];
 
 interface Run {
   deployment: SoakDeployment;
+  spec: DeploymentSpec;
+  /** Operations still to go (--lifecycle); the run is done when none is left. */
+  stages: LifecycleOperation[];
+  /** The operation under way; undefined while onboarding. */
+  operation?: LifecycleOperation;
   handle: WorkflowHandle;
   approved: boolean;
   state: 'running' | 'completed' | 'blocked' | 'ended';
@@ -62,6 +79,7 @@ async function main(): Promise<void> {
       'http-timeout-ms': { type: 'string' },
       'max-minutes': { type: 'string' },
       keep: { type: 'boolean' },
+      lifecycle: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -108,6 +126,13 @@ async function main(): Promise<void> {
   );
 
   const runs: Run[] = [];
+  /** ACTIVE clients of a deployment, counted after each of its runs: [until offboarding, after]. */
+  const activeClients: [number[], number[]] = [[], []];
+  const countActiveClients = async (run: Run) => {
+    const active = await sandbox.control.active();
+    const n = active.oidcClients.filter((c) => c.relyingPartyId === run.deployment.authPartnerId).length;
+    activeClients[run.deployment.offboarded ? 1 : 0].push(n);
+  };
   for (let i = 1; i <= runCount; i++) {
     const id = `soak-${String(i).padStart(3, '0')}`;
     const spec = validateSpec(sandboxSpecInput(view, id), `soak spec ${id}`);
@@ -122,6 +147,8 @@ async function main(): Promise<void> {
     };
     runs.push({
       deployment,
+      spec,
+      stages: values.lifecycle ? [...LIFECYCLE_STAGES] : [],
       handle: await startOnboarding(client, spec, signer('soak')),
       approved: false,
       state: 'running',
@@ -167,11 +194,41 @@ async function main(): Promise<void> {
     const description = await within(5_000, () => handle.describe());
     if (description.status.name !== 'RUNNING') {
       const result = (await within(5_000, () => handle.result()).catch((err: Error) => err)) as
-        OnboardingResult | Error;
-      run.state = !(result instanceof Error) && result.outcome === 'completed' ? 'completed' : 'ended';
-      run.detail = result instanceof Error ? result.message : result.outcome;
+        OnboardingResult | LifecycleResult | Error;
+      const completed = !(result instanceof Error) && result.outcome === 'completed';
+      run.detail = `${run.operation ?? 'onboarding'}: ${result instanceof Error ? result.message : result.outcome}`;
+      if (!run.operation && !(result instanceof Error)) run.deployment.oidcClientId = result.ids.oidcClientId;
+      if (completed && run.operation === 'rotate-credentials') {
+        run.deployment.apiKeysRotated = 1;
+        run.deployment.licensesRenewed = 1;
+      }
+      if (completed && run.operation === 'offboard') run.deployment.offboarded = true;
+      if (completed && values.lifecycle) await countActiveClients(run);
+      const next = completed ? run.stages.shift() : undefined;
+      if (next) {
+        // The next day-two operation, on the spec the deployment has now.
+        run.operation = next;
+        run.approved = false;
+        const current = result instanceof Error ? run.spec : result.spec;
+        // The update changes what a deployment would: its logo and one more redirect URI.
+        const spec: DeploymentSpec =
+          next === 'update'
+            ? {
+                ...current,
+                oidcClient: {
+                  ...current.oidcClient,
+                  logoUri: 'https://openg2p.org/logo-2.png',
+                  extraRedirectUris: [`${current.openg2p.url}/portal/callback`],
+                },
+              }
+            : current;
+        run.handle = await within(10_000, () =>
+          startLifecycle(client, next, spec, signer('soak'), { comment: 'soak' }),
+        );
+        return;
+      }
+      run.state = completed ? 'completed' : 'ended';
       run.deployment.completed = run.state === 'completed';
-      if (!(result instanceof Error)) run.deployment.oidcClientId = result.ids.oidcClientId;
       return;
     }
     const status = await within(5_000, () => handle.query(statusQuery));
@@ -209,6 +266,8 @@ async function main(): Promise<void> {
   }
 
   const counts = await sandbox.control.counts();
+  const orphans = values.lifecycle ? findOrphans(runs, await sandbox.control.active()) : undefined;
+  for (const line of orphans?.details ?? []) log(line);
   const faultsInjected = await sandbox.control.faultsInjected();
   const report = findDuplicates(
     runs.map((r) => r.deployment),
@@ -240,9 +299,63 @@ async function main(): Promise<void> {
     missing: report.missing,
     apiKeysReissued: report.apiKeysReissued,
     unfinished: runs.filter((r) => r.state === 'running' || r.state === 'ended').length,
+    ...(values.lifecycle
+      ? {
+          operations: LIFECYCLE_STAGES,
+          offboarded: runs.filter((r) => r.deployment.offboarded).length,
+          activeClientsPerDeployment: {
+            untilOffboarding: range(activeClients[0]),
+            afterOffboarding: range(activeClients[1]),
+          },
+          orphans: orphans!.count,
+        }
+      : {}),
   };
   console.log(JSON.stringify(summary));
-  process.exitCode = summary.completed === runCount && summary.duplicates === 0 && summary.missing === 0 ? 0 : 1;
+  const lifecycleOk =
+    !values.lifecycle ||
+    (orphans!.count === 0 && activeClients[0].every((n) => n === 1) && activeClients[1].every((n) => n === 0));
+  process.exitCode =
+    summary.completed === runCount && summary.duplicates === 0 && summary.missing === 0 && lifecycleOk ? 0 : 1;
+}
+
+/** min and max of the samples, with how many there were. */
+function range(samples: number[]): { min: number | null; max: number | null; samples: number } {
+  return {
+    min: samples.length ? Math.min(...samples) : null,
+    max: samples.length ? Math.max(...samples) : null,
+    samples: samples.length,
+  };
+}
+
+/**
+ * Anything switched on that no live deployment owns: every record of an offboarded deployment
+ * still on, and, of one that is not, an ACTIVE client OpenG2P does not use or a second active key.
+ */
+function findOrphans(runs: Run[], active: SandboxActive): { count: number; details: string[] } {
+  const details: string[] = [];
+  for (const { deployment: d } of runs) {
+    const clients = active.oidcClients.filter((c) => c.relyingPartyId === d.authPartnerId);
+    const keys = active.apiKeys.filter((k) => k.partnerId === d.authPartnerId);
+    const licenses = active.mispLicenses.filter((l) => l.mispId === d.mispPartnerId);
+    const providers = active.providers.filter((p) => p.name === d.providerName);
+    if (d.offboarded) {
+      for (const c of clients) details.push(`${d.deploymentId}: client ${c.clientId} ACTIVE after offboarding`);
+      for (const k of keys) details.push(`${d.deploymentId}: API key ${k.label} active after offboarding`);
+      if (licenses.length)
+        details.push(`${d.deploymentId}: ${licenses.length} MISP license(s) active after offboarding`);
+      for (const p of [d.authPartnerId, d.mispPartnerId])
+        if (active.partners.includes(p)) details.push(`${d.deploymentId}: partner ${p} active after offboarding`);
+      if (providers.length) details.push(`${d.deploymentId}: OpenG2P provider enabled after offboarding`);
+    } else {
+      const used = new Set(providers.map((p) => p.clientId));
+      for (const c of clients.filter((c) => !used.has(c.clientId)))
+        details.push(`${d.deploymentId}: client ${c.clientId} ACTIVE but not OpenG2P's`);
+      if (keys.length > 1) details.push(`${d.deploymentId}: ${keys.length} active API keys`);
+      if (licenses.length > 1) details.push(`${d.deploymentId}: ${licenses.length} active MISP licenses`);
+    }
+  }
+  return { count: details.length, details };
 }
 
 main().catch((err) => {

@@ -70,6 +70,23 @@ function currentLicense(state: MosipState, mispId: string) {
   return licenseResponse(valid[0] ?? newLicense(state, mispId, null));
 }
 
+/**
+ * PUT /misps (MISPLicenseController.updateLicenseDetails, release-1.2.0.1, per mosip-pms.md §6):
+ * a license key's status by provider and key; active|de-active (any case) else PMS_MSP_407, an
+ * unknown provider+key PMS_MSP_408. The response has the license shape of POST (inferred).
+ */
+function updateLicenseStatus(state: MosipState, caller: Caller, request: Record<string, unknown> | null) {
+  const mispId = str(request, 'providerId');
+  requireSelfOrAdmin(caller, mispId);
+  const status = str(request, 'licenseKeyStatus').toLowerCase();
+  if (status !== 'active' && status !== 'de-active')
+    fail('PMS_MSP_407', 'Invalid status received. Status should be either Active or De-active');
+  const license = state.mispLicenses.find((l) => l.mispId === mispId && l.licenseKey === str(request, 'licenseKey'));
+  if (!license) fail('PMS_MSP_408', 'MISP Partner and License key combintaion not exists.');
+  license.isActive = status === 'active';
+  return { ...licenseResponse(license), licenseKeyStatus: license.isActive ? 'Active' : 'De-Active' };
+}
+
 export function mispRoutes(realm: Realm, state: MosipState): Route[] {
   return [
     pmsRoute(realm, {
@@ -78,6 +95,17 @@ export function mispRoutes(realm: Realm, state: MosipState): Route[] {
       roles: ROLES.createMispLicense,
       body: [{ field: 'providerId', notBlank: true }],
       handle: ({ caller, request }) => createLicense(state, caller, str(request, 'providerId')),
+    }),
+    pmsRoute(realm, {
+      method: 'PUT',
+      path: '/v1/partnermanager/misps',
+      roles: ROLES.createMispLicense,
+      body: [
+        { field: 'providerId', notBlank: true },
+        { field: 'licenseKey', notBlank: true },
+        { field: 'licenseKeyStatus', notBlank: true },
+      ],
+      handle: ({ caller, request }) => updateLicenseStatus(state, caller, request),
     }),
     pmsRoute(realm, {
       method: 'GET',

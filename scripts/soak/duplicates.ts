@@ -12,6 +12,10 @@ export interface SoakDeployment {
   /** Set from the run's result when it completed. */
   oidcClientId?: string;
   completed: boolean;
+  /** Day-two soak: credentials its operations replaced on purpose (not duplicates), and whether it was offboarded. */
+  apiKeysRotated?: number;
+  licensesRenewed?: number;
+  offboarded?: boolean;
 }
 
 export interface DuplicateReport {
@@ -31,8 +35,9 @@ export function findDuplicates(deployments: SoakDeployment[], counts: SandboxCou
       ['Auth Partner', counts.partners[d.authPartnerId], true],
       ['MISP Partner', counts.partners[d.mispPartnerId], true],
       ['policy mapping', counts.policyMappings[`${d.authPartnerId}/${d.policy}`], true],
-      ['MISP license', counts.mispLicenses[d.mispPartnerId], true],
-      ['active API key', counts.activeApiKeys[`${d.authPartnerId}/${d.policy}`], true],
+      ['MISP license', minus(counts.mispLicenses[d.mispPartnerId], d.licensesRenewed), true],
+      // An offboarded deployment has no active key: that is checked with the orphans (soak --lifecycle).
+      ['active API key', counts.activeApiKeys[`${d.authPartnerId}/${d.policy}`], !d.offboarded],
       ['OIDC client', d.oidcClientId ? counts.oidcClients[d.oidcClientId] : undefined, d.oidcClientId !== undefined],
       ['OpenG2P provider', counts.openg2pProviders[d.providerName], true],
     ];
@@ -45,7 +50,15 @@ export function findDuplicates(deployments: SoakDeployment[], counts: SandboxCou
         report.details.push(`${d.deploymentId}: completed without its ${what}`);
       }
     }
-    report.apiKeysReissued += Math.max(0, (counts.apiKeys[`${d.authPartnerId}/${d.policy}`] ?? 0) - 1);
+    report.apiKeysReissued += Math.max(
+      0,
+      (minus(counts.apiKeys[`${d.authPartnerId}/${d.policy}`], d.apiKeysRotated) ?? 0) - 1,
+    );
   }
   return report;
+}
+
+/** A creation count less what was created on purpose. */
+function minus(n: number | undefined, planned = 0): number | undefined {
+  return n === undefined ? undefined : n - planned;
 }

@@ -29,6 +29,16 @@ export type SandboxCounts = z.infer<typeof countsSchema>;
 
 const faultsSchema = z.object({ injected: z.number() });
 
+const activeSchema = z.object({
+  oidcClients: z.array(z.object({ clientId: z.string(), relyingPartyId: z.string() })),
+  apiKeys: z.array(z.object({ partnerId: z.string(), label: z.string() })),
+  mispLicenses: z.array(z.object({ mispId: z.string() })),
+  partners: z.array(z.string()),
+  providers: z.array(z.object({ name: z.string(), clientId: z.string() })),
+});
+/** What the sandbox has switched on now (GET /active of its control API). */
+export type SandboxActive = z.infer<typeof activeSchema>;
+
 export class SandboxControl {
   constructor(readonly url: string) {}
 
@@ -49,6 +59,10 @@ export class SandboxControl {
 
   async counts(): Promise<SandboxCounts> {
     return countsSchema.parse(await this.call('GET', '/counts'));
+  }
+
+  async active(): Promise<SandboxActive> {
+    return activeSchema.parse(await this.call('GET', '/active'));
   }
 
   async faultsInjected(): Promise<number> {

@@ -7,6 +7,9 @@ import { withRole } from '../security/worker-policy.js';
 import { specRefusals } from '../security/spec-admission.js';
 import { RUN_REFUSED, type RunTrust, type TrustedIdentity } from '../workflows/messages.js';
 import { guarded, type ActivityDeps } from './context.js';
+import { runningWorkflow } from './lifecycle-exclusion.js';
+import { currentActivityContext } from './context.js';
+import { lifecycleWorkflowId } from '../spec/derived.js';
 import { ApplicationFailure } from '@temporalio/common';
 
 export function admissionActivities(deps: ActivityDeps) {
@@ -28,6 +31,13 @@ export function admissionActivities(deps: ActivityDeps) {
             `approval.approvers: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not an approver in the worker's identity registry (${registry.source})`,
           );
         }
+        // A day-two operation on this deployment is running: onboarding must not interleave with it.
+        const lifecycleId = parsed.success ? lifecycleWorkflowId(parsed.data.deploymentId) : undefined;
+        const caller = currentActivityContext()?.info.workflowExecution?.workflowId;
+        if (lifecycleId && caller !== lifecycleId && (await runningWorkflow(lifecycleId)) === 'running')
+          problems.push(
+            `a day-two operation on ${spec.deploymentId} is running (${lifecycleId}); start the onboarding again once it has ended`,
+          );
         if (problems.length) {
           // Not a blocking reason: the workflow ends a refused run before any step (authority.ts).
           throw ApplicationFailure.create({

@@ -24,6 +24,17 @@ export interface StoredCredentials {
     /** Every redirect URI the client was ever registered with: the checks make sure the unused ones are gone. */
     redirectUris?: string[];
   };
+  /** A key rotation under way (rotateClientKey): the new key, and its client once registered. */
+  nextClientKey?: { publicJwk: Record<string, unknown>; privateKeyPem: string; thumbprint: string };
+  nextOidcClient?: { clientId: string; keyThumbprint: string; via: 'pms' | 'esignet' };
+  /** API keys replaced by rotateCredentials, kept until they are deactivated on PMS (label and policy only). */
+  retiredApiKeys?: { label: string; policyId: string }[];
+  /** Written before a new API key is asked for: the label replaced and the label asked for. */
+  apiKeyRotation?: { from: string; to: string };
+  /** Certificates a renewal made and is uploading (renewCertificates), per partner role. */
+  pendingCertificates?: { authPartner?: PartnerKeyMaterial; mispPartner?: PartnerKeyMaterial };
+  /** Set when offboardDeployment finished: later operations are refused, a re-run changes nothing. */
+  offboarded?: { at: string; by: string };
 }
 
 export interface PartnerKeyMaterial {

@@ -1,7 +1,8 @@
 // The drift watch: one Temporal Schedule per deployment that runs the consistency checks
 // (checkDeploymentConsistency) every monitoring.interval once the onboarding completed. Created
 // by the run itself through the worker's client, idempotently: a schedule that exists already
-// (a re-onboarding, a retried activity) is brought up to date instead of duplicated.
+// (a re-onboarding, a retried activity) is brought up to date instead of duplicated. An offboarded
+// deployment is no longer watched: its schedule is deleted (one already gone is success).
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
@@ -13,7 +14,8 @@ import {
 } from '@temporalio/client';
 import { verifyCommand } from '../approvals/command.js';
 import { withRole } from '../security/worker-policy.js';
-import type { ActivityDeps } from './context.js';
+import { currentActivityContext, guarded, type ActivityDeps } from './context.js';
+import type { StatusChange } from './types.js';
 import { durationMs, driftWatchScheduleId, monitoringOf } from '../spec/derived.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { TASK_QUEUE } from '../workflows/messages.js';
@@ -84,7 +86,7 @@ export type DriftWatchChange = 'pause' | 'resume' | 'run-now' | 'remove';
 /** How old a signed drift-watch command may be: it is sent at once, and the activity keeps no nonces. */
 const COMMAND_MAX_AGE_MS = 5 * 60_000;
 
-export function driftWatchActivities(deps: Pick<ActivityDeps, 'policy'>) {
+export function driftWatchActivities(deps: ActivityDeps) {
   return {
     /**
      * Changes a drift watch on an operator's signed command, verified against the worker's
@@ -139,6 +141,21 @@ export function driftWatchActivities(deps: Pick<ActivityDeps, 'policy'>) {
           );
         throw err;
       }
+    },
+
+    /** Offboarding: the deployment's schedule deleted; one already gone (or never made) is success. */
+    async deleteDriftWatch(deploymentId: string): Promise<StatusChange> {
+      return guarded(deps, async () => {
+        const client = currentActivityContext()?.client;
+        if (!client) throw new Error('no Temporal client in this activity context');
+        try {
+          await client.schedule.getHandle(driftWatchScheduleId(deploymentId)).delete();
+          return 'changed';
+        } catch (err) {
+          if (err instanceof ScheduleNotFoundError) return 'absent';
+          throw err;
+        }
+      });
     },
   };
 }

@@ -15,6 +15,16 @@ import { notificationActivities } from './notifications.js';
 import { consistencyActivities } from './consistency.js';
 import { planActivities } from './plan.js';
 import { driftWatchActivities } from './drift-watch.js';
+import { deploymentInspectionActivities } from './deployment-inspection.js';
+import { oidcClientStatusActivities } from './oidc-client-status.js';
+import { openg2pProviderStateActivities } from './openg2p-provider-state.js';
+import { nextClientKeyActivities } from './next-client-key.js';
+import { apiKeyRotationActivities } from './api-key-rotation.js';
+import { mispLicenseStatusActivities } from './misp-license-status.js';
+import { partnerStatusActivities } from './partner-status.js';
+import { oidcClientUpdateActivities } from './oidc-client-update.js';
+import { partnerCertificateRenewalActivities } from './partner-certificate-renewal.js';
+import { deploymentOffCheckActivities } from './deployment-off-check.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -32,6 +42,17 @@ export function createActivities(deps: ActivityDeps) {
     ...consistencyActivities(deps),
     ...planActivities(deps),
     ...driftWatchActivities(deps),
+    // Day-two operations (src/workflows/lifecycle/).
+    ...deploymentInspectionActivities(deps),
+    ...oidcClientStatusActivities(deps),
+    ...openg2pProviderStateActivities(deps),
+    ...nextClientKeyActivities(deps),
+    ...apiKeyRotationActivities(deps),
+    ...mispLicenseStatusActivities(deps),
+    ...partnerStatusActivities(deps),
+    ...oidcClientUpdateActivities(deps),
+    ...partnerCertificateRenewalActivities(deps),
+    ...deploymentOffCheckActivities(deps),
   };
 }
 

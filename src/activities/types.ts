@@ -107,3 +107,31 @@ export interface MappingDecision {
 }
 
 export type Spec = DeploymentSpec;
+
+/** An onboarded deployment as a day-two operation finds it (ids and fingerprints only). */
+export interface DeploymentInspection {
+  /** When offboardDeployment finished, if it has. */
+  offboardedAt?: string;
+  oidcClientId?: string;
+  oidcClientVia?: 'pms' | 'esignet';
+  clientKeyThumbprint?: string;
+  /** A key rotation a killed run left half way (its key, its client). */
+  nextClientKeyThumbprint?: string;
+  nextOidcClientId?: string;
+  apiKeyLabel?: string;
+  apiKeyPolicyId?: string;
+  apiKeyFingerprint?: string;
+  mispLicenseFingerprint?: string;
+  /** The partners' MOSIP-signed certificates the worker holds. */
+  authCertificateFingerprint?: string;
+  mispCertificateFingerprint?: string;
+  providerId?: number;
+  providerClientId?: string;
+  providerEnabled?: boolean;
+  /** The OpenG2P generation its provider model belongs to (15 = 1.x, 17 = 1.2+). */
+  openg2pGeneration?: 15 | 17;
+  endpoints: EsignetEndpoints;
+}
+
+/** What a status change found: done now, already so, or nothing to change. */
+export type StatusChange = 'changed' | 'unchanged' | 'absent';

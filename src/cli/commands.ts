@@ -443,6 +443,65 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
       });
     },
   },
+  {
+    name: 'update',
+    role: 'staff (approvers too when lifecycle.requireApproval lists update)',
+    summary:
+      "apply a changed spec to an onboarded deployment: the OIDC client's name, logo, redirect URIs (claims and ACRs on e-Signet's API) and the OpenG2P provider's fields; shows the plan first, verifies after",
+    positionals: [SPEC],
+    options: [
+      IDENTITY,
+      COMMENT,
+      { 'dry-run': { type: 'boolean', short: 'n', description: 'show the plan only; start nothing' } },
+      OUTPUT,
+    ],
+    async run(context) {
+      const { values, positionals, config } = context;
+      const spec = await loadSpecFile(positionals[0]!);
+      const { currentSpec, startLifecycle, updatePlan } = await import('./lifecycle.js');
+      const initiator = values['dry-run'] ? undefined : await signer(context, 'update', 'an initiator');
+      return withClient(config, async (c) => {
+        const changes = updatePlan(await currentSpec(c, spec.deploymentId), spec);
+        if (!json(values))
+          console.log(
+            changes.length
+              ? `plan for ${spec.deploymentId}: update ${changes.join(', ')}`
+              : `plan for ${spec.deploymentId}: the spec is unchanged (the update re-applies and verifies it)`,
+          );
+        if (!initiator) {
+          if (json(values)) print({ deploymentId: spec.deploymentId, changes });
+          return EXIT.ok;
+        }
+        const handle = await startLifecycle(c, 'update', spec, initiator, {
+          options: { changes },
+          comment: values.comment as string | undefined,
+        });
+        if (json(values)) print({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId, changes });
+        else console.log(`started update (${handle.workflowId})\n  follow: ${PROGRAM} status ${handle.workflowId}`);
+        return EXIT.ok;
+      });
+    },
+  },
+  lifecycleCommand('offboard', {
+    summary:
+      'retire an onboarded deployment after the approvers agree: OpenG2P provider disabled, OIDC client INACTIVE, API key, MISP license and partners deactivated, drift watch removed',
+    comment: 'required',
+  }),
+  lifecycleCommand('rotate-key', {
+    summary:
+      "replace the OIDC client's key: a new client for a new key, OpenG2P switched to it and verified, then the old client INACTIVE (switched back if verification fails)",
+  }),
+  lifecycleCommand('rotate-credentials', {
+    summary: 'issue a new API key and/or MISP license (kept on the worker), then deactivate the old ones',
+    flags: {
+      'api-key': { type: 'boolean', description: 'the API key only (with neither flag: both)' },
+      license: { type: 'boolean', description: 'the MISP license only (with neither flag: both)' },
+    },
+  }),
+  lifecycleCommand('renew-certificates', {
+    summary:
+      "renew the Auth and MISP partners' certificates before they expire: new certificates uploaded to PMS (re-signed there) and verified",
+  }),
   decisionCommand('approve'),
   decisionCommand('reject'),
   {
@@ -555,6 +614,50 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
     },
   },
 ];
+
+/**
+ * A day-two operation on an onboarded deployment: started by staff (signed), one per deployment
+ * at a time; the spec is the deployment's current one, read from its last completed run.
+ */
+function lifecycleCommand(
+  operation: 'offboard' | 'rotate-key' | 'rotate-credentials' | 'renew-certificates',
+  how: { summary: string; comment?: 'required'; flags?: OptionSet },
+): CommandSpec<Context> {
+  return {
+    name: operation,
+    role: 'staff',
+    summary: how.summary,
+    positionals: [RUN],
+    options: [IDENTITY, how.comment ? REQUIRED_COMMENT : COMMENT, ...(how.flags ? [how.flags] : []), OUTPUT],
+    async run(context) {
+      const { values, positionals, config } = context;
+      if (how.comment && !values.comment) throw new UsageError(`${operation} needs --comment "why"`);
+      const initiator = await signer(context, operation, 'an initiator');
+      const { currentSpec, startLifecycle } = await import('./lifecycle.js');
+      return withClient(config, async (c) => {
+        // The deployment, however the run reference names it.
+        const deploymentId = positionals[0]!.replace(/^(onboard|lifecycle)-/, '');
+        const spec = await currentSpec(c, deploymentId);
+        const options =
+          operation === 'rotate-credentials'
+            ? { apiKey: Boolean(values['api-key']), license: Boolean(values.license) }
+            : {};
+        const handle = await startLifecycle(c, operation, spec, initiator, {
+          options,
+          comment: values.comment as string | undefined,
+        });
+        const link = temporalUiUrl(c.options.namespace, handle.workflowId, undefined, config.uiUrl);
+        if (json(values))
+          print({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId, operation, ui: link });
+        else
+          console.log(
+            `started ${operation} of ${deploymentId} (${handle.workflowId})\n  follow:      ${PROGRAM} status ${handle.workflowId}${operation === 'offboard' ? `\n  approvers:   ${PROGRAM} approve ${handle.workflowId} --as <approver> --key <private key file>` : ''}\n  Temporal UI: ${link}`,
+          );
+        return EXIT.ok;
+      });
+    },
+  };
+}
 
 function decisionCommand(decision: 'approve' | 'reject'): CommandSpec<Context> {
   return {

@@ -6,7 +6,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { specDigest } from '../approvals/command.js';
 import { renderPlan, summarize, summaryLine, type DeploymentPlan, type PlanItem } from '../checks/plan.js';
 import type { DeploymentSpec } from '../spec/schema.js';
-import { specQuery, statusQuery, TASK_QUEUE } from '../workflows/messages.js';
+import { specQuery, statusQuery, STEP_NAMES, TASK_QUEUE, type StepName } from '../workflows/messages.js';
 import { reapplyPlan, type ReapplyPlan } from '../workflows/reapply.js';
 import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES, OnboardingDeploymentId } from '../workflows/search-attributes.js';
 
@@ -70,7 +70,10 @@ export async function planChange(
 ): Promise<{ reapply: ReapplyPlan; plan?: DeploymentPlan; claim?: PlanClaim; text: string } | undefined> {
   const [current, status] = await Promise.all([handle.query(specQuery), handle.query(statusQuery)]);
   if (status.phase !== 'blocked') return undefined;
-  const finished = status.steps.filter((s) => s.status === 'completed').map((s) => s.name);
+  const finished = status.steps
+    .filter((s) => s.status === 'completed')
+    .map((s) => s.name)
+    .filter((n): n is StepName => (STEP_NAMES as readonly string[]).includes(n));
   const reapply = reapplyPlan(current, corrected, finished);
   let plan: DeploymentPlan | undefined;
   let unplanned: string | undefined;

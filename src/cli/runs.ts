@@ -32,7 +32,7 @@ import {
   type OnboardingWorkflow,
   type StartCommand,
   type StatusView,
-  type StepName,
+  type AnyStepName,
 } from '../workflows/messages.js';
 
 /** A refusal the user can act on (exit code 3 in the CLI). */
@@ -40,9 +40,11 @@ export class Refused extends Error {
   override name = 'Refused';
 }
 
-/** Accepts a deployment id or the workflow id `onboard-<deploymentId>`. */
+/** Accepts a deployment id, the workflow id `onboard-<deploymentId>`, or a day-two operation's `lifecycle-<deploymentId>`. */
 export function workflowIdFor(idOrDeployment: string): string {
-  return idOrDeployment.startsWith('onboard-') ? idOrDeployment : onboardingWorkflowId(idOrDeployment);
+  return idOrDeployment.startsWith('onboard-') || idOrDeployment.startsWith('lifecycle-')
+    ? idOrDeployment
+    : onboardingWorkflowId(idOrDeployment);
 }
 
 /** Starts the onboarding of `spec`, signed by `initiator`: the workflow verifies who started it. */
@@ -222,7 +224,7 @@ export async function abortRun(handle: WorkflowHandle, operator: Signer, comment
 }
 
 export interface WatchCallbacks {
-  onStep?(step: StepName, status: StatusView): void;
+  onStep?(step: AnyStepName, status: StatusView): void;
   onApprovalPending?(status: StatusView): void;
   onBlocked?(status: StatusView): void;
   /** Stop following once the run is blocked (watchRun then throws RunBlocked): a person must act first. */

@@ -60,6 +60,7 @@ const partnerCertUpload = z.object({
 const certificateDownload = z.object({ certificateData: z.string().includes('BEGIN CERTIFICATE') });
 const mappingRequested = z.object({ mappingkey: z.string().min(1) });
 const decision = z.string();
+const partnerStatusMessage = z.object({ message: z.string() });
 const apiKey = z.object({ apiKey: z.string().min(1), label: z.string(), policyId: z.string(), partnerId: z.string() });
 const license = z.object({
   providerId: z.string(),
@@ -385,6 +386,32 @@ export class PmsClient {
       return { policyId: found.policyId ?? undefined };
     } catch (err) {
       if (isMosipCode(err, 'PMS_PMP_009')) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * `PATCH /partners/{id}` (§7): Active needs an uploaded certificate (PMS_PRT_108); De-Active of a
+   * MISP partner deactivates its licenses too. Idempotent on PMS's side.
+   */
+  async setPartnerStatus(partnerId: string, status: 'Active' | 'De-Active'): Promise<void> {
+    await this.call('PATCH', `/partners/${encodeURIComponent(partnerId)}`, partnerStatusMessage, { status });
+  }
+
+  /**
+   * `PUT /misps` (§6): a license key's status, active or de-active (else PMS_MSP_407); 'absent' when PMS
+   * knows no such provider and key (PMS_MSP_408).
+   */
+  async setMispLicenseStatus(
+    providerId: string,
+    licenseKey: string,
+    licenseKeyStatus: 'active' | 'de-active',
+  ): Promise<'done' | 'absent'> {
+    try {
+      await this.call('PUT', '/misps', license, { providerId, licenseKey, licenseKeyStatus });
+      return 'done';
+    } catch (err) {
+      if (isMosipCode(err, 'PMS_MSP_408')) return 'absent';
       throw err;
     }
   }

@@ -8,6 +8,19 @@ export function onboardingWorkflowId(deploymentId: string): string {
   return `onboard-${deploymentId}`;
 }
 
+/**
+ * One day-two operation per deployment at a time: every operation (update, key and credential
+ * rotation, offboarding) runs under this one id, so Temporal itself refuses a second while one runs.
+ */
+export function lifecycleWorkflowId(deploymentId: string): string {
+  return `lifecycle-${deploymentId}`;
+}
+
+/** The Temporal Schedule that keeps checking a completed deployment (one per deployment). */
+export function driftWatchScheduleId(deploymentId: string): string {
+  return `drift-watch-${deploymentId}`;
+}
+
 /** Odoo's auth_oauth callback; e-Signet must have it registered verbatim. */
 export function openg2pRedirectUri(spec: Pick<DeploymentSpec, 'openg2p'>): string {
   return `${spec.openg2p.url}/auth_oauth/signin`;
@@ -40,11 +53,6 @@ export function mosipServiceUrls(mosip: DeploymentSpec['mosip']): MosipServiceUr
 
 export function apiKeyLabel(spec: DeploymentSpec): string {
   return spec.partners.auth.apiKeyLabel ?? `${spec.deploymentId}-openg2p`;
-}
-
-/** The Temporal Schedule that keeps checking a completed deployment (one per deployment). */
-export function driftWatchScheduleId(deploymentId: string): string {
-  return `drift-watch-${deploymentId}`;
 }
 
 /** The drift watch's settings, defaults filled in (a spec of an earlier release has none). */

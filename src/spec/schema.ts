@@ -412,6 +412,16 @@ export const deploymentSpecSchema = z
       .object({ caFile: z.string().min(1) })
       .strict()
       .optional(),
+    /**
+     * Day-two operations after onboarding. `requireApproval`: which of them wait for the approvers'
+     * signed decisions like onboarding does (offboarding always does).
+     */
+    lifecycle: z
+      .object({
+        requireApproval: z.array(z.enum(['update', 'rotate-key', 'rotate-credentials', 'renew-certificates'])),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine(

@@ -60,13 +60,26 @@ export class RunAuthority {
     workflowId: string,
     acceptedAtMs: number,
   ): TrustedIdentity {
+    return this.admitSigned(trust, specDigest(spec), spec.approval.maxDecisionAge, token, workflowId, acceptedAtMs)
+      .identity;
+  }
+
+  /** admit() for a command bound to `digest` (a day-two operation binds its operation and options too). */
+  admitSigned(
+    trust: RunTrust,
+    digest: string,
+    maxAge: string,
+    token: unknown,
+    workflowId: string,
+    acceptedAtMs: number,
+  ): { identity: TrustedIdentity; comment?: string } {
     this.trust = trust;
     const check = verifyCommand(token, {
       action: 'start',
       workflowId,
-      digest: specDigest(spec),
+      digest,
       nowMs: acceptedAtMs,
-      maxAgeMs: durationMs(spec.approval.maxDecisionAge),
+      maxAgeMs: durationMs(maxAge),
       signers: this.signers('initiator'),
       role: ROLE_NAMES.initiator,
       usedNonces: new Set(),
@@ -74,7 +87,7 @@ export class RunAuthority {
     if (!check.ok) throw refuseRun(check.reason);
     this.commandNonces.push(check.claims.nonce);
     this.initiator = this.trust.identities.find((i) => i.name === check.signer.name)!;
-    return this.initiator;
+    return { identity: this.initiator, comment: check.claims.comment };
   }
 
   /** Checks a retry or abort; `nowMs` undefined in handlers, which apply what a validator accepted. */

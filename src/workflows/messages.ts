@@ -31,16 +31,62 @@ export const STEP_NAMES = [
 ] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
+/**
+ * The steps of the day-two operations (src/workflows/lifecycle/), every operation's in one list;
+ * a lifecycle run's step list holds its own operation's steps only.
+ */
+export const LIFECYCLE_STEP_NAMES = [
+  'inspectDeployment',
+  'awaitApproval',
+  // offboardDeployment
+  'disableOpenG2PProvider',
+  'deactivateOidcClient',
+  'deactivateApiKey',
+  'deactivateMispLicense',
+  'deactivatePartners',
+  'deleteDriftWatch',
+  // rotateClientKey
+  'generateNextClientKey',
+  'registerNextOidcClient',
+  'switchOpenG2PClient',
+  'verifyDeployment',
+  'deactivateOldOidcClient',
+  'switchOpenG2PBack',
+  'deactivateNextOidcClient',
+  // rotateCredentials
+  'issueNextApiKey',
+  'deactivateOldApiKey',
+  'renewMispLicense',
+  // updateDeployment
+  'updateOidcClient',
+  'updateOpenG2PProvider',
+  // renewCertificates
+  'renewAuthPartnerCertificate',
+  'renewMispPartnerCertificate',
+] as const;
+export type LifecycleStepName = (typeof LIFECYCLE_STEP_NAMES)[number];
+/** A step of any run: onboarding's runbook or a day-two operation. */
+export type AnyStepName = StepName | LifecycleStepName;
+
 export type StepStatus = 'pending' | 'running' | 'completed' | 'blocked' | 'skipped';
 
 /**
  * running → awaiting_approval → running → completed; blocked while a person must fix a cause;
  * rejected / timed_out / aborted are the other ends.
  */
-export type Phase = 'running' | 'awaiting_approval' | 'blocked' | 'completed' | 'rejected' | 'timed_out' | 'aborted';
+export type Phase =
+  | 'running'
+  | 'awaiting_approval'
+  | 'blocked'
+  | 'completed'
+  | 'rejected'
+  | 'timed_out'
+  | 'aborted'
+  /** A day-two operation whose verification failed and whose changes were switched back. */
+  | 'rolled_back';
 
 export interface StepView {
-  name: StepName;
+  name: AnyStepName;
   status: StepStatus;
   startedAt?: string;
   endedAt?: string;
@@ -54,7 +100,7 @@ export interface StepView {
 
 /** A failure retrying cannot fix, as shown to ops. */
 export interface BlockingError {
-  step: StepName;
+  step: AnyStepName;
   /** `RemoteRejection`, `PrerequisiteFailed`, `SecretUnavailable`, `ContractViolation`… */
   type: string;
   /** The remote system's own error code when there is one (`PMS_PRT_098`, `invalid_redirect_uri`). */
@@ -95,7 +141,7 @@ export interface StatusView {
   /** Who started the run (may not approve it). */
   initiator: string;
   phase: Phase;
-  currentStep?: StepName;
+  currentStep?: AnyStepName;
   steps: StepView[];
   pendingApproval?: PendingApproval;
   lastError?: BlockingError;
@@ -120,7 +166,7 @@ export interface AuditEntry {
   at: string;
   /** `step.started`, `step.completed`, `step.blocked`, `approval.approve`, `approval.refused`, `run.retry`, `run.abort`… */
   event: string;
-  step?: StepName;
+  step?: AnyStepName;
   actor?: string;
   detail?: string;
   /** The signed decision or command (compact JWS, or `passkey.…` for a passkey decision), kept so anyone can re-verify it. */

@@ -120,7 +120,7 @@ async function reapplyChangedSteps(
     const finished = run.steps
       .filter((s) => s.status === 'completed' && s.name !== run.currentStep)
       .map((s) => s.name)
-      .filter((n): n is StepName => STEP_NAMES.includes(n));
+      .filter((n): n is StepName => (STEP_NAMES as readonly string[]).includes(n));
     const plan = reapplyPlan(applied, target, finished);
     for (const { step, because } of plan.notReapplied)
       run.record({

@@ -16,18 +16,18 @@ import {
   type OnboardingIds,
   type PendingApproval,
   type Phase,
-  type StatusView,
+  type AnyStepName,
   type StepName,
+  type StatusView,
   type StepView,
 } from './messages.js';
 import { OnboardingApprover, OnboardingOutcome, OnboardingStep } from './search-attributes.js';
 import type { DeploymentSpec } from '../spec/schema.js';
-import { canonicalJson } from '../approvals/command.js';
 import { BLOCKING_REASONS, isBlockingReason } from './blocking.js';
 import { recordBuild } from './build.js';
 import { changedSections } from './spec-diff.js';
 
-export { changedSections } from './spec-diff.js';
+export { changedFixedSections, changedSections } from './spec-diff.js';
 
 /** Everything a continued run needs to go on where the previous one stopped. */
 export interface RunSnapshot {
@@ -64,8 +64,8 @@ export class OnboardingRun {
   /** The spec in force: a `retry` may bring a corrected one. */
   spec: DeploymentSpec;
   initiator: string;
-  currentStep?: StepName;
-  steps: StepView[] = STEP_NAMES.map((name) => ({ name, status: 'pending', retries: 0 }));
+  currentStep?: AnyStepName;
+  steps: StepView[];
   audit: AuditEntry[] = [];
   ids: OnboardingIds = {};
   /** Set by the approval book, which alone keeps the decisions. */
@@ -82,9 +82,11 @@ export class OnboardingRun {
   /** Set by the retry/abort updates while blocked. */
   private resolution?: { kind: 'retry'; operator: string } | { kind: 'abort'; operator: string; comment: string };
 
-  constructor(spec: DeploymentSpec, initiator: string) {
+  /** `stepNames`: the runbook's steps, or a day-two operation's (src/workflows/lifecycle/). */
+  constructor(spec: DeploymentSpec, initiator: string, stepNames: readonly AnyStepName[] = STEP_NAMES) {
     this.spec = spec;
     this.initiator = initiator;
+    this.steps = stepNames.map((name) => ({ name, status: 'pending', retries: 0 }));
   }
 
   get deploymentId(): string {
@@ -119,7 +121,7 @@ export class OnboardingRun {
     this.audit.push({ at: now(), ...entry });
   }
 
-  private view(name: StepName): StepView {
+  private view(name: AnyStepName): StepView {
     return this.steps.find((s) => s.name === name)!;
   }
 
@@ -140,7 +142,7 @@ export class OnboardingRun {
     };
   }
 
-  startStep(name: StepName): void {
+  startStep(name: AnyStepName): void {
     const step = this.view(name);
     this.currentStep = name;
     step.status = 'running';
@@ -149,7 +151,7 @@ export class OnboardingRun {
     this.record({ event: 'step.started', step: name });
   }
 
-  completeStep(name: StepName, summary?: string): void {
+  completeStep(name: AnyStepName, summary?: string): void {
     const step = this.view(name);
     step.status = 'completed';
     step.endedAt = now();
@@ -165,7 +167,7 @@ export class OnboardingRun {
    * Runs one step. A non-retryable failure parks the run as `blocked` until ops send
    * `retry` (the step runs again; finished steps are kept) or `abort`.
    */
-  async runStep<T>(name: StepName, body: () => Promise<T>, summarize?: (result: T) => string): Promise<T> {
+  async runStep<T>(name: AnyStepName, body: () => Promise<T>, summarize?: (result: T) => string): Promise<T> {
     this.startStep(name);
     for (;;) {
       try {
@@ -269,7 +271,10 @@ export class OnboardingRun {
     this.resolution = { kind: 'abort', operator, comment };
   }
 
-  finish(phase: Extract<Phase, 'completed' | 'rejected' | 'timed_out' | 'aborted'>, detail?: string): void {
+  finish(
+    phase: Extract<Phase, 'completed' | 'rejected' | 'timed_out' | 'aborted' | 'rolled_back'>,
+    detail?: string,
+  ): void {
     this.phase = phase;
     this.endedAt = now();
     this.currentStep = undefined;
@@ -279,23 +284,8 @@ export class OnboardingRun {
   }
 }
 
-/**
- * What a corrected spec may not change: who approves and how (the approval section), and which
- * deployment and partners the run registers. A retry that could would let ops swap the approvers
- * of a run that is waiting for them.
- */
-export function changedFixedSections(before: DeploymentSpec, after: DeploymentSpec): string[] {
-  const fixed: [string, (s: DeploymentSpec) => unknown][] = [
-    ['deploymentId', (s) => s.deploymentId],
-    ['approval', (s) => s.approval],
-    ['partners.auth.id', (s) => s.partners?.auth?.id],
-    ['partners.misp.id', (s) => s.partners?.misp?.id],
-  ];
-  return fixed.filter(([, pick]) => canonicalJson(pick(before)) !== canonicalJson(pick(after))).map(([path]) => path);
-}
-
 /** A failure that retrying cannot fix becomes a BlockingError; anything else is rethrown. */
-function toBlockingError(step: StepName, err: unknown): BlockingError | undefined {
+function toBlockingError(step: AnyStepName, err: unknown): BlockingError | undefined {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (!(cause instanceof ApplicationFailure) || !cause.nonRetryable) return undefined;
   const type = cause.type ?? 'Error';

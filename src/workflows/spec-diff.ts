@@ -1,5 +1,7 @@
-// Where two specs differ, as dotted paths: for the audit trail of a retry with a corrected spec
-// and for what it re-applies (reapply.ts). Pure: the workflow and the CLI share it.
+// Where two specs differ, as dotted paths: for the audit trail of a retry with a corrected spec,
+// for what it re-applies (reapply.ts) and an update's plan; and what may not differ. Pure: the
+// workflow and the CLI share it.
+import { canonicalJson } from '../approvals/command.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 
 /** Dotted paths (two levels deep) whose values differ between two specs, for the audit trail. */
@@ -31,4 +33,19 @@ export function changedPaths(before: unknown, after: unknown, depth = 3, prefix 
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)]))
     out.push(...changedPaths(before[key], after[key], depth - 1, prefix ? `${prefix}.${key}` : key));
   return out;
+}
+
+/**
+ * What a corrected spec may not change: who approves and how (the approval section), and which
+ * deployment and partners the run registers. A retry that could would let ops swap the approvers
+ * of a run that is waiting for them.
+ */
+export function changedFixedSections(before: DeploymentSpec, after: DeploymentSpec): string[] {
+  const fixed: [string, (s: DeploymentSpec) => unknown][] = [
+    ['deploymentId', (s) => s.deploymentId],
+    ['approval', (s) => s.approval],
+    ['partners.auth.id', (s) => s.partners?.auth?.id],
+    ['partners.misp.id', (s) => s.partners?.misp?.id],
+  ];
+  return fixed.filter(([, pick]) => canonicalJson(pick(before)) !== canonicalJson(pick(after))).map(([path]) => path);
 }

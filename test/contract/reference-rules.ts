@@ -280,6 +280,43 @@ export const MOSIP_RULES: RouteRule[] = [
     auth: 'cookie',
     response: pmsAnswer(z.array(z.looseObject({ mispId: text, licenseKey: text, isActive: z.boolean() }))),
   },
+  // §6 PUT /misps: a license key's status (day two: credential rotation, offboarding).
+  {
+    route: '/v1/partnermanager/misps',
+    method: 'PUT',
+    auth: 'cookie',
+    contentType: 'application/json',
+    request: wrapper(
+      z.strictObject({
+        providerId: text,
+        licenseKey: z.string().regex(/^[0-9a-zA-Z]{50}$/),
+        licenseKeyStatus: z.string().regex(/^(active|de-active)$/i),
+      }),
+    ),
+    response: pmsAnswer(z.looseObject({ providerId: text, licenseKey: text, licenseKeyStatus: text })),
+  },
+  // §5.3 (related) an API key's status by label.
+  {
+    route: '/v1/partnermanager/partners/:partnerId/policy/:policyId/apiKey/status',
+    method: 'PATCH',
+    auth: 'cookie',
+    contentType: 'application/json',
+    request: wrapper(z.strictObject({ status: z.enum(['Active', 'De-Active']), label: text })),
+    response: pmsAnswer(
+      z.enum(['Partner apikey activated successfully.', 'Partner apikey de-activated successfully.']),
+    ),
+  },
+  // §7 partner activate / deactivate.
+  {
+    route: '/v1/partnermanager/partners/:partnerId',
+    method: 'PATCH',
+    auth: 'cookie',
+    contentType: 'application/json',
+    request: wrapper(z.strictObject({ status: z.string().regex(/^(active|de-active)$/i) })),
+    response: pmsAnswer(
+      z.strictObject({ message: z.enum(['Partner activated successfully', 'Partner de-activated successfully']) }),
+    ),
+  },
   // §8 OIDC clients. The real DTO field is `authPartnerId` (ClientDetailCreateRequest, release-1.2.0.1); the
   // guide's `authParnterId` is a typo PMS would reject as a missing `authPartnerId` (strict object here).
   {

@@ -12,7 +12,7 @@ import { newClientKey } from '../../src/activities/client-key.js';
 import { sandboxSpec, testDeps, withLoginCheck } from '../helpers/fixtures.js';
 import { EsignetOpenApi, OPENAPI_DIR, openApiAvailable, type EsignetDocVersion } from './openapi.js';
 import { contractProblems } from './contract.js';
-import { runRunbook } from './runbook.js';
+import { runLifecycle, runRunbook } from './runbook.js';
 import { requirement } from '../helpers/requirements.js';
 
 const skip = requirement(
@@ -64,6 +64,10 @@ const SCENARIOS: Scenario[] = [
 const EVERY_RUN_USES = [
   'GET /idauthentication/v1/internal/getCertificate',
   'POST /v1/partnermanager/partners/apikey/request/search',
+  // Day two (runLifecycle): status changes on PMS.
+  'PATCH /v1/partnermanager/partners/:partnerId',
+  'PATCH /v1/partnermanager/partners/:partnerId/policy/:policyId/apiKey/status',
+  'PUT /v1/partnermanager/misps',
 ];
 /** Routes a run must not depend on (mosip-pms.md, "Observed on running servers" and §9). */
 const NEVER_USED: [string, string][] = [
@@ -98,6 +102,8 @@ describe('every request and answer of a full run follows the real APIs', { skip 
         const first = await runRunbook(sandbox, spec, deps);
         const again = await runRunbook(sandbox, spec, deps);
         assert.equal(again.clientId, first.clientId, 'the re-run finds the same client');
+        // Day two: key and credential rotation, then offboarding.
+        await runLifecycle(spec, deps);
       });
       after(() => sandbox?.close());
 

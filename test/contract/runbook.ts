@@ -16,3 +16,30 @@ export async function runRunbook(
   });
   return { clientId: client.clientId, adopted: client.adopted };
 }
+
+/**
+ * The day-two activities in their workflows' order (rotate-key, rotate-credentials, offboard),
+ * without Temporal: the requests those operations send, for the contract checks.
+ */
+export async function runLifecycle(spec: DeploymentSpec, deps: ActivityDeps): Promise<void> {
+  const a = createActivities(deps);
+  const found = await a.inspectDeployment(spec);
+  const via = found.oidcClientVia ?? spec.oidcClient.registration;
+  const key = await a.generateNextClientKey(spec.deploymentId);
+  const client = await a.registerNextOidcClient(spec, key.thumbprint);
+  await a.switchOpenG2PClient(spec, {
+    providerId: found.providerId!,
+    clientId: client.clientId,
+    clientKeyThumbprint: key.thumbprint,
+  });
+  await a.setOidcClientStatus(spec, { clientId: found.oidcClientId!, via, status: 'INACTIVE' });
+  await a.adoptNextClientKey(spec.deploymentId, key.thumbprint);
+  await a.issueNextApiKey(spec, found.apiKeyLabel!);
+  await a.deactivateApiKeys(spec, { current: false });
+  await a.renewMispLicense(spec, found.mispLicenseFingerprint!);
+  await a.disableOpenG2PProvider(spec);
+  await a.setOidcClientStatus(spec, { clientId: client.clientId, via, status: 'INACTIVE' });
+  await a.deactivateApiKeys(spec, { current: true });
+  await a.deactivateMispLicense(spec);
+  await a.deactivatePartners(spec);
+}

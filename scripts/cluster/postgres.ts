@@ -6,7 +6,7 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { projectRoot } from '../../src/project-root.js';
 import { POSTGRES_USER } from './topology.js';
 
@@ -88,10 +88,7 @@ function makeTraversable(dir: string): void {
 function owned(dir: string, osUser: string | undefined): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
-  if (!osUser) return;
-  const uid = Number(check(sh('id', ['-u', osUser]), 'id -u').trim());
-  const gid = Number(check(sh('id', ['-g', osUser]), 'id -g').trim());
-  chownSync(dir, uid, gid);
+  if (osUser) chownSync(dir, ...uidGid(osUser));
 }
 
 /** Creates the instance once (initdb); later calls reuse it and its password. */
@@ -107,10 +104,11 @@ export function preparePostgres(baseDir: string, port: number, log: (line: strin
     writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
     if (osUser) makeTraversable(dataDir);
     owned(dataDir, osUser);
-    // initdb reads the password from a file the server's user can read: inside its own folder, removed after.
-    const pwFile = join(dataDir, '.initdb-pw');
+    // initdb reads the password from a file the server's user can read (in a folder of its own, removed after).
+    const pwDir = join(baseDir, 'pg-init');
+    owned(pwDir, osUser);
+    const pwFile = join(pwDir, 'password');
     writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
-    if (osUser) owned(dirname(pwFile), osUser);
     if (osUser) chownSync(pwFile, ...uidGid(osUser));
     log(`initdb ${relative(projectRoot, dataDir)} (PostgreSQL ${binDir.split(sep).at(-2)}, role ${POSTGRES_USER})`);
     const init = asServerUser({ osUser, binDir }, 'initdb', [
@@ -125,7 +123,7 @@ export function preparePostgres(baseDir: string, port: number, log: (line: strin
       'UTF8',
       '--no-instructions',
     ]);
-    rmSync(pwFile, { force: true });
+    rmSync(pwDir, { recursive: true, force: true });
     check(init, 'initdb');
   }
   const password = readFileSync(passwordFile, 'utf8').trim();

@@ -4,8 +4,12 @@
 
 /** go.temporal.io/server: the server and its schema tool (temporal-sql-tool) are built from it. */
 export const TEMPORAL_SERVER_VERSION = '1.32.2';
-/** github.com/temporalio/ui-server/v2: the Temporal UI (the temporalio/ui image carries the same release). */
-export const TEMPORAL_UI_VERSION = '2.58.1';
+/**
+ * github.com/temporalio/ui-server/v2: the Temporal UI (the temporalio/ui image carries the same
+ * release). The newest that builds from the module proxy: 2.58.x needs go.temporal.io/api v1.64.0,
+ * which the proxy does not serve.
+ */
+export const TEMPORAL_UI_VERSION = '2.56.4';
 /**
  * Both modules' go.mod ask for Go 1.26.10 or newer; the go command fetches this toolchain from
  * the Go module proxy when the machine's own is older (GOTOOLCHAIN).

@@ -47,7 +47,7 @@ test('the cluster runs one onboarding across two workers through a frontend rest
     await cluster.ready();
     const spec = validateSpec(sandboxSpecInput(sandbox, 'cluster-smoke'), 'smoke spec');
     sandbox.addPartnerUser(spec.partners.auth.id);
-    const handle = await startOnboarding(client, spec, signer('smoke'));
+    const handle = await startOnboarding(client, spec, signer('staff-1'));
 
     // The first worker takes the run to the approval.
     const until = async (phase: string, timeoutMs: number) => {
@@ -59,7 +59,10 @@ test('the cluster runs one onboarding across two workers through a frontend rest
           .catch(() => undefined);
         if (status?.phase === phase) return;
         assert.notEqual(status?.phase, 'blocked', `blocked at ${status?.lastError?.step}: ${status?.lastError?.message}`);
-        assert.ok(Date.now() < deadline, `not ${phase} within ${timeoutMs / 1000} s (last: ${status?.phase})`);
+        assert.ok(
+          Date.now() < deadline,
+          `not ${phase} within ${timeoutMs / 1000} s (last: ${status?.phase} at ${status?.currentStep}); worker-1 said:\n${first.output.slice(-15).join('\n')}`,
+        );
         await sleep(500);
       }
     };

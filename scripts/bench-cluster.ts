@@ -135,7 +135,9 @@ async function main(): Promise<number> {
         onParked: async () => {
           parkedMemory = await clusterMemory(cluster);
           parkedDbMb = databaseMb(cluster);
-          log(`    cluster while parked: ${JSON.stringify(parkedMemory.byProcess)} MB; databases ${parkedDbMb.toFixed(1)} MB`);
+          log(
+            `    cluster while parked: ${JSON.stringify(parkedMemory.byProcess)} MB; databases ${parkedDbMb.toFixed(1)} MB`,
+          );
         },
       });
       const drainedDbMb = databaseMb(cluster);

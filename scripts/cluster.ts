@@ -16,7 +16,12 @@ import { DEFAULT_POLICY_FILE } from '../src/security/worker-policy.js';
 import { SANDBOX_POLICY_FILE } from '../sandbox/identities.js';
 import { Cluster, DEFAULT_CLUSTER_DIR } from './cluster/cluster.js';
 import { isAlive, logPath, logSize, logTail, spawnDetached, waitReady } from './cluster/processes.js';
-import { SERVER_SERVICES, TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION, type ServerService } from './cluster/topology.js';
+import {
+  SERVER_SERVICES,
+  TEMPORAL_SERVER_VERSION,
+  TEMPORAL_UI_VERSION,
+  type ServerService,
+} from './cluster/topology.js';
 import { postgresPid } from './cluster/postgres.js';
 import { WORKER_LAUNCHER } from './processes.js';
 
@@ -52,11 +57,13 @@ const { values } = parseArgs({
 
 const dir = values.dir ? join(process.cwd(), values.dir) : DEFAULT_CLUSTER_DIR;
 const log = (line: string) => console.log(`cluster: ${line}`);
-const withoutTemporal = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_')));
+const withoutTemporal = () =>
+  Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_')));
 
 function opened(): Cluster {
   const cluster = Cluster.open(dir, log);
-  if (!cluster) throw new Error(`no cluster was started from ${relative(projectRoot, dir) || dir}: run npm run cluster first`);
+  if (!cluster)
+    throw new Error(`no cluster was started from ${relative(projectRoot, dir) || dir}: run npm run cluster first`);
   return cluster;
 }
 
@@ -82,7 +89,13 @@ async function startWorker(cluster: Cluster, name: string): Promise<void> {
     },
   });
   cluster.adopt(name, record);
-  await waitReady(name, record, async () => logTail(logFile, 50, from).includes('g2p-onboard worker: task queue'), 60_000, from);
+  await waitReady(
+    name,
+    record,
+    async () => logTail(logFile, 50, from).includes('g2p-onboard worker: task queue'),
+    60_000,
+    from,
+  );
   log(`${name} pid ${record.pid}`);
 }
 
@@ -100,7 +113,13 @@ async function startCodecServer(cluster: Cluster): Promise<void> {
     },
   });
   cluster.adopt('codec-server', record);
-  await waitReady('codec server', record, async () => logTail(logFile, 50, from).includes('codec server:'), 30_000, from);
+  await waitReady(
+    'codec server',
+    record,
+    async () => logTail(logFile, 50, from).includes('codec server:'),
+    30_000,
+    from,
+  );
 }
 
 async function startSandbox(cluster: Cluster): Promise<void> {
@@ -112,7 +131,13 @@ async function startSandbox(cluster: Cluster): Promise<void> {
     env: process.env,
   });
   cluster.adopt('sandbox', record);
-  await waitReady('sandbox', record, async () => logTail(logFile, 50, from).includes('credentials written'), 30_000, from);
+  await waitReady(
+    'sandbox',
+    record,
+    async () => logTail(logFile, 50, from).includes('credentials written'),
+    30_000,
+    from,
+  );
 }
 
 async function startPart(cluster: Cluster, name: string): Promise<void> {
@@ -122,7 +147,9 @@ async function startPart(cluster: Cluster, name: string): Promise<void> {
   if (name === 'codec-server') return startCodecServer(cluster);
   if (name === 'sandbox') return startSandbox(cluster);
   if (/^worker-\d+$/.test(name)) return startWorker(cluster, name);
-  throw new Error(`unknown part ${name}: one of ${[...SERVER_SERVICES, 'postgres', 'ui', 'codec-server', 'sandbox', 'worker-N'].join(', ')}`);
+  throw new Error(
+    `unknown part ${name}: one of ${[...SERVER_SERVICES, 'postgres', 'ui', 'codec-server', 'sandbox', 'worker-N'].join(', ')}`,
+  );
 }
 
 async function stopPart(cluster: Cluster, name: string): Promise<void> {
@@ -136,18 +163,27 @@ function status(cluster: Cluster): void {
   const pg = postgresPid(cluster.pg);
   console.log(`  ${'postgres'.padEnd(18)} ${pg ? `pid ${pg}` : 'stopped'}  127.0.0.1:${cluster.pg.port}`);
   for (const [name, record] of Object.entries(cluster.state.processes))
-    console.log(`  ${name.padEnd(18)} ${isAlive(record) ? `pid ${record.pid}` : 'gone'}  ${relative(projectRoot, record.log)}`);
+    console.log(
+      `  ${name.padEnd(18)} ${isAlive(record) ? `pid ${record.pid}` : 'gone'}  ${relative(projectRoot, record.log)}`,
+    );
 }
 
 async function start(): Promise<void> {
-  const policyConfigured = process.env.G2P_ONBOARD_POLICY !== undefined || existsSync(join(projectRoot, DEFAULT_POLICY_FILE));
+  const policyConfigured =
+    process.env.G2P_ONBOARD_POLICY !== undefined || existsSync(join(projectRoot, DEFAULT_POLICY_FILE));
   const sandbox = values.sandbox || !policyConfigured;
-  if (sandbox && !values.sandbox) log('no worker policy configured (G2P_ONBOARD_POLICY, .data/worker-policy.yaml): starting the sandbox and using its policy');
+  if (sandbox && !values.sandbox)
+    log(
+      'no worker policy configured (G2P_ONBOARD_POLICY, .data/worker-policy.yaml): starting the sandbox and using its policy',
+    );
   const workers = Number(values.workers ?? 2);
   if (!(Number.isInteger(workers) && workers >= 0)) throw new Error('--workers: a whole number, e.g. 2');
   const portOffset = Number(values['port-offset'] ?? 0);
-  if (!(Number.isInteger(portOffset) && portOffset >= 0 && portOffset <= 50_000)) throw new Error('--port-offset: a whole number from 0 to 50000');
-  log(`Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL${values.headless ? '' : `, UI ${TEMPORAL_UI_VERSION}`}`);
+  if (!(Number.isInteger(portOffset) && portOffset >= 0 && portOffset <= 50_000))
+    throw new Error('--port-offset: a whole number from 0 to 50000');
+  log(
+    `Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL${values.headless ? '' : `, UI ${TEMPORAL_UI_VERSION}`}`,
+  );
   const cluster = await Cluster.start({
     dir,
     portOffset,
@@ -171,7 +207,7 @@ The cluster is running (pids: ${rel}/state.json, logs: ${rel}/logs/).
   Temporal frontend  ${cluster.address}   (history :${p.history}, matching :${p.matching}, worker :${p.worker}; each its own process)
   PostgreSQL         127.0.0.1:${p.postgres}   databases temporal, temporal_visibility; role temporal, password in ${rel}/pg-password
 ${values.headless ? '' : `  Temporal UI        http://127.0.0.1:${p.ui}\n`}  codec server       http://127.0.0.1:${p.codecServer}   (sign in there once per browser: README, "Reading encrypted runs")
-  workers            ${workers} × bin/g2p-onboard-worker${sandbox ? ', with the sandbox\'s policy' : ''}
+  workers            ${workers} × bin/g2p-onboard-worker${sandbox ? ", with the sandbox's policy" : ''}
 ${sandbox ? `  sandbox            ${readFileSync(logPath(cluster.dir, 'sandbox'), 'utf8').match(/MOSIP\s+(\S+)/)?.[1] ?? ''} … (log ${rel}/logs/sandbox.log)\n` : ''}
 The CLI:     TEMPORAL_ADDRESS=${cluster.address} TEMPORAL_CODEC_ENDPOINT=http://127.0.0.1:${p.codecServer} npx g2p-onboard list
 Restart one: npm run cluster -- --restart history

@@ -105,7 +105,11 @@ async function main(): Promise<void> {
   const clusterDir = join(projectRoot, '.data', 'soak-cluster');
   if (onCluster) await rm(clusterDir, { recursive: true, force: true });
   const cluster = onCluster
-    ? await Cluster.start({ dir: clusterDir, portOffset: SOAK_CLUSTER_PORT_OFFSET, log: (line) => log(`cluster: ${line}`) })
+    ? await Cluster.start({
+        dir: clusterDir,
+        portOffset: SOAK_CLUSTER_PORT_OFFSET,
+        log: (line) => log(`cluster: ${line}`),
+      })
     : undefined;
   let server: DevServer | undefined = cluster ? undefined : await startDevServer({ dbFile, ui: false });
   const address = cluster?.address ?? server!.address;
@@ -142,10 +146,16 @@ async function main(): Promise<void> {
   // The CLI reaches the payloads through a codec server with a token, as a person's does.
   const codecToken = randomBytes(32).toString('base64url');
   const codecServer = cluster
-    ? await startCodecServer({ codec, access: new CodecAccess([{ label: 'soak-cli', token: codecToken }]), allowedOrigins: [] })
+    ? await startCodecServer({
+        codec,
+        access: new CodecAccess([{ label: 'soak-cli', token: codecToken }]),
+        allowedOrigins: [],
+      })
     : undefined;
   const cliEnv: NodeJS.ProcessEnv = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_') && !k.startsWith('G2P_'))),
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_') && !k.startsWith('G2P_')),
+    ),
     TEMPORAL_ADDRESS: address,
     TEMPORAL_NAMESPACE: 'default',
     TEMPORAL_CODEC_ENDPOINT: codecServer?.url,
@@ -159,7 +169,11 @@ async function main(): Promise<void> {
     const ids = (list: Run[], state?: string) => new Map(list.map((r) => [r.handle.workflowId, state]));
     const results: Record<string, string> = {};
     if (when === 'before') {
-      results.pendingApproval = await checkListing(cliEnv, ['--pending-approval'], ids(held, 'running (awaitApproval)'));
+      results.pendingApproval = await checkListing(
+        cliEnv,
+        ['--pending-approval'],
+        ids(held, 'running (awaitApproval)'),
+      );
       results.deployment = await checkListing(
         cliEnv,
         ['--deployment', sample.deployment.deploymentId],
@@ -168,7 +182,8 @@ async function main(): Promise<void> {
     } else {
       results.pendingApprovalAfter = await checkListing(cliEnv, ['--pending-approval'], new Map());
       // `list` shows at most 200 rows.
-      if (approved.length <= 200) results.approver = await checkListing(cliEnv, ['--approver', 'alice'], ids(approved, 'completed'));
+      if (approved.length <= 200)
+        results.approver = await checkListing(cliEnv, ['--approver', 'alice'], ids(approved, 'completed'));
     }
     for (const [name, outcome] of Object.entries(results)) log(`visibility ${name}: ${outcome}`);
     return results;
@@ -305,7 +320,8 @@ async function main(): Promise<void> {
       const next = clusterPlan.find((p) => serviceRestarts[p.part] === 0);
       if (next && (approvedShare >= next.approvedShare || Date.now() - startedAt > next.afterMs))
         await restartClusterPart(next.part);
-    } else if (serverRestarts === 0 && (approvedShare >= 0.5 || Date.now() - startedAt > 120_000)) await restartServer();
+    } else if (serverRestarts === 0 && (approvedShare >= 0.5 || Date.now() - startedAt > 120_000))
+      await restartServer();
     await serial.run(() =>
       Promise.all(runs.filter((r) => r.state === 'running').map((r) => visit(r).catch(() => undefined))),
     );

@@ -165,20 +165,28 @@ export class Cluster {
     });
     writeFileSync(logPath(this.dir, 'schema-setup'), `${result.stdout}${result.stderr}`, { mode: 0o600 });
     if (result.status !== 0)
-      throw new Error(`${SCHEMA_SETUP_SCRIPT} failed:\n${`${result.stdout}${result.stderr}`.trim().split('\n').slice(-15).join('\n')}`);
+      throw new Error(
+        `${SCHEMA_SETUP_SCRIPT} failed:\n${`${result.stdout}${result.stderr}`.trim().split('\n').slice(-15).join('\n')}`,
+      );
   }
 
   /** deploy/temporal/register-search-attributes.sh, as Compose's temporal-search-attributes runs it. */
   private registerSearchAttributes(): void {
     this.log(`namespace ${NAMESPACE} and search attributes ${ONBOARDING_SEARCH_ATTRIBUTE_NAMES.join(', ')}`);
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_')));
-    const result = spawnSync('sh', [join(projectRoot, SEARCH_ATTRIBUTES_SCRIPT), NAMESPACE, ...ONBOARDING_SEARCH_ATTRIBUTE_NAMES], {
-      encoding: 'utf8',
-      env: { ...env, PATH: this.toolPath(), TEMPORAL_ADDRESS: this.address },
-    });
+    const result = spawnSync(
+      'sh',
+      [join(projectRoot, SEARCH_ATTRIBUTES_SCRIPT), NAMESPACE, ...ONBOARDING_SEARCH_ATTRIBUTE_NAMES],
+      {
+        encoding: 'utf8',
+        env: { ...env, PATH: this.toolPath(), TEMPORAL_ADDRESS: this.address },
+      },
+    );
     writeFileSync(logPath(this.dir, 'search-attributes'), `${result.stdout}${result.stderr}`, { mode: 0o600 });
     if (result.status !== 0)
-      throw new Error(`${SEARCH_ATTRIBUTES_SCRIPT} failed:\n${`${result.stdout}${result.stderr}`.trim().split('\n').slice(-15).join('\n')}`);
+      throw new Error(
+        `${SEARCH_ATTRIBUTES_SCRIPT} failed:\n${`${result.stdout}${result.stderr}`.trim().split('\n').slice(-15).join('\n')}`,
+      );
   }
 
   serviceName = (service: ServerService) => `temporal-${service}`;
@@ -238,7 +246,8 @@ export class Cluster {
   async ready(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!(await frontendAnswers(this.address, NAMESPACE))) {
-      if (Date.now() > deadline) throw new Error(`the cluster at ${this.address} did not answer within ${timeoutMs / 1000} s`);
+      if (Date.now() > deadline)
+        throw new Error(`the cluster at ${this.address} did not answer within ${timeoutMs / 1000} s`);
       await sleep(250);
     }
   }
@@ -247,16 +256,20 @@ export class Cluster {
     const { server } = ensureUiTools(this.log);
     const log = logPath(this.dir, 'ui');
     const url = `http://127.0.0.1:${this.ports.ui}`;
-    const record = spawnDetached(server, ['--root', projectRoot, '--config', UI_CONFIG_DIR, '--env', UI_CONFIG_ENV, 'start'], {
-      log,
-      env: {
-        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_'))),
-        TEMPORAL_ADDRESS: this.address,
-        TEMPORAL_UI_PORT: String(this.ports.ui),
-        TEMPORAL_UI_ORIGIN: url,
-        ...(codecEndpoint ? { TEMPORAL_CODEC_ENDPOINT: codecEndpoint } : {}),
+    const record = spawnDetached(
+      server,
+      ['--root', projectRoot, '--config', UI_CONFIG_DIR, '--env', UI_CONFIG_ENV, 'start'],
+      {
+        log,
+        env: {
+          ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_'))),
+          TEMPORAL_ADDRESS: this.address,
+          TEMPORAL_UI_PORT: String(this.ports.ui),
+          TEMPORAL_UI_ORIGIN: url,
+          ...(codecEndpoint ? { TEMPORAL_CODEC_ENDPOINT: codecEndpoint } : {}),
+        },
       },
-    });
+    );
     this.state.processes.ui = record;
     this.save();
     await waitReady('Temporal UI', record, () => portOpen(this.ports.ui), 60_000);

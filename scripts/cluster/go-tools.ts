@@ -55,7 +55,9 @@ function build(
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(join(scratch, 'bin'), { recursive: true });
   const started = Date.now();
-  log(`building ${modules.map((m) => `${m.pkg}@v${version}`).join(' and ')} with ${GO_TOOLCHAIN} (a few minutes, once)`);
+  log(
+    `building ${modules.map((m) => `${m.pkg}@v${version}`).join(' and ')} with ${GO_TOOLCHAIN} (a few minutes, once)`,
+  );
   run(go, ['install', ...modules.map((m) => `${m.pkg}@v${version}`)], goEnv(join(scratch, 'bin')), 'go install');
   for (const m of modules) renameSync(join(scratch, 'bin', m.pkg.split('/').at(-1)!), join(scratch, 'bin', m.binary));
   log(`built in ${Math.round((Date.now() - started) / 1000)} s`);
@@ -108,7 +110,12 @@ export function ensureUiTools(log: (line: string) => void = () => undefined): Ui
   const dir = uiToolsDir();
   const tools = { server: join(dir, 'bin', 'temporal-ui-server') };
   if (existsSync(tools.server)) return tools;
-  const scratch = build(dir, [{ pkg: `${UI_MODULE}/cmd/server`, binary: 'temporal-ui-server' }], TEMPORAL_UI_VERSION, log);
+  const scratch = build(
+    dir,
+    [{ pkg: `${UI_MODULE}/cmd/server`, binary: 'temporal-ui-server' }],
+    TEMPORAL_UI_VERSION,
+    log,
+  );
   chmodSync(join(scratch, 'bin', 'temporal-ui-server'), 0o755);
   rmSync(dir, { recursive: true, force: true });
   renameSync(scratch, dir);

@@ -28,7 +28,8 @@ function sh(command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; in
 
 function check(result: SpawnSyncReturns<string>, what: string): string {
   if (result.error) throw new Error(`${what}: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}):\n${(result.stderr || result.stdout).trim()}`);
+  if (result.status !== 0)
+    throw new Error(`${what} failed (exit ${result.status}):\n${(result.stderr || result.stdout).trim()}`);
   return result.stdout;
 }
 
@@ -46,15 +47,19 @@ function findBinDir(): string | undefined {
 function installPostgres(log: (line: string) => void): string {
   if (process.getuid?.() !== 0)
     throw new Error('PostgreSQL is not installed: run `sudo apt-get install postgresql`, then this again');
-  log('PostgreSQL not found: installing Debian\'s postgresql package with apt-get');
+  log("PostgreSQL not found: installing Debian's postgresql package with apt-get");
   mkdirSync('/etc/postgresql-common', { recursive: true });
   const conf = '/etc/postgresql-common/createcluster.conf';
   if (!existsSync(conf)) writeFileSync(conf, 'create_main_cluster = false\n');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   check(sh('apt-get', ['update', '-qq'], { env }), 'apt-get update');
-  check(sh('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'postgresql'], { env }), 'apt-get install postgresql');
+  check(
+    sh('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'postgresql'], { env }),
+    'apt-get install postgresql',
+  );
   const binDir = findBinDir();
-  if (!binDir) throw new Error('apt-get installed postgresql, but no /usr/lib/postgresql/<version>/bin/postgres exists');
+  if (!binDir)
+    throw new Error('apt-get installed postgresql, but no /usr/lib/postgresql/<version>/bin/postgres exists');
   return binDir;
 }
 
@@ -63,7 +68,15 @@ function osUserFor(): string | undefined {
   if (sh('id', ['-u', 'postgres']).status === 0) return 'postgres';
   if (sh('id', ['-u', FALLBACK_OS_USER]).status !== 0)
     check(
-      sh('useradd', ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', FALLBACK_OS_USER]),
+      sh('useradd', [
+        '--system',
+        '--no-create-home',
+        '--home-dir',
+        '/nonexistent',
+        '--shell',
+        '/usr/sbin/nologin',
+        FALLBACK_OS_USER,
+      ]),
       `useradd ${FALLBACK_OS_USER}`,
     );
   return FALLBACK_OS_USER;
@@ -132,7 +145,10 @@ export function preparePostgres(baseDir: string, port: number, log: (line: strin
 }
 
 function uidGid(osUser: string): [number, number] {
-  return [Number(check(sh('id', ['-u', osUser]), 'id -u').trim()), Number(check(sh('id', ['-g', osUser]), 'id -g').trim())];
+  return [
+    Number(check(sh('id', ['-u', osUser]), 'id -u').trim()),
+    Number(check(sh('id', ['-g', osUser]), 'id -g').trim()),
+  ];
 }
 
 /**
@@ -147,7 +163,18 @@ export function startPostgres(pg: Postgres): void {
     '-c max_connections=200',
   ].join(' ');
   check(
-    asServerUser(pg, 'pg_ctl', ['-D', pg.dataDir, '-l', join(pg.dataDir, 'server.log'), '-o', options, '-w', '-t', '60', 'start']),
+    asServerUser(pg, 'pg_ctl', [
+      '-D',
+      pg.dataDir,
+      '-l',
+      join(pg.dataDir, 'server.log'),
+      '-o',
+      options,
+      '-w',
+      '-t',
+      '60',
+      'start',
+    ]),
     'pg_ctl start',
   );
 }
@@ -168,8 +195,12 @@ export function postgresPid(pg: Postgres): number | undefined {
 
 /** One SQL query through psql over loopback TCP; the single value it returns. */
 export function psqlValue(pg: Postgres, database: string, sql: string): string {
-  const result = sh(join(pg.binDir, 'psql'), ['-h', '127.0.0.1', '-p', String(pg.port), '-U', POSTGRES_USER, '-d', database, '-At', '-c', sql], {
-    env: { ...process.env, PGPASSWORD: pg.password },
-  });
+  const result = sh(
+    join(pg.binDir, 'psql'),
+    ['-h', '127.0.0.1', '-p', String(pg.port), '-U', POSTGRES_USER, '-d', database, '-At', '-c', sql],
+    {
+      env: { ...process.env, PGPASSWORD: pg.password },
+    },
+  );
   return check(result, `psql ${sql}`).trim();
 }

@@ -98,7 +98,9 @@ export async function waitReady(
     if (!isAlive(record))
       throw new Error(`${name} exited during start-up; the end of ${record.log}:\n${logTail(record.log, 20, logFrom)}`);
     if (Date.now() > deadline)
-      throw new Error(`${name} was not ready within ${timeoutMs / 1000} s; the end of ${record.log}:\n${logTail(record.log, 20, logFrom)}`);
+      throw new Error(
+        `${name} was not ready within ${timeoutMs / 1000} s; the end of ${record.log}:\n${logTail(record.log, 20, logFrom)}`,
+      );
     await sleep(250);
   }
 }

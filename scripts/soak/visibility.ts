@@ -16,11 +16,15 @@ interface Row {
 }
 
 export async function listRuns(env: NodeJS.ProcessEnv, args: string[]): Promise<Row[]> {
-  const { stdout } = await run(process.execPath, [join(projectRoot, 'dist', 'src', 'cli', 'main.js'), 'list', ...args, '--output', 'json'], {
-    env,
-    cwd: projectRoot,
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    [join(projectRoot, 'dist', 'src', 'cli', 'main.js'), 'list', ...args, '--output', 'json'],
+    {
+      env,
+      cwd: projectRoot,
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   return JSON.parse(stdout) as Row[];
 }
 

@@ -36,7 +36,8 @@ const service = (name: string): ComposeService => {
   assert.ok(found, `docker-compose.yml has no service ${name}`);
   return found;
 };
-const env = (s: ComposeService) => Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]));
+const env = (s: ComposeService) =>
+  Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]));
 
 /** deploy/temporal is mounted at /deploy: the container path of a repository file under it. */
 const DEPLOY_MOUNT = './deploy/temporal:/deploy:ro';
@@ -46,7 +47,9 @@ const inContainer = (repoPath: string) => {
 };
 
 test('Compose runs each of the cluster script’s Temporal services, one container each, at the pinned server version', () => {
-  const temporalServices = Object.entries(compose.services).filter(([, s]) => s.image?.startsWith('temporalio/server:'));
+  const temporalServices = Object.entries(compose.services).filter(([, s]) =>
+    s.image?.startsWith('temporalio/server:'),
+  );
   assert.deepEqual(temporalServices.map(([name]) => name).sort(), SERVER_SERVICES.map((s) => `temporal-${s}`).sort());
   for (const [name, s] of temporalServices) {
     assert.equal(s.image, `temporalio/server:${TEMPORAL_SERVER_VERSION}`, name);
@@ -77,7 +80,11 @@ test('each Temporal container gets exactly the environment the cluster script gi
 
 test('every variable config.yaml needs without a default is set by both the script and Compose', () => {
   const config = readFileSync(join(projectRoot, SERVER_CONFIG_FILE), 'utf8');
-  assert.match(config.split('\n')[0]!, /^# enable-template/, 'the server renders it as a template only with this first line');
+  assert.match(
+    config.split('\n')[0]!,
+    /^# enable-template/,
+    'the server renders it as a template only with this first line',
+  );
   const withoutDefault = [...config.matchAll(/\{\{\s*env "([A-Z_]+)"\s*\}\}/g)].map((m) => m[1]!);
   const all = new Set([...config.matchAll(/env "([A-Z_]+)"/g)].map((m) => m[1]!));
   assert.ok(withoutDefault.length > 0);
@@ -97,7 +104,8 @@ test('every variable config.yaml needs without a default is set by both the scri
   }
   // The script sets no variable the file does not read (a misspelt one would be silently ignored).
   const readByServer = new Set(['TEMPORAL_SERVER_CONFIG_FILE_PATH', 'TEMPORAL_SERVICES', 'TEMPORAL_ALLOW_NO_AUTH']);
-  for (const name of Object.keys(script)) assert.ok(all.has(name) || readByServer.has(name), `config.yaml reads ${name}`);
+  for (const name of Object.keys(script))
+    assert.ok(all.has(name) || readByServer.has(name), `config.yaml reads ${name}`);
   // On one host the four services need distinct ports: each must come from the environment.
   const ports = Object.values(clusterPorts());
   assert.equal(new Set(ports).size, ports.length, 'the cluster’s ports are distinct');

@@ -246,7 +246,10 @@ test('the worker reaches the Temporal frontend at temporal-frontend:7233 on a sh
   assert.equal(environment(worker).TEMPORAL_ADDRESS, 'temporal-frontend:7233');
   assert.ok(containerPorts(frontend).includes(7233), 'the frontend serves 7233');
   const common = networksOf(worker).filter((n) => networksOf(frontend).includes(n));
-  assert.ok(common.length > 0, 'worker and frontend share no network, so the name `temporal-frontend` would not resolve');
+  assert.ok(
+    common.length > 0,
+    'worker and frontend share no network, so the name `temporal-frontend` would not resolve',
+  );
   assert.equal(dependencies(worker)['temporal-search-attributes'], 'service_completed_successfully');
   assert.equal(dependencies(service_('temporal-search-attributes'))['temporal-frontend'], 'service_healthy');
   assert.equal(environment(service_('temporal-ui')).TEMPORAL_ADDRESS, 'temporal-frontend:7233');

@@ -134,7 +134,7 @@ export class Cluster {
     const file = join(dir, 'state.json');
     if (!existsSync(file)) return undefined;
     const state = JSON.parse(readFileSync(file, 'utf8')) as ClusterState;
-    const pg = preparePostgres(dir, state.ports.postgres, log);
+    const pg = preparePostgres(dir, state.ports.postgres, log, false);
     return new Cluster(dir, state, pg, log);
   }
 

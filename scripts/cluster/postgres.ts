@@ -5,8 +5,18 @@
 // data folder; the folders above it become traversable (0711), never listable, for that user.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { projectRoot } from '../../src/project-root.js';
 import { POSTGRES_USER } from './topology.js';
 
@@ -88,13 +98,16 @@ function asServerUser(pg: Pick<Postgres, 'osUser' | 'binDir'>, program: string, 
   return pg.osUser ? sh('runuser', ['-u', pg.osUser, '--', path, ...args]) : sh(path, args);
 }
 
-/** The server's user must reach its data folder: every folder from the project root down gets o+x. */
-function makeTraversable(dir: string): void {
-  const rel = relative(projectRoot, dir);
-  let current = projectRoot;
-  for (const part of rel.split(sep).slice(0, -1)) {
-    current = join(current, part);
-    chmodSync(current, 0o711);
+/**
+ * The server's user must reach its data folder: every folder above it that others cannot
+ * traverse gets o+x (traverse only: nothing becomes listable or readable), and says so.
+ */
+function makeTraversable(dir: string, log: (line: string) => void): void {
+  for (let current = dirname(dir); current !== dirname(current); current = dirname(current)) {
+    const mode = statSync(current).mode & 0o7777;
+    if (mode & 0o001) continue;
+    chmodSync(current, mode | 0o001);
+    log(`${current}: o+x, so PostgreSQL's user can reach its data folder`);
   }
 }
 
@@ -104,18 +117,19 @@ function owned(dir: string, osUser: string | undefined): void {
   if (osUser) chownSync(dir, ...uidGid(osUser));
 }
 
-/** Creates the instance once (initdb); later calls reuse it and its password. */
-export function preparePostgres(baseDir: string, port: number, log: (line: string) => void): Postgres {
+/** Creates the instance once (initdb, unless `create` is false); later calls reuse it and its password. */
+export function preparePostgres(baseDir: string, port: number, log: (line: string) => void, create = true): Postgres {
   const binDir = findBinDir() ?? installPostgres(log);
   const osUser = osUserFor();
   const dataDir = join(baseDir, 'pg');
   const passwordFile = join(baseDir, 'pg-password');
   mkdirSync(baseDir, { recursive: true, mode: 0o700 });
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    if (!create) return { dataDir, port, password: '', binDir, osUser };
     rmSync(dataDir, { recursive: true, force: true });
     const password = randomBytes(24).toString('base64url');
     writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
-    if (osUser) makeTraversable(dataDir);
+    if (osUser) makeTraversable(dataDir, log);
     owned(dataDir, osUser);
     // initdb reads the password from a file the server's user can read (in a folder of its own, removed after).
     const pwDir = join(baseDir, 'pg-init');
@@ -140,7 +154,7 @@ export function preparePostgres(baseDir: string, port: number, log: (line: strin
     check(init, 'initdb');
   }
   const password = readFileSync(passwordFile, 'utf8').trim();
-  if (osUser) makeTraversable(dataDir);
+  if (osUser) makeTraversable(dataDir, log);
   return { dataDir, port, password, binDir, osUser };
 }
 

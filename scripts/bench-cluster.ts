@@ -34,7 +34,7 @@ const parkedN = Number(values.parked ?? 1000);
 const latencyMs = Number(values['latency-ms'] ?? 50);
 const log = (line: string) => console.error(line);
 const CLUSTER_DIR = join(projectRoot, '.data', 'bench-cluster');
-const PORT_OFFSET = 30_000;
+const PORT_OFFSET = 15_000;
 
 /** Proportional set size (shared pages split between sharers) in MB: PostgreSQL's processes share their buffers. */
 async function pssMb(pid: number): Promise<number> {

@@ -17,6 +17,7 @@ import { SANDBOX_POLICY_FILE } from '../sandbox/identities.js';
 import { Cluster, DEFAULT_CLUSTER_DIR } from './cluster/cluster.js';
 import { isAlive, logPath, logSize, logTail, spawnDetached, waitReady } from './cluster/processes.js';
 import {
+  MAX_PORT_OFFSET,
   SERVER_SERVICES,
   TEMPORAL_SERVER_VERSION,
   TEMPORAL_UI_VERSION,
@@ -179,8 +180,10 @@ async function start(): Promise<void> {
   const workers = Number(values.workers ?? 2);
   if (!(Number.isInteger(workers) && workers >= 0)) throw new Error('--workers: a whole number, e.g. 2');
   const portOffset = Number(values['port-offset'] ?? 0);
-  if (!(Number.isInteger(portOffset) && portOffset >= 0 && portOffset <= 50_000))
-    throw new Error('--port-offset: a whole number from 0 to 50000');
+  if (!(Number.isInteger(portOffset) && portOffset >= 0 && portOffset <= MAX_PORT_OFFSET))
+    throw new Error(
+      `--port-offset: a whole number from 0 to ${MAX_PORT_OFFSET} (Temporal keeps membership ports below 32768)`,
+    );
   log(
     `Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL${values.headless ? '' : `, UI ${TEMPORAL_UI_VERSION}`}`,
   );

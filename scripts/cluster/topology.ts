@@ -50,7 +50,15 @@ const BASE_PORTS = {
 };
 export type ClusterPorts = typeof BASE_PORTS;
 
+/**
+ * Temporal stores each service's membership port in a PostgreSQL smallint (cluster_membership),
+ * so no port may pass 32767: the membership ports (6933–6939) allow an offset up to this.
+ */
+export const MAX_PORT_OFFSET = 25_000;
+
 export function clusterPorts(offset = 0): ClusterPorts {
+  if (!(Number.isInteger(offset) && offset >= 0 && offset <= MAX_PORT_OFFSET))
+    throw new Error(`port offset ${offset}: a whole number from 0 to ${MAX_PORT_OFFSET}`);
   return Object.fromEntries(Object.entries(BASE_PORTS).map(([k, v]) => [k, v + offset])) as ClusterPorts;
 }
 

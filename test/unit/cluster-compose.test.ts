@@ -11,6 +11,7 @@ import { ONBOARDING_SEARCH_ATTRIBUTE_NAMES } from '../../src/workflows/search-at
 import {
   clusterPorts,
   DYNAMIC_CONFIG_FILE,
+  MAX_PORT_OFFSET,
   NAMESPACE,
   POSTGRES_USER,
   SCHEMA_SETUP_SCRIPT,
@@ -109,6 +110,11 @@ test('every variable config.yaml needs without a default is set by both the scri
   // On one host the four services need distinct ports: each must come from the environment.
   const ports = Object.values(clusterPorts());
   assert.equal(new Set(ports).size, ports.length, 'the cluster’s ports are distinct');
+  // Temporal keeps membership ports in a smallint: the largest offset allowed must stay below it.
+  const highest = clusterPorts(MAX_PORT_OFFSET);
+  for (const key of ['frontendMembership', 'historyMembership', 'matchingMembership', 'workerMembership'] as const)
+    assert.ok(highest[key] <= 32767, `${key} ${highest[key]} fits a smallint`);
+  assert.throws(() => clusterPorts(MAX_PORT_OFFSET + 1), /port offset/);
 });
 
 test('the schema and search-attribute steps are the same scripts with the same arguments', () => {

@@ -54,6 +54,11 @@ interface Run {
   deployment: SoakDeployment;
   handle: WorkflowHandle;
   approved: boolean;
+  /**
+   * An approval was sent at least once: the run is alice's even when the answer was lost and a
+   * second try was refused as her second decision (then `approved` stays false).
+   */
+  approvalSent: boolean;
   /** Held at the approval until the visibility checks (cluster soak). */
   held: boolean;
   parked: boolean;
@@ -164,7 +169,7 @@ async function main(): Promise<void> {
   /** The three visibility listings against what the soak knows: held runs pending, the rest approved by alice. */
   const checkVisibility = async (when: 'before' | 'after'): Promise<Record<string, string>> => {
     const held = runs.filter((r) => r.held);
-    const approved = runs.filter((r) => r.approved && (when === 'after' || !r.held));
+    const approved = runs.filter((r) => r.approvalSent);
     const sample = runs.find((r) => !r.held && r.state === 'completed') ?? runs[0]!;
     const ids = (list: Run[], state?: string) => new Map(list.map((r) => [r.handle.workflowId, state]));
     const results: Record<string, string> = {};
@@ -183,7 +188,11 @@ async function main(): Promise<void> {
       results.pendingApprovalAfter = await checkListing(cliEnv, ['--pending-approval'], new Map());
       // `list` shows at most 200 rows.
       if (approved.length <= 200)
-        results.approver = await checkListing(cliEnv, ['--approver', 'alice'], ids(approved, 'completed'));
+        results.approver = await checkListing(
+          cliEnv,
+          ['--approver', 'alice'],
+          new Map(approved.map((r) => [r.handle.workflowId, r.state === 'completed' ? 'completed' : undefined])),
+        );
     }
     for (const [name, outcome] of Object.entries(results)) log(`visibility ${name}: ${outcome}`);
     return results;
@@ -206,6 +215,7 @@ async function main(): Promise<void> {
       deployment,
       handle: await startOnboarding(client, spec, signer('soak')),
       approved: false,
+      approvalSent: false,
       held: cluster !== undefined && i > runCount - Math.min(HELD_RUNS, Math.floor(runCount / 4)),
       parked: false,
       state: 'running',
@@ -292,6 +302,7 @@ async function main(): Promise<void> {
     } else if (status.phase === 'awaiting_approval' && run.held && !releaseHeld) {
       run.parked = true;
     } else if (status.phase === 'awaiting_approval' && !run.approved) {
+      run.approvalSent = true;
       await within(10_000, () => approveAs(handle, 'alice', 'soak'));
       run.approved = true;
     }

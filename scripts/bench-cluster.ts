@@ -9,15 +9,16 @@
 // Progress on stderr, a summary, then one JSON line with every figure last.
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Cluster } from './cluster/cluster.js';
 import { psqlValue } from './cluster/postgres.js';
 import { projectRoot } from '../src/project-root.js';
 import { startStack, startWorkerProcess, type Stack } from './bench/stack.js';
-import { measureOverhead, type OverheadFigures } from './bench/overhead.js';
+import { measureOverhead } from './bench/overhead.js';
 import { measureParked } from './bench/parked.js';
-import { round } from './bench/stats.js';
+import { median, round } from './bench/stats.js';
 import type { DevServer } from './temporal/dev-server.js';
 
 const { values } = parseArgs({
@@ -25,10 +26,11 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     parked: { type: 'string' },
     'latency-ms': { type: 'string' },
+    'overhead-only': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 });
-const USAGE = 'usage: npm run bench:cluster -- [--runs 5] [--parked 1000] [--latency-ms 50]';
+const USAGE = 'usage: npm run bench:cluster -- [--runs 5] [--parked 1000] [--latency-ms 50] [--overhead-only]';
 const runs = Number(values.runs ?? 5);
 const parkedN = Number(values.parked ?? 1000);
 const latencyMs = Number(values['latency-ms'] ?? 50);
@@ -100,13 +102,51 @@ async function withStack<T>(settings: { server?: DevServer }, body: (stack: Stac
   }
 }
 
+/**
+ * One onboarding on the dev server and on the cluster, pair by pair in turn (each against the
+ * straight-line runbook, as `npm run bench` measures overhead), so load from elsewhere on the
+ * machine falls on both alike. Medians of the wall time through Temporal.
+ */
+async function interleavedOnboarding(
+  devStack: Stack,
+  clusterStack: Stack,
+): Promise<{ dev: number[]; cluster: number[]; devOverhead: number[]; clusterOverhead: number[]; events: number }> {
+  const out = {
+    dev: [] as number[],
+    cluster: [] as number[],
+    devOverhead: [] as number[],
+    clusterOverhead: [] as number[],
+    events: 0,
+  };
+  for (let i = 0; i <= runs; i++) {
+    const warmUp = i === 0;
+    const order: ['dev' | 'cluster', Stack][] = [
+      ['dev', devStack],
+      ['cluster', clusterStack],
+    ];
+    if (i % 2) order.reverse();
+    for (const [name, stack] of order) {
+      const f = await measureOverhead(
+        stack,
+        1,
+        false,
+        latencyMs,
+        (l) => log(`  ${name}${warmUp ? ' (warm-up)' : ''}:${l}`),
+        `ov${i}`,
+      );
+      if (warmUp) continue;
+      out[name].push(f.temporalMedianMs);
+      out[name === 'dev' ? 'devOverhead' : 'clusterOverhead'].push(f.overheadMs);
+      if (name === 'cluster') out.events = f.eventsPerRun;
+    }
+  }
+  return out;
+}
+
 async function main(): Promise<number> {
   if (values.help) return (console.log(USAGE), 0);
   if (!(runs >= 1 && parkedN >= 1 && latencyMs >= 0)) throw new Error(USAGE);
   const started = performance.now();
-
-  log(`1. one onboarding on the dev server: ${runs} interleaved pairs, ${latencyMs} ms per sandbox call`);
-  const dev: OverheadFigures = await withStack({}, (stack) => measureOverhead(stack, runs, true, latencyMs, log));
 
   log('cluster: starting (PostgreSQL, history, matching, frontend, worker)');
   const cluster = await Cluster.start({ dir: CLUSTER_DIR, portOffset: PORT_OFFSET, log: (l) => log(`  ${l}`) });
@@ -123,8 +163,22 @@ async function main(): Promise<number> {
     const idleDbMb = databaseMb(cluster);
     log(`  idle: server ${idle.serverMb} MB, PostgreSQL ${idle.postgresMb} MB, databases ${idleDbMb.toFixed(1)} MB`);
     const figures = await withStack({ server }, async (stack) => {
-      log(`1. one onboarding on the cluster: ${runs} interleaved pairs`);
-      const onCluster = await measureOverhead(stack, runs, true, latencyMs, log);
+      log(
+        `1. one onboarding, dev server and cluster in turn: ${runs} pairs each after a warm-up, ${latencyMs} ms per sandbox call`,
+      );
+      const onboarding = await withStack({}, (devStack) => interleavedOnboarding(devStack, stack));
+      const first = {
+        latencyMs,
+        onboardingDevServerMs: round(median(onboarding.dev)),
+        onboardingClusterMs: round(median(onboarding.cluster)),
+        clusterExtraMs: round(median(onboarding.cluster) - median(onboarding.dev)),
+        overheadVsStraightDevMs: round(median(onboarding.devOverhead)),
+        overheadVsStraightClusterMs: round(median(onboarding.clusterOverhead)),
+        eventsPerRun: onboarding.events,
+        idleServerMb: idle.serverMb,
+        idlePostgresMb: idle.postgresMb,
+      };
+      if (values['overhead-only']) return first;
 
       log(`2-3. ${parkedN} runs parked, then approved and drained by one worker`);
       const beforeDbMb = databaseMb(cluster);
@@ -151,15 +205,7 @@ async function main(): Promise<number> {
       }).finally(() => second.stop());
       const finalDbMb = databaseMb(cluster);
       return {
-        latencyMs,
-        onboardingDevServerMs: dev.temporalMedianMs,
-        onboardingClusterMs: onCluster.temporalMedianMs,
-        clusterExtraMs: round(onCluster.temporalMedianMs - dev.temporalMedianMs),
-        overheadVsStraightDevMs: dev.overheadMs,
-        overheadVsStraightClusterMs: onCluster.overheadMs,
-        eventsPerRun: onCluster.eventsPerRun,
-        idleServerMb: idle.serverMb,
-        idlePostgresMb: idle.postgresMb,
+        ...first,
         parked: parkedN,
         parkAllMs: oneWorker.parkAllMs,
         parkedServerMb: parkedMemory?.serverMb,
@@ -181,12 +227,15 @@ async function main(): Promise<number> {
       };
     });
     const benchSeconds = round((performance.now() - started) / 1000);
+    const f = figures as Partial<Record<string, number>> & typeof figures;
     console.log(`
 Cluster figures (PostgreSQL + four Temporal services on this machine, sandbox at ${latencyMs} ms a call)
-  one onboarding:   dev server ${figures.onboardingDevServerMs} ms, cluster ${figures.onboardingClusterMs} ms (${figures.clusterExtraMs >= 0 ? '+' : ''}${figures.clusterExtraMs} ms)
-  ${parkedN} parked:       server ${figures.parkedServerMb} MB (idle ${figures.idleServerMb}), PostgreSQL ${figures.parkedPostgresMb} MB (idle ${figures.idlePostgresMb}); ${figures.dbKbPerParkedRun} KB per parked run, ${figures.dbKbPerCompletedRun} KB per completed run
+  one onboarding:   dev server ${f.onboardingDevServerMs} ms, cluster ${f.onboardingClusterMs} ms (${f.clusterExtraMs >= 0 ? '+' : ''}${f.clusterExtraMs} ms)`);
+    if ('parked' in figures)
+      console.log(`  ${parkedN} parked:       server ${figures.parkedServerMb} MB (idle ${figures.idleServerMb}), PostgreSQL ${figures.parkedPostgresMb} MB (idle ${figures.idlePostgresMb}); ${figures.dbKbPerParkedRun} KB per parked run, ${figures.dbKbPerCompletedRun} KB per completed run
   drain ${parkedN}:        one worker ${(figures.drainOneWorkerMs / 1000).toFixed(1)} s, two workers ${(figures.drainTwoWorkersMs / 1000).toFixed(1)} s (×${figures.drainSpeedup})`);
-    console.log(JSON.stringify({ ...figures, benchSeconds }));
+    console.log(JSON.stringify({ ...figures, loadAvg: round(loadavg()[0]!, 1), benchSeconds }));
+    if (!('parked' in figures)) return 0;
     const lost = figures.drainOneWorkerCompleted + figures.drainTwoWorkersCompleted - 2 * parkedN;
     return lost === 0 ? 0 : 1;
   } finally {

@@ -92,10 +92,19 @@ function databaseMb(cluster: Cluster): number {
   return Number(bytes) / 1024 ** 2;
 }
 
+/**
+ * The workers of one deployment share a credential store: a run's client key is generated in
+ * one step and read in a later one, perhaps by the other worker (which otherwise blocks the run
+ * as ClientKeyConflict, as the first two-worker drain here did).
+ */
+const sharedCredentials = (stack: Stack): NodeJS.ProcessEnv => ({
+  G2P_ONBOARD_CREDENTIALS_DIR: join(stack.temporal.workDir, 'credentials'),
+});
+
 async function withStack<T>(settings: { server?: DevServer }, body: (stack: Stack) => Promise<T>): Promise<T> {
   const stack = await startStack({ latencyMs, ...settings });
   try {
-    await stack.startWorker();
+    await stack.startWorker({ env: sharedCredentials(stack) });
     return await body(stack);
   } finally {
     await stack.stop();
@@ -197,7 +206,7 @@ async function main(): Promise<number> {
       const drainedDbMb = databaseMb(cluster);
 
       log(`3. ${parkedN} more runs parked, then drained by two workers`);
-      const second = await startWorkerProcess(stack.temporal, stack.sandbox);
+      const second = await startWorkerProcess(stack.temporal, stack.sandbox, { env: sharedCredentials(stack) });
       let parkedMemory2: ClusterMemory | undefined;
       const twoWorkers = await measureParked(stack, parkedN, latencyMs, log, {
         idPrefix: 'cl2w',

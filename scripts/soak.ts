@@ -9,6 +9,13 @@
 // line adds activeClientsPerDeployment (ACTIVE e-Signet clients of a deployment after each
 // operation: 1 until offboarding, 0 after) and orphans (anything left switched on that no live
 // deployment owns).
+//
+// `--cluster` runs it on the production topology instead (scripts/cluster/): PostgreSQL, the four
+// Temporal services as their own processes, two workers of which a random one is killed each
+// time; the history service, the frontend and PostgreSQL are each restarted once, and the JSON
+// adds `serviceRestarts`. A few runs are held at the approval to the end, where the visibility
+// commands (`list --pending-approval`, `--approver`, `--deployment`) are checked against them.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +38,10 @@ import type { ManagedProcess } from './processes.js';
 import { startSandboxProcess, type SandboxActive } from './soak/sandbox-process.js';
 import { findDuplicates, type SoakDeployment } from './soak/duplicates.js';
 import { signer } from '../test/helpers/identities.js';
+import { Cluster } from './cluster/cluster.js';
+import { checkListing } from './soak/visibility.js';
+import { startCodecServer } from '../src/security/codec-server.js';
+import { CodecAccess } from '../src/security/codec-server-auth.js';
 
 const USAGE = `usage: npm run soak -- [options]
   --runs N              onboarding runs in parallel [50]
@@ -39,7 +50,15 @@ const USAGE = `usage: npm run soak -- [options]
   --http-timeout-ms N   worker's read timeout; writes get 1.7× [3000]
   --max-minutes N       give up after this long [60]
   --lifecycle           then update, rotate-key, rotate-credentials and offboard each deployment, one after another
-  --keep                keep the temporary directory (Temporal SQLite file, credential store)`;
+  --keep                keep the temporary directory (Temporal SQLite file, credential store)
+  --cluster             on the cluster (npm run cluster's topology, own ports and data): two workers,
+                        history, frontend and PostgreSQL restarted once each, visibility checked`;
+
+/** The soak's cluster keeps clear of one `npm run cluster` may be running (offset 0). */
+const SOAK_CLUSTER_PORT_OFFSET = 20_000;
+/** Runs left waiting for approval until the end, for the visibility checks. */
+const HELD_RUNS = 5;
+type ClusterRestart = 'history' | 'frontend' | 'postgres';
 
 /** The day-two operations each deployment goes through after onboarding, in order. */
 const LIFECYCLE_STAGES: LifecycleOperation[] = ['update', 'rotate-key', 'rotate-credentials', 'offboard'];
@@ -53,6 +72,14 @@ interface Run {
   operation?: LifecycleOperation;
   handle: WorkflowHandle;
   approved: boolean;
+  /**
+   * An approval was sent at least once: the run is alice's even when the answer was lost and a
+   * second try was refused as her second decision (then `approved` stays false).
+   */
+  approvalSent: boolean;
+  /** Held at the approval until the visibility checks (cluster soak). */
+  held: boolean;
+  parked: boolean;
   state: 'running' | 'completed' | 'blocked' | 'ended';
   detail?: string;
 }
@@ -80,6 +107,7 @@ async function main(): Promise<void> {
       'max-minutes': { type: 'string' },
       keep: { type: 'boolean' },
       lifecycle: { type: 'boolean' },
+      cluster: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -97,14 +125,25 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'g2p-soak-'));
   const dbFile = join(dir, 'temporal', 'temporal.db');
   const serial = new Serial();
-  let server: DevServer = await startDevServer({ dbFile, ui: false });
-  const port = Number(server.address.split(':').at(-1));
+  const onCluster = values.cluster ?? false;
+  const clusterDir = join(projectRoot, '.data', 'soak-cluster');
+  if (onCluster) await rm(clusterDir, { recursive: true, force: true });
+  const cluster = onCluster
+    ? await Cluster.start({
+        dir: clusterDir,
+        portOffset: SOAK_CLUSTER_PORT_OFFSET,
+        log: (line) => log(`cluster: ${line}`),
+      })
+    : undefined;
+  let server: DevServer | undefined = cluster ? undefined : await startDevServer({ dbFile, ui: false });
+  const address = cluster?.address ?? server!.address;
+  const port = Number(address.split(':').at(-1));
   const sandbox = await startSandboxProcess({ secretsDir: join(dir, 'sandbox-secrets'), faultRate, cwd: projectRoot });
   // The fixtures need only the sandbox's URLs and credentials; partner users go through its control API.
   const view = { urls: sandbox.urls, credentials: sandbox.credentials } as Sandbox;
   const { codecKey, codec } = sharedCodec();
   const launch: WorkerLaunch = {
-    address: server.address,
+    address,
     codecKey,
     credentialsDir: join(dir, 'credentials'),
     secretsDir: dir,
@@ -112,18 +151,71 @@ async function main(): Promise<void> {
     httpTimeoutMs,
     httpWriteTimeoutMs: Math.round(httpTimeoutMs * 1.7),
   };
-  let worker: ManagedProcess = await startWorkerProcess(launch);
+  // Two workers on the cluster, one on the dev server; a kill takes one at random.
+  const workers: ManagedProcess[] = [];
+  for (let i = 0; i < (cluster ? 2 : 1); i++) workers.push(await startWorkerProcess(launch, `worker-${i + 1}`));
   const connect = async () =>
     new Client({
-      connection: await Connection.connect({ address: server.address }),
+      connection: await Connection.connect({ address }),
       dataConverter: dataConverterFor(codec),
     });
   let client = await connect();
   let workerKills = 0;
   let serverRestarts = 0;
+  const serviceRestarts: Record<ClusterRestart, number> = { history: 0, frontend: 0, postgres: 0 };
   log(
-    `Temporal ${server.address}, sandbox ${sandbox.urls.control} (fault rate ${faultRate}), ${runCount} runs, worker killed every ${killMinS}-${killMaxS} s`,
+    `Temporal ${address}${cluster ? ' (cluster)' : ''}, sandbox ${sandbox.urls.control} (fault rate ${faultRate}), ${runCount} runs, a worker killed every ${killMinS}-${killMaxS} s`,
   );
+
+  // The CLI reaches the payloads through a codec server with a token, as a person's does.
+  const codecToken = randomBytes(32).toString('base64url');
+  const codecServer = cluster
+    ? await startCodecServer({
+        codec,
+        access: new CodecAccess([{ label: 'soak-cli', token: codecToken }]),
+        allowedOrigins: [],
+      })
+    : undefined;
+  const cliEnv: NodeJS.ProcessEnv = {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_') && !k.startsWith('G2P_')),
+    ),
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_CODEC_ENDPOINT: codecServer?.url,
+    TEMPORAL_CODEC_AUTH: `Bearer ${codecToken}`,
+  };
+  /** The three visibility listings against what the soak knows: held runs pending, the rest approved by alice. */
+  const checkVisibility = async (when: 'before' | 'after'): Promise<Record<string, string>> => {
+    const held = runs.filter((r) => r.held);
+    const approved = runs.filter((r) => r.approvalSent);
+    const sample = runs.find((r) => !r.held && r.state === 'completed') ?? runs[0]!;
+    const ids = (list: Run[], state?: string) => new Map(list.map((r) => [r.handle.workflowId, state]));
+    const results: Record<string, string> = {};
+    if (when === 'before') {
+      results.pendingApproval = await checkListing(
+        cliEnv,
+        ['--pending-approval'],
+        ids(held, 'running (awaitApproval)'),
+      );
+      results.deployment = await checkListing(
+        cliEnv,
+        ['--deployment', sample.deployment.deploymentId],
+        ids([sample], sample.state === 'completed' ? 'completed' : undefined),
+      );
+    } else {
+      results.pendingApprovalAfter = await checkListing(cliEnv, ['--pending-approval'], new Map());
+      // `list` shows at most 200 rows.
+      if (approved.length <= 200)
+        results.approver = await checkListing(
+          cliEnv,
+          ['--approver', 'alice'],
+          new Map(approved.map((r) => [r.handle.workflowId, r.state === 'completed' ? 'completed' : undefined])),
+        );
+    }
+    for (const [name, outcome] of Object.entries(results)) log(`visibility ${name}: ${outcome}`);
+    return results;
+  };
 
   const runs: Run[] = [];
   /** ACTIVE clients of a deployment, counted after each of its runs: [until offboarding, after]. */
@@ -151,28 +243,34 @@ async function main(): Promise<void> {
       stages: values.lifecycle ? [...LIFECYCLE_STAGES] : [],
       handle: await startOnboarding(client, spec, signer('soak')),
       approved: false,
+      approvalSent: false,
+      held: cluster !== undefined && i > runCount - Math.min(HELD_RUNS, Math.floor(runCount / 4)),
+      parked: false,
       state: 'running',
     });
   }
-  const settled = () => runs.every((r) => r.state !== 'running');
+  let releaseHeld = false;
+  const settled = () => runs.every((r) => r.state !== 'running' || (r.held && r.parked && !releaseHeld));
+  const allDone = () => runs.every((r) => r.state !== 'running');
 
-  const restartWorker = () =>
+  const restartWorker = (index: number) =>
     serial.run(async () => {
-      worker = await startWorkerProcess(launch);
+      workers[index] = await startWorkerProcess(launch, `worker-${index + 1}`);
     });
   const killer = (async () => {
-    while (!settled() && Date.now() < deadline) {
+    while (!allDone() && Date.now() < deadline) {
       const killAt = Date.now() + (killMinS + Math.random() * (killMaxS - killMinS)) * 1000;
-      while (Date.now() < killAt && !settled()) await sleep(500);
-      if (settled()) break;
+      while (Date.now() < killAt && !allDone()) await sleep(500);
+      if (allDone()) break;
       await serial.run(async () => {
-        const dying = worker;
+        const index = Math.floor(Math.random() * workers.length);
+        const dying = workers[index]!;
         dying.kill('SIGKILL');
         if (dying.child.exitCode === null && dying.child.signalCode === null)
           await new Promise((r) => dying.child.once('exit', r));
         workerKills += 1;
-        worker = await startWorkerProcess(launch);
-        log(`worker killed (${workerKills}) and restarted`);
+        workers[index] = await startWorkerProcess(launch, `worker-${index + 1}`);
+        log(`worker-${index + 1} killed (${workerKills}) and restarted`);
       });
     }
   })();
@@ -180,12 +278,36 @@ async function main(): Promise<void> {
   const restartServer = () =>
     serial.run(async () => {
       await client.connection.close().catch(() => undefined);
-      await server.stop();
+      await server!.stop();
       server = await startDevServer({ dbFile, ui: false, port });
       client = await connect();
       serverRestarts += 1;
       log('Temporal server restarted on the same SQLite file');
     });
+
+  /** One part of the cluster down and up again while the runs go on; the client reconnects after the frontend's. */
+  const restartClusterPart = (part: ClusterRestart) =>
+    serial.run(async () => {
+      const started = Date.now();
+      if (part === 'postgres') await cluster!.restartPostgres(2_000);
+      else {
+        await cluster!.stopService(part);
+        await sleep(2_000);
+        await cluster!.startService(part);
+      }
+      if (part === 'frontend') {
+        await client.connection.close().catch(() => undefined);
+        client = await connect();
+      }
+      serviceRestarts[part] += 1;
+      log(`${part} restarted (down ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    });
+  // Each at a quarter more of the runs approved (or, if approvals stall, a few minutes in).
+  const clusterPlan: { part: ClusterRestart; approvedShare: number; afterMs: number }[] = [
+    { part: 'history', approvedShare: 0.25, afterMs: 90_000 },
+    { part: 'frontend', approvedShare: 0.5, afterMs: 180_000 },
+    { part: 'postgres', approvedShare: 0.75, afterMs: 270_000 },
+  ];
 
   /** One look at a run: record its end, or approve it if it waits. Calls give up after a few seconds (worker or server away). */
   const visit = async (run: Run) => {
@@ -235,22 +357,39 @@ async function main(): Promise<void> {
     if (status.phase === 'blocked') {
       run.state = 'blocked';
       run.detail = `${status.lastError?.step}: ${status.lastError?.type} ${status.lastError?.code ?? ''} ${status.lastError?.message}`;
+    } else if (status.phase === 'awaiting_approval' && run.held && !releaseHeld) {
+      run.parked = true;
     } else if (status.phase === 'awaiting_approval' && !run.approved) {
+      run.approvalSent = true;
       await within(10_000, () => approveAs(handle, 'alice', 'soak'));
       run.approved = true;
     }
   };
 
   let lastReport = 0;
-  while (!settled() && Date.now() < deadline) {
-    if (worker.child.exitCode !== null && !worker.child.signalCode) {
-      log(`worker exited on its own (${worker.child.exitCode}); restarting`);
-      await restartWorker();
+  const visibility: Record<string, string> = {};
+  for (;;) {
+    if (settled() && !releaseHeld) {
+      if (cluster) {
+        // The held runs wait at the approval; everything else has ended.
+        Object.assign(visibility, await checkVisibility('before'));
+        releaseHeld = true;
+        continue;
+      }
+      break;
     }
-    if (
-      serverRestarts === 0 &&
-      (runs.filter((r) => r.approved).length >= runCount / 2 || Date.now() - startedAt > 120_000)
-    )
+    if (allDone() || Date.now() > deadline) break;
+    for (const [index, worker] of workers.entries())
+      if (worker.child.exitCode !== null && !worker.child.signalCode) {
+        log(`worker-${index + 1} exited on its own (${worker.child.exitCode}); restarting`);
+        await restartWorker(index);
+      }
+    const approvedShare = runs.filter((r) => r.approved).length / runCount;
+    if (cluster) {
+      const next = clusterPlan.find((p) => serviceRestarts[p.part] === 0);
+      if (next && (approvedShare >= next.approvedShare || Date.now() - startedAt > next.afterMs))
+        await restartClusterPart(next.part);
+    } else if (serverRestarts === 0 && (approvedShare >= 0.5 || Date.now() - startedAt > 120_000))
       await restartServer();
     await serial.run(() =>
       Promise.all(runs.filter((r) => r.state === 'running').map((r) => visit(r).catch(() => undefined))),
@@ -265,6 +404,7 @@ async function main(): Promise<void> {
     await sleep(1_000);
   }
 
+  if (cluster && allDone()) Object.assign(visibility, await checkVisibility('after'));
   const counts = await sandbox.control.counts();
   const orphans = values.lifecycle ? findOrphans(runs, await sandbox.control.active()) : undefined;
   for (const line of orphans?.details ?? []) log(line);
@@ -279,12 +419,17 @@ async function main(): Promise<void> {
   }
   for (const line of report.details) log(line);
   await killer.catch(() => undefined);
-  await worker.stop(5_000);
+  for (const worker of workers) await worker.stop(5_000);
   await client.connection.close().catch(() => undefined);
-  await server.stop();
+  await codecServer?.close();
+  await server?.stop();
+  await cluster?.stop();
   await sandbox.process.stop();
-  if (values.keep) log(`kept ${dir}`);
-  else await rm(dir, { recursive: true, force: true });
+  if (values.keep) log(`kept ${dir}${cluster ? ` and ${clusterDir}` : ''}`);
+  else {
+    await rm(dir, { recursive: true, force: true });
+    if (cluster) await rm(clusterDir, { recursive: true, force: true });
+  }
 
   const summary = {
     runs: runCount,
@@ -293,6 +438,7 @@ async function main(): Promise<void> {
     duplicates: report.duplicates,
     workerKills,
     serverRestarts,
+    ...(cluster ? { workers: workers.length, serviceRestarts, visibility } : {}),
     wallSeconds: Math.round((Date.now() - startedAt) / 1000),
     faultRate,
     faultsInjected,
@@ -315,8 +461,11 @@ async function main(): Promise<void> {
   const lifecycleOk =
     !values.lifecycle ||
     (orphans!.count === 0 && activeClients[0].every((n) => n === 1) && activeClients[1].every((n) => n === 0));
+  const visibilityOk = Object.values(visibility).every((v) => v === 'ok');
   process.exitCode =
-    summary.completed === runCount && summary.duplicates === 0 && summary.missing === 0 && lifecycleOk ? 0 : 1;
+    summary.completed === runCount && summary.duplicates === 0 && summary.missing === 0 && lifecycleOk && visibilityOk
+      ? 0
+      : 1;
 }
 
 /** min and max of the samples, with how many there were. */

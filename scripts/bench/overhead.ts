@@ -99,13 +99,15 @@ export async function measureOverhead(
   warmUp: boolean,
   latencyMs: number,
   log: (line: string) => void,
+  /** Deployment ids for another measurement on the same sandbox (the cluster benchmark alternates). */
+  idPrefix = 'ovh',
 ): Promise<OverheadFigures> {
   const { temporal, sandbox } = stack;
   await sandbox.configure({ latencyMs, autoApproveMs: null });
   const straight = await startStraight(temporal, sandbox);
   try {
     const pairs = runs + (warmUp ? 1 : 0);
-    const specs = await benchSpecs(sandbox, deploymentIds('ovh', 2 * pairs), undefined, stack.certificates);
+    const specs = await benchSpecs(sandbox, deploymentIds(idPrefix, 2 * pairs), undefined, stack.certificates);
     const temporalMs: number[] = [];
     const straightMs: number[] = [];
     const events: number[] = [];

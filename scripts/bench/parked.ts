@@ -49,6 +49,8 @@ export async function measureParked(
   n: number,
   latencyMs: number,
   log: (line: string) => void,
+  /** idPrefix: deployment ids for a second measurement on the same sandbox; onParked: measure more while all wait. */
+  opts: { idPrefix?: string; onParked?: () => Promise<void> } = {},
 ): Promise<ParkedFigures> {
   const { temporal, sandbox } = stack;
   const worker = stack.worker;
@@ -57,7 +59,7 @@ export async function measureParked(
   await sandbox.clearCalls();
   const specs = await benchSpecs(
     sandbox,
-    deploymentIds(`pk${n}`, n),
+    deploymentIds(opts.idPrefix ?? `pk${n}`, n),
     (s) => void (s.approval.pollInterval = '1m'),
     stack.certificates,
   );
@@ -84,6 +86,7 @@ export async function measureParked(
         throw new Error(`${handle.workflowId} is ${status.phase}, expected awaiting_approval`);
     }
     const [workerRssMb, serverRssMb] = await Promise.all([rssMb(worker.pid), rssMb(temporal.server.pid)]);
+    await opts.onParked?.();
     log(
       `    parked: worker ${Math.round(workerRssMb)} MB, server ${Math.round(serverRssMb)} MB; status p50 ${percentile(queryMs, 50).toFixed(1)} ms, p99 ${percentile(queryMs, 99).toFixed(1)} ms`,
     );

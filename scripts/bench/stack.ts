@@ -43,11 +43,12 @@ function cleanEnv(): NodeJS.ProcessEnv {
   );
 }
 
-export async function startTemporal(): Promise<Temporal> {
+/** A dev server in memory, or `existing` (the cluster: its owner stops it). */
+export async function startTemporal(existing?: DevServer): Promise<Temporal> {
   const workDir = await mkdtemp(join(tmpdir(), 'g2p-onboard-bench-'));
   await writeFile(join(workDir, 'codec-keys'), `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
   const secretsDir = join(workDir, 'secrets');
-  const server = await startDevServer({ ui: false });
+  const server = existing ?? (await startDevServer({ ui: false }));
   const env: NodeJS.ProcessEnv = {
     ...cleanEnv(),
     TEMPORAL_ADDRESS: server.address,
@@ -229,12 +230,14 @@ export interface Stack {
 
 export interface StackSettings {
   latencyMs: number;
+  /** Run against this server instead of a fresh dev server (the cluster benchmark). */
+  server?: DevServer;
   workerEnv?: NodeJS.ProcessEnv;
   generateCertificates?: boolean;
 }
 
 export async function startStack(settings: StackSettings): Promise<Stack> {
-  const temporal = await startTemporal();
+  const temporal = await startTemporal(settings.server);
   const sandbox = await startSandboxHost({ latencyMs: settings.latencyMs }).catch(async (err) => {
     await temporal.stop();
     throw err;

@@ -240,16 +240,19 @@ test('host ports are published on loopback only, each at most once', () => {
   assert.deepEqual(hostPorts, [...new Set(hostPorts)], 'a host port is published twice');
 });
 
-test('the worker reaches Temporal at temporal:7233 on a shared network, and starts only once the search attributes exist', () => {
+test('the worker reaches the Temporal frontend at temporal-frontend:7233 on a shared network, and starts only once the search attributes exist', () => {
   const worker = service_('worker');
-  const temporal = service_('temporal');
-  assert.equal(environment(worker).TEMPORAL_ADDRESS, 'temporal:7233');
-  assert.ok(containerPorts(temporal).includes(7233), 'the temporal service serves 7233');
-  const common = networksOf(worker).filter((n) => networksOf(temporal).includes(n));
-  assert.ok(common.length > 0, 'worker and temporal share no network, so the name `temporal` would not resolve');
+  const frontend = service_('temporal-frontend');
+  assert.equal(environment(worker).TEMPORAL_ADDRESS, 'temporal-frontend:7233');
+  assert.ok(containerPorts(frontend).includes(7233), 'the frontend serves 7233');
+  const common = networksOf(worker).filter((n) => networksOf(frontend).includes(n));
+  assert.ok(
+    common.length > 0,
+    'worker and frontend share no network, so the name `temporal-frontend` would not resolve',
+  );
   assert.equal(dependencies(worker)['temporal-search-attributes'], 'service_completed_successfully');
-  assert.equal(dependencies(service_('temporal-search-attributes')).temporal, 'service_healthy');
-  assert.equal(environment(service_('temporal-ui')).TEMPORAL_ADDRESS, 'temporal:7233');
+  assert.equal(dependencies(service_('temporal-search-attributes'))['temporal-frontend'], 'service_healthy');
+  assert.equal(environment(service_('temporal-ui')).TEMPORAL_ADDRESS, 'temporal-frontend:7233');
 });
 
 test('the search attributes Compose registers are exactly those in src/workflows/search-attributes.ts, as Keyword', () => {

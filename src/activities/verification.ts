@@ -59,7 +59,7 @@ export function verificationActivities(deps: ActivityDeps) {
 
         // The consistency checks (src/checks) before any login: a client that lost OpenG2P's
         // redirect URI, or kept an old one, blocks the run saying so.
-        const report = await consistencyReport(spec, secrets, deps);
+        const report = await consistencyReport(spec, secrets, deps, { clientId: input.clientId });
         const failing = report.results.filter((r) => FAILING.includes(r.status));
         const uris = failing.filter((r) => r.check === 'redirectUris');
         if (uris.length) {

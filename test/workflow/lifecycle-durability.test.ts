@@ -155,6 +155,19 @@ describe('durability of day-two operations', () => {
           return scenarios.every((s) => (s.rule?.injected ?? 0) > 0);
         },
         180_000,
+        1_000,
+        async () => {
+          // The operations that never reached their held call, and where they are instead.
+          const lines = await Promise.all(
+            scenarios
+              .filter((s) => (s.rule?.injected ?? 0) === 0)
+              .map(async (s) => {
+                const st = await s.handle!.query(statusQuery).catch((err: Error) => `query failed: ${err.message}`);
+                return `${s.operation} ${s.step}/${s.moment} (${s.d.id}): ${typeof st === 'string' ? st : `${st.phase} at ${st.currentStep} ${JSON.stringify(st.lastError ?? null)}`}\n`;
+              }),
+          );
+          return lines.join('');
+        },
       );
 
       worker.kill('SIGKILL');

@@ -5,11 +5,10 @@
 // replayed from a captured request is refused by the workflow and leaves no history event.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -28,20 +27,10 @@ import { sandboxSpec, startTestSandbox, testCodec, testDeps } from '../helpers/f
 import { waitForStatus } from '../helpers/harness.js';
 import { signer } from '../helpers/identities.js';
 import { loopbackPolicyDocument } from '../helpers/loopback-policy.js';
+import { chromiumMissing, freshBrowser } from '../helpers/chromium.js';
 import { requirement } from '../helpers/requirements.js';
 import { createTestEnv } from '../helpers/temporal.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Screenshots of each page, kept in the git-ignored data folder. */
 const SHOT_DIR = join(projectRoot, '.data', 'test-screenshots', 'approvals-page');
 
@@ -51,7 +40,7 @@ function updateEvents(history: Awaited<ReturnType<WorkflowHandle['fetchHistory']
 
 describe(
   'Partner Admins decide on the approvals page with their passkey',
-  { skip: requirement(existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed (.ci/run installs it)`) },
+  { skip: requirement(chromiumMissing()) },
   () => {
     let env: TestWorkflowEnvironment;
     let sandbox: Sandbox;
@@ -114,11 +103,7 @@ describe(
 
     /** A browser of its own per approver, with a passkey-capable platform authenticator. */
     async function approverBrowser(): Promise<Page> {
-      const context = await chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'g2p-chromium-')), {
-        executablePath: CHROMIUM,
-        args: CHROMIUM_ARGS,
-        headless: true,
-      });
+      const context = await freshBrowser();
       browsers.push(context);
       const tab = context.pages()[0] ?? (await context.newPage());
       const cdp = await context.newCDPSession(tab);

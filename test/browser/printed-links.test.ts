@@ -6,27 +6,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { projectRoot } from '../../src/project-root.js';
+import { chromiumMissing, freshBrowser } from '../helpers/chromium.js';
 import { requirement } from '../helpers/requirements.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SHOT_DIR = join(projectRoot, '.data', 'test-screenshots');
 /** The fixed ports the demo serves on (README, quick start). */
 const DEMO_PORTS = [7233, 8233, 8234, 8235, 18080, 18081, 18082];
@@ -42,11 +31,11 @@ function portInUse(port: number): Promise<boolean> {
 const busy = (await Promise.all(DEMO_PORTS.map(async (p) => ((await portInUse(p)) ? p : undefined)))).filter(
   (p) => p !== undefined,
 );
-const missing = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} is not installed (.ci/run installs it)`
-  : busy.length
+const missing =
+  chromiumMissing() ??
+  (busy.length
     ? `the demo's ports ${busy.join(', ')} are in use (stop \`npm run temporal\` / a kept demo)`
-    : undefined;
+    : undefined);
 
 describe('the links the demo prints, followed as printed', { skip: requirement(missing) }, () => {
   let demo: ChildProcess;
@@ -96,11 +85,7 @@ describe('the links the demo prints, followed as printed', { skip: requirement(m
   }
 
   async function browser(): Promise<BrowserContext> {
-    return chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'g2p-chromium-')), {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      headless: true,
-    });
+    return freshBrowser();
   }
 
   async function signIn(context: BrowserContext): Promise<void> {

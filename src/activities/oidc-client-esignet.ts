@@ -25,27 +25,51 @@ export function clientManagementApi(esignetVersion: string): 'oidc-client' | 'cl
   return major > 1 || (major === 1 && minor >= 6) ? 'client' : 'oidc-client';
 }
 
-export async function registerWithEsignet(
+/**
+ * A Keycloak client-credentials token for e-Signet's client-management API, whose scope carries
+ * add_oidc_client / update_oidc_client; remembered as a secret (never logged).
+ */
+export async function clientManagementToken(
   spec: DeploymentSpec,
-  publicJwk: Record<string, unknown>,
   secrets: SecretScope,
   deps: ActivityDeps,
-): Promise<OidcClientResult> {
+): Promise<{ accessToken: string }> {
   const cm = spec.esignet.clientManagement;
   // Validation requires it for this path; the type is optional because the PMS path needs none.
   if (!cm) {
     throw blockingFailure(
       'InvalidSpec',
-      'esignet.clientManagement is missing, and oidcClient.registration esignet registers the client through it',
+      'esignet.clientManagement is missing, and a client registered through e-Signet is managed through it',
       {
         system: 'esignet',
         hint: 'add esignet.clientManagement (tokenUrl, clientId, clientSecret) to the spec, or set oidcClient.registration: pms, then `g2p-onboard retry <id> --spec fixed.yaml`',
       },
     );
   }
-  // A Keycloak client-credentials token whose scope carries add_oidc_client / update_oidc_client.
   const token = await clientCredentialsToken(cm.tokenUrl, cm.clientId, await secrets.get(cm.clientSecret), deps.http);
   secrets.remember(token.accessToken);
+  return token;
+}
+
+/** What both registration paths' update APIs take for a client, from the spec. */
+export function clientSettings<S extends 'ACTIVE' | 'INACTIVE'>(spec: DeploymentSpec, status: S) {
+  return {
+    clientName: spec.oidcClient.name,
+    logoUri: spec.oidcClient.logoUri,
+    redirectUris: redirectUris(spec),
+    grantTypes: ['authorization_code'],
+    clientAuthMethods: ['private_key_jwt'],
+    status,
+  };
+}
+
+export async function registerWithEsignet(
+  spec: DeploymentSpec,
+  publicJwk: Record<string, unknown>,
+  secrets: SecretScope,
+  deps: ActivityDeps,
+): Promise<OidcClientResult> {
+  const token = await clientManagementToken(spec, secrets, deps);
   const esignet = new EsignetClient(spec.esignet.baseUrl, deps.http);
   const api = clientManagementApi(spec.esignet.version);
   const registration: OidcClientRegistration = {

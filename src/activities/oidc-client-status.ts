@@ -5,13 +5,10 @@
 import { RemoteRejection } from '../clients/errors.js';
 import { EsignetClient } from '../clients/esignet.js';
 import { isMosipCode } from '../clients/mosip-envelope.js';
-import { clientCredentialsToken } from '../clients/keycloak.js';
-import { redirectUris } from '../spec/derived.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { guardedFor, type ActivityDeps } from './context.js';
-import { blockingFailure } from './failures.js';
 import { adminPms } from './mosip-session.js';
-import { clientManagementApi } from './oidc-client-esignet.js';
+import { clientManagementApi, clientManagementToken, clientSettings } from './oidc-client-esignet.js';
 import { claimsToRegister } from './policy-claims.js';
 import type { StatusChange } from './types.js';
 
@@ -26,14 +23,7 @@ export function oidcClientStatusActivities(deps: ActivityDeps) {
     /** Sets the client's status; 'absent' when the system has no such client (nothing left to switch off). */
     async setOidcClientStatus(spec: DeploymentSpec, input: ClientStatusInput): Promise<StatusChange> {
       return guardedFor(spec, deps, async (secrets, deps) => {
-        const settings = {
-          clientName: spec.oidcClient.name,
-          logoUri: spec.oidcClient.logoUri,
-          redirectUris: redirectUris(spec),
-          grantTypes: ['authorization_code'],
-          clientAuthMethods: ['private_key_jwt'],
-          status: input.status,
-        };
+        const settings = clientSettings(spec, input.status);
         if (input.via === 'pms') {
           const pms = await adminPms(spec, secrets, deps.http);
           const existing = await pms.getOidcClient(input.clientId);
@@ -42,22 +32,7 @@ export function oidcClientStatusActivities(deps: ActivityDeps) {
           await pms.updateOidcClient(input.clientId, settings);
           return 'changed';
         }
-        const cm = spec.esignet.clientManagement;
-        if (!cm)
-          throw blockingFailure(
-            'InvalidSpec',
-            'esignet.clientManagement is missing; the client was registered through it',
-            {
-              system: 'esignet',
-            },
-          );
-        const token = await clientCredentialsToken(
-          cm.tokenUrl,
-          cm.clientId,
-          await secrets.get(cm.clientSecret),
-          deps.http,
-        );
-        secrets.remember(token.accessToken);
+        const token = await clientManagementToken(spec, secrets, deps);
         const esignet = new EsignetClient(spec.esignet.baseUrl, deps.http);
         try {
           // No read API: the update is sent whatever the current status (it is idempotent).

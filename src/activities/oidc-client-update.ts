@@ -2,13 +2,10 @@
 // e-Signet's own API its claims and ACRs too (PMS's update has none: PMS re-sends those from the
 // Auth policy). Both APIs replace every updatable field; neither can change the key.
 import { EsignetClient } from '../clients/esignet.js';
-import { clientCredentialsToken } from '../clients/keycloak.js';
-import { redirectUris } from '../spec/derived.js';
 import type { DeploymentSpec } from '../spec/schema.js';
 import { guardedFor, type ActivityDeps } from './context.js';
-import { blockingFailure } from './failures.js';
 import { adminPms } from './mosip-session.js';
-import { clientManagementApi } from './oidc-client-esignet.js';
+import { clientManagementApi, clientManagementToken, clientSettings } from './oidc-client-esignet.js';
 import { claimsToRegister } from './policy-claims.js';
 
 export function oidcClientUpdateActivities(deps: ActivityDeps) {
@@ -18,35 +15,13 @@ export function oidcClientUpdateActivities(deps: ActivityDeps) {
       input: { clientId: string; via: 'pms' | 'esignet' },
     ): Promise<{ clientId: string; fields: string[] }> {
       return guardedFor(spec, deps, async (secrets, deps) => {
-        const settings = {
-          clientName: spec.oidcClient.name,
-          logoUri: spec.oidcClient.logoUri,
-          redirectUris: redirectUris(spec),
-          grantTypes: ['authorization_code'],
-          clientAuthMethods: ['private_key_jwt'],
-          status: 'ACTIVE' as const,
-        };
+        const settings = clientSettings(spec, 'ACTIVE');
         if (input.via === 'pms') {
           const pms = await adminPms(spec, secrets, deps.http);
           await pms.updateOidcClient(input.clientId, settings);
           return { clientId: input.clientId, fields: ['clientName', 'logoUri', 'redirectUris'] };
         }
-        const cm = spec.esignet.clientManagement;
-        if (!cm)
-          throw blockingFailure(
-            'InvalidSpec',
-            'esignet.clientManagement is missing; the client was registered through it',
-            {
-              system: 'esignet',
-            },
-          );
-        const token = await clientCredentialsToken(
-          cm.tokenUrl,
-          cm.clientId,
-          await secrets.get(cm.clientSecret),
-          deps.http,
-        );
-        secrets.remember(token.accessToken);
+        const token = await clientManagementToken(spec, secrets, deps);
         await new EsignetClient(spec.esignet.baseUrl, deps.http).updateOidcClient(
           token.accessToken,
           input.clientId,

@@ -98,10 +98,13 @@ async function switchOpenG2PClient(
   );
 }
 
+/** Verification answers that mean the new client does not work as OpenG2P's. */
+const ROLL_BACK_ON = ['VerificationFailed', 'ConsistencyDrift', 'RedirectUriStale'];
+
 /**
  * verifyDeployment reads everything back and, with a test identity, logs in through the new
- * client. The one verification call of this operation (today's verifyIntegration; the shared
- * consistency checks replace it when they land). Returns why it failed, or undefined.
+ * client: verifyIntegration, which runs the consistency checks against the new client and key, then
+ * the login. Returns why it failed, or undefined.
  */
 async function verifyDeployment(
   op: Operation,
@@ -120,7 +123,8 @@ async function verifyDeployment(
         return undefined;
       } catch (err) {
         const cause = err instanceof ActivityFailure ? err.cause : err;
-        if (cause instanceof ApplicationFailure && cause.type === 'VerificationFailed') return cause.message;
+        // What the new client failed on, whether the login or a consistency check said it: roll back.
+        if (cause instanceof ApplicationFailure && ROLL_BACK_ON.includes(cause.type ?? '')) return cause.message;
         throw err;
       }
     },
